@@ -1,0 +1,111 @@
+use super::*;
+
+fn builtin() -> (Catalog, Vec<Finding>) {
+    let mut sources = SourceMap::new();
+    Catalog::load(&mut sources, Vec::new())
+}
+
+#[test]
+fn builtin_catalog_loads_without_findings() {
+    let (_, findings) = builtin();
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn builtin_catalog_holds_the_seed() {
+    let (c, _) = builtin();
+    // seed § Metrics: 5 Model + 13 Quota + 4 Resource + 14 Run.
+    assert_eq!(c.metrics.len(), 36);
+    let seed_dims = [
+        "Cluster Name",
+        "Vm Family Name",
+        "Vm Priority",
+        "CreatedTime",
+        "DeviceId",
+        "NodeId",
+        "RunId",
+        "ComputeType",
+        "PipelineStepType",
+        "PublishedPipelineId",
+        "RunType",
+    ];
+    for d in seed_dims {
+        assert!(c.dimension(d).is_some(), "{d}");
+    }
+    assert_eq!(c.categories.len(), 26);
+    assert_eq!(c.tables.len(), 13);
+    assert_eq!(c.operations.len(), 5);
+    let node = c.category("AmlComputeClusterNodeEvent").unwrap();
+    assert_eq!(
+        node.deprecated.as_ref().unwrap().replacement.as_deref(),
+        Some("AmlComputeClusterEvent")
+    );
+}
+
+#[test]
+fn names_match_case_insensitively_by_display_or_rest_name() {
+    let (c, _) = builtin();
+    assert_eq!(c.dimension("clustername"), c.dimension("Cluster Name"));
+    assert!(c.dimension("CLUSTERNAME").is_some());
+    assert_eq!(c.metric("failed runs"), c.metric("Failed Runs"));
+    assert!(c.metric("Failed Run").is_none());
+}
+
+#[test]
+fn seed_pairs_are_primary_and_newer_pairs_secondary() {
+    let (c, _) = builtin();
+    let m = |n| c.metric(n).unwrap();
+    let d = |n| c.dimension(n).unwrap();
+    assert!(matches!(
+        c.support(m("GpuUtilization"), d("DeviceId")),
+        Support::Primary(_)
+    ));
+    assert_eq!(c.support(m("CpuUtilization"), d("DeviceId")), Support::None);
+    assert!(matches!(
+        c.support(m("Failed Runs"), d("RunType")),
+        Support::Primary(_)
+    ));
+    assert!(matches!(
+        c.support(m("Cancelled Runs"), d("RunType")),
+        Support::SecondaryOnly(_)
+    ));
+    assert!(matches!(
+        c.support(m("Active Cores"), d("Scenario")),
+        Support::SecondaryOnly(_)
+    ));
+    assert_eq!(c.support(m("Active Cores"), d("RunType")), Support::None);
+    assert!(matches!(
+        c.support(m("Idle Nodes"), d("ClusterName")),
+        Support::Primary(_)
+    ));
+    assert_eq!(
+        c.metrics_with(d("Vm Priority")),
+        vec![m("Quota Utilization Percentage")]
+    );
+}
+
+#[test]
+fn a_user_catalog_adds_and_overrides_with_located_problems() {
+    let mut sources = SourceMap::new();
+    let extra = SourceFile::new(
+        "extra.yaml",
+        "metrics:\n  - name: Model Deploy Retried\n    group: Model\n  - name: GpuUtilization\n    max: 110\n    colour: red\ndimensions:\n  - name: DeviceId\n    applies-to:\n      - metrics: [GpuMemoryUtilization, GpuMemUtil]\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![extra]);
+    assert!(c.metric("model deploy retried").is_some());
+    assert_eq!(
+        c.metrics[c.metric("GpuUtilization").unwrap()].max,
+        Some(110.0)
+    );
+    let dev = c.dimension("DeviceId").unwrap();
+    assert!(matches!(
+        c.support(c.metric("GpuMemoryUtilization").unwrap(), dev),
+        Support::Primary(_)
+    ));
+    let names: Vec<_> = findings.iter().map(|f| f.check.name).collect();
+    assert_eq!(names, ["unknown-key", "unknown-metric"], "{findings:#?}");
+    let file = sources.get(findings[0].file);
+    assert_eq!(file.name(), "extra.yaml");
+    let lc = file.line_col(findings[0].span.start);
+    assert_eq!((lc.line, lc.column), (6, 5));
+}

@@ -1,0 +1,143 @@
+//! The one finding model every check and reader produces, and every renderer consumes.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::registry::CheckInfo;
+use crate::source::{FileId, Span};
+
+/// How serious a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "note" | "info" => Some(Severity::Note),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary location shown with a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub file: FileId,
+    pub span: Span,
+    pub text: String,
+}
+
+/// One problem found in one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub check: &'static CheckInfo,
+    pub severity: Severity,
+    pub message: String,
+    pub file: FileId,
+    pub span: Span,
+    /// Text shown under the primary span.
+    pub label: String,
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+    /// The catalog source (or sources) the finding rests on, e.g. `seed`.
+    pub source: Option<String>,
+}
+
+impl Finding {
+    pub fn new(
+        check: &'static CheckInfo,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            check,
+            severity: check.severity,
+            message: message.into(),
+            file,
+            span,
+            label: String::new(),
+            related: Vec::new(),
+            help: None,
+            source: None,
+        }
+    }
+
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.label = text.into();
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn maybe_help(mut self, text: Option<String>) -> Self {
+        if text.is_some() {
+            self.help = text;
+        }
+        self
+    }
+
+    pub fn related(mut self, file: FileId, span: Span, text: impl Into<String>) -> Self {
+        self.related.push(Label {
+            file,
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+}
+
+/// Collects findings for one file.
+#[derive(Debug)]
+pub struct Sink {
+    pub file: FileId,
+    pub findings: Vec<Finding>,
+}
+
+impl Sink {
+    pub fn new(file: FileId) -> Self {
+        Sink {
+            file,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Starts a finding in this sink's file; push it with [`Sink::push`].
+    pub fn at(&self, check: &'static CheckInfo, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(check, self.file, span, message)
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+}

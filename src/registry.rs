@@ -1,0 +1,236 @@
+//! The registry of every check: stable code, kebab-case name, default severity and the
+//! explanation that `amlguard explain`, SARIF rule help and the README share.
+
+use crate::finding::Severity;
+
+/// Which part of the tool a check belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// The input could not be read as the expected format.
+    Input,
+    /// The rule refers to the catalog of Azure ML metrics and dimensions.
+    Catalog,
+    /// The threshold or condition is impossible or trivially true.
+    Threshold,
+    /// Evaluation schedule and severity.
+    Schedule,
+    /// Relations between rules.
+    RuleSet,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Input => "input",
+            Family::Catalog => "catalog",
+            Family::Threshold => "threshold",
+            Family::Schedule => "schedule",
+            Family::RuleSet => "rule-set",
+        }
+    }
+}
+
+/// Static description of one check.
+#[derive(Debug, PartialEq)]
+pub struct CheckInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub family: Family,
+    /// One line: what the check finds.
+    pub summary: &'static str,
+    /// What, why, an example and the fix.
+    pub explanation: &'static str,
+}
+
+macro_rules! checks {
+    ($( $id:ident = ($code:literal, $name:literal, $sev:ident, $fam:ident, $summary:literal, $expl:literal); )*) => {
+        $(
+            pub static $id: CheckInfo = CheckInfo {
+                code: $code,
+                name: $name,
+                severity: Severity::$sev,
+                family: Family::$fam,
+                summary: $summary,
+                explanation: $expl,
+            };
+        )*
+        /// Every check, in code order.
+        pub static ALL: &[&CheckInfo] = &[$(&$id),*];
+    };
+}
+
+checks! {
+    YAML_SYNTAX = ("AML001", "yaml-syntax", Error, Input,
+        "The file is not valid YAML.",
+        "The file could not be parsed as YAML, so none of its rules were checked. The diagnostic \
+points at the place where the parser stopped (an unclosed bracket, a tab used for indentation, a key \
+repeated in one mapping, a value where a key was expected).\n\nExample:\n\n    rules:\n      - name: [unclosed\n\nFix: correct the syntax at the reported position. The other files of the run are still checked.");
+    INVALID_UTF8 = ("AML002", "invalid-utf8", Error, Input,
+        "The file is not valid UTF-8 text.",
+        "YAML files must be UTF-8. The file holds a byte sequence that is not UTF-8 (often a file saved \
+as Latin-1 or UTF-16, or a binary file in the rules directory). The diagnostic points at the first \
+invalid byte.\n\nFix: re-encode the file as UTF-8 (`iconv -f latin1 -t utf-8`) or remove it from the lint paths.");
+    UNKNOWN_KEY = ("AML003", "unknown-key", Error, Input,
+        "A key that the format does not define.",
+        "A typo in a key is the commonest real mistake in rule files: `theshold:` or `dimension:` is \
+valid YAML, so without this check the value would be silently ignored and the rule would deploy \
+without it. Keys are case-sensitive. The help names the nearest known key, and for keys spelt the \
+ARM way (`metricName`, `timeAggregation`, `windowSize`) the key this format uses.\n\nExample:\n\n    criteria:\n      - metric: Failed Runs\n        theshold: 0\n\nFix: rename the key (`threshold:`).");
+    WRONG_TYPE = ("AML004", "wrong-type", Error, Input,
+        "A value of the wrong type (a list where a mapping is expected, text where a number is).",
+        "Each key expects one type of value: `severity` an integer, `enabled` a boolean, `criteria` a \
+list of mappings, `values` a list of strings. A value of another type cannot be understood, so the \
+enclosing rule is not checked further on that point.\n\nExample:\n\n    severity: high\n\nFix: write the value with the expected type (`severity: 1`).");
+    MISSING_KEY = ("AML005", "missing-key", Error, Input,
+        "A required key is missing.",
+        "A rule needs a `name` and at least one criterion; a criterion needs a `metric`, an `operator` \
+and a `threshold` (or a `dynamic` threshold, or a `condition` string); a dimension filter needs a \
+`name` and `values`. Azure rejects a rule without them at deployment time; this check rejects it \
+in review.\n\nFix: add the key named in the message.");
+    INVALID_VALUE = ("AML006", "invalid-value", Error, Input,
+        "A value outside the set the format accepts (an unknown aggregation, operator or duration).",
+        "Fields such as `aggregation` (Average, Minimum, Maximum, Total, Count), `operator` \
+(GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual, Equals, NotEquals, or `>`, `>=`, `<`, \
+`<=`, `=`, `!=`), dimension `operator` (Include, Exclude) and durations (`PT5M` or `5m`) accept a \
+fixed set of spellings, matched case-insensitively as Azure does. Anything else is reported with \
+the nearest accepted spelling.\n\nExample:\n\n    aggregation: Sum\n\nFix: use an accepted value (`Total`).");
+    EMPTY_FILE = ("AML007", "empty-file", Warning, Input,
+        "The file holds no rules.",
+        "A rule file that is empty, holds only comments, or has an empty `rules:` list defines no \
+alert. It is usually a leftover or a file whose content was lost in a merge.\n\nFix: add rules or delete the file.");
+    UNKNOWN_METRIC = ("AML101", "unknown-metric", Error, Catalog,
+        "The metric is not a metric of Microsoft.MachineLearningServices/workspaces.",
+        "Azure Monitor rejects a metric alert on a metric that the resource does not emit, unless \
+`skipMetricValidation` is set, in which case it accepts the rule and the rule never fires. Metric \
+names are matched case-insensitively by display name or REST name, as Azure does. The help lists \
+the nearest metric names of the catalog (`amlguard catalog metrics`).\n\nExample:\n\n    metric: GpuUtilisation\n\nFix: use the catalog's name (`GpuUtilization`), or add the metric with `--catalog` if Azure \
+has started emitting it since this catalog was written.");
+    UNKNOWN_DIMENSION = ("AML102", "unknown-dimension", Error, Catalog,
+        "The dimension is not a dimension of any Azure ML workspace metric.",
+        "A dimension filter on a dimension that the metric does not have makes the rule match no \
+time series, so it never fires, and Azure does not always reject it. Dimension names are matched \
+case-insensitively by display name (`Cluster Name`) or REST name (`ClusterName`).\n\nExample:\n\n    dimensions:\n      - name: GpuId\n\nFix: use a dimension listed by `amlguard catalog dimensions` (`DeviceId`).");
+    DIMENSION_NOT_APPLICABLE = ("AML103", "dimension-not-applicable", Error, Catalog,
+        "The dimension exists but the metric does not carry it.",
+        "Each Azure ML dimension applies to some metrics only: `DeviceId` only to GpuUtilization, \
+`Cluster Name` to the quota metrics, `Vm Family Name` and `Vm Priority` only to Quota Utilization \
+Percentage, `RunType` and its siblings to the run metrics. A filter on a dimension that the metric \
+does not carry matches nothing: the alert never fires. A pair supported by any source of the \
+catalog is accepted; the message names the metrics the dimension does apply to.\n\nExample:\n\n    metric: CpuUtilization\n    dimensions:\n      - name: DeviceId\n\nFix: filter on a dimension of this metric, or alert on a metric that has this dimension.");
+    INVALID_DIMENSION_VALUE = ("AML104", "invalid-dimension-value", Error, Catalog,
+        "A dimension value outside the documented set.",
+        "Some dimensions have a documented, closed set of values: RunType is one of Experiment, \
+PipelineRun, StepRun, ReusedStepRun. A filter on another value matches no time series. Values are \
+compared case-insensitively; `*` (all values) is always allowed.\n\nExample:\n\n    - name: RunType\n      values: [Pipeline]\n\nFix: use one of the values the message lists (`PipelineRun`).");
+    NEWER_SOURCE_ONLY = ("AML105", "newer-source-only", Note, Catalog,
+        "The metric/dimension pair is documented only by Azure's current metric list, not by the Azure ML data reference.",
+        "The Azure ML monitoring data reference (the catalog's primary source) and Azure Monitor's \
+current \"Supported metrics\" list disagree for some pairs: the newer list adds `Scenario` and \
+`ExperimentName` and attaches the run dimensions to every run metric. Such a pair is accepted \
+(it is never an error) but noted, so that a reviewer knows which source the rule relies on.\n\nFix: nothing, if the newer documentation is what your workspace emits; the note can be turned off with `--ignore newer-source-only`.");
+    DUPLICATE_DIMENSION_FILTER = ("AML106", "duplicate-dimension-filter", Error, Catalog,
+        "The same dimension is filtered twice in one criterion.",
+        "Azure Monitor combines a criterion's dimension filters with AND and expects each dimension \
+once; two filters on one dimension (even spelt differently, `RunType` and `runtype`) either fail \
+deployment or select the intersection, which is rarely what was meant.\n\nFix: merge the values into one filter.");
+    DEPRECATED_SOURCE = ("AML107", "deprecated-source", Warning, Catalog,
+        "The criterion relies on a metric, dimension or log table that is deprecated.",
+        "The catalog marks an entry deprecated when its source says so, with the date and the \
+replacement (for example the AmlComputeClusterNodeEvent table, deprecated in February 2022 in favour \
+of AmlComputeClusterEvent). A rule on a deprecated source stops working when the source is removed.\n\nFix: move the rule to the replacement that the help names.");
+    UNSUPPORTED_AGGREGATION = ("AML108", "unsupported-aggregation", Warning, Catalog,
+        "The aggregation is not one that Azure documents for this metric.",
+        "Azure Monitor lists the aggregations each metric supports. The Azure ML count metrics support \
+Average, Maximum, Minimum and Total; the run metrics also Count. A criterion with another \
+aggregation is rejected at deployment.\n\nFix: use one of the aggregations the help lists.");
+    UNKNOWN_NAMESPACE = ("AML109", "unknown-namespace", Error, Catalog,
+        "The metric namespace is not the Azure ML workspace namespace.",
+        "Azure ML workspace metrics live in the namespace `Microsoft.MachineLearningServices/workspaces`. \
+A criterion with another namespace looks for the metric elsewhere and never matches the workspace. \
+Namespaces compare case-insensitively.\n\nFix: remove `namespace:` or set it to `Microsoft.MachineLearningServices/workspaces`.");
+    DISPLAY_NAME_USED = ("AML110", "display-name-used", Note, Catalog,
+        "A display name is used where Azure's REST API has a different name.",
+        "Some Azure ML dimensions have a display name that differs from their REST name: `Cluster Name` \
+is `ClusterName`, `Vm Family Name` is `VmFamilyName`, `Vm Priority` is `VmPriority`. amlguard \
+accepts both, but ARM templates, Terraform and the az CLI send the name to the REST API, which \
+expects the REST name.\n\nFix: write the REST name the help gives.");
+    THRESHOLD_OUT_OF_RANGE = ("AML201", "threshold-out-of-range", Error, Threshold,
+        "The threshold lies outside the values the metric can take.",
+        "A percentage metric (CpuUtilization, GpuUtilization, GpuMemoryUtilization, Quota Utilization \
+Percentage) takes values from 0 to 100; a count or energy metric is never negative. A threshold \
+outside that range is almost always a unit mistake (0.9 meant as 90 %, or 9000 meant as 90.00).\n\nExample:\n\n    metric: GpuUtilization\n    operator: GreaterThan\n    threshold: 150\n\nFix: express the threshold in the metric's unit.");
+    CONDITION_NEVER_FIRES = ("AML202", "condition-never-fires", Error, Threshold,
+        "The condition can never be true for the metric's range.",
+        "`Failed Runs < 0` or `GpuUtilization > 100` can never hold: the metric never goes there. The \
+alert is deployed, looks healthy and never fires.\n\nFix: reverse the operator or correct the threshold.");
+    CONDITION_ALWAYS_FIRES = ("AML203", "condition-always-fires", Error, Threshold,
+        "The condition is true for every value the metric can take.",
+        "`Failed Runs >= 0` or `GpuUtilization <= 100` holds for every sample, so the alert fires on \
+every evaluation and trains people to ignore it.\n\nFix: use a strict operator or a meaningful threshold.");
+    INVALID_DYNAMIC_THRESHOLD = ("AML204", "invalid-dynamic-threshold", Error, Threshold,
+        "A dynamic threshold whose failing periods cannot be met or whose operator is not allowed.",
+        "A dynamic threshold alerts when at least `min-failing-periods` of the last \
+`evaluation-periods` periods deviate. Azure requires 1 ≤ min-failing-periods ≤ evaluation-periods \
+and allows only GreaterThan, LessThan or GreaterOrLessThan for dynamic criteria.\n\nExample:\n\n    dynamic: {sensitivity: Medium, evaluation-periods: 4, min-failing-periods: 5}\n\nFix: make min-failing-periods at most evaluation-periods.");
+    INVALID_FREQUENCY = ("AML301", "invalid-frequency", Error, Schedule,
+        "An evaluation frequency Azure does not accept.",
+        "Metric alerts are evaluated every PT1M, PT5M, PT15M, PT30M or PT1H; Azure rejects other \
+values at deployment.\n\nExample:\n\n    frequency: PT10M\n\nFix: pick the nearest allowed value, which the help names.");
+    INVALID_WINDOW = ("AML302", "invalid-window", Error, Schedule,
+        "A window size Azure does not accept.",
+        "The aggregation window of a metric alert is one of PT1M, PT5M, PT15M, PT30M, PT1H, PT6H, \
+PT12H, P1D (PT24H); Azure rejects other values.\n\nExample:\n\n    window: PT2H\n\nFix: pick the nearest allowed value, which the help names.");
+    WINDOW_SHORTER_THAN_FREQUENCY = ("AML303", "window-shorter-than-frequency", Error, Schedule,
+        "The window is shorter than the evaluation frequency.",
+        "With a 1-minute window evaluated every 5 minutes, four minutes of every five are never \
+looked at: a spike in them does not alert. Azure requires windowSize ≥ evaluationFrequency.\n\nFix: widen the window or evaluate more often.");
+    SEVERITY_OUT_OF_RANGE = ("AML304", "severity-out-of-range", Error, Schedule,
+        "The alert severity is not an integer from 0 to 4.",
+        "Azure Monitor alert severities run from 0 (critical) to 4 (verbose). Any other value is \
+rejected at deployment.\n\nFix: use 0–4.");
+    DUPLICATE_RULE_NAME = ("AML401", "duplicate-rule-name", Error, RuleSet,
+        "Two rules in the linted files share a name.",
+        "An alert rule's name is its identity in the resource group: deploying two rules with the same \
+name makes the second overwrite the first. Names compare case-insensitively, as Azure resource \
+names do, across every file of the run.\n\nFix: rename one of the rules.");
+}
+
+/// Finds a check by code (`AML103`) or name (`dimension-not-applicable`), case-insensitively.
+pub fn lookup(code_or_name: &str) -> Option<&'static CheckInfo> {
+    ALL.iter().copied().find(|c| {
+        c.code.eq_ignore_ascii_case(code_or_name) || c.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for c in ALL {
+            assert!(codes.insert(c.code), "duplicate code {}", c.code);
+            assert!(names.insert(c.name), "duplicate name {}", c.name);
+            assert!(c.code.starts_with("AML") && c.code.len() == 6, "{}", c.code);
+            assert!(
+                c.name
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                "{}",
+                c.name
+            );
+            assert!(c.explanation.contains("Fix"), "{} has no fix", c.code);
+        }
+    }
+
+    #[test]
+    fn lookup_by_code_or_name() {
+        assert_eq!(lookup("aml103").unwrap().name, "dimension-not-applicable");
+        assert_eq!(lookup("Unknown-Metric").unwrap().code, "AML101");
+        assert!(lookup("nope").is_none());
+    }
+}

@@ -1,0 +1,250 @@
+//! Reading typed values out of a spanned YAML tree, with a located finding for every key that
+//! is unknown, missing or of the wrong type. Shared by the rule reader and the catalog reader.
+
+use crate::finding::Sink;
+use crate::registry;
+use crate::source::Span;
+use crate::suggest;
+use crate::yaml::{Key, Node, Value};
+
+/// A value together with the span it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Sp { value, span }
+    }
+}
+
+/// The keys of one mapping, read one by one; whatever is left over is reported as unknown.
+pub struct MapReader<'a> {
+    entries: &'a [(Key, Node)],
+    used: Vec<bool>,
+    pub span: Span,
+    what: &'static str,
+}
+
+impl<'a> MapReader<'a> {
+    /// Starts reading `node` as a mapping; reports `wrong-type` and returns `None` otherwise.
+    pub fn new(node: &'a Node, what: &'static str, sink: &mut Sink) -> Option<Self> {
+        match &node.value {
+            Value::Map(entries) => Some(MapReader {
+                entries,
+                used: vec![false; entries.len()],
+                span: node.span,
+                what,
+            }),
+            other => {
+                wrong_type(sink, node, &format!("{what} must be a mapping"), other);
+                None
+            }
+        }
+    }
+
+    /// The entry for `key`, marking it as read.
+    pub fn get(&mut self, key: &str) -> Option<(&'a Key, &'a Node)> {
+        let i = self.entries.iter().position(|(k, _)| k.name == key)?;
+        self.used[i] = true;
+        let (k, v) = &self.entries[i];
+        Some((k, v))
+    }
+
+    /// The value for `key`; `missing-key` when absent.
+    pub fn required(&mut self, key: &str, sink: &mut Sink) -> Option<&'a Node> {
+        let found = self.get(key).map(|(_, v)| v);
+        if found.is_none() {
+            let span = self.head_span();
+            sink.push(
+                sink.at(
+                    &registry::MISSING_KEY,
+                    span,
+                    format!("{} has no `{key}`", self.what),
+                )
+                .label(format!("this {} needs `{key}`", self.what)),
+            );
+        }
+        found
+    }
+
+    /// The span of the mapping's first key: where a "missing key" is shown.
+    pub fn head_span(&self) -> Span {
+        self.entries.first().map_or(self.span, |(k, _)| k.span)
+    }
+
+    /// Whether the mapping has `key` (without marking it read).
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.name == key)
+    }
+
+    /// Reports every key not read, with the nearest known key or an alias hint.
+    pub fn finish(self, known: &[&str], aliases: &[(&str, &str)], sink: &mut Sink) {
+        for (i, (key, _)) in self.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            let alias = aliases
+                .iter()
+                .find(|(from, _)| from.eq_ignore_ascii_case(&key.name))
+                .map(|(_, to)| format!("this format calls it `{to}`"));
+            let help = alias
+                .or_else(|| suggest::did_you_mean(&key.name, known.iter().copied()))
+                .unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
+            sink.push(
+                sink.at(
+                    &registry::UNKNOWN_KEY,
+                    key.span,
+                    format!("unknown key `{}` in {}", key.name, self.what),
+                )
+                .label("unknown key")
+                .help(help),
+            );
+        }
+    }
+}
+
+pub fn wrong_type(sink: &mut Sink, node: &Node, message: &str, found: &Value) {
+    sink.push(
+        sink.at(&registry::WRONG_TYPE, node.span, message.to_string())
+            .label(format!("found {}", found.kind())),
+    );
+}
+
+/// A string scalar. Numbers and booleans are accepted as their text (YAML reads `0` as a
+/// number, but a dimension value `0` is the text "0").
+pub fn string(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<String>> {
+    let text = match &node.value {
+        Value::String(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => {
+            wrong_type(sink, node, &format!("{what} must be text"), other);
+            return None;
+        }
+    };
+    Some(Sp::new(text, node.span))
+}
+
+/// A string scalar only: numbers and booleans are a type error (used for names).
+pub fn text(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<String>> {
+    match &node.value {
+        Value::String(s) => Some(Sp::new(s.clone(), node.span)),
+        other => {
+            wrong_type(sink, node, &format!("{what} must be text"), other);
+            None
+        }
+    }
+}
+
+pub fn boolean(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<bool>> {
+    match &node.value {
+        Value::Bool(b) => Some(Sp::new(*b, node.span)),
+        other => {
+            wrong_type(sink, node, &format!("{what} must be true or false"), other);
+            None
+        }
+    }
+}
+
+pub fn integer(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<i64>> {
+    match &node.value {
+        Value::Int(i) => Some(Sp::new(*i, node.span)),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+            Some(Sp::new(*f as i64, node.span))
+        }
+        other => {
+            wrong_type(sink, node, &format!("{what} must be an integer"), other);
+            None
+        }
+    }
+}
+
+pub fn number(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<f64>> {
+    match &node.value {
+        Value::Int(i) => Some(Sp::new(*i as f64, node.span)),
+        Value::Float(f) if f.is_finite() => Some(Sp::new(*f, node.span)),
+        other => {
+            wrong_type(sink, node, &format!("{what} must be a number"), other);
+            None
+        }
+    }
+}
+
+/// The items of a list. A single scalar is accepted as a one-item list when `lenient`.
+pub fn list<'a>(
+    node: &'a Node,
+    what: &str,
+    lenient: bool,
+    sink: &mut Sink,
+) -> Option<Vec<&'a Node>> {
+    match &node.value {
+        Value::Seq(items) => Some(items.iter().collect()),
+        Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) if lenient => {
+            Some(vec![node])
+        }
+        other => {
+            wrong_type(sink, node, &format!("{what} must be a list"), other);
+            None
+        }
+    }
+}
+
+/// A list of strings (scalars accepted as text).
+pub fn string_list(node: &Node, what: &str, sink: &mut Sink) -> Option<Vec<Sp<String>>> {
+    let items = list(node, what, true, sink)?;
+    Some(
+        items
+            .into_iter()
+            .filter_map(|n| string(n, what, sink))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+    use crate::yaml::parse;
+
+    #[test]
+    fn unknown_keys_are_reported_with_suggestions() {
+        let doc = parse("metric: a\ntheshold: 1\nmetricName: b\n")
+            .unwrap()
+            .unwrap();
+        let mut sink = Sink::new(FileId(0));
+        let mut r = MapReader::new(&doc, "criterion", &mut sink).unwrap();
+        assert!(r.get("metric").is_some());
+        r.finish(
+            &["metric", "threshold"],
+            &[("metricName", "metric")],
+            &mut sink,
+        );
+        let helps: Vec<_> = sink
+            .findings
+            .iter()
+            .map(|f| f.help.clone().unwrap())
+            .collect();
+        assert_eq!(
+            helps,
+            ["did you mean `threshold`?", "this format calls it `metric`"]
+        );
+        assert_eq!(sink.findings[0].span, Span::new(10, 18));
+    }
+
+    #[test]
+    fn wrong_types_are_located() {
+        let doc = parse("severity: high\n").unwrap().unwrap();
+        let mut sink = Sink::new(FileId(0));
+        let mut r = MapReader::new(&doc, "rule", &mut sink).unwrap();
+        let v = r.required("severity", &mut sink).unwrap();
+        assert!(integer(v, "severity", &mut sink).is_none());
+        assert_eq!(sink.findings[0].check.name, "wrong-type");
+        assert_eq!(sink.findings[0].span, Span::new(10, 14));
+        assert!(r.required("name", &mut sink).is_none());
+        assert_eq!(sink.findings[1].check.name, "missing-key");
+    }
+}

@@ -1,0 +1,333 @@
+//! A YAML document as a tree of nodes that each know their source span.
+//!
+//! Parsing is done by `serde-saphyr` (panic-free, with budgets against alias bombs and
+//! duplicate-key detection); its `Spanned<T>` wrapper gives every key and value its byte
+//! range, which the rule and catalog readers turn into exact diagnostics.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, Spanned};
+
+use crate::source::Span;
+
+/// A YAML value with the span it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// The value of a [`Node`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub span: Span,
+}
+
+impl Value {
+    /// What a user would call this kind of value, for "expected X, found Y" messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// A document that could not be parsed, with the span where parsing stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Limits for one document; generous enough for tens of thousands of rules.
+fn options() -> Options {
+    let mut budget = Budget::default();
+    budget.max_events = 20_000_000;
+    budget.max_nodes = 10_000_000;
+    let mut opts = Options::default();
+    opts.duplicate_keys = DuplicateKeyPolicy::Error;
+    opts.budget = Some(budget);
+    opts
+}
+
+/// Parses one YAML document. An empty document (only comments or blanks) is `Ok(None)`.
+pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+    if text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    }) {
+        return Ok(None);
+    }
+    match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options()) {
+        Ok(n) => Ok(Some(spanned_node(n, text))),
+        Err(e) => {
+            let span = e
+                .location()
+                .map(|loc| location_span(&loc, text))
+                .unwrap_or_default();
+            Err(YamlError {
+                message: first_line(&e.to_string()),
+                span,
+            })
+        }
+    }
+}
+
+/// The parser's message without the position prefix or suffix it adds: the span carries that.
+fn first_line(msg: &str) -> String {
+    let mut line = msg.lines().next().unwrap_or("invalid YAML").trim();
+    line = line.strip_prefix("error: ").unwrap_or(line);
+    if line.starts_with("line ") {
+        if let Some(i) = line.find(": ") {
+            line = &line[i + 2..];
+        }
+    }
+    match line.find(" at line ") {
+        Some(i) => line[..i].to_string(),
+        None => line.to_string(),
+    }
+}
+
+fn location_span(loc: &serde_saphyr::Location, text: &str) -> Span {
+    let sp = loc.span();
+    if let (Some(off), Some(len)) = (sp.byte_offset(), sp.byte_len()) {
+        let start = (off as usize).min(text.len());
+        let end = (start + len as usize).min(text.len());
+        return Span::new(start, end);
+    }
+    // Fall back to line/column (1-based, characters).
+    let line = loc.line().max(1) as usize;
+    let col = loc.column().max(1) as usize;
+    let file = crate::source::SourceFile::new("", text);
+    let start = file.offset_of(line, col).unwrap_or(text.len());
+    Span::new(start, start)
+}
+
+fn spanned_node(n: Spanned<RawNode>, text: &str) -> Node {
+    let mut span = location_span(&n.referenced, text);
+    let value = match n.value {
+        RawNode::Null => Value::Null,
+        RawNode::Bool(b) => Value::Bool(b),
+        RawNode::Int(i) => Value::Int(i),
+        RawNode::Float(f) => Value::Float(f),
+        RawNode::String(s) => Value::String(s),
+        RawNode::Seq(items) => {
+            let items: Vec<Node> = items.into_iter().map(|i| spanned_node(i, text)).collect();
+            if let Some(last) = items.last() {
+                span.end = span.end.max(last.span.end);
+            }
+            Value::Seq(items)
+        }
+        RawNode::Map(entries) => {
+            let entries: Vec<(Key, Node)> = entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = Key {
+                        span: location_span(&k.referenced, text),
+                        name: k.value.0,
+                    };
+                    (key, spanned_node(v, text))
+                })
+                .collect();
+            if let Some((_, last)) = entries.last() {
+                span.end = span.end.max(last.span.end);
+            }
+            Value::Map(entries)
+        }
+    };
+    Node { value, span }
+}
+
+/// The shape serde sees; converted to [`Node`] once spans are resolved to byte offsets.
+enum RawNode {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Seq(Vec<Spanned<RawNode>>),
+    Map(Vec<(Spanned<KeyText>, Spanned<RawNode>)>),
+}
+
+/// A mapping key: any scalar, as text.
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for RawNode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = RawNode;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode::Null)
+    }
+    fn visit_none<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawNode, D::Error> {
+        RawNode::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<RawNode, E> {
+        Ok(RawNode::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<RawNode, E> {
+        Ok(RawNode::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
+        Ok(RawNode::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<RawNode, E> {
+        Ok(RawNode::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<RawNode, E> {
+        Ok(RawNode::String(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawNode, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(RawNode::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawNode, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(k) = map.next_key()? {
+            let v = map.next_value()?;
+            entries.push((k, v));
+        }
+        Ok(RawNode::Map(entries))
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'v> Visitor<'v> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a scalar mapping key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<KeyText, E> {
+                Ok(KeyText(v))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<KeyText, E> {
+                Ok(KeyText(String::new()))
+            }
+            fn visit_seq<A: SeqAccess<'v>>(self, _: A) -> Result<KeyText, A::Error> {
+                Err(de::Error::custom("a list cannot be a mapping key"))
+            }
+            fn visit_map<A: MapAccess<'v>>(self, _: A) -> Result<KeyText, A::Error> {
+                Err(de::Error::custom("a mapping cannot be a mapping key"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at<'a>(text: &'a str, n: &Node) -> &'a str {
+        &text[n.span.start..n.span.end]
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_scalars() {
+        let text = "rules:\n  - name: a b\n    severity: 2\n    q: \"x y\"\n";
+        let doc = parse(text).unwrap().unwrap();
+        let Value::Map(top) = &doc.value else {
+            panic!()
+        };
+        assert_eq!(top[0].0.name, "rules");
+        assert_eq!(&text[top[0].0.span.start..top[0].0.span.end], "rules");
+        let Value::Seq(rules) = &top[0].1.value else {
+            panic!()
+        };
+        let Value::Map(rule) = &rules[0].value else {
+            panic!()
+        };
+        assert_eq!(rule[0].0.name, "name");
+        assert_eq!(at(text, &rule[0].1), "a b");
+        assert_eq!(rule[1].1.value, Value::Int(2));
+        assert_eq!(at(text, &rule[1].1), "2");
+        assert_eq!(rule[2].1.value, Value::String("x y".into()));
+        assert!(at(text, &rule[2].1).contains("x y"));
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let text = "rules:\n  - name: [unclosed\n";
+        let err = parse(text).unwrap_err();
+        assert!(!err.message.is_empty());
+        assert!(err.span.start <= text.len());
+    }
+
+    #[test]
+    fn duplicate_keys_are_an_error() {
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert!(
+            err.message.to_lowercase().contains("duplicate"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn blank_and_comment_only_documents_are_empty() {
+        assert_eq!(parse("").unwrap(), None);
+        assert_eq!(parse("# nothing\n\n").unwrap(), None);
+    }
+}
