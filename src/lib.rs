@@ -7,3 +7,6 @@ pub mod source;
 pub mod suggest;
 pub mod vocab;
 pub mod yaml;
+pub mod duration;
+pub mod lint;
+pub mod rules;

@@ -55,7 +55,7 @@ impl Aggregation {
     }
 
     /// Every accepted spelling, for suggestions.
-    pub fn spellings() -> impl Iterator<Item = &'static str> {
+    pub fn spellings() -> impl Iterator<Item = &'static str> + Clone {
         Self::ALL.into_iter().flat_map(|a| [a.as_str(), a.cli()])
     }
 }
@@ -124,7 +124,7 @@ impl Operator {
             .find(|o| o.as_str().eq_ignore_ascii_case(s) || o.symbol() == s)
     }
 
-    pub fn spellings() -> impl Iterator<Item = &'static str> {
+    pub fn spellings() -> impl Iterator<Item = &'static str> + Clone {
         Self::ALL.into_iter().flat_map(|o| [o.as_str(), o.symbol()])
     }
 

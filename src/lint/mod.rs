@@ -1,0 +1,71 @@
+//! The lint checks: each module holds one family of checks over the [`AlertRule`] model, and
+//! reads every Azure fact from the [`Catalog`]; no metric or dimension name appears here.
+
+mod dimension;
+mod metric;
+mod names;
+mod schedule;
+mod threshold;
+
+use crate::catalog::Catalog;
+use crate::finding::Finding;
+use crate::registry::CheckInfo;
+use crate::rules::{AlertRule, Criterion};
+use crate::source::Span;
+
+/// Runs every check over a set of rules (the rules of every file of one run, so that
+/// cross-file checks such as duplicate names see them all).
+pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let mut ctx = RuleContext {
+            catalog,
+            rule,
+            out: &mut out,
+        };
+        schedule::check(&mut ctx);
+        for criterion in &rule.criteria {
+            let metric = metric::check(&mut ctx, criterion);
+            dimension::check(&mut ctx, criterion, metric);
+            threshold::check(&mut ctx, criterion, metric);
+        }
+    }
+    names::check(rules, &mut out);
+    out
+}
+
+/// What a check of one rule can see, and where it reports.
+pub(crate) struct RuleContext<'a> {
+    pub catalog: &'a Catalog,
+    pub rule: &'a AlertRule,
+    pub out: &'a mut Vec<Finding>,
+}
+
+impl RuleContext<'_> {
+    /// A finding in this rule's file.
+    pub fn at(&self, check: &'static CheckInfo, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(check, self.rule.file, span, message)
+    }
+
+    pub fn push(&mut self, f: Finding) {
+        self.out.push(f);
+    }
+}
+
+/// The metric name as the criterion wrote it, for messages.
+pub(crate) fn metric_label(c: &Criterion) -> &str {
+    &c.metric.value
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn english_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => format!(
+            "{} and {}",
+            rest.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", "),
+            last.as_ref()
+        ),
+    }
+}

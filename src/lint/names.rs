@@ -1,0 +1,34 @@
+//! duplicate-rule-name, across every file of a run.
+
+use std::collections::HashMap;
+
+use crate::finding::Finding;
+use crate::registry;
+use crate::rules::AlertRule;
+
+pub(super) fn check(rules: &[AlertRule], out: &mut Vec<Finding>) {
+    let mut first: HashMap<String, &AlertRule> = HashMap::new();
+    for rule in rules {
+        let Some(name) = &rule.name else { continue };
+        let key = name.value.trim().to_lowercase();
+        match first.get(&key) {
+            None => {
+                first.insert(key, rule);
+            }
+            Some(original) => {
+                let orig = original.name.as_ref().expect("keyed by name");
+                out.push(
+                    Finding::new(
+                        &registry::DUPLICATE_RULE_NAME,
+                        rule.file,
+                        name.span,
+                        format!("a rule named `{}` is already defined", name.value),
+                    )
+                    .label("duplicate name")
+                    .related(original.file, orig.span, "first defined here")
+                    .help("rule names identify the alert in Azure: deploying both makes one overwrite the other"),
+                );
+            }
+        }
+    }
+}

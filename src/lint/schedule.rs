@@ -1,0 +1,81 @@
+//! invalid-frequency, invalid-window, window-shorter-than-frequency, severity-out-of-range.
+
+use crate::duration::{ALLOWED_FREQUENCIES, ALLOWED_WINDOWS, Duration, nearest_allowed};
+use crate::registry;
+
+use super::RuleContext;
+
+const REFERENCE: &str = "azure-facts § Metric alert rules";
+
+pub(super) fn check(ctx: &mut RuleContext) {
+    let rule = ctx.rule;
+    if let Some(sev) = &rule.severity {
+        if !(0..=4).contains(&sev.value) {
+            let f = ctx
+                .at(
+                    &registry::SEVERITY_OUT_OF_RANGE,
+                    sev.span,
+                    format!("severity {} is not one of 0–4", sev.value),
+                )
+                .label("0 (critical) to 4 (verbose)")
+                .help(format!("use {}", sev.value.clamp(0, 4)))
+                .source(REFERENCE);
+            ctx.push(f);
+        }
+    }
+    let freq_ok = rule.frequency.as_ref().is_none_or(|f| {
+        allowed(ctx, f.value, f.span, &ALLOWED_FREQUENCIES, &registry::INVALID_FREQUENCY, "frequency")
+    });
+    let window_ok = rule.window.as_ref().is_none_or(|w| {
+        allowed(ctx, w.value, w.span, &ALLOWED_WINDOWS, &registry::INVALID_WINDOW, "window")
+    });
+    if let (Some(f), Some(w), true, true) = (&rule.frequency, &rule.window, freq_ok, window_ok) {
+        if w.value < f.value {
+            let fix = ALLOWED_WINDOWS
+                .iter()
+                .find(|a| **a >= f.value)
+                .copied()
+                .unwrap_or(f.value);
+            let finding = ctx
+                .at(
+                    &registry::WINDOW_SHORTER_THAN_FREQUENCY,
+                    w.span,
+                    format!(
+                        "window {} is shorter than the evaluation frequency {}",
+                        w.value.iso(),
+                        f.value.iso()
+                    ),
+                )
+                .label("part of every period is never evaluated")
+                .related(rule.file, f.span, "evaluated this often")
+                .help(format!("use a window of at least {}", fix.iso()))
+                .source(REFERENCE);
+            ctx.push(finding);
+        }
+    }
+}
+
+fn allowed(
+    ctx: &mut RuleContext,
+    d: Duration,
+    span: crate::source::Span,
+    list: &[Duration],
+    check: &'static crate::registry::CheckInfo,
+    what: &str,
+) -> bool {
+    if list.contains(&d) {
+        return true;
+    }
+    let names: Vec<String> = list.iter().map(|a| a.iso()).collect();
+    let f = ctx
+        .at(check, span, format!("Azure does not accept a {what} of {}", d.iso()))
+        .label(format!("not an allowed {what}"))
+        .help(format!(
+            "the nearest allowed {what} is {} (allowed: {})",
+            nearest_allowed(d, list).iso(),
+            names.join(", ")
+        ))
+        .source(REFERENCE);
+    ctx.push(f);
+    false
+}

@@ -1,0 +1,385 @@
+//! Reads `rules/*.yaml` files into [`AlertRule`]s, reporting every problem with its location and
+//! going on with the rest of the file.
+//!
+//! ```yaml
+//! rules:
+//!   - name: failed-runs
+//!     severity: 1
+//!     frequency: PT5M
+//!     window: PT15M
+//!     criteria:
+//!       - metric: Failed Runs
+//!         aggregation: Total
+//!         operator: GreaterThan
+//!         threshold: 0
+//!         dimensions:
+//!           - {name: RunType, operator: Include, values: [Experiment]}
+//! ```
+
+use crate::duration::Duration;
+use crate::finding::{Finding, Sink};
+use crate::registry;
+use crate::schema::{self, MapReader, Sp};
+use crate::source::{FileId, Span};
+use crate::suggest;
+use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
+use crate::yaml::{self, Node, Value};
+
+use super::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
+
+const TOP_KEYS: &[&str] = &["rules"];
+const RULE_KEYS: &[&str] = &[
+    "name", "description", "severity", "enabled", "frequency", "window", "auto-mitigate", "criteria",
+];
+const CRITERION_KEYS: &[&str] = &[
+    "metric", "namespace", "aggregation", "operator", "threshold", "dynamic", "dimensions",
+    "skip-metric-validation",
+];
+const DYNAMIC_KEYS: &[&str] = &["sensitivity", "evaluation-periods", "min-failing-periods", "ignore-data-before"];
+const DIMENSION_KEYS: &[&str] = &["name", "operator", "values"];
+
+/// Keys spelt as ARM, Terraform or the CLI spell them, and what this format calls them.
+const ALIASES: &[(&str, &str)] = &[
+    ("metricName", "metric"),
+    ("metric_name", "metric"),
+    ("metricNamespace", "namespace"),
+    ("metric_namespace", "namespace"),
+    ("timeAggregation", "aggregation"),
+    ("evaluationFrequency", "frequency"),
+    ("windowSize", "window"),
+    ("window_size", "window"),
+    ("autoMitigate", "auto-mitigate"),
+    ("auto_mitigate", "auto-mitigate"),
+    ("allOf", "criteria"),
+    ("criterion", "criteria"),
+    ("dimension", "dimensions"),
+    ("skipMetricValidation", "skip-metric-validation"),
+    ("skip_metric_validation", "skip-metric-validation"),
+    ("alertSensitivity", "sensitivity"),
+    ("alert_sensitivity", "sensitivity"),
+    ("numberOfEvaluationPeriods", "evaluation-periods"),
+    ("minFailingPeriodsToAlert", "min-failing-periods"),
+    ("ignoreDataBefore", "ignore-data-before"),
+    ("value", "values"),
+];
+
+/// The rules of one file and what went wrong reading it.
+#[derive(Debug, Default)]
+pub struct ReadRules {
+    pub rules: Vec<AlertRule>,
+    pub findings: Vec<Finding>,
+}
+
+/// Reads a rule file's text.
+pub fn read(text: &str, file: FileId) -> ReadRules {
+    let mut sink = Sink::new(file);
+    let mut rules = Vec::new();
+    match yaml::parse(text) {
+        Ok(None) => sink.push(
+            sink.at(&registry::EMPTY_FILE, Span::new(0, 0), "the file holds no rules")
+                .help("add a `rules:` list, or remove the file from the lint paths"),
+        ),
+        Err(e) => sink.push(
+            sink.at(&registry::YAML_SYNTAX, e.span, e.message)
+                .label("the YAML parser stopped here"),
+        ),
+        Ok(Some(doc)) => read_document(&doc, &mut rules, &mut sink),
+    }
+    ReadRules {
+        rules,
+        findings: sink.findings,
+    }
+}
+
+fn read_document(doc: &Node, rules: &mut Vec<AlertRule>, sink: &mut Sink) {
+    let Some(mut top) = MapReader::new(doc, "a rule file", sink) else {
+        return;
+    };
+    if let Some(list) = top.required("rules", sink) {
+        match &list.value {
+            Value::Seq(items) if items.is_empty() => sink.push(
+                sink.at(&registry::EMPTY_FILE, list.span, "the `rules:` list is empty")
+                    .label("no rules here"),
+            ),
+            Value::Null => sink.push(
+                sink.at(&registry::EMPTY_FILE, top.head_span(), "the `rules:` list is empty")
+                    .label("no rules here"),
+            ),
+            _ => {
+                for item in schema::list(list, "rules", false, sink).unwrap_or_default() {
+                    if let Some(rule) = read_rule(item, sink) {
+                        rules.push(rule);
+                    }
+                }
+            }
+        }
+    }
+    top.finish(TOP_KEYS, ALIASES, sink);
+}
+
+fn read_rule(node: &Node, sink: &mut Sink) -> Option<AlertRule> {
+    let mut r = MapReader::new(node, "a rule", sink)?;
+    let name = r.required("name", sink).and_then(|n| schema::string(n, "name", sink));
+    let description = r.get("description").and_then(|(_, n)| schema::string(n, "description", sink));
+    let severity = r.get("severity").and_then(|(_, n)| schema::integer(n, "severity", sink));
+    let enabled = r.get("enabled").and_then(|(_, n)| schema::boolean(n, "enabled", sink));
+    let frequency = r.get("frequency").and_then(|(_, n)| duration(n, "frequency", sink));
+    let window = r.get("window").and_then(|(_, n)| duration(n, "window", sink));
+    let auto_mitigate = r.get("auto-mitigate").and_then(|(_, n)| schema::boolean(n, "auto-mitigate", sink));
+    let mut criteria = Vec::new();
+    if let Some(list) = r.required("criteria", sink) {
+        let items = schema::list(list, "criteria", false, sink).unwrap_or_default();
+        if items.is_empty() && matches!(list.value, Value::Seq(_) | Value::Null) {
+            sink.push(
+                sink.at(&registry::MISSING_KEY, list.span, "the rule has no criterion")
+                    .label("empty criteria")
+                    .help("a metric alert needs at least one criterion"),
+            );
+        }
+        for item in items {
+            if let Some(c) = read_criterion(item, sink) {
+                criteria.push(c);
+            }
+        }
+    }
+    r.finish(RULE_KEYS, ALIASES, sink);
+    Some(AlertRule {
+        file: sink.file,
+        span: node.span,
+        name,
+        description,
+        severity,
+        enabled,
+        frequency,
+        window,
+        auto_mitigate,
+        criteria,
+    })
+}
+
+fn duration(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<Duration>> {
+    let text = schema::string(node, what, sink)?;
+    match Duration::parse(&text.value) {
+        Some(d) => Some(Sp::new(d, text.span)),
+        None => {
+            sink.push(
+                sink.at(
+                    &registry::INVALID_VALUE,
+                    text.span,
+                    format!("`{}` is not a duration", text.value),
+                )
+                .label("expected a duration")
+                .help("write an ISO 8601 duration such as `PT5M`, `PT1H`, `P1D`, or `5m`, `1h`, `1d`"),
+            );
+            None
+        }
+    }
+}
+
+/// Reads a scalar into one of a fixed set of spellings, reporting the nearest otherwise.
+fn keyword<T>(
+    node: &Node,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    spellings: impl IntoIterator<Item = &'static str> + Clone,
+    sink: &mut Sink,
+) -> Option<Sp<T>> {
+    let text = schema::string(node, what, sink)?;
+    match parse(text.value.trim()) {
+        Some(v) => Some(Sp::new(v, text.span)),
+        None => {
+            let help = suggest::did_you_mean(&text.value, spellings.clone()).unwrap_or_else(|| {
+                format!("accepted: {}", spellings.into_iter().collect::<Vec<_>>().join(", "))
+            });
+            sink.push(
+                sink.at(
+                    &registry::INVALID_VALUE,
+                    text.span,
+                    format!("`{}` is not a valid {what}", text.value),
+                )
+                .label(format!("unknown {what}"))
+                .help(help),
+            );
+            None
+        }
+    }
+}
+
+fn read_criterion(node: &Node, sink: &mut Sink) -> Option<Criterion> {
+    let mut r = MapReader::new(node, "a criterion", sink)?;
+    let metric = r.required("metric", sink).and_then(|n| schema::string(n, "metric", sink));
+    let namespace = r.get("namespace").and_then(|(_, n)| schema::string(n, "namespace", sink));
+    let aggregation = r
+        .required("aggregation", sink)
+        .and_then(|n| keyword(n, "aggregation", Aggregation::parse, Aggregation::spellings(), sink));
+    let operator = r
+        .required("operator", sink)
+        .and_then(|n| keyword(n, "operator", Operator::parse, Operator::spellings(), sink));
+    let threshold = read_threshold(&mut r, sink);
+    let mut dimensions = Vec::new();
+    if let Some((_, list)) = r.get("dimensions") {
+        for item in schema::list(list, "dimensions", false, sink).unwrap_or_default() {
+            if let Some(d) = read_dimension(item, sink) {
+                dimensions.push(d);
+            }
+        }
+    }
+    let skip_metric_validation = r
+        .get("skip-metric-validation")
+        .and_then(|(_, n)| schema::boolean(n, "skip-metric-validation", sink));
+    r.finish(CRITERION_KEYS, ALIASES, sink);
+
+    let threshold = threshold?;
+    let operator = operator?;
+    if matches!(threshold, Threshold::Static(_)) && operator.value == Operator::GreaterOrLessThan {
+        sink.push(
+            sink.at(
+                &registry::INVALID_VALUE,
+                operator.span,
+                "`GreaterOrLessThan` needs a dynamic threshold",
+            )
+            .label("only for dynamic thresholds")
+            .help("use GreaterThan or LessThan with a static threshold"),
+        );
+        return None;
+    }
+    Some(Criterion {
+        span: node.span,
+        metric: metric?,
+        namespace,
+        aggregation: aggregation?,
+        operator,
+        threshold,
+        dimensions,
+        skip_metric_validation,
+    })
+}
+
+fn read_threshold(r: &mut MapReader, sink: &mut Sink) -> Option<Threshold> {
+    let fixed = r.get("threshold");
+    let dynamic = r.get("dynamic");
+    match (fixed, dynamic) {
+        (Some((_, n)), None) => schema::number(n, "threshold", sink).map(Threshold::Static),
+        (None, Some((_, n))) => read_dynamic(n, sink).map(Threshold::Dynamic),
+        (Some((_, _)), Some((k, _))) => {
+            sink.push(
+                sink.at(
+                    &registry::INVALID_VALUE,
+                    k.span,
+                    "a criterion has either a `threshold` or a `dynamic` threshold, not both",
+                )
+                .label("second threshold"),
+            );
+            None
+        }
+        (None, None) => {
+            sink.push(
+                sink.at(&registry::MISSING_KEY, r.head_span(), "a criterion has no `threshold`")
+                    .label("this criterion needs `threshold` (a number) or `dynamic`"),
+            );
+            None
+        }
+    }
+}
+
+fn read_dynamic(node: &Node, sink: &mut Sink) -> Option<DynamicThreshold> {
+    let mut r = MapReader::new(node, "a dynamic threshold", sink)?;
+    let sensitivity = r
+        .required("sensitivity", sink)
+        .and_then(|n| keyword(n, "sensitivity", Sensitivity::parse, ["Low", "Medium", "High"], sink));
+    let evaluation_periods = r
+        .required("evaluation-periods", sink)
+        .and_then(|n| schema::integer(n, "evaluation-periods", sink));
+    let min_failing_periods = r
+        .required("min-failing-periods", sink)
+        .and_then(|n| schema::integer(n, "min-failing-periods", sink));
+    let ignore_data_before = r
+        .get("ignore-data-before")
+        .and_then(|(_, n)| schema::string(n, "ignore-data-before", sink));
+    r.finish(DYNAMIC_KEYS, ALIASES, sink);
+    Some(DynamicThreshold {
+        span: node.span,
+        sensitivity: sensitivity?,
+        evaluation_periods: evaluation_periods?,
+        min_failing_periods: min_failing_periods?,
+        ignore_data_before,
+    })
+}
+
+fn read_dimension(node: &Node, sink: &mut Sink) -> Option<DimensionFilter> {
+    let mut r = MapReader::new(node, "a dimension filter", sink)?;
+    let name = r.required("name", sink).and_then(|n| schema::string(n, "dimension name", sink));
+    let operator = match r.get("operator") {
+        Some((_, n)) => keyword(
+            n,
+            "dimension operator",
+            DimensionOperator::parse,
+            ["Include", "Exclude", "StartsWith"],
+            sink,
+        ),
+        None => Some(Sp::new(DimensionOperator::Include, r.head_span())),
+    };
+    let values = r.required("values", sink).and_then(|n| {
+        let values = schema::string_list(n, "values", sink)?;
+        if values.is_empty() {
+            sink.push(
+                sink.at(&registry::MISSING_KEY, n.span, "a dimension filter has no values")
+                    .label("empty list")
+                    .help("list the values to match, or `*` for all"),
+            );
+            return None;
+        }
+        Some(values)
+    });
+    r.finish(DIMENSION_KEYS, ALIASES, sink);
+    Some(DimensionFilter {
+        span: node.span,
+        name: name?,
+        operator: operator?,
+        values: values?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(r: &ReadRules) -> Vec<&str> {
+        r.findings.iter().map(|f| f.check.name).collect()
+    }
+
+    #[test]
+    fn reads_a_complete_rule() {
+        let text = "rules:\n  - name: a\n    severity: 1\n    frequency: 5m\n    window: PT15M\n    criteria:\n      - metric: Failed Runs\n        aggregation: total\n        operator: '>'\n        threshold: 0\n        dimensions:\n          - {name: RunType, values: [Experiment, StepRun]}\n";
+        let r = read(text, FileId(0));
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        let rule = &r.rules[0];
+        assert_eq!(rule.frequency.as_ref().unwrap().value, Duration(300));
+        let c = &rule.criteria[0];
+        assert_eq!(c.aggregation.value, Aggregation::Total);
+        assert_eq!(c.operator.value, Operator::GreaterThan);
+        assert_eq!(c.dimensions[0].values.len(), 2);
+        assert_eq!(&text[c.metric.span.start..c.metric.span.end], "Failed Runs");
+    }
+
+    #[test]
+    fn reports_every_problem_and_keeps_going() {
+        let text = "rules:\n  - name: a\n    severity: high\n    windowSize: PT5M\n    criteria:\n      - metric: X\n        aggregation: Sum\n        operator: '>'\n  - name: b\n    criteria: []\n";
+        let r = read(text, FileId(0));
+        assert_eq!(
+            names(&r),
+            ["wrong-type", "invalid-value", "missing-key", "unknown-key", "missing-key"]
+        );
+        assert_eq!(r.rules.len(), 2);
+        let alias = &r.findings[3];
+        assert_eq!(alias.help.as_deref(), Some("this format calls it `window`"));
+    }
+
+    #[test]
+    fn empty_inputs_are_reported() {
+        assert_eq!(names(&read("", FileId(0))), ["empty-file"]);
+        assert_eq!(names(&read("rules: []\n", FileId(0))), ["empty-file"]);
+        assert_eq!(names(&read("rules:\n", FileId(0))), ["empty-file"]);
+        assert_eq!(names(&read("- a\n", FileId(0))), ["wrong-type"]);
+    }
+}
