@@ -72,7 +72,10 @@ fn parse_iso(rest: &str) -> Option<Duration> {
     };
     let mut total: u64 = 0;
     let mut any = false;
-    for (part, units) in [(Some(date), &[('D', 86_400u64)][..]), (time, &[('H', 3600), ('M', 60), ('S', 1)][..])] {
+    for (part, units) in [
+        (Some(date), &[('D', 86_400u64)][..]),
+        (time, &[('H', 3600), ('M', 60), ('S', 1)][..]),
+    ] {
         let Some(mut part) = part else { continue };
         let mut last = 0;
         while !part.is_empty() {
@@ -140,7 +143,9 @@ mod tests {
         assert_eq!(Duration::parse("PT1H30M"), Some(Duration(5400)));
         assert_eq!(Duration::parse("5m"), Some(Duration(300)));
         assert_eq!(Duration::parse("1d"), Some(Duration(86_400)));
-        for bad in ["", "P", "PT", "5", "PT5", "PTM", "5x", "PT5M1H", "P1W", "-5m", "PT5.5M"] {
+        for bad in [
+            "", "P", "PT", "5", "PT5", "PTM", "5x", "PT5M1H", "P1W", "-5m", "PT5.5M",
+        ] {
             assert_eq!(Duration::parse(bad), None, "{bad}");
         }
     }
@@ -150,7 +155,10 @@ mod tests {
         assert_eq!(Duration(300).iso(), "PT5M");
         assert_eq!(Duration(86_400).iso(), "P1D");
         assert_eq!(Duration(5400).iso(), "PT1H30M");
-        assert_eq!(nearest_allowed(Duration::minutes(10), &ALLOWED_FREQUENCIES), Duration::minutes(5));
+        assert_eq!(
+            nearest_allowed(Duration::minutes(10), &ALLOWED_FREQUENCIES),
+            Duration::minutes(5)
+        );
     }
 
     proptest! {

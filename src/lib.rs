@@ -1,12 +1,23 @@
-//! amlguard: lint Azure Machine Learning alert rules and audit Azure ML event streams.
+//! amlguard: lint Azure Machine Learning alert rules against the documented metrics and
+//! dimensions, and audit Azure ML event streams against their lifecycles.
+//!
+//! The library does all the work; the `amlguard` binary only parses arguments and maps the
+//! outcome to an exit code. Entry points: [`linter::lint_paths`], [`catalog::Catalog`],
+//! [`registry::ALL`].
+
 pub mod catalog;
+pub mod cli;
+pub mod duration;
 pub mod finding;
+pub mod inputs;
+pub mod lint;
+pub mod linter;
+pub mod policy;
 pub mod registry;
+pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod vocab;
 pub mod yaml;
-pub mod duration;
-pub mod lint;
-pub mod rules;

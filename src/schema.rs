@@ -53,10 +53,19 @@ impl<'a> MapReader<'a> {
         Some((k, v))
     }
 
-    /// The value for `key`; `missing-key` when absent.
+    /// Whether an unread key looks like a misspelling of `key` (then the unknown-key finding,
+    /// with its suggestion, says all there is to say and "missing" would be a second finding
+    /// for one typo).
+    pub fn misspelt(&self, key: &str) -> bool {
+        self.entries.iter().enumerate().any(|(i, (k, _))| {
+            !self.used[i] && k.name != key && suggest::nearest(&k.name, [key], 1).len() == 1
+        })
+    }
+
+    /// The value for `key`; `missing-key` when absent (unless a misspelt key stands for it).
     pub fn required(&mut self, key: &str, sink: &mut Sink) -> Option<&'a Node> {
         let found = self.get(key).map(|(_, v)| v);
-        if found.is_none() {
+        if found.is_none() && !self.misspelt(key) {
             let span = self.head_span();
             sink.push(
                 sink.at(

@@ -71,7 +71,10 @@ fn duplicate(ctx: &mut RuleContext, filter: &DimensionFilter, first: &DimensionF
         .at(
             &registry::DUPLICATE_DIMENSION_FILTER,
             filter.name.span,
-            format!("dimension `{}` is filtered twice in this criterion", filter.name.value),
+            format!(
+                "dimension `{}` is filtered twice in this criterion",
+                filter.name.value
+            ),
         )
         .label("second filter")
         .related(ctx.rule.file, first.name.span, "first filter")
@@ -153,6 +156,7 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
             let own: Vec<&str> = catalog
                 .dimensions_of(m)
                 .into_iter()
+                .filter(|&i| catalog.support(m, i) != Support::None && !any_metric_only(catalog, i))
                 .map(|i| catalog.dimensions[i].rest_name())
                 .collect();
             let mut help = format!("`{}` applies only to {}", d.name, english_list(&with));
@@ -161,7 +165,11 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
             } else {
                 help.push_str(&format!("; `{}` has {}", metric.name, english_list(&own)));
             }
-            let sources: Vec<String> = d.applies_to.iter().map(|a| a.source.source.clone()).collect();
+            let sources: Vec<String> = d
+                .applies_to
+                .iter()
+                .map(|a| a.source.source.clone())
+                .collect();
             let mut sources_dedup = sources.clone();
             sources_dedup.dedup();
             let f = ctx
@@ -178,6 +186,11 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
     }
 }
 
+/// A dimension that no source pairs with specific metrics.
+fn any_metric_only(catalog: &crate::catalog::Catalog, dim: usize) -> bool {
+    !catalog.has_specific_pairs(dim)
+}
+
 fn source_title(ctx: &RuleContext, id: &str) -> String {
     ctx.catalog
         .source_info(id)
@@ -189,7 +202,12 @@ fn values(ctx: &mut RuleContext, filter: &DimensionFilter, dim: usize) {
     let Some(set) = &d.values else { return };
     for v in &filter.values {
         let value = v.value.trim();
-        if value == "*" || set.values.iter().any(|a| a.value.eq_ignore_ascii_case(value)) {
+        if value == "*"
+            || set
+                .values
+                .iter()
+                .any(|a| a.value.eq_ignore_ascii_case(value))
+        {
             continue;
         }
         let valid: Vec<&str> = set.values.iter().map(|a| a.value.as_str()).collect();

@@ -14,10 +14,16 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
                 .at(
                     &registry::UNKNOWN_NAMESPACE,
                     ns.span,
-                    format!("`{}` is not the Azure ML workspace metric namespace", ns.value),
+                    format!(
+                        "`{}` is not the Azure ML workspace metric namespace",
+                        ns.value
+                    ),
                 )
                 .label("other namespace")
-                .help(format!("use `{}` or remove `namespace:`", ctx.catalog.namespace));
+                .help(format!(
+                    "use `{}` or remove `namespace:`",
+                    ctx.catalog.namespace
+                ));
             ctx.push(f);
         }
     }
@@ -25,7 +31,8 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
     let Some(index) = ctx.catalog.metric(c.metric.value.trim()) else {
         let near = suggest::nearest(&c.metric.value, ctx.catalog.metric_names(), 3);
         let help = if near.is_empty() {
-            "run `amlguard catalog metrics` for the list, or add the metric with `--catalog`".to_string()
+            "run `amlguard catalog metrics` for the list, or add the metric with `--catalog`"
+                .to_string()
         } else {
             let quoted: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
             format!("did you mean {}?", quoted.join(" or "))
@@ -33,7 +40,9 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
         let skip = c.skip_metric_validation.as_ref().is_some_and(|s| s.value);
         let mut message = format!("unknown metric `{}`", c.metric.value);
         if skip {
-            message.push_str(" (skip-metric-validation makes Azure accept it; the rule would never fire)");
+            message.push_str(
+                " (skip-metric-validation makes Azure accept it; the rule would never fire)",
+            );
         }
         let f = ctx
             .at(&registry::UNKNOWN_METRIC, c.metric.span, message)

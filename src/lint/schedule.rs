@@ -24,10 +24,24 @@ pub(super) fn check(ctx: &mut RuleContext) {
         }
     }
     let freq_ok = rule.frequency.as_ref().is_none_or(|f| {
-        allowed(ctx, f.value, f.span, &ALLOWED_FREQUENCIES, &registry::INVALID_FREQUENCY, "frequency")
+        allowed(
+            ctx,
+            f.value,
+            f.span,
+            &ALLOWED_FREQUENCIES,
+            &registry::INVALID_FREQUENCY,
+            "frequency",
+        )
     });
     let window_ok = rule.window.as_ref().is_none_or(|w| {
-        allowed(ctx, w.value, w.span, &ALLOWED_WINDOWS, &registry::INVALID_WINDOW, "window")
+        allowed(
+            ctx,
+            w.value,
+            w.span,
+            &ALLOWED_WINDOWS,
+            &registry::INVALID_WINDOW,
+            "window",
+        )
     });
     if let (Some(f), Some(w), true, true) = (&rule.frequency, &rule.window, freq_ok, window_ok) {
         if w.value < f.value {
@@ -68,7 +82,11 @@ fn allowed(
     }
     let names: Vec<String> = list.iter().map(|a| a.iso()).collect();
     let f = ctx
-        .at(check, span, format!("Azure does not accept a {what} of {}", d.iso()))
+        .at(
+            check,
+            span,
+            format!("Azure does not accept a {what} of {}", d.iso()),
+        )
         .label(format!("not an allowed {what}"))
         .help(format!(
             "the nearest allowed {what} is {} (allowed: {})",

@@ -12,7 +12,9 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
         Threshold::Dynamic(d) => dynamic(ctx, c, d),
         Threshold::Static(t) => {
             let Some(m) = metric else { return };
-            let Some((lo, hi)) = range(ctx, m, c.aggregation.value) else { return };
+            let Some((lo, hi)) = range(ctx, m, c.aggregation.value) else {
+                return;
+            };
             let metric = &ctx.catalog.metrics[m];
             let op = c.operator.value;
             let t_val = t.value;
@@ -20,7 +22,12 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
                 Some(hi) => format!("{lo} to {hi}"),
                 None => format!("{lo} or more"),
             };
-            let what = format!("{} ({} of a {} metric)", metric.name, c.aggregation.value, metric.kind.as_str());
+            let what = format!(
+                "{} ({} of a {} metric)",
+                metric.name,
+                c.aggregation.value,
+                metric.kind.as_str()
+            );
             if t_val < lo || hi.is_some_and(|h| t_val > h) {
                 let verdict = if always(op, t_val, lo, hi) {
                     "so the condition always holds"
@@ -36,7 +43,9 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
                         format!("threshold {t_val} is outside the range of {what}: {range_text}"),
                     )
                     .label(verdict)
-                    .help(format!("express the threshold in the metric's unit ({range_text})"))
+                    .help(format!(
+                        "express the threshold in the metric's unit ({range_text})"
+                    ))
                     .source(metric.source.to_string());
                 ctx.push(f);
             } else if never(op, t_val, lo, hi) {
@@ -85,7 +94,11 @@ fn range(ctx: &RuleContext, m: usize, agg: Aggregation) -> Option<(f64, Option<f
         Aggregation::Total | Aggregation::Count => None,
         _ => metric.max,
     };
-    let lo = if agg == Aggregation::Count { 0f64.max(lo) } else { lo };
+    let lo = if agg == Aggregation::Count {
+        0f64.max(lo)
+    } else {
+        lo
+    };
     Some((lo, hi))
 }
 
@@ -119,7 +132,10 @@ fn dynamic(ctx: &mut RuleContext, c: &Criterion, d: &DynamicThreshold) {
             .at(
                 &registry::INVALID_DYNAMIC_THRESHOLD,
                 c.operator.span,
-                format!("`{}` cannot be used with a dynamic threshold", c.operator.value),
+                format!(
+                    "`{}` cannot be used with a dynamic threshold",
+                    c.operator.value
+                ),
             )
             .label("not allowed with `dynamic`")
             .help("use GreaterThan, LessThan or GreaterOrLessThan (`><`)");

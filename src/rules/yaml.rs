@@ -29,13 +29,31 @@ use super::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
 
 const TOP_KEYS: &[&str] = &["rules"];
 const RULE_KEYS: &[&str] = &[
-    "name", "description", "severity", "enabled", "frequency", "window", "auto-mitigate", "criteria",
+    "name",
+    "description",
+    "severity",
+    "enabled",
+    "frequency",
+    "window",
+    "auto-mitigate",
+    "criteria",
 ];
 const CRITERION_KEYS: &[&str] = &[
-    "metric", "namespace", "aggregation", "operator", "threshold", "dynamic", "dimensions",
+    "metric",
+    "namespace",
+    "aggregation",
+    "operator",
+    "threshold",
+    "dynamic",
+    "dimensions",
     "skip-metric-validation",
 ];
-const DYNAMIC_KEYS: &[&str] = &["sensitivity", "evaluation-periods", "min-failing-periods", "ignore-data-before"];
+const DYNAMIC_KEYS: &[&str] = &[
+    "sensitivity",
+    "evaluation-periods",
+    "min-failing-periods",
+    "ignore-data-before",
+];
 const DIMENSION_KEYS: &[&str] = &["name", "operator", "values"];
 
 /// Keys spelt as ARM, Terraform or the CLI spell them, and what this format calls them.
@@ -76,8 +94,12 @@ pub fn read(text: &str, file: FileId) -> ReadRules {
     let mut rules = Vec::new();
     match yaml::parse(text) {
         Ok(None) => sink.push(
-            sink.at(&registry::EMPTY_FILE, Span::new(0, 0), "the file holds no rules")
-                .help("add a `rules:` list, or remove the file from the lint paths"),
+            sink.at(
+                &registry::EMPTY_FILE,
+                Span::new(0, 0),
+                "the file holds no rules",
+            )
+            .help("add a `rules:` list, or remove the file from the lint paths"),
         ),
         Err(e) => sink.push(
             sink.at(&registry::YAML_SYNTAX, e.span, e.message)
@@ -98,12 +120,20 @@ fn read_document(doc: &Node, rules: &mut Vec<AlertRule>, sink: &mut Sink) {
     if let Some(list) = top.required("rules", sink) {
         match &list.value {
             Value::Seq(items) if items.is_empty() => sink.push(
-                sink.at(&registry::EMPTY_FILE, list.span, "the `rules:` list is empty")
-                    .label("no rules here"),
+                sink.at(
+                    &registry::EMPTY_FILE,
+                    list.span,
+                    "the `rules:` list is empty",
+                )
+                .label("no rules here"),
             ),
             Value::Null => sink.push(
-                sink.at(&registry::EMPTY_FILE, top.head_span(), "the `rules:` list is empty")
-                    .label("no rules here"),
+                sink.at(
+                    &registry::EMPTY_FILE,
+                    top.head_span(),
+                    "the `rules:` list is empty",
+                )
+                .label("no rules here"),
             ),
             _ => {
                 for item in schema::list(list, "rules", false, sink).unwrap_or_default() {
@@ -119,21 +149,39 @@ fn read_document(doc: &Node, rules: &mut Vec<AlertRule>, sink: &mut Sink) {
 
 fn read_rule(node: &Node, sink: &mut Sink) -> Option<AlertRule> {
     let mut r = MapReader::new(node, "a rule", sink)?;
-    let name = r.required("name", sink).and_then(|n| schema::string(n, "name", sink));
-    let description = r.get("description").and_then(|(_, n)| schema::string(n, "description", sink));
-    let severity = r.get("severity").and_then(|(_, n)| schema::integer(n, "severity", sink));
-    let enabled = r.get("enabled").and_then(|(_, n)| schema::boolean(n, "enabled", sink));
-    let frequency = r.get("frequency").and_then(|(_, n)| duration(n, "frequency", sink));
-    let window = r.get("window").and_then(|(_, n)| duration(n, "window", sink));
-    let auto_mitigate = r.get("auto-mitigate").and_then(|(_, n)| schema::boolean(n, "auto-mitigate", sink));
+    let name = r
+        .required("name", sink)
+        .and_then(|n| schema::string(n, "name", sink));
+    let description = r
+        .get("description")
+        .and_then(|(_, n)| schema::string(n, "description", sink));
+    let severity = r
+        .get("severity")
+        .and_then(|(_, n)| schema::integer(n, "severity", sink));
+    let enabled = r
+        .get("enabled")
+        .and_then(|(_, n)| schema::boolean(n, "enabled", sink));
+    let frequency = r
+        .get("frequency")
+        .and_then(|(_, n)| duration(n, "frequency", sink));
+    let window = r
+        .get("window")
+        .and_then(|(_, n)| duration(n, "window", sink));
+    let auto_mitigate = r
+        .get("auto-mitigate")
+        .and_then(|(_, n)| schema::boolean(n, "auto-mitigate", sink));
     let mut criteria = Vec::new();
     if let Some(list) = r.required("criteria", sink) {
         let items = schema::list(list, "criteria", false, sink).unwrap_or_default();
         if items.is_empty() && matches!(list.value, Value::Seq(_) | Value::Null) {
             sink.push(
-                sink.at(&registry::MISSING_KEY, list.span, "the rule has no criterion")
-                    .label("empty criteria")
-                    .help("a metric alert needs at least one criterion"),
+                sink.at(
+                    &registry::MISSING_KEY,
+                    list.span,
+                    "the rule has no criterion",
+                )
+                .label("empty criteria")
+                .help("a metric alert needs at least one criterion"),
             );
         }
         for item in items {
@@ -169,7 +217,9 @@ fn duration(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<Duration>> {
                     format!("`{}` is not a duration", text.value),
                 )
                 .label("expected a duration")
-                .help("write an ISO 8601 duration such as `PT5M`, `PT1H`, `P1D`, or `5m`, `1h`, `1d`"),
+                .help(
+                    "write an ISO 8601 duration such as `PT5M`, `PT1H`, `P1D`, or `5m`, `1h`, `1d`",
+                ),
             );
             None
         }
@@ -189,7 +239,10 @@ fn keyword<T>(
         Some(v) => Some(Sp::new(v, text.span)),
         None => {
             let help = suggest::did_you_mean(&text.value, spellings.clone()).unwrap_or_else(|| {
-                format!("accepted: {}", spellings.into_iter().collect::<Vec<_>>().join(", "))
+                format!(
+                    "accepted: {}",
+                    spellings.into_iter().collect::<Vec<_>>().join(", ")
+                )
             });
             sink.push(
                 sink.at(
@@ -207,11 +260,21 @@ fn keyword<T>(
 
 fn read_criterion(node: &Node, sink: &mut Sink) -> Option<Criterion> {
     let mut r = MapReader::new(node, "a criterion", sink)?;
-    let metric = r.required("metric", sink).and_then(|n| schema::string(n, "metric", sink));
-    let namespace = r.get("namespace").and_then(|(_, n)| schema::string(n, "namespace", sink));
-    let aggregation = r
-        .required("aggregation", sink)
-        .and_then(|n| keyword(n, "aggregation", Aggregation::parse, Aggregation::spellings(), sink));
+    let metric = r
+        .required("metric", sink)
+        .and_then(|n| schema::string(n, "metric", sink));
+    let namespace = r
+        .get("namespace")
+        .and_then(|(_, n)| schema::string(n, "namespace", sink));
+    let aggregation = r.required("aggregation", sink).and_then(|n| {
+        keyword(
+            n,
+            "aggregation",
+            Aggregation::parse,
+            Aggregation::spellings(),
+            sink,
+        )
+    });
     let operator = r
         .required("operator", sink)
         .and_then(|n| keyword(n, "operator", Operator::parse, Operator::spellings(), sink));
@@ -273,9 +336,16 @@ fn read_threshold(r: &mut MapReader, sink: &mut Sink) -> Option<Threshold> {
             None
         }
         (None, None) => {
+            if r.misspelt("threshold") || r.misspelt("dynamic") {
+                return None;
+            }
             sink.push(
-                sink.at(&registry::MISSING_KEY, r.head_span(), "a criterion has no `threshold`")
-                    .label("this criterion needs `threshold` (a number) or `dynamic`"),
+                sink.at(
+                    &registry::MISSING_KEY,
+                    r.head_span(),
+                    "a criterion has no `threshold`",
+                )
+                .label("this criterion needs `threshold` (a number) or `dynamic`"),
             );
             None
         }
@@ -284,9 +354,15 @@ fn read_threshold(r: &mut MapReader, sink: &mut Sink) -> Option<Threshold> {
 
 fn read_dynamic(node: &Node, sink: &mut Sink) -> Option<DynamicThreshold> {
     let mut r = MapReader::new(node, "a dynamic threshold", sink)?;
-    let sensitivity = r
-        .required("sensitivity", sink)
-        .and_then(|n| keyword(n, "sensitivity", Sensitivity::parse, ["Low", "Medium", "High"], sink));
+    let sensitivity = r.required("sensitivity", sink).and_then(|n| {
+        keyword(
+            n,
+            "sensitivity",
+            Sensitivity::parse,
+            ["Low", "Medium", "High"],
+            sink,
+        )
+    });
     let evaluation_periods = r
         .required("evaluation-periods", sink)
         .and_then(|n| schema::integer(n, "evaluation-periods", sink));
@@ -308,7 +384,9 @@ fn read_dynamic(node: &Node, sink: &mut Sink) -> Option<DynamicThreshold> {
 
 fn read_dimension(node: &Node, sink: &mut Sink) -> Option<DimensionFilter> {
     let mut r = MapReader::new(node, "a dimension filter", sink)?;
-    let name = r.required("name", sink).and_then(|n| schema::string(n, "dimension name", sink));
+    let name = r
+        .required("name", sink)
+        .and_then(|n| schema::string(n, "dimension name", sink));
     let operator = match r.get("operator") {
         Some((_, n)) => keyword(
             n,
@@ -323,9 +401,13 @@ fn read_dimension(node: &Node, sink: &mut Sink) -> Option<DimensionFilter> {
         let values = schema::string_list(n, "values", sink)?;
         if values.is_empty() {
             sink.push(
-                sink.at(&registry::MISSING_KEY, n.span, "a dimension filter has no values")
-                    .label("empty list")
-                    .help("list the values to match, or `*` for all"),
+                sink.at(
+                    &registry::MISSING_KEY,
+                    n.span,
+                    "a dimension filter has no values",
+                )
+                .label("empty list")
+                .help("list the values to match, or `*` for all"),
             );
             return None;
         }
@@ -368,7 +450,13 @@ mod tests {
         let r = read(text, FileId(0));
         assert_eq!(
             names(&r),
-            ["wrong-type", "invalid-value", "missing-key", "unknown-key", "missing-key"]
+            [
+                "wrong-type",
+                "invalid-value",
+                "missing-key",
+                "unknown-key",
+                "missing-key"
+            ]
         );
         assert_eq!(r.rules.len(), 2);
         let alias = &r.findings[3];

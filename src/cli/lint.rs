@@ -1,0 +1,100 @@
+//! `amlguard lint PATH…`
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::finding::Severity;
+use crate::linter::{self, LintOptions};
+use crate::policy::{FailOn, Policy};
+use crate::report;
+
+use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Rule files or directories (searched recursively for *.yaml and *.yml); `-` for stdin.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    #[command(flatten)]
+    pub catalog: CatalogFiles,
+    /// Show only these checks: code (AML103), name, code prefix (AML1) or family (repeatable).
+    #[arg(long, value_name = "CHECK", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Hide these checks: code, name, code prefix or family (repeatable).
+    #[arg(long, value_name = "CHECK", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Change a check's severity: CHECK=error|warning|note (repeatable).
+    #[arg(long = "severity", value_name = "CHECK=SEVERITY", value_parser = parse_override)]
+    pub severity: Vec<(String, Severity)>,
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_name = "SEVERITY", default_value = "error", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+fn parse_override(s: &str) -> Result<(String, Severity), String> {
+    let (check, sev) = s.split_once('=').ok_or("expected CHECK=SEVERITY")?;
+    let sev = Severity::parse(sev)
+        .ok_or_else(|| format!("unknown severity `{sev}` (error, warning, note)"))?;
+    Ok((check.trim().to_string(), sev))
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    FailOn::parse(s).ok_or_else(|| format!("unknown severity `{s}` (error, warning, note, never)"))
+}
+
+pub fn run(args: LintArgs, color: bool) -> u8 {
+    let policy = Policy {
+        select: args.select,
+        ignore: args.ignore,
+        severity: args.severity,
+        fail_on: args.fail_on,
+    };
+    let unknown = policy.unknown_selectors();
+    if !unknown.is_empty() {
+        eprintln!(
+            "error: no check is named {} (see `amlguard explain`)",
+            unknown
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return EXIT_ERROR;
+    }
+    let options = LintOptions {
+        catalogs: args.catalog.catalogs,
+        policy,
+    };
+    let report = linter::lint_paths(&args.paths, &options);
+    for e in &report.input_errors {
+        eprintln!("error: {e}");
+    }
+    let out = match args.format {
+        Format::Human => {
+            report::human::render(&report.sources, &report.findings, &report.summary, color)
+        }
+        Format::Json => report::json::render(
+            &report.sources,
+            &report.findings,
+            &report.summary,
+            &report.input_errors,
+        ),
+    };
+    print!("{out}");
+    if !report.input_errors.is_empty() {
+        EXIT_ERROR
+    } else if options.policy.fails(&report.findings) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}

@@ -1,0 +1,138 @@
+//! Finding and reading input files: paths, directories (recursive, in path order) and stdin.
+//! Text that is not UTF-8 is reported at its first invalid byte and read lossily, so the
+//! report can still show where it is.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::finding::Finding;
+use crate::registry;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+/// A path that could not be read: a usage or I/O error (exit code 2), not a finding.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+/// The files a list of paths names: files as given, directories walked recursively for files
+/// whose extension is one of `extensions`, `-` for stdin. Hidden directories are skipped.
+pub fn expand(paths: &[PathBuf], extensions: &[&str]) -> (Vec<PathBuf>, Vec<InputError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            files.push(path.clone());
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let walker = walkdir::WalkDir::new(path)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .filter_entry(|e| {
+                        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                    });
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() && has_extension(e.path(), extensions) => {
+                            files.push(e.into_path())
+                        }
+                        Ok(_) => {}
+                        Err(err) => errors.push(InputError {
+                            path: err.path().unwrap_or(path).display().to_string(),
+                            message: err.to_string(),
+                        }),
+                    }
+                }
+            }
+            Ok(_) => files.push(path.clone()),
+            Err(err) => errors.push(InputError {
+                path: path.display().to_string(),
+                message: err.to_string(),
+            }),
+        }
+    }
+    (files, errors)
+}
+
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Reads one file (or stdin for `-`) into the source map. Invalid UTF-8 yields an
+/// `invalid-utf8` finding and the file's id, so that the caller skips it.
+pub fn read(path: &Path, sources: &mut SourceMap) -> Result<(FileId, Option<Finding>), InputError> {
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| InputError {
+                path: "<stdin>".into(),
+                message: e.to_string(),
+            })?;
+        ("<stdin>".to_string(), buf)
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| InputError {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        (path.display().to_string(), bytes)
+    };
+    Ok(add_bytes(name, bytes, sources))
+}
+
+/// Adds text given as bytes to the source map, checking it is UTF-8.
+pub fn add_bytes(
+    name: String,
+    bytes: Vec<u8>,
+    sources: &mut SourceMap,
+) -> (FileId, Option<Finding>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (sources.add(SourceFile::new(name, text)), None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bad = e.as_bytes()[at];
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = sources.add(SourceFile::new(name, text));
+            let finding = Finding::new(
+                &registry::INVALID_UTF8,
+                id,
+                Span::new(at, at + char_len_at(sources.get(id).text(), at)),
+                format!(
+                    "invalid UTF-8 (byte 0x{bad:02x} at offset {at}); the file was not checked"
+                ),
+            )
+            .label("not UTF-8")
+            .help("save the file as UTF-8");
+            (id, Some(finding))
+        }
+    }
+}
+
+fn char_len_at(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(0, char::len_utf8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_is_located_at_the_first_bad_byte() {
+        let mut sources = SourceMap::new();
+        let (id, f) = add_bytes(
+            "x.yaml".into(),
+            b"rules:\n  - name: caf\xe9\n".to_vec(),
+            &mut sources,
+        );
+        let f = f.unwrap();
+        let lc = sources.get(id).line_col(f.span.start);
+        assert_eq!((lc.line, lc.column), (2, 14));
+        assert_eq!(f.check.name, "invalid-utf8");
+    }
+}

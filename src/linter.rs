@@ -1,0 +1,138 @@
+//! One lint run: load the catalog, read every rule file, run the checks, apply the policy.
+
+use std::path::PathBuf;
+
+use crate::catalog::Catalog;
+use crate::finding::{Finding, Severity};
+use crate::inputs::{self, InputError};
+use crate::lint;
+use crate::policy::Policy;
+use crate::rules::{self, AlertRule};
+use crate::source::{SourceFile, SourceMap};
+
+/// File extensions picked up when a directory is linted.
+pub const RULE_EXTENSIONS: &[&str] = &["yaml", "yml"];
+
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// User catalog files merged over the built-in catalog, in order.
+    pub catalogs: Vec<PathBuf>,
+    pub policy: Policy,
+}
+
+/// Counts for the summary line and the JSON summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub rules: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Summary {
+    pub fn count(&mut self, findings: &[Finding]) {
+        for f in findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Note => self.notes += 1,
+            }
+        }
+    }
+}
+
+/// Everything a renderer needs.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub sources: SourceMap,
+    pub findings: Vec<Finding>,
+    pub input_errors: Vec<InputError>,
+    pub summary: Summary,
+}
+
+/// Loads the built-in catalog and the user's catalog files into `sources`.
+pub fn load_catalog(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+) -> (Catalog, Vec<Finding>, Vec<InputError>) {
+    let mut extra = Vec::new();
+    let mut errors = Vec::new();
+    let mut findings = Vec::new();
+    for path in paths {
+        let mut scratch = SourceMap::new();
+        match inputs::read(path, &mut scratch) {
+            Ok((id, None)) => extra.push(scratch.get(id).clone()),
+            Ok((id, Some(mut bad))) => {
+                bad.file = sources.add(scratch.get(id).clone());
+                findings.push(bad);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let (catalog, load_findings) = Catalog::load(sources, extra);
+    findings.extend(load_findings);
+    (catalog, findings, errors)
+}
+
+/// Lints rule files and directories.
+pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
+    let mut report = Report::default();
+    let (catalog, catalog_findings, catalog_errors) =
+        load_catalog(&options.catalogs, &mut report.sources);
+    let mut findings = catalog_findings;
+    report.input_errors.extend(catalog_errors);
+
+    let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS);
+    report.input_errors.extend(errors);
+    let mut all_rules: Vec<AlertRule> = Vec::new();
+    for path in &files {
+        match inputs::read(path, &mut report.sources) {
+            Ok((_, Some(bad))) => {
+                report.summary.files += 1;
+                findings.push(bad);
+            }
+            Ok((id, None)) => {
+                report.summary.files += 1;
+                let read = rules::yaml::read(report.sources.get(id).text(), id);
+                findings.extend(read.findings);
+                all_rules.extend(read.rules);
+            }
+            Err(e) => report.input_errors.push(e),
+        }
+    }
+    report.summary.rules = all_rules.len();
+    findings.extend(lint::check_rules(&catalog, &all_rules));
+    finish(report, findings, &options.policy)
+}
+
+/// Lints one rule file given as text, with the built-in catalog (for tests, benches and
+/// embedding).
+pub fn lint_text(
+    name: &str,
+    text: &str,
+    catalog: &Catalog,
+) -> (SourceMap, Vec<AlertRule>, Vec<Finding>) {
+    let mut sources = SourceMap::new();
+    let id = sources.add(SourceFile::new(name, text));
+    let read = rules::yaml::read(text, id);
+    let mut findings = read.findings;
+    findings.extend(lint::check_rules(catalog, &read.rules));
+    sort(&mut findings);
+    (sources, read.rules, findings)
+}
+
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.file, a.span.start, a.check.code).cmp(&(b.file, b.span.start, b.check.code))
+    });
+}
+
+/// Applies the policy, sorts and counts.
+pub fn finish(mut report: Report, findings: Vec<Finding>, policy: &Policy) -> Report {
+    let mut findings = policy.apply(findings);
+    sort(&mut findings);
+    report.summary.count(&findings);
+    report.findings = findings;
+    report
+}
