@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::config::Excludes;
 use crate::finding::Finding;
 use crate::registry;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -18,8 +19,13 @@ pub struct InputError {
 }
 
 /// The files a list of paths names: files as given, directories walked recursively for files
-/// whose extension is one of `extensions`, `-` for stdin. Hidden directories are skipped.
-pub fn expand(paths: &[PathBuf], extensions: &[&str]) -> (Vec<PathBuf>, Vec<InputError>) {
+/// whose extension is one of `extensions`, `-` for stdin. Hidden directories and what
+/// `excludes` names are skipped while walking; a path named explicitly is always read.
+pub fn expand(
+    paths: &[PathBuf],
+    extensions: &[&str],
+    excludes: &Excludes,
+) -> (Vec<PathBuf>, Vec<InputError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -33,7 +39,9 @@ pub fn expand(paths: &[PathBuf], extensions: &[&str]) -> (Vec<PathBuf>, Vec<Inpu
                     .sort_by_file_name()
                     .into_iter()
                     .filter_entry(|e| {
-                        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                        e.depth() == 0
+                            || !(e.file_name().to_string_lossy().starts_with('.')
+                                || excludes.excludes(e.path()))
                     });
                 for entry in walker {
                     match entry {

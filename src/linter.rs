@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::catalog::Catalog;
+use crate::config::Excludes;
 use crate::finding::{Finding, Severity};
 use crate::inputs::{self, InputError};
 use crate::lint;
@@ -18,6 +19,8 @@ pub struct LintOptions {
     /// User catalog files merged over the built-in catalog, in order.
     pub catalogs: Vec<PathBuf>,
     pub policy: Policy,
+    /// Paths pruned while walking directories.
+    pub exclude: Excludes,
 }
 
 /// Counts for the summary line and the JSON summary.
@@ -83,7 +86,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     let mut findings = catalog_findings;
     report.input_errors.extend(catalog_errors);
 
-    let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS);
+    let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS, &options.exclude);
     report.input_errors.extend(errors);
     let mut all_rules: Vec<AlertRule> = Vec::new();
     for path in &files {

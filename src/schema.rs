@@ -73,7 +73,7 @@ impl<'a> MapReader<'a> {
                     span,
                     format!("{} has no `{key}`", self.what),
                 )
-                .label(format!("this {} needs `{key}`", self.what)),
+                .label(format!("needs `{key}`")),
             );
         }
         found

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::config::Config;
 use crate::finding::Severity;
 use crate::linter::{self, LintOptions};
 use crate::policy::{FailOn, Policy};
@@ -29,9 +30,9 @@ pub struct LintArgs {
     /// Change a check's severity: CHECK=error|warning|note (repeatable).
     #[arg(long = "severity", value_name = "CHECK=SEVERITY", value_parser = parse_override)]
     pub severity: Vec<(String, Severity)>,
-    /// The lowest severity that makes the exit status 1.
-    #[arg(long, value_name = "SEVERITY", default_value = "error", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
+    /// The lowest severity that makes the exit status 1 [default: error].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,12 +52,16 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     FailOn::parse(s).ok_or_else(|| format!("unknown severity `{s}` (error, warning, note, never)"))
 }
 
-pub fn run(args: LintArgs, color: bool) -> u8 {
+pub fn run(args: LintArgs, config: Config, color: bool) -> u8 {
     let policy = Policy {
-        select: args.select,
-        ignore: args.ignore,
-        severity: args.severity,
-        fail_on: args.fail_on,
+        select: if args.select.is_empty() {
+            config.select
+        } else {
+            args.select
+        },
+        ignore: config.ignore.into_iter().chain(args.ignore).collect(),
+        severity: config.severity.into_iter().chain(args.severity).collect(),
+        fail_on: args.fail_on.or(config.fail_on).unwrap_or_default(),
     };
     let unknown = policy.unknown_selectors();
     if !unknown.is_empty() {
@@ -71,8 +76,13 @@ pub fn run(args: LintArgs, color: bool) -> u8 {
         return EXIT_ERROR;
     }
     let options = LintOptions {
-        catalogs: args.catalog.catalogs,
+        catalogs: config
+            .catalogs
+            .into_iter()
+            .chain(args.catalog.catalogs)
+            .collect(),
         policy,
+        exclude: config.exclude,
     };
     let report = linter::lint_paths(&args.paths, &options);
     for e in &report.input_errors {

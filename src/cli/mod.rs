@@ -4,6 +4,7 @@
 mod catalog;
 mod explain;
 mod lint;
+mod settings;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ pub struct Cli {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    #[command(flatten)]
+    pub config: settings::ConfigArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -84,7 +87,10 @@ pub fn run() -> u8 {
     };
     let color = cli.color.enabled();
     match cli.command {
-        Command::Lint(args) => lint::run(args, color),
+        Command::Lint(args) => match cli.config.load(color) {
+            Ok(config) => lint::run(args, config, color),
+            Err(()) => EXIT_ERROR,
+        },
         Command::Catalog(args) => catalog::run(args),
         Command::Explain(args) => explain::run(args),
     }

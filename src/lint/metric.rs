@@ -4,7 +4,7 @@ use crate::registry;
 use crate::rules::Criterion;
 use crate::suggest;
 
-use super::{RuleContext, english_list};
+use super::{RuleContext, either};
 
 /// Checks the criterion's metric; returns its catalog index when it is known.
 pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
@@ -66,7 +66,7 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
                     ),
                 )
                 .label("aggregation not documented for this metric")
-                .help(format!("use {}", english_list(&names)));
+                .help(format!("use {}", either(&names)));
             if let Some(cite) = cite {
                 f = f.source(cite.to_string());
             }

@@ -59,11 +59,20 @@ pub(crate) fn metric_label(c: &Criterion) -> &str {
 
 /// `a`, `a and b`, `a, b and c`.
 pub(crate) fn english_list<S: AsRef<str>>(items: &[S]) -> String {
+    joined(items, "and")
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub(crate) fn either<S: AsRef<str>>(items: &[S]) -> String {
+    joined(items, "or")
+}
+
+fn joined<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),
         [rest @ .., last] => format!(
-            "{} and {}",
+            "{} {conjunction} {}",
             rest.iter()
                 .map(AsRef::as_ref)
                 .collect::<Vec<_>>()
