@@ -19,18 +19,33 @@ fn lint_fixture(path: &std::path::Path) -> (i32, serde_json::Value) {
 fn every_check_has_both_fixtures() {
     for check in amlguard::registry::ALL {
         let dir = root().join("tests/fixtures/checks").join(check.name);
-        assert!(dir.join("fires.yaml").is_file(), "{} has no fires.yaml", check.name);
-        assert!(dir.join("passes.yaml").is_file(), "{} has no passes.yaml", check.name);
+        assert!(
+            dir.join("fires.yaml").is_file(),
+            "{} has no fires.yaml",
+            check.name
+        );
+        assert!(
+            dir.join("passes.yaml").is_file(),
+            "{} has no passes.yaml",
+            check.name
+        );
     }
 }
 
 #[test]
 fn each_check_fires_exactly_where_its_fixture_says() {
     for check in amlguard::registry::ALL {
-        let path = root().join("tests/fixtures/checks").join(check.name).join("fires.yaml");
+        let path = root()
+            .join("tests/fixtures/checks")
+            .join(check.name)
+            .join("fires.yaml");
         let want = expected(&path);
         assert!(!want.is_empty(), "{}: no expect lines", check.name);
-        assert!(want.iter().all(|(n, _, _)| n == check.name), "{}: expects other checks", check.name);
+        assert!(
+            want.iter().all(|(n, _, _)| n == check.name),
+            "{}: expects other checks",
+            check.name
+        );
         let (code, json) = lint_fixture(&path);
         assert_eq!(found(&json), want, "{}", check.name);
         let fails = check.severity == amlguard::finding::Severity::Error;
@@ -41,7 +56,10 @@ fn each_check_fires_exactly_where_its_fixture_says() {
 #[test]
 fn each_check_stays_quiet_on_its_passing_fixture() {
     for check in amlguard::registry::ALL {
-        let path = root().join("tests/fixtures/checks").join(check.name).join("passes.yaml");
+        let path = root()
+            .join("tests/fixtures/checks")
+            .join(check.name)
+            .join("passes.yaml");
         let (code, json) = lint_fixture(&path);
         assert_eq!(found(&json), vec![], "{}", check.name);
         assert_eq!(code, 0, "{}", check.name);

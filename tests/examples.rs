@@ -12,12 +12,17 @@ fn bundled_rules_lint_clean_with_the_repository_config() {
         .args(["lint", "rules/"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("0 errors, 0 warnings, 0 notes in 1 file (9 rules)"));
+        .stdout(predicate::str::contains(
+            "0 errors, 0 warnings, 0 notes in 1 file (9 rules)",
+        ));
 }
 
 #[test]
 fn examples_directory_fails() {
-    amlguard().args(["lint", "rules/examples/"]).assert().code(1);
+    amlguard()
+        .args(["lint", "rules/examples/"])
+        .assert()
+        .code(1);
 }
 
 #[test]

@@ -62,7 +62,11 @@ pub fn expected(path: &Path) -> Vec<(String, u64, u64)> {
         .map(|e| {
             let (name, pos) = e.trim().split_once(' ').expect("NAME LINE:COL");
             let (line, col) = pos.split_once(':').expect("LINE:COL");
-            (name.to_string(), line.parse().unwrap(), col.parse().unwrap())
+            (
+                name.to_string(),
+                line.parse().unwrap(),
+                col.parse().unwrap(),
+            )
         })
         .collect();
     v.sort();
