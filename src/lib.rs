@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod duration;
 pub mod finding;
+pub mod generate;
 pub mod inputs;
 pub mod lint;
 pub mod linter;

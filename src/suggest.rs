@@ -26,8 +26,13 @@ where
         .filter(|(s, _)| *s >= 0.78)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    // Only the candidates about as close as the best: one clear winner is named alone.
+    let best = scored.first().map_or(0.0, |s| s.0);
     let mut out: Vec<&str> = Vec::new();
-    for (_, c) in scored {
+    for (score, c) in scored {
+        if score < best - 0.04 {
+            break;
+        }
         if !out.iter().any(|o| o.eq_ignore_ascii_case(c)) {
             out.push(c);
         }

@@ -97,10 +97,10 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
 fn first_line(msg: &str) -> String {
     let mut line = msg.lines().next().unwrap_or("invalid YAML").trim();
     line = line.strip_prefix("error: ").unwrap_or(line);
-    if line.starts_with("line ") {
-        if let Some(i) = line.find(": ") {
-            line = &line[i + 2..];
-        }
+    if line.starts_with("line ")
+        && let Some(i) = line.find(": ")
+    {
+        line = &line[i + 2..];
     }
     match line.find(" at line ") {
         Some(i) => line[..i].to_string(),

@@ -68,10 +68,10 @@ impl Loader<'_, '_> {
         let Some(mut top) = MapReader::new(doc, "a catalog file", self.sink) else {
             return;
         };
-        if let Some((_, n)) = top.get("namespace") {
-            if let Some(ns) = schema::text(n, "namespace", self.sink) {
-                self.catalog.namespace = ns.value;
-            }
+        if let Some((_, n)) = top.get("namespace")
+            && let Some(ns) = schema::text(n, "namespace", self.sink)
+        {
+            self.catalog.namespace = ns.value;
         }
         if !self.builtin && self.catalog.source_info(USER_SOURCE).is_none() {
             self.catalog.sources.push(SourceInfo {
@@ -110,11 +110,11 @@ impl Loader<'_, '_> {
         what: &'static str,
         f: fn(&mut Self, &Node, &'static str),
     ) {
-        if let Some((_, node)) = top.get(key) {
-            if let Some(items) = schema::list(node, key, false, self.sink) {
-                for item in items {
-                    f(self, item, what);
-                }
+        if let Some((_, node)) = top.get(key)
+            && let Some(items) = schema::list(node, key, false, self.sink)
+        {
+            for item in items {
+                f(self, item, what);
             }
         }
     }
@@ -301,13 +301,12 @@ impl Loader<'_, '_> {
         let group = r
             .get("group")
             .and_then(|(_, n)| schema::text(n, "group", self.sink));
-        if let Some(g) = &group {
-            if self.catalog.group(&g.value).is_none() {
-                let names: Vec<String> =
-                    self.catalog.groups.iter().map(|g| g.name.clone()).collect();
-                let help = suggest::did_you_mean(&g.value, names.iter().map(String::as_str));
-                self.invalid(g.span, format!("unknown metric group `{}`", g.value), help);
-            }
+        if let Some(g) = &group
+            && self.catalog.group(&g.value).is_none()
+        {
+            let names: Vec<String> = self.catalog.groups.iter().map(|g| g.name.clone()).collect();
+            let help = suggest::did_you_mean(&g.value, names.iter().map(String::as_str));
+            self.invalid(g.span, format!("unknown metric group `{}`", g.value), help);
         }
         let unit = self.opt_text(&mut r, "unit");
         let kind = r
@@ -342,14 +341,14 @@ impl Loader<'_, '_> {
         let deprecated = self.deprecation(&mut r);
         r.finish(KEYS, &[], self.sink);
 
-        if let (Some(lo), Some(hi)) = (&min, &max) {
-            if lo.value > hi.value {
-                self.invalid(
-                    hi.span,
-                    format!("max {} is below min {}", hi.value, lo.value),
-                    None,
-                );
-            }
+        if let (Some(lo), Some(hi)) = (&min, &max)
+            && lo.value > hi.value
+        {
+            self.invalid(
+                hi.span,
+                format!("max {} is below min {}", hi.value, lo.value),
+                None,
+            );
         }
         let existing = self
             .catalog

@@ -169,12 +169,15 @@ fn table(c: &Catalog, section: Section) -> String {
             t.to_string()
         }
         Section::Dimensions => {
-            let mut t = new_table(&["Dimension", "REST name", "Applies to", "Values"]);
+            let mut t = new_table(&["Dimension", "REST name", "Applies to (* = newer source only)", "Values"]);
             for (i, d) in c.dimensions.iter().enumerate() {
-                let metrics: Vec<&str> = c
+                let metrics: Vec<String> = c
                     .metrics_with(i)
                     .into_iter()
-                    .map(|m| c.metrics[m].name.as_str())
+                    .map(|m| match c.support(m, i) {
+                        Support::Primary(_) => c.metrics[m].name.clone(),
+                        _ => format!("{}*", c.metrics[m].name),
+                    })
                     .collect();
                 let applies = if !c.has_specific_pairs(i) {
                     "any metric (source names no pairing)".to_string()

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod explain;
+mod generate;
 mod lint;
 mod settings;
 
@@ -62,6 +63,9 @@ pub enum Command {
     Catalog(catalog::CatalogArgs),
     /// Explain a check by code (AML103) or name (dimension-not-applicable); list all without one.
     Explain(explain::ExplainArgs),
+    /// Write reproducible synthetic input (for benchmarks and scale tests).
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
 }
 
 /// Catalog files shared by the subcommands that read the catalog.
@@ -93,5 +97,6 @@ pub fn run() -> u8 {
         },
         Command::Catalog(args) => catalog::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Generate(args) => generate::run(args),
     }
 }

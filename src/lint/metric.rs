@@ -8,24 +8,24 @@ use super::{RuleContext, either};
 
 /// Checks the criterion's metric; returns its catalog index when it is known.
 pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
-    if let Some(ns) = &c.namespace {
-        if !ns.value.trim().eq_ignore_ascii_case(&ctx.catalog.namespace) {
-            let f = ctx
-                .at(
-                    &registry::UNKNOWN_NAMESPACE,
-                    ns.span,
-                    format!(
-                        "`{}` is not the Azure ML workspace metric namespace",
-                        ns.value
-                    ),
-                )
-                .label("other namespace")
-                .help(format!(
-                    "use `{}` or remove `namespace:`",
-                    ctx.catalog.namespace
-                ));
-            ctx.push(f);
-        }
+    if let Some(ns) = &c.namespace
+        && !ns.value.trim().eq_ignore_ascii_case(&ctx.catalog.namespace)
+    {
+        let f = ctx
+            .at(
+                &registry::UNKNOWN_NAMESPACE,
+                ns.span,
+                format!(
+                    "`{}` is not the Azure ML workspace metric namespace",
+                    ns.value
+                ),
+            )
+            .label("other namespace")
+            .help(format!(
+                "use `{}` or remove `namespace:`",
+                ctx.catalog.namespace
+            ));
+        ctx.push(f);
     }
 
     let Some(index) = ctx.catalog.metric(c.metric.value.trim()) else {
@@ -53,25 +53,25 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
     };
     let metric = &ctx.catalog.metrics[index];
 
-    if let Some((allowed, cite)) = ctx.catalog.aggregations(index) {
-        if !allowed.contains(&c.aggregation.value) {
-            let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
-            let mut f = ctx
-                .at(
-                    &registry::UNSUPPORTED_AGGREGATION,
-                    c.aggregation.span,
-                    format!(
-                        "`{}` does not support the {} aggregation",
-                        metric.name, c.aggregation.value
-                    ),
-                )
-                .label("aggregation not documented for this metric")
-                .help(format!("use {}", either(&names)));
-            if let Some(cite) = cite {
-                f = f.source(cite.to_string());
-            }
-            ctx.push(f);
+    if let Some((allowed, cite)) = ctx.catalog.aggregations(index)
+        && !allowed.contains(&c.aggregation.value)
+    {
+        let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
+        let mut f = ctx
+            .at(
+                &registry::UNSUPPORTED_AGGREGATION,
+                c.aggregation.span,
+                format!(
+                    "`{}` does not support the {} aggregation",
+                    metric.name, c.aggregation.value
+                ),
+            )
+            .label("aggregation not documented for this metric")
+            .help(format!("use {}", either(&names)));
+        if let Some(cite) = cite {
+            f = f.source(cite.to_string());
         }
+        ctx.push(f);
     }
 
     if let Some(dep) = &metric.deprecated {

@@ -9,19 +9,19 @@ const REFERENCE: &str = "azure-facts § Metric alert rules";
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let rule = ctx.rule;
-    if let Some(sev) = &rule.severity {
-        if !(0..=4).contains(&sev.value) {
-            let f = ctx
-                .at(
-                    &registry::SEVERITY_OUT_OF_RANGE,
-                    sev.span,
-                    format!("severity {} is not one of 0–4", sev.value),
-                )
-                .label("0 (critical) to 4 (verbose)")
-                .help(format!("use {}", sev.value.clamp(0, 4)))
-                .source(REFERENCE);
-            ctx.push(f);
-        }
+    if let Some(sev) = &rule.severity
+        && !(0..=4).contains(&sev.value)
+    {
+        let f = ctx
+            .at(
+                &registry::SEVERITY_OUT_OF_RANGE,
+                sev.span,
+                format!("severity {} is not one of 0–4", sev.value),
+            )
+            .label("0 (critical) to 4 (verbose)")
+            .help(format!("use {}", sev.value.clamp(0, 4)))
+            .source(REFERENCE);
+        ctx.push(f);
     }
     let freq_ok = rule.frequency.as_ref().is_none_or(|f| {
         allowed(
@@ -43,29 +43,29 @@ pub(super) fn check(ctx: &mut RuleContext) {
             "window",
         )
     });
-    if let (Some(f), Some(w), true, true) = (&rule.frequency, &rule.window, freq_ok, window_ok) {
-        if w.value < f.value {
-            let fix = ALLOWED_WINDOWS
-                .iter()
-                .find(|a| **a >= f.value)
-                .copied()
-                .unwrap_or(f.value);
-            let finding = ctx
-                .at(
-                    &registry::WINDOW_SHORTER_THAN_FREQUENCY,
-                    w.span,
-                    format!(
-                        "window {} is shorter than the evaluation frequency {}",
-                        w.value.iso(),
-                        f.value.iso()
-                    ),
-                )
-                .label("part of every period is never evaluated")
-                .related(rule.file, f.span, "evaluated this often")
-                .help(format!("use a window of at least {}", fix.iso()))
-                .source(REFERENCE);
-            ctx.push(finding);
-        }
+    if let (Some(f), Some(w), true, true) = (&rule.frequency, &rule.window, freq_ok, window_ok)
+        && w.value < f.value
+    {
+        let fix = ALLOWED_WINDOWS
+            .iter()
+            .find(|a| **a >= f.value)
+            .copied()
+            .unwrap_or(f.value);
+        let finding = ctx
+            .at(
+                &registry::WINDOW_SHORTER_THAN_FREQUENCY,
+                w.span,
+                format!(
+                    "window {} is shorter than the evaluation frequency {}",
+                    w.value.iso(),
+                    f.value.iso()
+                ),
+            )
+            .label("part of every period is never evaluated")
+            .related(rule.file, f.span, "evaluated this often")
+            .help(format!("use a window of at least {}", fix.iso()))
+            .source(REFERENCE);
+        ctx.push(finding);
     }
 }
 
