@@ -205,3 +205,12 @@ fn human_output_points_at_the_token() {
                 .and(predicate::str::contains("AML103(dimension-not-applicable)")),
         );
 }
+
+#[test]
+fn readme_lists_every_check() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for c in amlguard::registry::ALL {
+        let row = format!("| {} | {} | {} |", c.code, c.name, c.severity);
+        assert!(readme.contains(&row), "README lacks the row for {}", c.code);
+    }
+}

@@ -169,7 +169,12 @@ fn table(c: &Catalog, section: Section) -> String {
             t.to_string()
         }
         Section::Dimensions => {
-            let mut t = new_table(&["Dimension", "REST name", "Applies to (* = newer source only)", "Values"]);
+            let mut t = new_table(&[
+                "Dimension",
+                "REST name",
+                "Applies to (* = newer source only)",
+                "Values",
+            ]);
             for (i, d) in c.dimensions.iter().enumerate() {
                 let metrics: Vec<String> = c
                     .metrics_with(i)
