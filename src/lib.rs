@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod condition;
 pub mod config;
 pub mod duration;
 pub mod finding;

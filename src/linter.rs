@@ -3,12 +3,15 @@
 use std::path::PathBuf;
 
 use crate::catalog::Catalog;
+use crate::condition;
 use crate::config::Excludes;
+use crate::finding::Sink;
 use crate::finding::{Finding, Severity};
 use crate::inputs::{self, InputError};
 use crate::lint;
 use crate::policy::Policy;
 use crate::rules::{self, AlertRule};
+use crate::source::Span;
 use crate::source::{SourceFile, SourceMap};
 
 /// File extensions picked up when a directory is linted.
@@ -21,12 +24,16 @@ pub struct LintOptions {
     pub policy: Policy,
     /// Paths pruned while walking directories.
     pub exclude: Excludes,
+    /// Bare condition strings (`--condition`), each linted as a one-criterion rule.
+    pub conditions: Vec<String>,
 }
 
 /// Counts for the summary line and the JSON summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     pub files: usize,
+    /// Condition strings given on the command line.
+    pub conditions: usize,
     pub rules: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -103,6 +110,31 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             }
             Err(e) => report.input_errors.push(e),
         }
+    }
+    report.summary.conditions = options.conditions.len();
+    for (i, cond) in options.conditions.iter().enumerate() {
+        // A trailing newline gives an error at the end of the condition a place to be drawn.
+        let id = report.sources.add(SourceFile::new(
+            format!("<condition {}>", i + 1),
+            format!("{cond}\n"),
+        ));
+        let mut sink = Sink::new(id);
+        let whole = Span::new(0, cond.len());
+        if let Some(c) = condition::embed::criterion_from_text(cond, whole, cond, &mut sink) {
+            all_rules.push(AlertRule {
+                file: id,
+                span: whole,
+                name: None,
+                description: None,
+                severity: None,
+                enabled: None,
+                frequency: None,
+                window: None,
+                auto_mitigate: None,
+                criteria: vec![c],
+            });
+        }
+        findings.extend(sink.findings);
     }
     report.summary.rules = all_rules.len();
     findings.extend(lint::check_rules(&catalog, &all_rules));

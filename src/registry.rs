@@ -99,6 +99,13 @@ the nearest accepted spelling.\n\nExample:\n\n    aggregation: Sum\n\nFix: use a
         "The file holds no rules.",
         "A rule file that is empty, holds only comments, or has an empty `rules:` list defines no \
 alert. It is usually a leftover or a file whose content was lost in a merge.\n\nFix: add rules or delete the file.");
+    CONDITION_SYNTAX = ("AML008", "condition-syntax", Error, Input,
+        "A condition string that does not follow the condition grammar.",
+        "Conditions are written as the az CLI takes them (`az monitor metrics alert create --condition`): \
+`AGGREGATION [NAMESPACE.]METRIC OPERATOR THRESHOLD [where DIMENSION includes|excludes VALUE [or VALUE]… \
+[and DIMENSION …]] [with skipmetricvalidation]`, or with `dynamic SENSITIVITY N of M [since DATETIME]` \
+in place of the threshold. The diagnostic points at the token where the condition stops making sense \
+and says what was expected there; the full grammar is grammar/condition.ebnf.\n\nExample:\n\n    condition: avg GpuUtilization => 10\n\nFix: write the token the message expects (`>=`).");
     UNKNOWN_METRIC = ("AML101", "unknown-metric", Error, Catalog,
         "The metric is not a metric of Microsoft.MachineLearningServices/workspaces.",
         "Azure Monitor rejects a metric alert on a metric that the resource does not emit, unless \

@@ -15,8 +15,11 @@ use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Rule files or directories (searched recursively for *.yaml and *.yml); `-` for stdin.
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "conditions")]
     pub paths: Vec<PathBuf>,
+    /// Lint a condition string as the az CLI takes it, e.g. "avg GpuUtilization < 10" (repeatable).
+    #[arg(long = "condition", value_name = "CONDITION")]
+    pub conditions: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     #[command(flatten)]
@@ -83,6 +86,7 @@ pub fn run(args: LintArgs, config: Config, color: bool) -> u8 {
             .collect(),
         policy,
         exclude: config.exclude,
+        conditions: args.conditions,
     };
     let report = linter::lint_paths(&args.paths, &options);
     for e in &report.input_errors {

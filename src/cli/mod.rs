@@ -3,6 +3,7 @@
 
 mod catalog;
 mod explain;
+mod fmt_condition;
 mod generate;
 mod lint;
 mod settings;
@@ -63,6 +64,8 @@ pub enum Command {
     Catalog(catalog::CatalogArgs),
     /// Explain a check by code (AML103) or name (dimension-not-applicable); list all without one.
     Explain(explain::ExplainArgs),
+    /// Print az CLI conditions in canonical form.
+    FmtCondition(fmt_condition::FmtConditionArgs),
     /// Write reproducible synthetic input (for benchmarks and scale tests).
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -98,5 +101,6 @@ pub fn run() -> u8 {
         Command::Catalog(args) => catalog::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::FmtCondition(args) => fmt_condition::run(args, color),
     }
 }

@@ -150,12 +150,22 @@ pub fn summary_line(s: &Summary) -> String {
     fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}{}", if n == 1 { "" } else { "s" })
     }
+    let inputs = if s.conditions > 0 && s.files == 0 {
+        plural(s.conditions, "condition")
+    } else if s.conditions > 0 {
+        format!(
+            "{}, {}",
+            plural(s.files, "file"),
+            plural(s.conditions, "condition")
+        )
+    } else {
+        plural(s.files, "file")
+    };
     format!(
-        "{}, {}, {} in {} ({})\n",
+        "{}, {}, {} in {inputs} ({})\n",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.notes, "note"),
-        plural(s.files, "file"),
         plural(s.rules, "rule")
     )
 }

@@ -16,6 +16,7 @@
 //!           - {name: RunType, operator: Include, values: [Experiment]}
 //! ```
 
+use crate::condition;
 use crate::duration::Duration;
 use crate::finding::{Finding, Sink};
 use crate::registry;
@@ -39,6 +40,7 @@ const RULE_KEYS: &[&str] = &[
     "criteria",
 ];
 const CRITERION_KEYS: &[&str] = &[
+    "condition",
     "metric",
     "namespace",
     "aggregation",
@@ -105,7 +107,7 @@ pub fn read(text: &str, file: FileId) -> ReadRules {
             sink.at(&registry::YAML_SYNTAX, e.span, e.message)
                 .label("the YAML parser stopped here"),
         ),
-        Ok(Some(doc)) => read_document(&doc, &mut rules, &mut sink),
+        Ok(Some(doc)) => read_document(&doc, text, &mut rules, &mut sink),
     }
     ReadRules {
         rules,
@@ -113,7 +115,7 @@ pub fn read(text: &str, file: FileId) -> ReadRules {
     }
 }
 
-fn read_document(doc: &Node, rules: &mut Vec<AlertRule>, sink: &mut Sink) {
+fn read_document(doc: &Node, text: &str, rules: &mut Vec<AlertRule>, sink: &mut Sink) {
     let Some(mut top) = MapReader::new(doc, "a rule file", sink) else {
         return;
     };
@@ -137,7 +139,7 @@ fn read_document(doc: &Node, rules: &mut Vec<AlertRule>, sink: &mut Sink) {
             ),
             _ => {
                 for item in schema::list(list, "rules", false, sink).unwrap_or_default() {
-                    if let Some(rule) = read_rule(item, sink) {
+                    if let Some(rule) = read_rule(item, text, sink) {
                         rules.push(rule);
                     }
                 }
@@ -147,7 +149,7 @@ fn read_document(doc: &Node, rules: &mut Vec<AlertRule>, sink: &mut Sink) {
     top.finish(TOP_KEYS, ALIASES, sink);
 }
 
-fn read_rule(node: &Node, sink: &mut Sink) -> Option<AlertRule> {
+fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
     let mut r = MapReader::new(node, "a rule", sink)?;
     let name = r
         .required("name", sink)
@@ -185,7 +187,7 @@ fn read_rule(node: &Node, sink: &mut Sink) -> Option<AlertRule> {
             );
         }
         for item in items {
-            if let Some(c) = read_criterion(item, sink) {
+            if let Some(c) = read_criterion(item, text, sink) {
                 criteria.push(c);
             }
         }
@@ -258,7 +260,35 @@ fn keyword<T>(
     }
 }
 
-fn read_criterion(node: &Node, sink: &mut Sink) -> Option<Criterion> {
+/// A criterion: a mapping of fields, a mapping with one `condition:` string, or the
+/// condition string itself.
+fn read_criterion(node: &Node, text: &str, sink: &mut Sink) -> Option<Criterion> {
+    if let Value::String(s) = &node.value {
+        return condition::embed::criterion_from_text(s, node.span, text, sink);
+    }
+    if let Value::Map(entries) = &node.value
+        && let Some((_, cond)) = entries.iter().find(|(k, _)| k.name == "condition")
+    {
+        let mut r = MapReader::new(node, "a criterion", sink)?;
+        r.get("condition");
+        for (k, _) in entries.iter().filter(|(k, _)| k.name != "condition") {
+            if CRITERION_KEYS.contains(&k.name.as_str()) {
+                r.get(&k.name);
+                sink.push(
+                    sink.at(
+                        &registry::INVALID_VALUE,
+                        k.span,
+                        format!("`{}` cannot be given with `condition`", k.name),
+                    )
+                    .label("conflicts with the condition")
+                    .help("write it in the condition, or drop `condition` and use fields"),
+                );
+            }
+        }
+        r.finish(CRITERION_KEYS, ALIASES, sink);
+        let s = schema::text(cond, "condition", sink)?;
+        return condition::embed::criterion_from_text(&s.value, cond.span, text, sink);
+    }
     let mut r = MapReader::new(node, "a criterion", sink)?;
     let metric = r
         .required("metric", sink)
