@@ -24,3 +24,4 @@ pub mod source;
 pub mod suggest;
 pub mod vocab;
 pub mod yaml;
+pub mod lifecycle;

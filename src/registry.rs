@@ -16,6 +16,10 @@ pub enum Family {
     Schedule,
     /// Relations between rules.
     RuleSet,
+    /// Event streams audited against lifecycles.
+    Audit,
+    /// The lifecycle specs themselves.
+    Lifecycle,
 }
 
 impl Family {
@@ -26,6 +30,8 @@ impl Family {
             Family::Threshold => "threshold",
             Family::Schedule => "schedule",
             Family::RuleSet => "rule-set",
+            Family::Audit => "audit",
+            Family::Lifecycle => "lifecycle",
         }
     }
 }
@@ -201,6 +207,79 @@ rejected at deployment.\n\nFix: use 0–4.");
         "An alert rule's name is its identity in the resource group: deploying two rules with the same \
 name makes the second overwrite the first. Names compare case-insensitively, as Azure resource \
 names do, across every file of the run.\n\nFix: rename one of the rules.");
+    ILLEGAL_TRANSITION = ("AML501", "illegal-transition", Error, Audit,
+        "An entity moved between two states that its lifecycle does not connect.",
+        "Each lifecycle (run, compute job, cluster, node, operation) lists its legal transitions, \
+with a source for each. A run that goes from Queued straight to Completed, or a job that reports \
+Running after Queued was skipped, moved in a way the service does not: a lost event, a clock \
+problem or a real fault. The finding names the record (file and line), the entity, the time, and \
+the two states; `amlguard graph NAME` draws the legal transitions.\n\nFix: investigate the entity; if the \
+transition is legitimate, add it with `--lifecycle` and a source.");
+    EVENT_AFTER_TERMINAL = ("AML502", "event-after-terminal", Error, Audit,
+        "An entity reported a new state after reaching a terminal state.",
+        "Completed, Failed and Canceled runs, Succeeded and Failed jobs, unusable and preempted nodes \
+do not come back. A record after the terminal one (a job Running after it Failed) means the \
+stream is wrong or an id was reused. The same terminal state repeated (a duplicate record) is not \
+reported.\n\nFix: find who wrote the record; if ids are reused, key the lifecycle on more fields.");
+    UNKNOWN_STATE = ("AML503", "unknown-state", Error, Audit,
+        "A record's state is not a state of its lifecycle.",
+        "The state field (Status, ExecutionState, AllocationState, NodeState, ResultType) holds a \
+value the lifecycle does not declare: a typo in a hand-written dump, a new state the service \
+started emitting, or a record of another table. The help names the nearest declared state.\n\nFix: \
+correct the record, or declare the state with `--lifecycle`.");
+    DWELL_EXCEEDED = ("AML504", "dwell-exceeded", Warning, Audit,
+        "An entity stayed in a state longer than the lifecycle's limit.",
+        "A lifecycle may set `max-dwell` per state (a run in Finalizing for a day is hung). The \
+finding names how long the entity stayed, from which record, and the limit. An entity still in \
+the state at the end of the dump is measured up to the last record of the dump.\n\nFix: look at \
+the entity; tune the limit with `--lifecycle`.");
+    RECORD_INCONSISTENT = ("AML505", "record-inconsistent", Error, Audit,
+        "A record disagrees with itself.",
+        "Some tables carry redundant fields that must agree: an AmlComputeJobEvent's EventType \
+(JobRunning) and ExecutionState (Running); an AmlComputeClusterEvent's node counts (never \
+negative, never above MaximumNodeCount); an AmlComputeClusterNodeEvent's times \
+(NodeAllocationTime ≤ NodeBootTime ≤ StartTaskStartTime ≤ StartTaskEndTime). A record that \
+breaks one was written wrong.\n\nFix: report it to whoever produced the dump.");
+    LATE_RECORD = ("AML506", "late-record", Warning, Audit,
+        "A record arrived later than the reorder window allows.",
+        "Records are put in time order per entity within a reorder window (default 1 h, \
+`--reorder-window`). A record older than the window when it is read can no longer be placed \
+and is reported instead of checked.\n\nFix: widen the window, or sort the dump by time.");
+    STARTED_MID_LIFECYCLE = ("AML507", "started-mid-lifecycle", Note, Audit,
+        "An entity's first record is not in an initial state.",
+        "Dumps are windows of time: a run that started before the window begins mid-lifecycle. This \
+is a note by default; `--strict` makes it an error for dumps that should be complete.\n\nFix: \
+nothing for a windowed dump; widen the export otherwise.");
+    OPEN_AT_END = ("AML508", "open-at-end", Note, Audit,
+        "An entity had not reached a terminal state when the dump ended.",
+        "A run still Running when the export window closed is normal. This is a note by default; \
+`--strict` makes it an error for dumps that should be complete.\n\nFix: nothing for a windowed \
+dump; widen the export otherwise.");
+    UNREADABLE_RECORD = ("AML509", "unreadable-record", Warning, Audit,
+        "A record could not be read: bad JSON, a missing key field, a bad time, invalid UTF-8.",
+        "The audit accounts for every input record: each one is either checked or skipped with a \
+reason. A truncated line, a record without its key or time, a time that does not parse, or bytes \
+that are not UTF-8 are reported at their file and line, counted by reason in the summary, and \
+the audit goes on.\n\nFix: repair or re-export the dump.");
+    UNREACHABLE_STATE = ("AML601", "unreachable-state", Error, Lifecycle,
+        "A lifecycle state that no path from an initial state reaches.",
+        "A state that cannot be reached is either dead data in the spec or a missing transition; \
+either way an audit would report every entity entering it as illegal.\n\nFix: add the missing \
+transition, list the state as initial, or remove it.");
+    NO_TERMINAL_PATH = ("AML602", "no-terminal-path", Error, Lifecycle,
+        "A non-terminal state from which no terminal state can be reached.",
+        "An entity in such a state could never finish; the spec is missing a transition (Failed is \
+reachable from almost everything). Lifecycles without terminal states (a cluster lives forever) \
+are not checked.\n\nFix: add a transition towards a terminal state.");
+    EDGE_FROM_TERMINAL = ("AML603", "edge-from-terminal", Error, Lifecycle,
+        "A transition out of a terminal state.",
+        "Terminal states end an entity's life; an edge out of one contradicts the spec itself and \
+would hide event-after-terminal findings.\n\nFix: remove the edge or the state's terminal flag.");
+    UNDECLARED_STATE = ("AML604", "undeclared-state", Error, Lifecycle,
+        "A state used in `initial`, `terminal`, `transitions` or `max-dwell` but not declared.",
+        "Every state must be declared under `states` (with its source). An undeclared name is \
+usually a typo, and the edge or flag that uses it is ignored.\n\nFix: declare the state or \
+correct the name.");
 }
 
 /// Finds a check by code (`AML103`) or name (`dimension-not-applicable`), case-insensitively.
