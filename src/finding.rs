@@ -49,6 +49,18 @@ pub struct Label {
     pub text: String,
 }
 
+/// Where in a log dump an audit finding was made: dumps are not kept in memory, so the
+/// location is a line, not a span, and the finding names the entity and the transition.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecordContext {
+    pub line: u64,
+    pub lifecycle: Option<String>,
+    pub entity: Option<String>,
+    pub time: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
 /// One problem found in one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -63,6 +75,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// The catalog source (or sources) the finding rests on, e.g. `seed`.
     pub source: Option<String>,
+    /// Set for findings about a record of a log dump.
+    pub record: Option<Box<RecordContext>>,
 }
 
 impl Finding {
@@ -82,7 +96,14 @@ impl Finding {
             related: Vec::new(),
             help: None,
             source: None,
+            record: None,
         }
+    }
+
+    /// Attaches the dump record this finding is about.
+    pub fn at_record(mut self, record: RecordContext) -> Self {
+        self.record = Some(Box::new(record));
+        self
     }
 
     pub fn label(mut self, text: impl Into<String>) -> Self {

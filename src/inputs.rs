@@ -26,6 +26,14 @@ pub fn expand(
     extensions: &[&str],
     excludes: &Excludes,
 ) -> (Vec<PathBuf>, Vec<InputError>) {
+    expand_filtered(paths, excludes, &|p| has_extension(p, extensions))
+}
+
+fn expand_filtered(
+    paths: &[PathBuf],
+    excludes: &Excludes,
+    wanted: &dyn Fn(&Path) -> bool,
+) -> (Vec<PathBuf>, Vec<InputError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -45,7 +53,7 @@ pub fn expand(
                     });
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_file() && has_extension(e.path(), extensions) => {
+                        Ok(e) if e.file_type().is_file() && wanted(e.path()) => {
                             files.push(e.into_path())
                         }
                         Ok(_) => {}
@@ -64,6 +72,12 @@ pub fn expand(
         }
     }
     (files, errors)
+}
+
+/// Every regular file the paths name (directories walked recursively in path order, hidden
+/// entries and excluded paths skipped): dumps are recognised by content, not by extension.
+pub fn expand_all(paths: &[PathBuf], excludes: &Excludes) -> (Vec<PathBuf>, Vec<InputError>) {
+    expand_filtered(paths, excludes, &|_| true)
 }
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {

@@ -5,6 +5,7 @@
 //! outcome to an exit code. Entry points: [`linter::lint_paths`], [`catalog::Catalog`],
 //! [`registry::ALL`].
 
+pub mod audit;
 pub mod catalog;
 pub mod cli;
 pub mod condition;
@@ -13,6 +14,7 @@ pub mod duration;
 pub mod finding;
 pub mod generate;
 pub mod inputs;
+pub mod lifecycle;
 pub mod lint;
 pub mod linter;
 pub mod policy;
@@ -24,4 +26,3 @@ pub mod source;
 pub mod suggest;
 pub mod vocab;
 pub mod yaml;
-pub mod lifecycle;

@@ -1,10 +1,12 @@
 //! Command-line interface: clap definitions and one module per subcommand. Each subcommand
 //! returns an [`ExitCode`]-like number; `main` only exits with it.
 
+mod audit;
 mod catalog;
 mod explain;
 mod fmt_condition;
 mod generate;
+mod graph;
 mod lint;
 mod settings;
 
@@ -60,6 +62,12 @@ impl Color {
 pub enum Command {
     /// Lint alert-rule files and directories (`-` reads stdin).
     Lint(lint::LintArgs),
+    /// Audit Azure ML resource-log dumps against the lifecycles of runs, jobs, clusters and nodes.
+    Audit(audit::AuditArgs),
+    /// Draw a lifecycle as DOT or Mermaid, optionally with what a dump did.
+    Graph(graph::GraphArgs),
+    /// List the lifecycles in force and check their specs.
+    Lifecycles(graph::LifecyclesArgs),
     /// Show the catalog of metrics, dimensions, log tables and categories.
     Catalog(catalog::CatalogArgs),
     /// Explain a check by code (AML103) or name (dimension-not-applicable); list all without one.
@@ -98,6 +106,12 @@ pub fn run() -> u8 {
             Ok(config) => lint::run(args, config, color),
             Err(()) => EXIT_ERROR,
         },
+        Command::Audit(args) => match cli.config.load(color) {
+            Ok(config) => audit::run(args, config, color),
+            Err(()) => EXIT_ERROR,
+        },
+        Command::Graph(args) => graph::graph(args, color),
+        Command::Lifecycles(args) => graph::list(args, color),
         Command::Catalog(args) => catalog::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),

@@ -53,10 +53,16 @@ impl LifecycleGraph {
                     sink.at(
                         &registry::UNDECLARED_STATE,
                         named.span,
-                        format!("state `{}` is not declared in `states` of lifecycle `{}`", named.name, spec.name),
+                        format!(
+                            "state `{}` is not declared in `states` of lifecycle `{}`",
+                            named.name, spec.name
+                        ),
                     )
                     .label("undeclared")
-                    .maybe_help(crate::suggest::did_you_mean(&named.name, names.iter().map(String::as_str)))
+                    .maybe_help(crate::suggest::did_you_mean(
+                        &named.name,
+                        names.iter().map(String::as_str),
+                    ))
                     .help_or("declare it under `states`"),
                 );
             }
@@ -138,10 +144,13 @@ impl LifecycleGraph {
 
     /// The legal successors of a state.
     pub fn successors(&self, s: StateId) -> Vec<StateId> {
-        self.graph
+        let mut v: Vec<StateId> = self
+            .graph
             .neighbors_directed(NodeIndex::new(s as usize), Direction::Outgoing)
             .map(|n| n.index() as StateId)
-            .collect()
+            .collect();
+        v.sort_unstable();
+        v
     }
 
     fn analyse(&self, spec: &LifecycleSpec, sink: &mut Sink) {
@@ -203,7 +212,10 @@ impl LifecycleGraph {
                         sink.at(
                             &registry::EDGE_FROM_TERMINAL,
                             f.span,
-                            format!("`{}` is terminal in lifecycle `{}` but has transitions out of it", f.name, spec.name),
+                            format!(
+                                "`{}` is terminal in lifecycle `{}` but has transitions out of it",
+                                f.name, spec.name
+                            ),
                         )
                         .label("terminal state")
                         .help("remove the transition, or remove the state from `terminal`"),
@@ -220,6 +232,10 @@ trait HelpOr {
 
 impl HelpOr for Finding {
     fn help_or(self, text: &str) -> Self {
-        if self.help.is_some() { self } else { self.help(text) }
+        if self.help.is_some() {
+            self
+        } else {
+            self.help(text)
+        }
     }
 }

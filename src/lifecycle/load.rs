@@ -10,20 +10,41 @@ use crate::yaml::{self, Node, Value};
 use super::{Agreement, LifecycleSpec, Named, RecordCheck, Transition};
 
 const SPEC_KEYS: &[&str] = &[
-    "name", "description", "categories", "key", "state", "state-optional", "time", "states", "initial",
-    "terminal", "transitions", "max-dwell", "agree", "checks",
+    "name",
+    "description",
+    "categories",
+    "key",
+    "state",
+    "state-optional",
+    "time",
+    "states",
+    "initial",
+    "terminal",
+    "transitions",
+    "max-dwell",
+    "agree",
+    "checks",
 ];
 
 pub fn read(text: &str, file: FileId) -> (Vec<LifecycleSpec>, Vec<Finding>) {
     let mut sink = Sink::new(file);
     let mut out = Vec::new();
     match yaml::parse(text) {
-        Ok(None) => sink.push(sink.at(&registry::EMPTY_FILE, Span::new(0, 0), "the lifecycle file is empty")),
-        Err(e) => sink.push(sink.at(&registry::YAML_SYNTAX, e.span, e.message).label("the YAML parser stopped here")),
+        Ok(None) => sink.push(sink.at(
+            &registry::EMPTY_FILE,
+            Span::new(0, 0),
+            "the lifecycle file is empty",
+        )),
+        Err(e) => sink.push(
+            sink.at(&registry::YAML_SYNTAX, e.span, e.message)
+                .label("the YAML parser stopped here"),
+        ),
         Ok(Some(doc)) => {
             if let Some(mut top) = MapReader::new(&doc, "a lifecycle file", &mut sink) {
                 if let Some(list) = top.required("lifecycles", &mut sink) {
-                    for item in schema::list(list, "lifecycles", false, &mut sink).unwrap_or_default() {
+                    for item in
+                        schema::list(list, "lifecycles", false, &mut sink).unwrap_or_default()
+                    {
                         if let Some(spec) = spec(item, file, &mut sink) {
                             out.push(spec);
                         }
@@ -55,16 +76,25 @@ fn strings(r: &mut MapReader, key: &str, sink: &mut Sink) -> Vec<String> {
 }
 
 fn text(r: &mut MapReader, key: &str, sink: &mut Sink) -> Option<String> {
-    r.get(key).and_then(|(_, n)| schema::string(n, key, sink)).map(|s| s.value)
+    r.get(key)
+        .and_then(|(_, n)| schema::string(n, key, sink))
+        .map(|s| s.value)
 }
 
 fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
     let mut r = MapReader::new(node, "a lifecycle", sink)?;
-    let name = r.required("name", sink).and_then(|n| schema::text(n, "name", sink));
+    let name = r
+        .required("name", sink)
+        .and_then(|n| schema::text(n, "name", sink));
     let description = text(&mut r, "description", sink).unwrap_or_default();
     let categories = strings(&mut r, "categories", sink);
-    let key = r.required("key", sink).map(|n| names(n, "key", sink)).unwrap_or_default();
-    let state = r.required("state", sink).and_then(|n| schema::string(n, "state", sink));
+    let key = r
+        .required("key", sink)
+        .map(|n| names(n, "key", sink))
+        .unwrap_or_default();
+    let state = r
+        .required("state", sink)
+        .and_then(|n| schema::string(n, "state", sink));
     let state_optional = r
         .get("state-optional")
         .and_then(|(_, n)| schema::boolean(n, "state-optional", sink))
@@ -79,7 +109,9 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
             match &item.value {
                 Value::Map(_) => {
                     if let Some(mut s) = MapReader::new(item, "a state", sink) {
-                        let n = s.required("name", sink).and_then(|n| schema::string(n, "name", sink));
+                        let n = s
+                            .required("name", sink)
+                            .and_then(|n| schema::string(n, "name", sink));
                         let source = text(&mut s, "source", sink);
                         s.finish(&["name", "source"], &[], sink);
                         if let Some(n) = n {
@@ -103,14 +135,26 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
             }
         }
     }
-    let initial = r.required("initial", sink).map(|n| names(n, "initial", sink)).unwrap_or_default();
-    let terminal = r.get("terminal").map(|(_, n)| names(n, "terminal", sink)).unwrap_or_default();
+    let initial = r
+        .required("initial", sink)
+        .map(|n| names(n, "initial", sink))
+        .unwrap_or_default();
+    let terminal = r
+        .get("terminal")
+        .map(|(_, n)| names(n, "terminal", sink))
+        .unwrap_or_default();
     let mut transitions = Vec::new();
     if let Some((_, list)) = r.get("transitions") {
         for item in schema::list(list, "transitions", false, sink).unwrap_or_default() {
             if let Some(mut t) = MapReader::new(item, "a transition", sink) {
-                let from = t.required("from", sink).map(|n| names(n, "from", sink)).unwrap_or_default();
-                let to = t.required("to", sink).map(|n| names(n, "to", sink)).unwrap_or_default();
+                let from = t
+                    .required("from", sink)
+                    .map(|n| names(n, "from", sink))
+                    .unwrap_or_default();
+                let to = t
+                    .required("to", sink)
+                    .map(|n| names(n, "to", sink))
+                    .unwrap_or_default();
                 let source = text(&mut t, "source", sink);
                 t.finish(&["from", "to", "source"], &[], sink);
                 transitions.push(Transition { from, to, source });
@@ -121,7 +165,9 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
     if let Some((_, n)) = r.get("max-dwell") {
         if let Value::Map(entries) = &n.value {
             for (k, v) in entries {
-                let Some(d) = schema::string(v, "max-dwell", sink) else { continue };
+                let Some(d) = schema::string(v, "max-dwell", sink) else {
+                    continue;
+                };
                 match Duration::parse(&d.value) {
                     Some(dur) => max_dwell.push((
                         Named {
@@ -132,13 +178,22 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
                         dur,
                     )),
                     None => sink.push(
-                        sink.at(&registry::INVALID_VALUE, d.span, format!("`{}` is not a duration", d.value))
-                            .help("write PT2H, 90m, 1d …"),
+                        sink.at(
+                            &registry::INVALID_VALUE,
+                            d.span,
+                            format!("`{}` is not a duration", d.value),
+                        )
+                        .help("write PT2H, 90m, 1d …"),
                     ),
                 }
             }
         } else {
-            schema::wrong_type(sink, n, "max-dwell must be a mapping of state to duration", &n.value);
+            schema::wrong_type(
+                sink,
+                n,
+                "max-dwell must be a mapping of state to duration",
+                &n.value,
+            );
         }
     }
     let agree = r.get("agree").and_then(|(_, n)| agreement(n, sink));
@@ -174,7 +229,9 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
 
 fn agreement(node: &Node, sink: &mut Sink) -> Option<Agreement> {
     let mut r = MapReader::new(node, "an agreement", sink)?;
-    let field = r.required("field", sink).and_then(|n| schema::string(n, "field", sink));
+    let field = r
+        .required("field", sink)
+        .and_then(|n| schema::string(n, "field", sink));
     let source = text(&mut r, "source", sink).unwrap_or_default();
     let mut pairs = Vec::new();
     if let Some(n) = r.required("pairs", sink) {
@@ -198,7 +255,9 @@ fn agreement(node: &Node, sink: &mut Sink) -> Option<Agreement> {
 
 fn check(node: &Node, sink: &mut Sink) -> Option<RecordCheck> {
     let mut r = MapReader::new(node, "a record check", sink)?;
-    let kind = r.required("kind", sink).and_then(|n| schema::string(n, "kind", sink));
+    let kind = r
+        .required("kind", sink)
+        .and_then(|n| schema::string(n, "kind", sink));
     let source = text(&mut r, "source", sink).unwrap_or_default();
     let fields = strings(&mut r, "fields", sink);
     let limit = text(&mut r, "limit", sink);
@@ -208,16 +267,31 @@ fn check(node: &Node, sink: &mut Sink) -> Option<RecordCheck> {
         "non-negative" => Some(RecordCheck::NonNegative { fields, source }),
         "ordered" => Some(RecordCheck::Ordered { fields, source }),
         "at-most" => match limit {
-            Some(limit) => Some(RecordCheck::AtMost { fields, limit, source }),
+            Some(limit) => Some(RecordCheck::AtMost {
+                fields,
+                limit,
+                source,
+            }),
             None => {
-                sink.push(sink.at(&registry::MISSING_KEY, kind.span, "an at-most check needs a `limit` field"));
+                sink.push(sink.at(
+                    &registry::MISSING_KEY,
+                    kind.span,
+                    "an at-most check needs a `limit` field",
+                ));
                 None
             }
         },
         other => {
             sink.push(
-                sink.at(&registry::INVALID_VALUE, kind.span, format!("unknown check kind `{other}`"))
-                    .maybe_help(crate::suggest::did_you_mean(other, ["non-negative", "at-most", "ordered"])),
+                sink.at(
+                    &registry::INVALID_VALUE,
+                    kind.span,
+                    format!("unknown check kind `{other}`"),
+                )
+                .maybe_help(crate::suggest::did_you_mean(
+                    other,
+                    ["non-negative", "at-most", "ordered"],
+                )),
             );
             None
         }

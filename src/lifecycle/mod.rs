@@ -39,7 +39,11 @@ pub enum RecordCheck {
     /// Every listed numeric field is ≥ 0.
     NonNegative { fields: Vec<String>, source: String },
     /// Every listed numeric field is ≤ the `limit` field.
-    AtMost { fields: Vec<String>, limit: String, source: String },
+    AtMost {
+        fields: Vec<String>,
+        limit: String,
+        source: String,
+    },
     /// The listed time fields are in non-decreasing order (absent ones are skipped).
     Ordered { fields: Vec<String>, source: String },
 }
@@ -98,7 +102,10 @@ impl Lifecycles {
             let (read, f) = load::read(sources.get(id).text(), id);
             findings.extend(f);
             for spec in read {
-                match specs.iter_mut().find(|s| s.name.eq_ignore_ascii_case(&spec.name)) {
+                match specs
+                    .iter_mut()
+                    .find(|s| s.name.eq_ignore_ascii_case(&spec.name))
+                {
                     Some(existing) => *existing = spec,
                     None => specs.push(spec),
                 }
@@ -118,7 +125,9 @@ impl Lifecycles {
     }
 
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.specs.iter().position(|s| s.name.eq_ignore_ascii_case(name))
+        self.specs
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(name))
     }
 }
 

@@ -11,7 +11,10 @@ use super::graph::StateId;
 pub type Observed = BTreeMap<(StateId, StateId), u64>;
 
 fn id(name: &str) -> String {
-    let mut s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let mut s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 's');
     }
@@ -47,7 +50,11 @@ pub fn dot(name: &str, g: &LifecycleGraph, observed: Option<&Observed>) -> Strin
                 "  {} -> {}{};",
                 id(&g.names[from as usize]),
                 id(&g.names[to as usize]),
-                if attrs.is_empty() { String::new() } else { format!(" [{}]", attrs.join(", ")) }
+                if attrs.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", attrs.join(", "))
+                }
             );
         }
     }
@@ -82,7 +89,8 @@ pub fn mermaid(g: &LifecycleGraph, observed: Option<&Observed>) -> String {
     }
     for from in 0..g.len() as StateId {
         for to in g.successors(from) {
-            let label = observed.map(|o| format!(" : {}", o.get(&(from, to)).copied().unwrap_or(0)));
+            let label =
+                observed.map(|o| format!(" : {}", o.get(&(from, to)).copied().unwrap_or(0)));
             let _ = writeln!(
                 out,
                 "    {} --> {}{}",
@@ -107,7 +115,8 @@ pub fn mermaid(g: &LifecycleGraph, observed: Option<&Observed>) -> String {
         }
         if !illegal.is_empty() {
             out.push_str("    classDef illegal stroke:#d00,stroke-width:3px\n");
-            let mut names: Vec<String> = illegal.iter().map(|s| id(&g.names[*s as usize])).collect();
+            let mut names: Vec<String> =
+                illegal.iter().map(|s| id(&g.names[*s as usize])).collect();
             names.dedup();
             for n in names {
                 let _ = writeln!(out, "    class {n} illegal");

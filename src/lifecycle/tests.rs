@@ -5,7 +5,10 @@ fn builtin_lifecycles_are_sane() {
     let (l, findings) = Lifecycles::load(&mut SourceMap::new(), Vec::new());
     assert!(findings.is_empty(), "{findings:#?}");
     let names: Vec<&str> = l.specs.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["run", "compute-job", "cluster", "node", "operation"]);
+    assert_eq!(
+        names,
+        ["run", "compute-job", "cluster", "node", "operation"]
+    );
 }
 
 #[test]
@@ -15,7 +18,10 @@ fn run_edges_follow_the_sources() {
     let s = |n| g.state(n).unwrap();
     assert!(g.legal(s("Queued"), s("Running")));
     assert!(g.legal(s("NotResponding"), s("Running")));
-    assert!(g.legal(s("Starting"), s("Queued")), "Provisioning and Preparing may be skipped");
+    assert!(
+        g.legal(s("Starting"), s("Queued")),
+        "Provisioning and Preparing may be skipped"
+    );
     assert!(!g.legal(s("Queued"), s("Completed")));
     assert!(!g.legal(s("Completed"), s("Running")));
     assert!(g.is_terminal(s("Canceled")));

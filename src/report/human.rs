@@ -83,6 +83,10 @@ pub fn render_findings(sources: &SourceMap, findings: &[Finding], color: bool) -
     let mut out = String::new();
     for f in findings {
         let file = sources.get(f.file);
+        if let Some(r) = &f.record {
+            record_finding(&mut out, file.name(), f, r, color);
+            continue;
+        }
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             (!f.label.is_empty()).then(|| f.label.clone()),
             span(f.span),
@@ -143,6 +147,37 @@ pub fn render_findings(sources: &SourceMap, findings: &[Finding], color: bool) -
         }
     }
     out
+}
+
+/// A finding about a record of a dump: no snippet (dumps are not kept), but the file, line,
+/// entity, time and transition.
+fn record_finding(
+    out: &mut String,
+    file: &str,
+    f: &Finding,
+    r: &crate::finding::RecordContext,
+    color: bool,
+) {
+    let (glyph, paint) = match f.severity {
+        Severity::Error => ("×", "\x1b[31m"),
+        Severity::Warning => ("⚠", "\x1b[33m"),
+        Severity::Note => ("☞", "\x1b[36m"),
+    };
+    let (on, off) = if color { (paint, "\x1b[0m") } else { ("", "") };
+    out.push_str(&format!("{}({})\n\n", f.check.code, f.check.name));
+    out.push_str(&format!("  {on}{glyph}{off} {}\n", f.message));
+    let mut at = format!("   ╰─[{file}:{}]", r.line);
+    if let Some(t) = &r.time {
+        at.push_str(&format!(" at {t}"));
+    }
+    out.push_str(&at);
+    out.push('\n');
+    if let Some(h) = &f.help {
+        out.push_str(&format!("  help: {h}\n"));
+    }
+    if let Some(s) = &f.source {
+        out.push_str(&format!("  source: {s}\n"));
+    }
 }
 
 /// `2 errors, 1 warning, 0 notes in 3 files (12 rules)`.

@@ -10,9 +10,9 @@ use crate::source::SourceMap;
 use super::position;
 
 #[derive(Serialize)]
-struct Document<'a> {
+struct Document<'a, S: Serialize> {
     findings: Vec<JsonFinding<'a>>,
-    summary: &'a Summary,
+    summary: &'a S,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     input_errors: Vec<String>,
 }
@@ -36,6 +36,16 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     source: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lifecycle: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -52,11 +62,30 @@ pub fn render(
     summary: &Summary,
     errors: &[InputError],
 ) -> String {
+    render_with(sources, findings, summary, errors)
+}
+
+/// The same document with any serializable summary (the audit's is richer than lint's).
+pub fn render_with<S: Serialize>(
+    sources: &SourceMap,
+    findings: &[Finding],
+    summary: &S,
+    errors: &[InputError],
+) -> String {
     let doc = Document {
         findings: findings
             .iter()
             .map(|f| {
-                let p = position(sources, f);
+                let mut p = position(sources, f);
+                let rec = f.record.as_deref();
+                if let Some(r) = rec {
+                    p = super::Position {
+                        line: r.line as usize,
+                        column: 1,
+                        end_line: r.line as usize,
+                        end_column: 1,
+                    };
+                }
                 JsonFinding {
                     code: f.check.code,
                     name: f.check.name,
@@ -87,6 +116,11 @@ pub fn render(
                             }
                         })
                         .collect(),
+                    lifecycle: rec.and_then(|r| r.lifecycle.as_deref()),
+                    entity: rec.and_then(|r| r.entity.as_deref()),
+                    time: rec.and_then(|r| r.time.as_deref()),
+                    from: rec.and_then(|r| r.from.as_deref()),
+                    to: rec.and_then(|r| r.to.as_deref()),
                 }
             })
             .collect(),

@@ -1,0 +1,350 @@
+//! From a record's fields to an event: which lifecycle, which entity, which state, when; and
+//! the in-record checks. Runs on the worker threads; produces compact events whose key text
+//! lives in a per-chunk arena, so reading a record allocates nothing in the common case.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::finding::{Finding, RecordContext};
+use crate::lifecycle::graph::StateId;
+use crate::lifecycle::{Lifecycles, RecordCheck};
+use crate::registry;
+use crate::source::{FileId, Span};
+use crate::suggest;
+
+use super::record::{FieldSet, Slots};
+use super::time;
+
+/// The state id of an event whose record has no state (in-record checks only).
+pub const NO_STATE: StateId = StateId::MAX;
+
+/// One record, ready for the tracker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    pub lifecycle: u8,
+    pub state: StateId,
+    pub time: i64,
+    /// The entity key: a range of the chunk's arena.
+    pub key: (u32, u32),
+    pub file: FileId,
+    pub line: u64,
+}
+
+/// What a worker makes of a chunk.
+#[derive(Debug, Default)]
+pub struct ChunkOut {
+    pub events: Vec<Event>,
+    pub arena: String,
+    pub findings: Vec<Finding>,
+    pub read: u64,
+    pub audited: u64,
+    pub skipped: BTreeMap<String, u64>,
+}
+
+impl ChunkOut {
+    pub fn key(&self, e: &Event) -> &str {
+        &self.arena[e.key.0 as usize..e.key.1 as usize]
+    }
+
+    /// Counts a skipped record and reports it.
+    pub fn skip(&mut self, reason: &str, file: FileId, line: u64, detail: String) {
+        *self.skipped.entry(reason.to_string()).or_default() += 1;
+        self.findings.push(
+            Finding::new(&registry::UNREADABLE_RECORD, file, Span::default(), detail).at_record(
+                RecordContext {
+                    line,
+                    ..RecordContext::default()
+                },
+            ),
+        );
+    }
+}
+
+struct Compiled {
+    key: Vec<usize>,
+    state: usize,
+    time: Vec<usize>,
+    agree: Option<(usize, HashMap<String, String>)>,
+}
+
+/// Everything a worker needs, shared read-only between threads.
+pub struct Classifier<'l> {
+    pub lifecycles: &'l Lifecycles,
+    pub fields: FieldSet,
+    by_category: HashMap<String, u8>,
+    compiled: Vec<Compiled>,
+}
+
+impl<'l> Classifier<'l> {
+    pub fn new(lifecycles: &'l Lifecycles) -> Self {
+        let fields = FieldSet::new(&lifecycles.specs);
+        let slot = |n: &str| fields.slot(n).expect("every spec field has a slot");
+        let mut by_category = HashMap::new();
+        let mut compiled = Vec::new();
+        for (i, spec) in lifecycles.specs.iter().enumerate() {
+            for c in &spec.categories {
+                by_category.entry(c.to_lowercase()).or_insert(i as u8);
+            }
+            compiled.push(Compiled {
+                key: spec.key.iter().map(|k| slot(k)).collect(),
+                state: slot(&spec.state),
+                time: spec.time.iter().map(|t| slot(t)).collect(),
+                agree: spec.agree.as_ref().map(|a| {
+                    (
+                        slot(&a.field),
+                        a.pairs
+                            .iter()
+                            .map(|(k, v)| (k.to_lowercase(), v.clone()))
+                            .collect(),
+                    )
+                }),
+            });
+        }
+        Classifier {
+            lifecycles,
+            fields,
+            by_category,
+            compiled,
+        }
+    }
+
+    /// The lifecycle of a record: by its `Type` or `category`, else the first lifecycle whose
+    /// key and state fields it carries.
+    fn lifecycle(&self, slots: &Slots) -> Result<u8, String> {
+        for s in [self.fields.type_slot, self.fields.category_slot] {
+            if let Some(v) = slots.get(s) {
+                let t = v.text();
+                return self
+                    .by_category
+                    .get(&t.to_lowercase())
+                    .copied()
+                    .ok_or_else(|| format!("category {t} has no lifecycle"));
+            }
+        }
+        self.compiled
+            .iter()
+            .position(|c| {
+                slots.get(c.state).is_some() && c.key.iter().all(|k| slots.get(*k).is_some())
+            })
+            .map(|i| i as u8)
+            .ok_or_else(|| "no category, and no lifecycle's key and state fields".to_string())
+    }
+
+    /// Turns one record into an event (or a skip, or in-record findings).
+    pub fn classify(&self, slots: &Slots, file: FileId, line: u64, out: &mut ChunkOut) {
+        let lc = match self.lifecycle(slots) {
+            Ok(lc) => lc,
+            Err(reason) => {
+                // Records of tables without a lifecycle are expected in mixed dumps: counted, not reported.
+                *out.skipped.entry(reason).or_default() += 1;
+                return;
+            }
+        };
+        let spec = &self.lifecycles.specs[lc as usize];
+        let c = &self.compiled[lc as usize];
+        let Some(time_text) = c.time.iter().find_map(|&s| slots.get(s)) else {
+            out.skip(
+                "missing time",
+                file,
+                line,
+                format!(
+                    "{} record without a time field ({})",
+                    spec.name,
+                    spec.time.join(", ")
+                ),
+            );
+            return;
+        };
+        let time_text = time_text.text();
+        let Some(t) = time::parse(&time_text) else {
+            out.skip(
+                "bad time",
+                file,
+                line,
+                format!("{} record with an unreadable time `{time_text}`", spec.name),
+            );
+            return;
+        };
+        // The key: its fields joined with '/'.
+        let start = out.arena.len();
+        for (i, &k) in c.key.iter().enumerate() {
+            let Some(v) = slots.get(k) else {
+                out.arena.truncate(start);
+                out.skip(
+                    "missing key",
+                    file,
+                    line,
+                    format!(
+                        "{} record without its key field `{}`",
+                        spec.name, spec.key[i]
+                    ),
+                );
+                return;
+            };
+            if i > 0 {
+                out.arena.push('/');
+            }
+            out.arena.push_str(&v.text());
+        }
+        let key = (start as u32, out.arena.len() as u32);
+        let key_text = out.arena[start..].to_string();
+        let g = &self.lifecycles.graphs[lc as usize];
+        let state = slots.get(c.state).map(|v| v.text());
+        let ctx = |from: Option<String>, to: Option<String>| RecordContext {
+            line,
+            lifecycle: Some(spec.name.clone()),
+            entity: Some(key_text.clone()),
+            time: Some(time::format(t)),
+            from,
+            to,
+        };
+        self.record_checks(lc, slots, state.as_deref(), file, &ctx, out);
+        out.audited += 1;
+        let Some(state_text) = state else {
+            if spec.state_optional {
+                out.arena.truncate(start);
+            } else {
+                out.audited -= 1;
+                out.arena.truncate(start);
+                out.skip(
+                    "missing state",
+                    file,
+                    line,
+                    format!(
+                        "{} record without its state field `{}`",
+                        spec.name, spec.state
+                    ),
+                );
+            }
+            return;
+        };
+        let Some(state) = g.state(state_text.trim()) else {
+            out.arena.truncate(start);
+            out.findings.push(
+                Finding::new(
+                    &registry::UNKNOWN_STATE,
+                    file,
+                    Span::default(),
+                    format!(
+                        "{} `{key_text}`: `{state_text}` is not a state of the {} lifecycle",
+                        spec.name, spec.name
+                    ),
+                )
+                .help(
+                    suggest::did_you_mean(&state_text, g.names.iter().map(String::as_str))
+                        .unwrap_or_else(|| format!("states: {}", g.names.join(", "))),
+                )
+                .at_record(ctx(None, Some(state_text.to_string()))),
+            );
+            return;
+        };
+        out.events.push(Event {
+            lifecycle: lc,
+            state,
+            time: t,
+            key,
+            file,
+            line,
+        });
+    }
+
+    fn record_checks(
+        &self,
+        lc: u8,
+        slots: &Slots,
+        state: Option<&str>,
+        file: FileId,
+        ctx: &dyn Fn(Option<String>, Option<String>) -> RecordContext,
+        out: &mut ChunkOut,
+    ) {
+        let spec = &self.lifecycles.specs[lc as usize];
+        let c = &self.compiled[lc as usize];
+        let mut report = |msg: String, source: &str| {
+            out.findings.push(
+                Finding::new(&registry::RECORD_INCONSISTENT, file, Span::default(), msg)
+                    .source(source.to_string())
+                    .at_record(ctx(None, state.map(str::to_string))),
+            );
+        };
+        let num = |name: &str| {
+            self.fields
+                .slot(name)
+                .and_then(|s| slots.get(s))
+                .and_then(|v| v.number())
+        };
+        if let (Some((slot, pairs)), Some(state), Some(agree)) = (&c.agree, state, &spec.agree) {
+            if let Some(v) = slots.get(*slot) {
+                let v = v.text();
+                if let Some(expected) = pairs.get(&v.to_lowercase()) {
+                    if !expected.eq_ignore_ascii_case(state.trim()) {
+                        report(
+                            format!(
+                                "{} record says {} `{v}` but {} `{state}` (expected {expected})",
+                                spec.name, agree.field, spec.state
+                            ),
+                            &agree.source,
+                        );
+                    }
+                }
+            }
+        }
+        for check in &spec.checks {
+            match check {
+                RecordCheck::NonNegative { fields, source } => {
+                    for f in fields {
+                        if let Some(v) = num(f).filter(|v| *v < 0.0) {
+                            report(
+                                format!("{} record has {f} = {v}, a negative count", spec.name),
+                                source,
+                            );
+                        }
+                    }
+                }
+                RecordCheck::AtMost {
+                    fields,
+                    limit,
+                    source,
+                } => {
+                    if let Some(max) = num(limit) {
+                        for f in fields {
+                            if let Some(v) = num(f).filter(|v| *v > max) {
+                                report(
+                                    format!(
+                                        "{} record has {f} = {v}, above {limit} = {max}",
+                                        spec.name
+                                    ),
+                                    source,
+                                );
+                            }
+                        }
+                    }
+                }
+                RecordCheck::Ordered { fields, source } => {
+                    let mut prev: Option<(&String, i64)> = None;
+                    for f in fields {
+                        let t = self
+                            .fields
+                            .slot(f)
+                            .and_then(|s| slots.get(s))
+                            .and_then(|v| time::parse(&v.text()));
+                        if let Some(t) = t {
+                            if let Some((pf, pt)) = prev {
+                                if t < pt {
+                                    report(
+                                        format!(
+                                            "{} record has {f} ({}) before {pf} ({})",
+                                            spec.name,
+                                            time::format(t),
+                                            time::format(pt)
+                                        ),
+                                        source,
+                                    );
+                                }
+                            }
+                            prev = Some((f, t));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! Extracting the fields the lifecycles need from one record, without building a JSON tree:
+//! a serde visitor walks the object (and its `properties`, given as an object or as a
+//! JSON-encoded string) and keeps only the wanted keys, matched case-insensitively.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::lifecycle::{LifecycleSpec, RecordCheck};
+
+/// A field value: text (borrowed from the input where possible) or a number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue<'a> {
+    Text(Cow<'a, str>),
+    Number(f64),
+    Bool(bool),
+}
+
+impl FieldValue<'_> {
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            FieldValue::Text(t) => Cow::Borrowed(t.as_ref()),
+            FieldValue::Number(n) => Cow::Owned(n.to_string()),
+            FieldValue::Bool(b) => Cow::Owned(b.to_string()),
+        }
+    }
+
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            FieldValue::Number(n) => Some(*n),
+            FieldValue::Text(t) => t.trim().parse().ok(),
+            FieldValue::Bool(_) => None,
+        }
+    }
+}
+
+/// The fields every lifecycle reads, each with a slot number.
+#[derive(Debug, Clone)]
+pub struct FieldSet {
+    index: HashMap<String, usize>,
+    pub names: Vec<String>,
+    /// Slots of the record-type fields: `Type` (Log Analytics), `category` (diagnostic settings).
+    pub type_slot: usize,
+    pub category_slot: usize,
+}
+
+/// The longest field name looked up without allocating.
+const MAX_KEY: usize = 64;
+
+impl FieldSet {
+    pub fn new(specs: &[LifecycleSpec]) -> FieldSet {
+        let mut fs = FieldSet {
+            index: HashMap::new(),
+            names: Vec::new(),
+            type_slot: 0,
+            category_slot: 0,
+        };
+        fs.type_slot = fs.add("Type");
+        fs.category_slot = fs.add("category");
+        for s in specs {
+            for k in &s.key {
+                fs.add(k);
+            }
+            fs.add(&s.state);
+            for t in &s.time {
+                fs.add(t);
+            }
+            if let Some(a) = &s.agree {
+                fs.add(&a.field);
+            }
+            for c in &s.checks {
+                match c {
+                    RecordCheck::NonNegative { fields, .. }
+                    | RecordCheck::Ordered { fields, .. } => {
+                        for f in fields {
+                            fs.add(f);
+                        }
+                    }
+                    RecordCheck::AtMost { fields, limit, .. } => {
+                        for f in fields {
+                            fs.add(f);
+                        }
+                        fs.add(limit);
+                    }
+                }
+            }
+        }
+        fs
+    }
+
+    fn add(&mut self, name: &str) -> usize {
+        let key = name.to_ascii_lowercase();
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        let i = self.names.len();
+        self.index.insert(key, i);
+        self.names.push(name.to_string());
+        i
+    }
+
+    /// The slot of a field name, case-insensitively (no allocation for names up to 64 bytes).
+    pub fn slot(&self, name: &str) -> Option<usize> {
+        let bytes = name.as_bytes();
+        if bytes.len() <= MAX_KEY {
+            let mut buf = [0u8; MAX_KEY];
+            for (d, s) in buf.iter_mut().zip(bytes) {
+                *d = s.to_ascii_lowercase();
+            }
+            let lower = std::str::from_utf8(&buf[..bytes.len()]).ok()?;
+            self.index.get(lower).copied()
+        } else {
+            self.index.get(&name.to_ascii_lowercase()).copied()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// The wanted fields of one record.
+#[derive(Debug, Default)]
+pub struct Slots<'a> {
+    pub values: Vec<Option<FieldValue<'a>>>,
+}
+
+impl<'a> Slots<'a> {
+    pub fn new(n: usize) -> Self {
+        Slots {
+            values: vec![None; n],
+        }
+    }
+
+    pub fn get(&self, slot: usize) -> Option<&FieldValue<'a>> {
+        self.values.get(slot).and_then(Option::as_ref)
+    }
+
+    pub fn clear(&mut self) {
+        for v in &mut self.values {
+            *v = None;
+        }
+    }
+}
+
+/// Why a JSON record could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordError {
+    /// Not JSON, or truncated: the parser's message.
+    Json(String),
+    /// JSON, but not an object.
+    NotObject,
+}
+
+/// Reads one JSON object into `slots`. `properties` (an object, or a string holding one)
+/// is read too, its fields taking precedence.
+pub fn read_json<'a>(
+    bytes: &'a [u8],
+    fields: &FieldSet,
+    slots: &mut Slots<'a>,
+) -> Result<(), RecordError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut encoded: Option<String> = None;
+    let seed = ObjectSeed {
+        fields,
+        slots,
+        encoded_properties: &mut encoded,
+        depth: 0,
+    };
+    seed.deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(json_error)?;
+    if let Some(text) = encoded {
+        let mut inner = Slots::new(fields.len());
+        let mut none = None;
+        let mut de = serde_json::Deserializer::from_str(&text);
+        ObjectSeed {
+            fields,
+            slots: &mut inner,
+            encoded_properties: &mut none,
+            depth: 1,
+        }
+        .deserialize(&mut de)
+        .map_err(|e| RecordError::Json(format!("in the JSON-encoded properties: {e}")))?;
+        for (slot, v) in inner.values.into_iter().enumerate() {
+            if let Some(v) = v {
+                slots.values[slot] = Some(match v {
+                    FieldValue::Text(t) => FieldValue::Text(Cow::Owned(t.into_owned())),
+                    FieldValue::Number(n) => FieldValue::Number(n),
+                    FieldValue::Bool(b) => FieldValue::Bool(b),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn json_error(e: serde_json::Error) -> RecordError {
+    if e.to_string().contains("expected a JSON object") {
+        RecordError::NotObject
+    } else {
+        RecordError::Json(e.to_string())
+    }
+}
+
+struct ObjectSeed<'s, 'a> {
+    fields: &'s FieldSet,
+    slots: &'s mut Slots<'a>,
+    encoded_properties: &'s mut Option<String>,
+    depth: u8,
+}
+
+impl<'de, 's> DeserializeSeed<'de> for ObjectSeed<'s, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, 's> Visitor<'de> for ObjectSeed<'s, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut props_done = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if self.depth == 0 && !props_done && key.eq_ignore_ascii_case("properties") {
+                props_done = true;
+                map.next_value_seed(PropertiesSeed {
+                    fields: self.fields,
+                    slots: &mut *self.slots,
+                    encoded: &mut *self.encoded_properties,
+                })?;
+                continue;
+            }
+            match self.fields.slot(&key) {
+                Some(slot) => {
+                    // Inside `properties` a field always wins; at the top level the first one
+                    // stays (so top-level fields never override `properties`).
+                    if let Some(v) = map.next_value_seed(ValueSeed)? {
+                        if self.depth > 0 || self.slots.values[slot].is_none() {
+                            self.slots.values[slot] = Some(v);
+                        }
+                    }
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct PropertiesSeed<'s, 'a> {
+    fields: &'s FieldSet,
+    slots: &'s mut Slots<'a>,
+    encoded: &'s mut Option<String>,
+}
+
+impl<'de, 's> DeserializeSeed<'de> for PropertiesSeed<'s, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, 's> Visitor<'de> for PropertiesSeed<'s, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("properties as an object or a JSON-encoded string")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let mut none = None;
+        ObjectSeed {
+            fields: self.fields,
+            slots: self.slots,
+            encoded_properties: &mut none,
+            depth: 1,
+        }
+        .visit_map(map)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        *self.encoded = Some(v.to_string());
+        Ok(())
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        self.visit_str(v)
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<(), E> {
+        *self.encoded = Some(v);
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A scalar field value; objects and arrays are ignored (`None`).
+struct ValueSeed;
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Option<FieldValue<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Option<FieldValue<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(FieldValue::Text(Cow::Borrowed(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(FieldValue::Text(Cow::Owned(v.to_string()))))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(FieldValue::Text(Cow::Owned(v))))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(FieldValue::Number(v as f64)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(FieldValue::Number(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(FieldValue::Number(v)))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(FieldValue::Bool(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::Lifecycles;
+
+    fn fields() -> FieldSet {
+        FieldSet::new(&Lifecycles::builtin().specs)
+    }
+
+    fn get<'a>(f: &FieldSet, s: &'a Slots, name: &str) -> Option<String> {
+        s.get(f.slot(name).unwrap()).map(|v| v.text().into_owned())
+    }
+
+    #[test]
+    fn reads_diagnostic_settings_records_with_properties_object_or_string() {
+        let f = fields();
+        let line = br#"{"time":"2026-11-25T08:00:00Z","category":"AmlRunStatusChangedEvent","operationName":"x","properties":{"runId":"r1","status":"Running","Extra":[1,2]}}"#;
+        let mut s = Slots::new(f.len());
+        read_json(line, &f, &mut s).unwrap();
+        assert_eq!(get(&f, &s, "RunId").as_deref(), Some("r1"));
+        assert_eq!(get(&f, &s, "Status").as_deref(), Some("Running"));
+        assert_eq!(
+            get(&f, &s, "category").as_deref(),
+            Some("AmlRunStatusChangedEvent")
+        );
+        let line = br#"{"time":"2026-11-25T08:00:00Z","category":"AmlComputeClusterEvent","properties":"{\"ClusterName\":\"gpu\",\"CurrentNodeCount\":3}"}"#;
+        let mut s = Slots::new(f.len());
+        read_json(line, &f, &mut s).unwrap();
+        assert_eq!(get(&f, &s, "ClusterName").as_deref(), Some("gpu"));
+        assert_eq!(
+            s.get(f.slot("CurrentNodeCount").unwrap()).unwrap().number(),
+            Some(3.0)
+        );
+    }
+
+    #[test]
+    fn bad_records_are_errors_not_panics() {
+        let f = fields();
+        for bad in [
+            &b"{\"time\": \"x\""[..],
+            b"[1,2]",
+            b"",
+            b"{\"a\":1} x",
+            b"\"s\"",
+        ] {
+            let mut s = Slots::new(f.len());
+            assert!(
+                read_json(bad, &f, &mut s).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+}

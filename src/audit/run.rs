@@ -1,0 +1,554 @@
+//! One audit run: read every dump in path order, cut it into chunks of whole records, parse
+//! the chunks on worker threads, and feed the events to the tracker in input order. Because
+//! the tracker sees exactly the sequence a single thread would, chunking never changes the
+//! findings; memory is bounded by the chunks in flight and the entities being tracked.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::config::Excludes;
+use crate::finding::{Finding, Severity};
+use crate::inputs::{self, InputError};
+use crate::lifecycle::Lifecycles;
+use crate::policy::Policy;
+use crate::source::{FileId, SourceFile, SourceMap};
+
+use super::classify::{ChunkOut, Classifier};
+use super::input::{self, ArrayChunker, Chunk, CsvChunker, Format, LineChunker};
+use super::record::{RecordError, Slots, read_json};
+use super::tracker::{LifecycleStats, Tracker};
+
+/// The most `unreadable-record` findings reported per reason; the summary counts them all.
+pub const MAX_UNREADABLE_PER_REASON: usize = 100;
+
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    pub lifecycles: Vec<PathBuf>,
+    /// Reorder window in seconds.
+    pub reorder_window: u64,
+    pub strict: bool,
+    pub threads: usize,
+    pub progress: bool,
+    pub policy: Policy,
+    pub exclude: Excludes,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        AuditOptions {
+            lifecycles: Vec::new(),
+            reorder_window: 3600,
+            strict: false,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            progress: false,
+            policy: Policy::default(),
+            exclude: Excludes::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StateDwell {
+    pub count: u64,
+    pub p50_seconds: Option<u64>,
+    pub p95_seconds: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LifecycleSummary {
+    pub events: u64,
+    pub entities: u64,
+    pub open_at_end: u64,
+    pub repeats: u64,
+    pub late: u64,
+    pub transitions: BTreeMap<String, u64>,
+    pub dwell: BTreeMap<String, StateDwell>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AuditSummary {
+    pub files: usize,
+    /// Every record read: `audited + skipped`.
+    pub records: u64,
+    pub audited: u64,
+    pub skipped: u64,
+    pub skipped_by_reason: BTreeMap<String, u64>,
+    pub entities: u64,
+    pub peak_entities_in_flight: usize,
+    pub by_lifecycle: BTreeMap<String, LifecycleSummary>,
+    /// `lifecycle → "From->To" → count`.
+    pub transitions: BTreeMap<String, BTreeMap<String, u64>>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct AuditReport {
+    pub sources: SourceMap,
+    pub findings: Vec<Finding>,
+    pub input_errors: Vec<InputError>,
+    pub summary: AuditSummary,
+}
+
+/// Lifecycles from the built-in specs and the user's files; spec problems are findings.
+pub fn load_lifecycles(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+) -> (Lifecycles, Vec<Finding>, Vec<InputError>) {
+    let mut extra = Vec::new();
+    let mut errors = Vec::new();
+    let mut findings = Vec::new();
+    for p in paths {
+        let mut scratch = SourceMap::new();
+        match inputs::read(p, &mut scratch) {
+            Ok((id, None)) => extra.push(scratch.get(id).clone()),
+            Ok((id, Some(mut bad))) => {
+                bad.file = sources.add(scratch.get(id).clone());
+                findings.push(bad);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let (l, f) = Lifecycles::load(sources, extra);
+    findings.extend(f);
+    (l, findings, errors)
+}
+
+/// Audits files and directories (walked in path order; every regular file is read, its
+/// format decided by content). `-` reads stdin.
+pub fn audit_paths(paths: &[PathBuf], options: &AuditOptions) -> AuditReport {
+    let mut report = AuditReport::default();
+    let (lifecycles, mut findings, errors) =
+        load_lifecycles(&options.lifecycles, &mut report.sources);
+    report.input_errors.extend(errors);
+    let (files, errors) = inputs::expand_all(paths, &options.exclude);
+    report.input_errors.extend(errors);
+    let inputs: Vec<(PathBuf, FileId)> = files
+        .into_iter()
+        .map(|p| {
+            let name = if p.as_os_str() == "-" {
+                "<stdin>".to_string()
+            } else {
+                p.display().to_string()
+            };
+            let id = report.sources.add(SourceFile::new(name, ""));
+            (p, id)
+        })
+        .collect();
+    report.summary.files = inputs.len();
+    let opener = |p: &Path| -> std::io::Result<Box<dyn Read + Send>> {
+        if p.as_os_str() == "-" {
+            Ok(Box::new(std::io::stdin()))
+        } else {
+            Ok(Box::new(std::fs::File::open(p)?))
+        }
+    };
+    let (tracker_findings, stats, counts, errors, peak) =
+        run_pipeline(&lifecycles, &inputs, &opener, options);
+    report.input_errors.extend(errors);
+    findings.extend(tracker_findings);
+    summarize(&mut report.summary, &lifecycles, &stats, counts, peak);
+    finish(report, findings, &options.policy)
+}
+
+/// Totals a run accumulates outside the tracker.
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub read: u64,
+    pub audited: u64,
+    pub skipped: BTreeMap<String, u64>,
+}
+
+type PipelineOut = (
+    Vec<Finding>,
+    Vec<LifecycleStats>,
+    Counts,
+    Vec<InputError>,
+    usize,
+);
+
+/// Reads, parses and tracks. `open` yields the byte stream of an input.
+pub fn run_pipeline(
+    lifecycles: &Lifecycles,
+    inputs: &[(PathBuf, FileId)],
+    open: &(dyn Fn(&Path) -> std::io::Result<Box<dyn Read + Send>> + Sync),
+    options: &AuditOptions,
+) -> PipelineOut {
+    let classifier = Classifier::new(lifecycles);
+    let threads = options.threads.max(1);
+    let mut tracker = Tracker::new(
+        lifecycles,
+        (options.reorder_window as i64).saturating_mul(1_000_000),
+        options.strict,
+    );
+    let mut findings = Vec::new();
+    let mut counts = Counts::default();
+    let errors: Mutex<Vec<InputError>> = Mutex::new(Vec::new());
+    let progress = progress_bar(options.progress);
+    std::thread::scope(|scope| {
+        let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(threads * 2);
+        let (out_tx, out_rx) = sync_channel::<(u64, ChunkOut)>(threads * 2);
+        let chunk_rx = Arc::new(Mutex::new(chunk_rx));
+        let errors = &errors;
+        let progress = &progress;
+        scope.spawn(move || produce(inputs, open, chunk_tx, errors, progress));
+        for _ in 0..threads {
+            let rx = Arc::clone(&chunk_rx);
+            let tx = out_tx.clone();
+            let classifier = &classifier;
+            scope.spawn(move || work(classifier, &rx, &tx));
+        }
+        drop(out_tx);
+        consume(out_rx, &mut tracker, &mut findings, &mut counts);
+    });
+    tracker.finish();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    findings.append(&mut tracker.findings);
+    cap_unreadable(&mut findings);
+    let peak = tracker.peak_entities;
+    (
+        findings,
+        tracker.stats,
+        counts,
+        errors.into_inner().unwrap_or_default(),
+        peak,
+    )
+}
+
+fn progress_bar(wanted: bool) -> Option<indicatif::ProgressBar> {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let p = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {bytes} read ({bytes_per_sec}) {msg}")
+    {
+        p.set_style(style);
+    }
+    p.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(p)
+}
+
+/// The reader thread: each input in order, cut into chunks.
+fn produce(
+    inputs: &[(PathBuf, FileId)],
+    open: &(dyn Fn(&Path) -> std::io::Result<Box<dyn Read + Send>> + Sync),
+    tx: SyncSender<Chunk>,
+    errors: &Mutex<Vec<InputError>>,
+    progress: &Option<indicatif::ProgressBar>,
+) {
+    let mut seq = 0u64;
+    let fail = |p: &Path, e: String| {
+        if let Ok(mut v) = errors.lock() {
+            v.push(InputError {
+                path: p.display().to_string(),
+                message: e,
+            });
+        }
+    };
+    for (path, file) in inputs {
+        if let Some(p) = progress {
+            p.set_message(path.display().to_string());
+        }
+        let mut reader = match open(path).and_then(input::open) {
+            Ok(r) => r,
+            Err(e) => {
+                fail(path, e.to_string());
+                continue;
+            }
+        };
+        let format = match input::sniff(&mut reader) {
+            Ok(f) => f,
+            Err(e) => {
+                fail(path, e.to_string());
+                continue;
+            }
+        };
+        let mut next: Box<dyn FnMut() -> std::io::Result<Option<(Vec<u8>, Vec<(u32, u32, u64)>)>>> =
+            match format {
+                Format::JsonLines => {
+                    let mut c = LineChunker::new(reader);
+                    Box::new(move || c.next_chunk())
+                }
+                Format::JsonArray => {
+                    let mut c = ArrayChunker::new(reader);
+                    Box::new(move || c.next_chunk())
+                }
+                Format::Csv => match CsvChunker::new(reader) {
+                    Ok(mut c) => Box::new(move || c.next_chunk()),
+                    Err(e) => {
+                        fail(path, e);
+                        continue;
+                    }
+                },
+            };
+        loop {
+            match next() {
+                Ok(Some((bytes, units))) => {
+                    if let Some(p) = progress {
+                        p.inc(bytes.len() as u64);
+                    }
+                    let chunk = Chunk {
+                        seq,
+                        file: *file,
+                        bytes,
+                        units,
+                    };
+                    seq += 1;
+                    if tx.send(chunk).is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    fail(path, format!("read error: {e}"));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct EventHubBody<'a> {
+    #[serde(borrow)]
+    records: Vec<&'a RawValue>,
+}
+
+/// A worker thread: parse chunks into events.
+fn work(classifier: &Classifier, rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<(u64, ChunkOut)>) {
+    loop {
+        let chunk = match rx.lock() {
+            Ok(guard) => guard.recv(),
+            Err(_) => return,
+        };
+        let Ok(chunk) = chunk else { return };
+        let out = process_chunk(classifier, &chunk);
+        if tx.send((chunk.seq, out)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Parses every record of a chunk (public for tests and benchmarks).
+pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
+    let mut out = ChunkOut::default();
+    let mut slots = Slots::new(classifier.fields.len());
+    for &(s, e, line) in &chunk.units {
+        let unit = &chunk.bytes[s as usize..e as usize];
+        out.read += 1;
+        if std::str::from_utf8(unit).is_err() {
+            out.skip(
+                "invalid UTF-8",
+                chunk.file,
+                line,
+                "record is not valid UTF-8".into(),
+            );
+            continue;
+        }
+        if is_event_hub_body(unit) {
+            match serde_json::from_slice::<EventHubBody>(unit) {
+                Ok(body) => {
+                    out.read += body.records.len() as u64;
+                    out.read -= 1;
+                    for r in body.records {
+                        slots.clear();
+                        record(
+                            classifier,
+                            r.get().as_bytes(),
+                            &mut slots,
+                            chunk.file,
+                            line,
+                            &mut out,
+                        );
+                    }
+                }
+                Err(e) => out.skip(
+                    "invalid JSON",
+                    chunk.file,
+                    line,
+                    format!("unreadable Event Hub body: {e}"),
+                ),
+            }
+            continue;
+        }
+        slots.clear();
+        record(classifier, unit, &mut slots, chunk.file, line, &mut out);
+    }
+    out
+}
+
+fn is_event_hub_body(unit: &[u8]) -> bool {
+    let head = &unit[..unit.len().min(24)];
+    head.starts_with(b"{") && head.windows(9).any(|w| w == b"\"records\"")
+}
+
+fn record<'a>(
+    classifier: &Classifier,
+    bytes: &'a [u8],
+    slots: &mut Slots<'a>,
+    file: FileId,
+    line: u64,
+    out: &mut ChunkOut,
+) {
+    match read_json(bytes, &classifier.fields, slots) {
+        Ok(()) => classifier.classify(slots, file, line, out),
+        Err(RecordError::Json(e)) => out.skip(
+            "invalid JSON",
+            file,
+            line,
+            format!("unreadable record: {e}"),
+        ),
+        Err(RecordError::NotObject) => {
+            // CSV rows that could not be read arrive as a one-string array with the reason.
+            let detail = serde_json::from_slice::<Vec<String>>(bytes)
+                .ok()
+                .and_then(|v| v.into_iter().next())
+                .unwrap_or_else(|| "record is not a JSON object".into());
+            out.skip("not a record", file, line, detail);
+        }
+    }
+}
+
+/// The main thread: results in chunk order into the tracker.
+fn consume(
+    rx: Receiver<(u64, ChunkOut)>,
+    tracker: &mut Tracker,
+    findings: &mut Vec<Finding>,
+    counts: &mut Counts,
+) {
+    let mut pending: BTreeMap<u64, ChunkOut> = BTreeMap::new();
+    let mut next = 0u64;
+    for (seq, out) in rx {
+        pending.insert(seq, out);
+        while let Some(out) = pending.remove(&next) {
+            apply(out, tracker, findings, counts);
+            next += 1;
+        }
+    }
+    for (_, out) in std::mem::take(&mut pending) {
+        apply(out, tracker, findings, counts);
+    }
+}
+
+/// Feeds one chunk's results to the tracker (public for tests of chunking).
+pub fn apply(
+    mut out: ChunkOut,
+    tracker: &mut Tracker,
+    findings: &mut Vec<Finding>,
+    counts: &mut Counts,
+) {
+    for e in &out.events {
+        let key = out.key(e);
+        tracker.push(e.lifecycle, key, e.state, e.time, e.file, e.line);
+    }
+    counts.read += out.read;
+    counts.audited += out.audited;
+    for (k, v) in std::mem::take(&mut out.skipped) {
+        *counts.skipped.entry(k).or_default() += v;
+    }
+    findings.append(&mut out.findings);
+}
+
+fn cap_unreadable(findings: &mut Vec<Finding>) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    findings.retain(|f| {
+        if f.check.name != "unreadable-record" {
+            return true;
+        }
+        let reason: String = f.message.split(':').next().unwrap_or("").to_string();
+        let n = seen.entry(reason).or_default();
+        *n += 1;
+        *n <= MAX_UNREADABLE_PER_REASON
+    });
+}
+
+fn summarize(
+    s: &mut AuditSummary,
+    lifecycles: &Lifecycles,
+    stats: &[LifecycleStats],
+    counts: Counts,
+    peak: usize,
+) {
+    s.records = counts.read;
+    s.audited = counts.audited;
+    s.skipped = counts.skipped.values().sum();
+    s.skipped_by_reason = counts.skipped;
+    s.peak_entities_in_flight = peak;
+    for (i, st) in stats.iter().enumerate() {
+        let g = &lifecycles.graphs[i];
+        let name = lifecycles.specs[i].name.clone();
+        let n = g.len();
+        let mut transitions = BTreeMap::new();
+        for from in 0..n {
+            for to in 0..n {
+                let c = st.transitions[from * n + to];
+                if c > 0 {
+                    transitions.insert(format!("{}->{}", g.names[from], g.names[to]), c);
+                }
+            }
+        }
+        let mut dwell = BTreeMap::new();
+        for (state, h) in st.dwell.iter().enumerate() {
+            if h.count() > 0 {
+                dwell.insert(
+                    g.names[state].clone(),
+                    StateDwell {
+                        count: h.count(),
+                        p50_seconds: h.quantile(0.5),
+                        p95_seconds: h.quantile(0.95),
+                    },
+                );
+            }
+        }
+        s.entities += st.entities;
+        if st.events > 0 || st.entities > 0 {
+            s.transitions.insert(name.clone(), transitions.clone());
+            s.by_lifecycle.insert(
+                name,
+                LifecycleSummary {
+                    events: st.events,
+                    entities: st.entities,
+                    open_at_end: st.open_at_end,
+                    repeats: st.repeats,
+                    late: st.late,
+                    transitions,
+                    dwell,
+                },
+            );
+        }
+    }
+}
+
+fn finish(mut report: AuditReport, findings: Vec<Finding>, policy: &Policy) -> AuditReport {
+    let mut findings = policy.apply(findings);
+    findings.sort_by(|a, b| {
+        let la = a.record.as_ref().map_or(0, |r| r.line);
+        let lb = b.record.as_ref().map_or(0, |r| r.line);
+        (a.file, la, a.span.start, a.check.code, &a.message).cmp(&(
+            b.file,
+            lb,
+            b.span.start,
+            b.check.code,
+            &b.message,
+        ))
+    });
+    for f in &findings {
+        match f.severity {
+            Severity::Error => report.summary.errors += 1,
+            Severity::Warning => report.summary.warnings += 1,
+            Severity::Note => report.summary.notes += 1,
+        }
+    }
+    report.findings = findings;
+    report
+}

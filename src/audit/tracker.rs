@@ -1,0 +1,461 @@
+//! The lifecycle tracker: the audit's hot loop. Events arrive in input order; a reorder buffer
+//! releases them in time order (input order breaks ties) once they are older than the
+//! reorder window; each is checked against its entity's current state with an O(1) lookup in
+//! the legal-edge matrix. An entity is dropped once it is terminal, has no pending events and
+//! its terminal event is older than the window, so memory follows the entities in flight.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+
+use crate::finding::{Finding, RecordContext, Severity};
+use crate::lifecycle::Lifecycles;
+use crate::lifecycle::graph::StateId;
+use crate::registry;
+use crate::source::{FileId, Span};
+
+use super::histogram::Histogram;
+use super::time;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Pending {
+    time: i64,
+    seq: u64,
+    entity: u32,
+    state: StateId,
+    file: u32,
+    line: u64,
+}
+
+#[derive(Debug)]
+struct Entity {
+    lifecycle: u8,
+    key: Box<str>,
+    state: Option<StateId>,
+    entered: i64,
+    entered_at: (u32, u64),
+    last_at: (u32, u64),
+    terminal_at: Option<i64>,
+    pending: u32,
+}
+
+/// Per-lifecycle counts for the summary.
+#[derive(Debug, Clone, Default)]
+pub struct LifecycleStats {
+    pub events: u64,
+    pub entities: u64,
+    pub open_at_end: u64,
+    pub repeats: u64,
+    pub late: u64,
+    /// `transitions[from * n + to]`, legal and illegal.
+    pub transitions: Vec<u64>,
+    /// Time spent in each state before leaving it (seconds).
+    pub dwell: Vec<Histogram>,
+}
+
+pub struct Tracker<'l> {
+    lifecycles: &'l Lifecycles,
+    window: i64,
+    strict: bool,
+    watermark: i64,
+    seq: u64,
+    heap: BinaryHeap<Reverse<Pending>>,
+    maps: Vec<HashMap<Box<str>, u32>>,
+    entities: Vec<Option<Entity>>,
+    free: Vec<u32>,
+    release: VecDeque<(i64, u32)>,
+    pub findings: Vec<Finding>,
+    pub stats: Vec<LifecycleStats>,
+    /// Largest number of entities held at once.
+    pub peak_entities: usize,
+    live: usize,
+}
+
+impl<'l> Tracker<'l> {
+    /// `window` in microseconds.
+    pub fn new(lifecycles: &'l Lifecycles, window: i64, strict: bool) -> Self {
+        Tracker {
+            lifecycles,
+            window,
+            strict,
+            watermark: i64::MIN,
+            seq: 0,
+            heap: BinaryHeap::new(),
+            maps: vec![HashMap::new(); lifecycles.specs.len()],
+            entities: Vec::new(),
+            free: Vec::new(),
+            release: VecDeque::new(),
+            findings: Vec::new(),
+            stats: lifecycles
+                .graphs
+                .iter()
+                .map(|g| LifecycleStats {
+                    transitions: vec![0; g.len() * g.len()],
+                    dwell: vec![Histogram::default(); g.len()],
+                    ..LifecycleStats::default()
+                })
+                .collect(),
+            peak_entities: 0,
+            live: 0,
+        }
+    }
+
+    fn horizon(&self) -> i64 {
+        self.watermark.saturating_sub(self.window)
+    }
+
+    fn context(&self, lifecycle: u8, key: &str, t: i64, line: u64) -> RecordContext {
+        RecordContext {
+            line,
+            lifecycle: Some(self.lifecycles.specs[lifecycle as usize].name.clone()),
+            entity: Some(key.to_string()),
+            time: Some(time::format(t)),
+            from: None,
+            to: None,
+        }
+    }
+
+    /// One event, in input order.
+    pub fn push(
+        &mut self,
+        lifecycle: u8,
+        key: &str,
+        state: StateId,
+        t: i64,
+        file: FileId,
+        line: u64,
+    ) {
+        let lc = lifecycle as usize;
+        if t < self.horizon() {
+            self.stats[lc].late += 1;
+            let g = &self.lifecycles.graphs[lc];
+            let mut ctx = self.context(lifecycle, key, t, line);
+            ctx.to = Some(g.names[state as usize].clone());
+            self.findings.push(
+                Finding::new(
+                    &registry::LATE_RECORD,
+                    file,
+                    Span::default(),
+                    format!(
+                        "{} `{key}`: record at {} arrived after records up to {}, beyond the reorder window",
+                        self.lifecycles.specs[lc].name,
+                        time::format(t),
+                        time::format(self.watermark)
+                    ),
+                )
+                .help("widen --reorder-window, or sort the dump by time")
+                .at_record(ctx),
+            );
+            return;
+        }
+        let entity = match self.maps[lc].get(key) {
+            Some(&e) => e,
+            None => {
+                let e = Entity {
+                    lifecycle,
+                    key: key.into(),
+                    state: None,
+                    entered: t,
+                    entered_at: (file.0 as u32, line),
+                    last_at: (file.0 as u32, line),
+                    terminal_at: None,
+                    pending: 0,
+                };
+                let id = match self.free.pop() {
+                    Some(id) => {
+                        self.entities[id as usize] = Some(e);
+                        id
+                    }
+                    None => {
+                        self.entities.push(Some(e));
+                        (self.entities.len() - 1) as u32
+                    }
+                };
+                self.maps[lc].insert(key.into(), id);
+                self.stats[lc].entities += 1;
+                self.live += 1;
+                self.peak_entities = self.peak_entities.max(self.live);
+                id
+            }
+        };
+        if let Some(e) = self.entities[entity as usize].as_mut() {
+            e.pending += 1;
+        }
+        self.heap.push(Reverse(Pending {
+            time: t,
+            seq: self.seq,
+            entity,
+            state,
+            file: file.0 as u32,
+            line,
+        }));
+        self.seq += 1;
+        self.watermark = self.watermark.max(t);
+        self.drain(self.horizon());
+    }
+
+    /// Applies every pending event at or before `upto`, then releases finished entities.
+    fn drain(&mut self, upto: i64) {
+        while let Some(Reverse(p)) = self.heap.peek().copied() {
+            if p.time > upto {
+                break;
+            }
+            self.heap.pop();
+            self.apply(p);
+        }
+        while let Some(&(t, id)) = self.release.front() {
+            if t >= upto && upto != i64::MAX {
+                break;
+            }
+            self.release.pop_front();
+            let done = self.entities[id as usize].as_ref().is_some_and(|e| {
+                e.pending == 0
+                    && e.terminal_at
+                        .is_some_and(|at| at < upto || upto == i64::MAX)
+            });
+            if done {
+                let e = self.entities[id as usize].take().expect("checked");
+                self.maps[e.lifecycle as usize].remove(&e.key);
+                self.free.push(id);
+                self.live -= 1;
+            }
+        }
+    }
+
+    fn apply(&mut self, p: Pending) {
+        let Some(e) = self.entities[p.entity as usize].as_mut() else {
+            return;
+        };
+        e.pending -= 1;
+        let lc = e.lifecycle as usize;
+        let spec = &self.lifecycles.specs[lc];
+        let g = &self.lifecycles.graphs[lc];
+        let n = g.len();
+        let stats = &mut self.stats[lc];
+        stats.events += 1;
+        let file = FileId(p.file as usize);
+        let name = |s: StateId| g.names[s as usize].clone();
+        let ctx = |from: Option<StateId>, to: StateId, line: u64, key: &str| RecordContext {
+            line,
+            lifecycle: Some(spec.name.clone()),
+            entity: Some(key.to_string()),
+            time: Some(time::format(p.time)),
+            from: from.map(name),
+            to: Some(name(to)),
+        };
+        let Some(current) = e.state else {
+            // First event of the entity.
+            if !g.is_initial(p.state) {
+                let mut f = Finding::new(
+                    &registry::STARTED_MID_LIFECYCLE,
+                    file,
+                    Span::default(),
+                    format!(
+                        "{} `{}` is first seen in state {} (the dump starts mid-lifecycle)",
+                        spec.name,
+                        e.key,
+                        name(p.state)
+                    ),
+                )
+                .at_record(ctx(None, p.state, p.line, &e.key));
+                if self.strict {
+                    f.severity = Severity::Error;
+                }
+                self.findings.push(f);
+            }
+            e.state = Some(p.state);
+            e.entered = p.time;
+            e.entered_at = (p.file, p.line);
+            e.last_at = (p.file, p.line);
+            if g.is_terminal(p.state) {
+                e.terminal_at = Some(p.time);
+                self.release.push_back((p.time, p.entity));
+            }
+            return;
+        };
+        e.last_at = (p.file, p.line);
+        if g.is_terminal(current) {
+            // Keep it until this later record is out of the window too.
+            self.release.push_back((p.time, p.entity));
+        }
+        if current == p.state {
+            stats.repeats += 1;
+            return;
+        }
+        if g.is_terminal(current) {
+            self.findings.push(
+                Finding::new(
+                    &registry::EVENT_AFTER_TERMINAL,
+                    file,
+                    Span::default(),
+                    format!(
+                        "{} `{}` reports {} after it ended in {}",
+                        spec.name,
+                        e.key,
+                        name(p.state),
+                        name(current)
+                    ),
+                )
+                .help(format!(
+                    "{} is terminal; check for a reused id or a misordered stream",
+                    name(current)
+                ))
+                .at_record(ctx(Some(current), p.state, p.line, &e.key)),
+            );
+            stats.transitions[current as usize * n + p.state as usize] += 1;
+            return;
+        }
+        stats.transitions[current as usize * n + p.state as usize] += 1;
+        let dwell = ((p.time - e.entered).max(0) / 1_000_000) as u64;
+        stats.dwell[current as usize].record(dwell);
+        if let Some(max) = g.max_dwell[current as usize] {
+            if dwell > max {
+                self.findings.push(
+                    Finding::new(
+                        &registry::DWELL_EXCEEDED,
+                        FileId(e.entered_at.0 as usize),
+                        Span::default(),
+                        format!(
+                            "{} `{}` stayed in {} for {} (limit {})",
+                            spec.name,
+                            e.key,
+                            name(current),
+                            human_duration(dwell),
+                            human_duration(max)
+                        ),
+                    )
+                    .help(format!(
+                        "it left {} at {} (line {})",
+                        name(current),
+                        time::format(p.time),
+                        p.line
+                    ))
+                    .at_record(RecordContext {
+                        time: Some(time::format(e.entered)),
+                        ..ctx(Some(current), p.state, e.entered_at.1, &e.key)
+                    }),
+                );
+            }
+        }
+        if !g.legal(current, p.state) {
+            let legal: Vec<String> = g.successors(current).into_iter().map(name).collect();
+            self.findings.push(
+                Finding::new(
+                    &registry::ILLEGAL_TRANSITION,
+                    file,
+                    Span::default(),
+                    format!(
+                        "{} `{}`: {} → {} is not a legal transition",
+                        spec.name,
+                        e.key,
+                        name(current),
+                        name(p.state)
+                    ),
+                )
+                .help(if legal.is_empty() {
+                    format!("{} has no legal successor", name(current))
+                } else {
+                    format!(
+                        "from {} a {} goes to {}",
+                        name(current),
+                        spec.name,
+                        legal.join(", ")
+                    )
+                })
+                .at_record(ctx(Some(current), p.state, p.line, &e.key)),
+            );
+        }
+        e.state = Some(p.state);
+        e.entered = p.time;
+        e.entered_at = (p.file, p.line);
+        if g.is_terminal(p.state) {
+            e.terminal_at = Some(p.time);
+            self.release.push_back((p.time, p.entity));
+        }
+    }
+
+    /// Applies everything still pending and reports the entities left open.
+    pub fn finish(&mut self) {
+        self.drain(i64::MAX);
+        let now = self.watermark;
+        let mut open: Vec<&Entity> = self.entities.iter().flatten().collect();
+        open.sort_by_key(|e| (e.last_at, e.lifecycle));
+        for e in open {
+            let Some(state) = e.state else { continue };
+            let lc = e.lifecycle as usize;
+            let g = &self.lifecycles.graphs[lc];
+            let spec = &self.lifecycles.specs[lc];
+            if g.is_terminal(state) {
+                continue;
+            }
+            let has_terminal = g.terminal.iter().any(|t| *t);
+            let stayed = ((now - e.entered).max(0) / 1_000_000) as u64;
+            if let Some(max) = g.max_dwell[state as usize] {
+                if stayed > max {
+                    self.findings.push(
+                        Finding::new(
+                            &registry::DWELL_EXCEEDED,
+                            FileId(e.entered_at.0 as usize),
+                            Span::default(),
+                            format!(
+                                "{} `{}` has been in {} for {} at the end of the dump (limit {})",
+                                spec.name,
+                                e.key,
+                                g.names[state as usize],
+                                human_duration(stayed),
+                                human_duration(max)
+                            ),
+                        )
+                        .at_record(RecordContext {
+                            line: e.entered_at.1,
+                            lifecycle: Some(spec.name.clone()),
+                            entity: Some(e.key.to_string()),
+                            time: Some(time::format(e.entered)),
+                            from: Some(g.names[state as usize].clone()),
+                            to: None,
+                        }),
+                    );
+                }
+            }
+            if has_terminal {
+                self.stats[lc].open_at_end += 1;
+                let mut f = Finding::new(
+                    &registry::OPEN_AT_END,
+                    FileId(e.last_at.0 as usize),
+                    Span::default(),
+                    format!(
+                        "{} `{}` is still {} at the end of the dump",
+                        spec.name, e.key, g.names[state as usize]
+                    ),
+                )
+                .at_record(RecordContext {
+                    line: e.last_at.1,
+                    lifecycle: Some(spec.name.clone()),
+                    entity: Some(e.key.to_string()),
+                    time: Some(time::format(e.entered)),
+                    from: Some(g.names[state as usize].clone()),
+                    to: None,
+                });
+                if self.strict {
+                    f.severity = Severity::Error;
+                }
+                self.findings.push(f);
+            }
+        }
+    }
+}
+
+/// `90s`, `12m`, `3h05m`, `2d4h`.
+pub fn human_duration(secs: u64) -> String {
+    let (d, h, m, s) = (
+        secs / 86_400,
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, _) => format!("{m}m{s:02}s"),
+        (0, _, _) => format!("{h}h{m:02}m"),
+        _ => format!("{d}d{h}h"),
+    }
+}
