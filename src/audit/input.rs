@@ -33,29 +33,17 @@ pub struct Chunk {
 pub const CHUNK_BYTES: usize = 1 << 20;
 
 /// Opens a reader, transparently decompressing gzip.
-pub fn open(mut r: Box<dyn Read + Send>) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let mut head = [0u8; 2];
-    let n = read_up_to(&mut r, &mut head)?;
-    let prefix = std::io::Cursor::new(head[..n].to_vec()).chain(r);
-    if n == 2 && head == [0x1f, 0x8b] {
+pub fn open(r: Box<dyn Read + Send>) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let mut raw = BufReader::with_capacity(1 << 16, r);
+    let gzip = raw.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    if gzip {
         Ok(Box::new(BufReader::with_capacity(
             1 << 16,
-            MultiGzDecoder::new(prefix),
+            MultiGzDecoder::new(raw),
         )))
     } else {
-        Ok(Box::new(BufReader::with_capacity(1 << 16, prefix)))
+        Ok(Box::new(raw))
     }
-}
-
-fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }
 
 /// Decides the format from the first non-blank bytes (skipping a UTF-8 byte-order mark).
@@ -302,13 +290,22 @@ impl ArrayState {
 /// Reads CSV rows and re-encodes each as a JSON object (header → value), so that one record
 /// reader serves every format. Header suffixes such as ` [UTC]` are dropped.
 pub struct CsvChunker<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
     headers: Arc<Vec<String>>,
+    /// The csv crate starts a record after a CRLF's CR, one line early: this corrects it.
+    line_offset: u64,
     done: bool,
 }
 
-impl<R: Read> CsvChunker<R> {
-    pub fn new(reader: R) -> Result<Self, String> {
+impl<R: BufRead> CsvChunker<R> {
+    pub fn new(mut reader: R) -> Result<Self, String> {
+        // Read the header line ourselves to learn the line ending.
+        let mut header = Vec::new();
+        reader
+            .read_until(b'\n', &mut header)
+            .map_err(|e| e.to_string())?;
+        let crlf = header.ends_with(b"\r\n");
+        let reader = std::io::Cursor::new(header).chain(reader);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         let headers = reader
             .byte_headers()
@@ -328,6 +325,7 @@ impl<R: Read> CsvChunker<R> {
         Ok(CsvChunker {
             reader,
             headers: Arc::new(headers),
+            line_offset: u64::from(crlf),
             done: false,
         })
     }
@@ -346,7 +344,7 @@ impl<R: Read> CsvChunker<R> {
                     break;
                 }
                 Ok(true) => {
-                    let line = rec.position().map_or(0, |p| p.line());
+                    let line = rec.position().map_or(0, |p| p.line()) + self.line_offset;
                     let start = bytes.len();
                     if rec.len() != self.headers.len() {
                         // Let the record reader report it: not an object.
@@ -381,7 +379,7 @@ impl<R: Read> CsvChunker<R> {
                     units.push((start as u32, bytes.len() as u32, line));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = e.position().map_or(0, |p| p.line()) + self.line_offset;
                     let start = bytes.len();
                     bytes.extend_from_slice(
                         format!(

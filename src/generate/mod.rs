@@ -1,6 +1,8 @@
 //! Reproducible synthetic inputs for benchmarks and scale tests: the same seed gives the same
 //! bytes on every machine. `amlguard generate rules N` prints them.
 
+pub mod dump;
+
 use std::fmt::Write;
 
 /// A small deterministic generator (xorshift64*), so outputs are stable across versions of

@@ -1,0 +1,276 @@
+//! The audit through the real binary on real-shaped dumps: every reader, gzip, CRLF, invalid
+//! UTF-8, truncated lines, wrong types; planted violations found exactly, shuffled or not;
+//! every record accounted for.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+
+use common::*;
+
+fn audit_json(args: &[&str]) -> (i32, serde_json::Value) {
+    let out = amlguard()
+        .args(["--no-config", "audit", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn accounted(json: &serde_json::Value) {
+    let s = &json["summary"];
+    let by_reason: u64 = s["skipped_by_reason"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        s["records"].as_u64().unwrap(),
+        s["audited"].as_u64().unwrap() + s["skipped"].as_u64().unwrap(),
+        "{s}"
+    );
+    assert_eq!(s["skipped"].as_u64().unwrap(), by_reason);
+}
+
+/// `(check, line, entity)` of each finding.
+fn where_(json: &serde_json::Value) -> Vec<(String, u64, String)> {
+    let mut v: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["entity"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+const DIAG: &str = concat!(
+    "{\"time\":\"2026-11-24T10:00:00.0000000Z\",\"resourceId\":\"/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.MACHINELEARNINGSERVICES/WORKSPACES/W\",\"category\":\"AmlRunStatusChangedEvent\",\"operationName\":\"x\",\"level\":\"Informational\",\"properties\":{\"RunId\":\"r1\",\"Status\":\"Starting\"}}\r\n",
+    "{\"time\":\"2026-11-24T10:01:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":\"{\\\"RunId\\\":\\\"r1\\\",\\\"Status\\\":\\\"Queued\\\"}\"}\r\n",
+    "{\"time\":\"2026-11-24T10:02:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r1\",\"Status\":7}}\r\n",
+    "{\"time\":\"2026-11-24T10:03:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r1\",\"Status\":\"Running\"}}\r\n",
+    "{\"time\":\"2026-11-24T10:04:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r1\",\"Status\":\"Completed\"}}\r\n",
+    "{\"time\":\"2026-11-24T10:05:00Z\",\"category\":\"ModelsReadEvent\",\"properties\":{\"CorrelationId\":\"c1\",\"ResultType\":\"Succeeded\"}}\r\n",
+    "{\"time\":\"2026-11-24T10:06:00Z\",\"category\":\"AmlComputeCpuGpuUtilization\",\"properties\":{}}\r\n",
+    "{\"time\":\"2026-11-24T10:07:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r2\",\"Sta"
+);
+
+#[test]
+fn diagnostic_settings_lines_with_crlf_encoded_properties_wrong_types_and_truncation() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "PT1H.json", DIAG.as_bytes());
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 1);
+    accounted(&json);
+    assert_eq!(
+        where_(&json),
+        vec![
+            ("started-mid-lifecycle".into(), 6, "c1".into()),
+            ("unknown-state".into(), 3, "r1".into()),
+            ("unreadable-record".into(), 8, "".into()),
+        ]
+    );
+    let s = &json["summary"];
+    assert_eq!(s["records"], 8);
+    assert_eq!(
+        s["skipped_by_reason"]["category AmlComputeCpuGpuUtilization has no lifecycle"],
+        1
+    );
+    assert_eq!(s["transitions"]["run"]["Queued->Running"], 1);
+}
+
+#[test]
+fn gzip_and_directories_in_path_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("y=2026/m=11/d=24");
+    std::fs::create_dir_all(h.join("h=10")).unwrap();
+    std::fs::create_dir_all(h.join("h=11")).unwrap();
+    let run = |t: &str, s: &str| {
+        format!(
+            "{{\"time\":\"2026-11-24T{t}Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{{\"RunId\":\"r1\",\"Status\":\"{s}\"}}}}\n"
+        )
+    };
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all((run("10:00:00", "Starting") + &run("10:30:00", "Queued")).as_bytes())
+        .unwrap();
+    std::fs::write(h.join("h=10/PT1H.json.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(
+        h.join("h=11/PT1H.json"),
+        run("11:00:00", "Running") + &run("11:10:00", "Completed"),
+    )
+    .unwrap();
+    let (code, json) = audit_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(json["summary"]["files"], 2);
+    assert_eq!(json["summary"]["audited"], 4);
+}
+
+#[test]
+fn event_hub_capture() {
+    let body = r#"{"records":[{"time":"2026-11-24T10:00:00Z","category":"AmlComputeJobEvent","properties":{"JobId":"j1","EventType":"JobSubmitted","ExecutionState":"Queued"}},{"time":"2026-11-24T10:01:00Z","category":"AmlComputeJobEvent","properties":{"JobId":"j1","EventType":"JobRunning","ExecutionState":"Running"}}]}
+{"records":[{"time":"2026-11-24T10:02:00Z","category":"AmlComputeJobEvent","properties":{"JobId":"j1","EventType":"JobRunning","ExecutionState":"Succeeded"}}]}
+{"records":[{"time":
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "capture.json", body.as_bytes());
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 1);
+    accounted(&json);
+    assert_eq!(json["summary"]["records"], 4);
+    assert_eq!(
+        where_(&json),
+        vec![
+            ("record-inconsistent".into(), 2, "j1".into()),
+            ("unreadable-record".into(), 3, "".into())
+        ]
+    );
+}
+
+#[test]
+fn log_analytics_query_result() {
+    let rows = r#"[
+  {"TimeGenerated": "2026-11-24T10:00:00Z", "Type": "AmlComputeClusterEvent", "ClusterName": "gpu", "AllocationState": "Steady", "CurrentNodeCount": 2, "MaximumNodeCount": 4},
+  {"TimeGenerated": "2026-11-24T10:05:00Z", "Type": "AmlComputeClusterEvent", "ClusterName": "gpu", "AllocationState": "Resizing", "CurrentNodeCount": 5, "TargetNodeCount": 4, "MaximumNodeCount": 4},
+  {"TimeGenerated": "2026-11-24T10:06:00Z", "Type": "AmlComputeClusterEvent", "ClusterName": "gpu", "AllocationState": "Steady", "CurrentNodeCount": 4, "MaximumNodeCount": 4},
+  {"TimeGenerated": "2026-11-24T10:07:00Z", "Type": "AmlComputeClusterNodeEvent", "ClusterName": "gpu", "NodeId": "n1",
+   "NodeAllocationTime": "2026-11-24T10:00:00Z", "NodeBootTime": "2026-11-24T09:59:00Z", "StartTaskStartTime": "2026-11-24T10:01:00Z"}
+]"#;
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "query.json", rows.as_bytes());
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 1);
+    accounted(&json);
+    assert_eq!(
+        where_(&json),
+        vec![
+            ("record-inconsistent".into(), 3, "gpu".into()),
+            ("record-inconsistent".into(), 5, "gpu/n1".into())
+        ]
+    );
+    assert_eq!(json["summary"]["records"], 4);
+}
+
+#[test]
+fn portal_csv_export_with_invalid_utf8() {
+    let mut csv = b"TimeGenerated [UTC],Type,RunId,Status\r\n\"11/24/2026, 10:00:00.000 AM\",AmlRunStatusChangedEvent,r1,Starting\r\n\"11/24/2026, 10:01:00.000 AM\",AmlRunStatusChangedEvent,r1,Queued\r\n".to_vec();
+    csv.extend_from_slice(
+        b"\"11/24/2026, 10:02:00.000 AM\",AmlRunStatusChangedEvent,r1,Runn\xffing\r\n",
+    );
+    csv.extend_from_slice(
+        b"\"11/24/2026, 10:03:00.000 AM\",AmlRunStatusChangedEvent,r1,Canceled\r\n",
+    );
+    csv.extend_from_slice(b"not a time,AmlRunStatusChangedEvent,r9,Starting\r\n");
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "export.csv", &csv);
+    let (_, json) = audit_json(&[&p]);
+    accounted(&json);
+    assert_eq!(json["summary"]["records"], 5);
+    assert_eq!(
+        where_(&json),
+        vec![
+            ("unreadable-record".into(), 4, "".into()),
+            ("unreadable-record".into(), 6, "".into())
+        ]
+    );
+}
+
+#[test]
+fn strict_turns_window_notes_into_errors() {
+    let line = "{\"time\":\"2026-11-24T10:00:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r1\",\"Status\":\"Running\"}}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "w.json", line.as_bytes());
+    assert_eq!(audit_json(&[&p]).0, 0);
+    let (code, json) = audit_json(&[&p, "--strict"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["summary"]["errors"], 2);
+}
+
+fn generate(args: &[&str], dir: &Path, name: &str) -> (String, Vec<(String, u64, String)>) {
+    let dump = dir.join(name);
+    let manifest = dir.join(format!("{name}.manifest"));
+    let out = amlguard()
+        .args(["generate", "dump"])
+        .args(args)
+        .arg("--manifest")
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::write(&dump, out.stdout).unwrap();
+    let mut planted: Vec<(String, u64, String)> = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let check = v["check"].as_str().unwrap().to_string();
+            // An unreadable record names no entity.
+            let entity = if check == "unreadable-record" {
+                String::new()
+            } else {
+                v["entity"].as_str().unwrap().to_string()
+            };
+            (check, v["line"].as_u64().unwrap(), entity)
+        })
+        .collect();
+    planted.sort();
+    (dump.to_str().unwrap().to_string(), planted)
+}
+
+#[test]
+fn generated_dump_yields_exactly_the_planted_violations_shuffled_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ordered, planted) = generate(
+        &["3000", "--seed", "7", "--plant-every", "40"],
+        dir.path(),
+        "ordered.json",
+    );
+    assert!(planted.len() >= 70, "{}", planted.len());
+    let (code, json) = audit_json(&[&ordered]);
+    assert_eq!(code, 1);
+    accounted(&json);
+    assert_eq!(where_(&json), planted);
+    let (shuffled, planted_s) = generate(
+        &[
+            "3000",
+            "--seed",
+            "7",
+            "--plant-every",
+            "40",
+            "--shuffle-seconds",
+            "900",
+        ],
+        dir.path(),
+        "shuffled.json",
+    );
+    let (_, json_s) = audit_json(&[&shuffled, "--threads", "1"]);
+    accounted(&json_s);
+    assert_eq!(where_(&json_s), planted_s);
+    // The same violations, by check and entity.
+    let strip = |v: Vec<(String, u64, String)>| {
+        let mut v: Vec<(String, String)> = v.into_iter().map(|(c, _, e)| (c, e)).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(strip(where_(&json)), strip(where_(&json_s)));
+    assert_eq!(
+        json["summary"]["transitions"],
+        json_s["summary"]["transitions"]
+    );
+}
