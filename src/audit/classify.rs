@@ -70,7 +70,8 @@ struct Compiled {
 pub struct Classifier<'l> {
     pub lifecycles: &'l Lifecycles,
     pub fields: FieldSet,
-    by_category: HashMap<String, u8>,
+    /// Category or table name → lifecycle, compared case-insensitively.
+    by_category: Vec<(String, u8)>,
     compiled: Vec<Compiled>,
 }
 
@@ -78,11 +79,13 @@ impl<'l> Classifier<'l> {
     pub fn new(lifecycles: &'l Lifecycles) -> Self {
         let fields = FieldSet::new(&lifecycles.specs);
         let slot = |n: &str| fields.slot(n).expect("every spec field has a slot");
-        let mut by_category = HashMap::new();
+        let mut by_category: Vec<(String, u8)> = Vec::new();
         let mut compiled = Vec::new();
         for (i, spec) in lifecycles.specs.iter().enumerate() {
             for c in &spec.categories {
-                by_category.entry(c.to_lowercase()).or_insert(i as u8);
+                if !by_category.iter().any(|(n, _)| n.eq_ignore_ascii_case(c)) {
+                    by_category.push((c.clone(), i as u8));
+                }
             }
             compiled.push(Compiled {
                 key: spec.key.iter().map(|k| slot(k)).collect(),
@@ -115,8 +118,9 @@ impl<'l> Classifier<'l> {
                 let t = v.text();
                 return self
                     .by_category
-                    .get(&t.to_lowercase())
-                    .copied()
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(&t))
+                    .map(|(_, lc)| *lc)
                     .ok_or_else(|| format!("category {t} has no lifecycle"));
             }
         }
@@ -186,18 +190,25 @@ impl<'l> Classifier<'l> {
             out.arena.push_str(&v.text());
         }
         let key = (start as u32, out.arena.len() as u32);
-        let key_text = out.arena[start..].to_string();
         let g = &self.lifecycles.graphs[lc as usize];
         let state = slots.get(c.state).map(|v| v.text());
-        let ctx = |from: Option<String>, to: Option<String>| RecordContext {
+        // Findings are rare: the key text is copied only when one is made.
+        let ctx = |key_text: &str, from: Option<String>, to: Option<String>| RecordContext {
             line,
             lifecycle: Some(spec.name.clone()),
-            entity: Some(key_text.clone()),
+            entity: Some(key_text.to_string()),
             time: Some(time::format(t)),
             from,
             to,
         };
-        self.record_checks(lc, slots, state.as_deref(), file, &ctx, out);
+        for (message, source) in self.record_checks(lc, slots, state.as_deref()) {
+            let context = ctx(&out.arena[start..], None, state.as_deref().map(str::to_string));
+            out.findings.push(
+                Finding::new(&registry::RECORD_INCONSISTENT, file, Span::default(), message)
+                    .source(source.to_string())
+                    .at_record(context),
+            );
+        }
         out.audited += 1;
         let Some(state_text) = state else {
             if spec.state_optional {
@@ -218,6 +229,7 @@ impl<'l> Classifier<'l> {
             return;
         };
         let Some(state) = g.state(state_text.trim()) else {
+            let key_text = out.arena[start..].to_string();
             out.arena.truncate(start);
             out.findings.push(
                 Finding::new(
@@ -233,7 +245,7 @@ impl<'l> Classifier<'l> {
                     suggest::did_you_mean(&state_text, g.names.iter().map(String::as_str))
                         .unwrap_or_else(|| format!("states: {}", g.names.join(", "))),
                 )
-                .at_record(ctx(None, Some(state_text.to_string()))),
+                .at_record(ctx(&key_text, None, Some(state_text.to_string()))),
             );
             return;
         };
@@ -247,24 +259,12 @@ impl<'l> Classifier<'l> {
         });
     }
 
-    fn record_checks(
-        &self,
-        lc: u8,
-        slots: &Slots,
-        state: Option<&str>,
-        file: FileId,
-        ctx: &dyn Fn(Option<String>, Option<String>) -> RecordContext,
-        out: &mut ChunkOut,
-    ) {
+    /// The in-record checks: a message and its source for each that fails.
+    fn record_checks<'s>(&'s self, lc: u8, slots: &Slots, state: Option<&str>) -> Vec<(String, &'s str)> {
         let spec = &self.lifecycles.specs[lc as usize];
         let c = &self.compiled[lc as usize];
-        let mut report = |msg: String, source: &str| {
-            out.findings.push(
-                Finding::new(&registry::RECORD_INCONSISTENT, file, Span::default(), msg)
-                    .source(source.to_string())
-                    .at_record(ctx(None, state.map(str::to_string))),
-            );
-        };
+        let mut failed = Vec::new();
+        let mut report = |msg: String, source: &'s str| failed.push((msg, source));
         let num = |name: &str| {
             self.fields
                 .slot(name)
@@ -346,5 +346,6 @@ impl<'l> Classifier<'l> {
                 }
             }
         }
+        failed
     }
 }

@@ -95,7 +95,7 @@ impl<R: BufRead> LineChunker<R> {
             self.reader.consume(take);
         }
         if !self.done {
-            match bytes.iter().rposition(|&b| b == b'\n') {
+            match memchr::memrchr(b'\n', &bytes) {
                 Some(i) => self.carry = bytes.split_off(i + 1),
                 None => {
                     // A line longer than a chunk: read on until its end.
@@ -113,7 +113,7 @@ impl<R: BufRead> LineChunker<R> {
         }
         let mut units = Vec::new();
         let mut start = 0usize;
-        for i in memchr_iter(&bytes) {
+        for i in memchr::memchr_iter(b'\n', &bytes) {
             push_line(&bytes, start, i, self.line, &mut units);
             self.line += 1;
             start = i + 1;
@@ -124,14 +124,6 @@ impl<R: BufRead> LineChunker<R> {
         }
         Ok(Some((bytes, units)))
     }
-}
-
-fn memchr_iter(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i)
 }
 
 /// A line as a unit, without its CR and surrounding blanks; blank lines are not records.

@@ -40,19 +40,19 @@ impl FieldValue<'_> {
 #[derive(Debug, Clone)]
 pub struct FieldSet {
     index: HashMap<String, usize>,
+    /// Names by length, for an allocation- and hash-free case-insensitive lookup.
+    by_len: Vec<Vec<(String, usize)>>,
     pub names: Vec<String>,
     /// Slots of the record-type fields: `Type` (Log Analytics), `category` (diagnostic settings).
     pub type_slot: usize,
     pub category_slot: usize,
 }
 
-/// The longest field name looked up without allocating.
-const MAX_KEY: usize = 64;
-
 impl FieldSet {
     pub fn new(specs: &[LifecycleSpec]) -> FieldSet {
         let mut fs = FieldSet {
             index: HashMap::new(),
+            by_len: Vec::new(),
             names: Vec::new(),
             type_slot: 0,
             category_slot: 0,
@@ -96,24 +96,23 @@ impl FieldSet {
             return i;
         }
         let i = self.names.len();
+        if self.by_len.len() <= key.len() {
+            self.by_len.resize(key.len() + 1, Vec::new());
+        }
+        self.by_len[key.len()].push((key.clone(), i));
         self.index.insert(key, i);
         self.names.push(name.to_string());
         i
     }
 
-    /// The slot of a field name, case-insensitively (no allocation for names up to 64 bytes).
+    /// The slot of a field name, case-insensitively, without allocating or hashing.
+    #[inline]
     pub fn slot(&self, name: &str) -> Option<usize> {
-        let bytes = name.as_bytes();
-        if bytes.len() <= MAX_KEY {
-            let mut buf = [0u8; MAX_KEY];
-            for (d, s) in buf.iter_mut().zip(bytes) {
-                *d = s.to_ascii_lowercase();
-            }
-            let lower = std::str::from_utf8(&buf[..bytes.len()]).ok()?;
-            self.index.get(lower).copied()
-        } else {
-            self.index.get(&name.to_ascii_lowercase()).copied()
-        }
+        self.by_len
+            .get(name.len())?
+            .iter()
+            .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+            .map(|(_, i)| *i)
     }
 
     pub fn len(&self) -> usize {

@@ -5,7 +5,9 @@
 //! its terminal event is older than the window, so memory follows the entities in flight.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
+
+use rustc_hash::FxHashMap;
 
 use crate::finding::{Finding, RecordContext, Severity};
 use crate::lifecycle::Lifecycles;
@@ -59,7 +61,8 @@ pub struct Tracker<'l> {
     watermark: i64,
     seq: u64,
     heap: BinaryHeap<Reverse<Pending>>,
-    maps: Vec<HashMap<Box<str>, u32>>,
+    /// Entity key → entity, per lifecycle (Fx hashing: keys are trusted ids, the loop is hot).
+    maps: Vec<FxHashMap<Box<str>, u32>>,
     entities: Vec<Option<Entity>>,
     free: Vec<u32>,
     release: VecDeque<(i64, u32)>,
@@ -80,7 +83,7 @@ impl<'l> Tracker<'l> {
             watermark: i64::MIN,
             seq: 0,
             heap: BinaryHeap::new(),
-            maps: vec![HashMap::new(); lifecycles.specs.len()],
+            maps: vec![FxHashMap::default(); lifecycles.specs.len()],
             entities: Vec::new(),
             free: Vec::new(),
             release: VecDeque::new(),
