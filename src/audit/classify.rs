@@ -202,11 +202,20 @@ impl<'l> Classifier<'l> {
             to,
         };
         for (message, source) in self.record_checks(lc, slots, state.as_deref()) {
-            let context = ctx(&out.arena[start..], None, state.as_deref().map(str::to_string));
+            let context = ctx(
+                &out.arena[start..],
+                None,
+                state.as_deref().map(str::to_string),
+            );
             out.findings.push(
-                Finding::new(&registry::RECORD_INCONSISTENT, file, Span::default(), message)
-                    .source(source.to_string())
-                    .at_record(context),
+                Finding::new(
+                    &registry::RECORD_INCONSISTENT,
+                    file,
+                    Span::default(),
+                    message,
+                )
+                .source(source.to_string())
+                .at_record(context),
             );
         }
         out.audited += 1;
@@ -260,7 +269,12 @@ impl<'l> Classifier<'l> {
     }
 
     /// The in-record checks: a message and its source for each that fails.
-    fn record_checks<'s>(&'s self, lc: u8, slots: &Slots, state: Option<&str>) -> Vec<(String, &'s str)> {
+    fn record_checks<'s>(
+        &'s self,
+        lc: u8,
+        slots: &Slots,
+        state: Option<&str>,
+    ) -> Vec<(String, &'s str)> {
         let spec = &self.lifecycles.specs[lc as usize];
         let c = &self.compiled[lc as usize];
         let mut failed = Vec::new();
@@ -271,20 +285,20 @@ impl<'l> Classifier<'l> {
                 .and_then(|s| slots.get(s))
                 .and_then(|v| v.number())
         };
-        if let (Some((slot, pairs)), Some(state), Some(agree)) = (&c.agree, state, &spec.agree) {
-            if let Some(v) = slots.get(*slot) {
-                let v = v.text();
-                if let Some(expected) = pairs.get(&v.to_lowercase()) {
-                    if !expected.eq_ignore_ascii_case(state.trim()) {
-                        report(
-                            format!(
-                                "{} record says {} `{v}` but {} `{state}` (expected {expected})",
-                                spec.name, agree.field, spec.state
-                            ),
-                            &agree.source,
-                        );
-                    }
-                }
+        if let (Some((slot, pairs)), Some(state), Some(agree)) = (&c.agree, state, &spec.agree)
+            && let Some(v) = slots.get(*slot)
+        {
+            let v = v.text();
+            if let Some(expected) = pairs.get(&v.to_lowercase())
+                && !expected.eq_ignore_ascii_case(state.trim())
+            {
+                report(
+                    format!(
+                        "{} record says {} `{v}` but {} `{state}` (expected {expected})",
+                        spec.name, agree.field, spec.state
+                    ),
+                    &agree.source,
+                );
             }
         }
         for check in &spec.checks {
@@ -327,18 +341,18 @@ impl<'l> Classifier<'l> {
                             .and_then(|s| slots.get(s))
                             .and_then(|v| time::parse(&v.text()));
                         if let Some(t) = t {
-                            if let Some((pf, pt)) = prev {
-                                if t < pt {
-                                    report(
-                                        format!(
-                                            "{} record has {f} ({}) before {pf} ({})",
-                                            spec.name,
-                                            time::format(t),
-                                            time::format(pt)
-                                        ),
-                                        source,
-                                    );
-                                }
+                            if let Some((pf, pt)) = prev
+                                && t < pt
+                            {
+                                report(
+                                    format!(
+                                        "{} record has {f} ({}) before {pf} ({})",
+                                        spec.name,
+                                        time::format(t),
+                                        time::format(pt)
+                                    ),
+                                    source,
+                                );
                             }
                             prev = Some((f, t));
                         }

@@ -19,6 +19,12 @@ pub enum Format {
     Csv,
 }
 
+/// A record's place in a chunk: `(start, end, line)`.
+pub type Unit = (u32, u32, u64);
+
+/// A chunk's bytes and its records.
+pub type ChunkParts = (Vec<u8>, Vec<Unit>);
+
 /// A batch of whole records.
 #[derive(Debug)]
 pub struct Chunk {
@@ -26,7 +32,7 @@ pub struct Chunk {
     pub file: crate::source::FileId,
     pub bytes: Vec<u8>,
     /// `(start, end, line)` of each record in `bytes`.
-    pub units: Vec<(u32, u32, u64)>,
+    pub units: Vec<Unit>,
 }
 
 /// The target size of a chunk.
@@ -76,7 +82,7 @@ impl<R: BufRead> LineChunker<R> {
     }
 
     /// The next chunk's bytes and units, or `None` at the end.
-    pub fn next_chunk(&mut self) -> std::io::Result<Option<(Vec<u8>, Vec<(u32, u32, u64)>)>> {
+    pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
         if self.done {
             return Ok(None);
         }
@@ -127,7 +133,7 @@ impl<R: BufRead> LineChunker<R> {
 }
 
 /// A line as a unit, without its CR and surrounding blanks; blank lines are not records.
-fn push_line(bytes: &[u8], start: usize, end: usize, line: u64, units: &mut Vec<(u32, u32, u64)>) {
+fn push_line(bytes: &[u8], start: usize, end: usize, line: u64, units: &mut Vec<Unit>) {
     let mut s = start;
     let mut e = end;
     while e > s && bytes[e - 1].is_ascii_whitespace() {
@@ -174,7 +180,7 @@ impl<R: BufRead> ArrayChunker<R> {
         }
     }
 
-    pub fn next_chunk(&mut self) -> std::io::Result<Option<(Vec<u8>, Vec<(u32, u32, u64)>)>> {
+    pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
         if self.done {
             return Ok(None);
         }
@@ -208,7 +214,7 @@ impl<R: BufRead> ArrayChunker<R> {
 }
 
 impl ArrayState {
-    fn step(&mut self, b: u8, bytes: &mut Vec<u8>, units: &mut Vec<(u32, u32, u64)>) {
+    fn step(&mut self, b: u8, bytes: &mut Vec<u8>, units: &mut Vec<Unit>) {
         if b == b'\n' {
             self.line += 1;
         }
@@ -264,7 +270,7 @@ impl ArrayState {
         }
     }
 
-    fn flush(&mut self, bytes: &mut Vec<u8>, units: &mut Vec<(u32, u32, u64)>) {
+    fn flush(&mut self, bytes: &mut Vec<u8>, units: &mut Vec<Unit>) {
         let trimmed_len = self
             .element
             .iter()
@@ -322,7 +328,7 @@ impl<R: BufRead> CsvChunker<R> {
         })
     }
 
-    pub fn next_chunk(&mut self) -> std::io::Result<Option<(Vec<u8>, Vec<(u32, u32, u64)>)>> {
+    pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
         if self.done {
             return Ok(None);
         }

@@ -5,6 +5,7 @@ pub mod classify;
 pub mod histogram;
 pub mod input;
 pub mod record;
+pub mod reorder;
 pub mod run;
 pub mod time;
 pub mod tracker;

@@ -244,10 +244,10 @@ impl<'de, 's> Visitor<'de> for ObjectSeed<'s, 'de> {
                 Some(slot) => {
                     // Inside `properties` a field always wins; at the top level the first one
                     // stays (so top-level fields never override `properties`).
-                    if let Some(v) = map.next_value_seed(ValueSeed)? {
-                        if self.depth > 0 || self.slots.values[slot].is_none() {
-                            self.slots.values[slot] = Some(v);
-                        }
+                    if let Some(v) = map.next_value_seed(ValueSeed)?
+                        && (self.depth > 0 || self.slots.values[slot].is_none())
+                    {
+                        self.slots.values[slot] = Some(v);
                     }
                 }
                 None => {
@@ -379,7 +379,7 @@ mod tests {
         FieldSet::new(&Lifecycles::builtin().specs)
     }
 
-    fn get<'a>(f: &FieldSet, s: &'a Slots, name: &str) -> Option<String> {
+    fn get(f: &FieldSet, s: &Slots, name: &str) -> Option<String> {
         s.get(f.slot(name).unwrap()).map(|v| v.text().into_owned())
     }
 

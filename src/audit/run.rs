@@ -20,7 +20,7 @@ use crate::policy::Policy;
 use crate::source::{FileId, SourceFile, SourceMap};
 
 use super::classify::{ChunkOut, Classifier};
-use super::input::{self, ArrayChunker, Chunk, CsvChunker, Format, LineChunker};
+use super::input::{self, ArrayChunker, Chunk, ChunkParts, CsvChunker, Format, LineChunker};
 use super::record::{RecordError, Slots, read_json};
 use super::tracker::{LifecycleStats, Tracker};
 
@@ -273,24 +273,23 @@ fn produce(
                 continue;
             }
         };
-        let mut next: Box<dyn FnMut() -> std::io::Result<Option<(Vec<u8>, Vec<(u32, u32, u64)>)>>> =
-            match format {
-                Format::JsonLines => {
-                    let mut c = LineChunker::new(reader);
-                    Box::new(move || c.next_chunk())
+        let mut next: Box<dyn FnMut() -> std::io::Result<Option<ChunkParts>>> = match format {
+            Format::JsonLines => {
+                let mut c = LineChunker::new(reader);
+                Box::new(move || c.next_chunk())
+            }
+            Format::JsonArray => {
+                let mut c = ArrayChunker::new(reader);
+                Box::new(move || c.next_chunk())
+            }
+            Format::Csv => match CsvChunker::new(reader) {
+                Ok(mut c) => Box::new(move || c.next_chunk()),
+                Err(e) => {
+                    fail(path, e);
+                    continue;
                 }
-                Format::JsonArray => {
-                    let mut c = ArrayChunker::new(reader);
-                    Box::new(move || c.next_chunk())
-                }
-                Format::Csv => match CsvChunker::new(reader) {
-                    Ok(mut c) => Box::new(move || c.next_chunk()),
-                    Err(e) => {
-                        fail(path, e);
-                        continue;
-                    }
-                },
-            };
+            },
+        };
         loop {
             match next() {
                 Ok(Some((bytes, units))) => {

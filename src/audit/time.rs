@@ -25,13 +25,13 @@ pub fn parse(text: &str) -> Option<i64> {
         "%m/%d/%Y %I:%M:%S%.f %p",
         "%m/%d/%Y, %H:%M:%S%.f",
     ] {
-        if let Ok(bdt) = jiff::fmt::strtime::parse(fmt, t) {
-            if let Ok(dt) = bdt.to_datetime() {
-                return TimeZone::UTC
-                    .to_timestamp(dt)
-                    .ok()
-                    .map(Timestamp::as_microsecond);
-            }
+        if let Ok(bdt) = jiff::fmt::strtime::parse(fmt, t)
+            && let Ok(dt) = bdt.to_datetime()
+        {
+            return TimeZone::UTC
+                .to_timestamp(dt)
+                .ok()
+                .map(Timestamp::as_microsecond);
         }
     }
     None
@@ -40,11 +40,20 @@ pub fn parse(text: &str) -> Option<i64> {
 /// The form nearly every Azure record uses, `YYYY-MM-DDTHH:MM:SS[.fffffff]Z`, parsed without
 /// the general parser; anything else (and any out-of-range field) falls back to jiff.
 fn fast_utc(b: &[u8]) -> Option<i64> {
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || *b.last()? != b'Z' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || *b.last()? != b'Z'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        b[r].iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+        b[r].iter().try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -65,7 +74,14 @@ fn fast_utc(b: &[u8]) -> Option<i64> {
         _ => return None,
     };
     // Before 1970 jiff rounds sub-microsecond fractions towards zero: leave those to it.
-    if y < 1970 || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
+    if y < 1970
+        || !(1..=12).contains(&mo)
+        || d < 1
+        || d > days_in_month(y, mo)
+        || h > 23
+        || mi > 59
+        || s > 59
+    {
         return None;
     }
     Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1_000_000 + micros)

@@ -4,8 +4,7 @@
 //! the legal-edge matrix. An entity is dropped once it is terminal, has no pending events and
 //! its terminal event is older than the window, so memory follows the entities in flight.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
 
@@ -16,6 +15,7 @@ use crate::registry;
 use crate::source::{FileId, Span};
 
 use super::histogram::Histogram;
+use super::reorder::{Reorder, Timed};
 use super::time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,6 +26,12 @@ struct Pending {
     state: StateId,
     file: u32,
     line: u64,
+}
+
+impl Timed for Pending {
+    fn time(&self) -> i64 {
+        self.time
+    }
 }
 
 #[derive(Debug)]
@@ -60,12 +66,14 @@ pub struct Tracker<'l> {
     strict: bool,
     watermark: i64,
     seq: u64,
-    heap: BinaryHeap<Reverse<Pending>>,
+    pending: Reorder<Pending>,
     /// Entity key → entity, per lifecycle (Fx hashing: keys are trusted ids, the loop is hot).
     maps: Vec<FxHashMap<Box<str>, u32>>,
     entities: Vec<Option<Entity>>,
     free: Vec<u32>,
     release: VecDeque<(i64, u32)>,
+    /// Scratch space for the events a drain releases.
+    ready: Vec<Pending>,
     pub findings: Vec<Finding>,
     pub stats: Vec<LifecycleStats>,
     /// Largest number of entities held at once.
@@ -82,11 +90,12 @@ impl<'l> Tracker<'l> {
             strict,
             watermark: i64::MIN,
             seq: 0,
-            heap: BinaryHeap::new(),
+            pending: Reorder::new((window / 1_000_000).saturating_mul(4).saturating_add(60)),
             maps: vec![FxHashMap::default(); lifecycles.specs.len()],
             entities: Vec::new(),
             free: Vec::new(),
             release: VecDeque::new(),
+            ready: Vec::new(),
             findings: Vec::new(),
             stats: lifecycles
                 .graphs
@@ -183,14 +192,14 @@ impl<'l> Tracker<'l> {
         if let Some(e) = self.entities[entity as usize].as_mut() {
             e.pending += 1;
         }
-        self.heap.push(Reverse(Pending {
+        self.pending.push(Pending {
             time: t,
             seq: self.seq,
             entity,
             state,
             file: file.0 as u32,
             line,
-        }));
+        });
         self.seq += 1;
         self.watermark = self.watermark.max(t);
         self.drain(self.horizon());
@@ -198,13 +207,12 @@ impl<'l> Tracker<'l> {
 
     /// Applies every pending event at or before `upto`, then releases finished entities.
     fn drain(&mut self, upto: i64) {
-        while let Some(Reverse(p)) = self.heap.peek().copied() {
-            if p.time > upto {
-                break;
-            }
-            self.heap.pop();
+        let mut ready = std::mem::take(&mut self.ready);
+        self.pending.drain_upto(upto, |p| ready.push(p));
+        for p in ready.drain(..) {
             self.apply(p);
         }
+        self.ready = ready;
         while let Some(&(t, id)) = self.release.front() {
             if t >= upto && upto != i64::MAX {
                 break;
@@ -310,34 +318,34 @@ impl<'l> Tracker<'l> {
         stats.transitions[current as usize * n + p.state as usize] += 1;
         let dwell = ((p.time - e.entered).max(0) / 1_000_000) as u64;
         stats.dwell[current as usize].record(dwell);
-        if let Some(max) = g.max_dwell[current as usize] {
-            if dwell > max {
-                self.findings.push(
-                    Finding::new(
-                        &registry::DWELL_EXCEEDED,
-                        FileId(e.entered_at.0 as usize),
-                        Span::default(),
-                        format!(
-                            "{} `{}` stayed in {} for {} (limit {})",
-                            spec.name,
-                            e.key,
-                            name(current),
-                            human_duration(dwell),
-                            human_duration(max)
-                        ),
-                    )
-                    .help(format!(
-                        "it left {} at {} (line {})",
+        if let Some(max) = g.max_dwell[current as usize]
+            && dwell > max
+        {
+            self.findings.push(
+                Finding::new(
+                    &registry::DWELL_EXCEEDED,
+                    FileId(e.entered_at.0 as usize),
+                    Span::default(),
+                    format!(
+                        "{} `{}` stayed in {} for {} (limit {})",
+                        spec.name,
+                        e.key,
                         name(current),
-                        time::format(p.time),
-                        p.line
-                    ))
-                    .at_record(RecordContext {
-                        time: Some(time::format(e.entered)),
-                        ..ctx(Some(current), p.state, e.entered_at.1, &e.key)
-                    }),
-                );
-            }
+                        human_duration(dwell),
+                        human_duration(max)
+                    ),
+                )
+                .help(format!(
+                    "it left {} at {} (line {})",
+                    name(current),
+                    time::format(p.time),
+                    p.line
+                ))
+                .at_record(RecordContext {
+                    time: Some(time::format(e.entered)),
+                    ..ctx(Some(current), p.state, e.entered_at.1, &e.key)
+                }),
+            );
         }
         if !g.legal(current, p.state) {
             let legal: Vec<String> = g.successors(current).into_iter().map(name).collect();
@@ -392,32 +400,32 @@ impl<'l> Tracker<'l> {
             }
             let has_terminal = g.terminal.iter().any(|t| *t);
             let stayed = ((now - e.entered).max(0) / 1_000_000) as u64;
-            if let Some(max) = g.max_dwell[state as usize] {
-                if stayed > max {
-                    self.findings.push(
-                        Finding::new(
-                            &registry::DWELL_EXCEEDED,
-                            FileId(e.entered_at.0 as usize),
-                            Span::default(),
-                            format!(
-                                "{} `{}` has been in {} for {} at the end of the dump (limit {})",
-                                spec.name,
-                                e.key,
-                                g.names[state as usize],
-                                human_duration(stayed),
-                                human_duration(max)
-                            ),
-                        )
-                        .at_record(RecordContext {
-                            line: e.entered_at.1,
-                            lifecycle: Some(spec.name.clone()),
-                            entity: Some(e.key.to_string()),
-                            time: Some(time::format(e.entered)),
-                            from: Some(g.names[state as usize].clone()),
-                            to: None,
-                        }),
-                    );
-                }
+            if let Some(max) = g.max_dwell[state as usize]
+                && stayed > max
+            {
+                self.findings.push(
+                    Finding::new(
+                        &registry::DWELL_EXCEEDED,
+                        FileId(e.entered_at.0 as usize),
+                        Span::default(),
+                        format!(
+                            "{} `{}` has been in {} for {} at the end of the dump (limit {})",
+                            spec.name,
+                            e.key,
+                            g.names[state as usize],
+                            human_duration(stayed),
+                            human_duration(max)
+                        ),
+                    )
+                    .at_record(RecordContext {
+                        line: e.entered_at.1,
+                        lifecycle: Some(spec.name.clone()),
+                        entity: Some(e.key.to_string()),
+                        time: Some(time::format(e.entered)),
+                        from: Some(g.names[state as usize].clone()),
+                        to: None,
+                    }),
+                );
             }
             if has_terminal {
                 self.stats[lc].open_at_end += 1;

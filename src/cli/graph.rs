@@ -87,10 +87,10 @@ pub fn graph(args: GraphArgs, color: bool) -> u8 {
         let mut obs = render::Observed::new();
         if let Some(t) = report.summary.transitions.get(&lifecycles.specs[i].name) {
             for (edge, n) in t {
-                if let Some((a, b)) = edge.split_once("->") {
-                    if let (Some(a), Some(b)) = (g.state(a), g.state(b)) {
-                        obs.insert((a, b), *n);
-                    }
+                if let Some((a, b)) = edge.split_once("->")
+                    && let (Some(a), Some(b)) = (g.state(a), g.state(b))
+                {
+                    obs.insert((a, b), *n);
                 }
             }
         }

@@ -335,9 +335,9 @@ fn record_json(r: &Rec, out: &mut Vec<u8>) {
             ),
         ),
         Kind::Truncated => {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "{{\"time\":\"{time}\",\"resourceId\":\"{RESOURCE}\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{{\"RunId\":\"{}\",\"Sta\n",
+                "{{\"time\":\"{time}\",\"resourceId\":\"{RESOURCE}\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{{\"RunId\":\"{}\",\"Sta",
                 r.entity
             );
             return;
