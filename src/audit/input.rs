@@ -63,12 +63,16 @@ pub fn sniff(r: &mut dyn BufRead) -> std::io::Result<Format> {
     })
 }
 
+/// Buffers handed back by the workers, so chunks reuse memory instead of mapping fresh pages.
+pub type BufferPool = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
 /// Cuts line-oriented input into chunks of whole lines (the last line may lack a newline).
 pub struct LineChunker<R> {
     reader: R,
     line: u64,
     carry: Vec<u8>,
     done: bool,
+    pool: Option<BufferPool>,
 }
 
 impl<R: BufRead> LineChunker<R> {
@@ -78,7 +82,14 @@ impl<R: BufRead> LineChunker<R> {
             line: 1,
             carry: Vec::new(),
             done: false,
+            pool: None,
         }
+    }
+
+    /// Takes chunk buffers from `pool` when it has some.
+    pub fn with_pool(mut self, pool: BufferPool) -> Self {
+        self.pool = Some(pool);
+        self
     }
 
     /// The next chunk's bytes and units, or `None` at the end.
@@ -86,23 +97,30 @@ impl<R: BufRead> LineChunker<R> {
         if self.done {
             return Ok(None);
         }
-        let mut bytes = std::mem::take(&mut self.carry);
-        // Fill to the target size, then cut at the last newline.
+        let mut bytes = self
+            .pool
+            .as_ref()
+            .and_then(|p| p.lock().ok().and_then(|mut v| v.pop()))
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK_BYTES + (1 << 16)));
+        bytes.clear();
+        bytes.extend_from_slice(&self.carry);
+        self.carry.clear();
+        // Fill to the target size straight from the reader (a large read bypasses the
+        // BufReader's own buffer), then cut at the last newline.
         while bytes.len() < CHUNK_BYTES {
-            let buf = self.reader.fill_buf()?;
-            if buf.is_empty() {
+            let want = (CHUNK_BYTES - bytes.len()) as u64;
+            let n = (&mut self.reader).take(want).read_to_end(&mut bytes)?;
+            if n == 0 {
                 self.done = true;
                 break;
             }
-            let take = buf
-                .len()
-                .min(CHUNK_BYTES.saturating_sub(bytes.len()).max(1 << 14));
-            bytes.extend_from_slice(&buf[..take]);
-            self.reader.consume(take);
         }
         if !self.done {
             match memchr::memrchr(b'\n', &bytes) {
-                Some(i) => self.carry = bytes.split_off(i + 1),
+                Some(i) => {
+                    self.carry.extend_from_slice(&bytes[i + 1..]);
+                    bytes.truncate(i + 1);
+                }
                 None => {
                     // A line longer than a chunk: read on until its end.
                     let mut rest = Vec::new();

@@ -23,6 +23,9 @@ pub struct Reorder<T: Timed> {
     far: BinaryHeap<Reverse<T>>,
     max_buckets: i64,
     len: usize,
+    /// Emptied buckets, kept for reuse: a bucket per second would otherwise cost an
+    /// allocation per second of the dump.
+    spare: Vec<Vec<T>>,
 }
 
 impl<T: Timed> Reorder<T> {
@@ -35,6 +38,7 @@ impl<T: Timed> Reorder<T> {
             far: BinaryHeap::new(),
             max_buckets: span_seconds.clamp(16, 1 << 20),
             len: 0,
+            spare: Vec::new(),
         }
     }
 
@@ -59,7 +63,8 @@ impl<T: Timed> Reorder<T> {
                 return;
             }
             while self.base > sec {
-                self.buckets.push_front(Vec::new());
+                let b = self.spare.pop().unwrap_or_default();
+                self.buckets.push_front(b);
                 self.base -= 1;
             }
             self.front_sorted = false;
@@ -70,8 +75,9 @@ impl<T: Timed> Reorder<T> {
             return;
         }
         let idx = idx as usize;
-        if self.buckets.len() <= idx {
-            self.buckets.resize_with(idx + 1, Vec::new);
+        while self.buckets.len() <= idx {
+            let b = self.spare.pop().unwrap_or_default();
+            self.buckets.push_back(b);
         }
         if idx == 0 {
             self.front_sorted = false;
@@ -122,7 +128,12 @@ impl<T: Timed> Reorder<T> {
             if !bucket.is_empty() {
                 return;
             }
-            self.buckets.pop_front();
+            if let Some(b) = self.buckets.pop_front()
+                && b.capacity() > 0
+                && self.spare.len() < 4096
+            {
+                self.spare.push(b);
+            }
             self.base += 1;
             self.front_sorted = false;
         }

@@ -194,16 +194,19 @@ pub fn run_pipeline(
     let progress = progress_bar(options.progress);
     std::thread::scope(|scope| {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(threads * 2);
+        let pool: input::BufferPool = Arc::default();
         let (out_tx, out_rx) = sync_channel::<(u64, ChunkOut)>(threads * 2);
         let chunk_rx = Arc::new(Mutex::new(chunk_rx));
         let errors = &errors;
         let progress = &progress;
-        scope.spawn(move || produce(inputs, open, chunk_tx, errors, progress));
+        let producer_pool = Arc::clone(&pool);
+        scope.spawn(move || produce(inputs, open, chunk_tx, errors, progress, producer_pool));
         for _ in 0..threads {
             let rx = Arc::clone(&chunk_rx);
             let tx = out_tx.clone();
             let classifier = &classifier;
-            scope.spawn(move || work(classifier, &rx, &tx));
+            let pool = Arc::clone(&pool);
+            scope.spawn(move || work(classifier, &rx, &tx, &pool));
         }
         drop(out_tx);
         consume(out_rx, &mut tracker, &mut findings, &mut counts);
@@ -245,6 +248,7 @@ fn produce(
     tx: SyncSender<Chunk>,
     errors: &Mutex<Vec<InputError>>,
     progress: &Option<indicatif::ProgressBar>,
+    pool: input::BufferPool,
 ) {
     let mut seq = 0u64;
     let fail = |p: &Path, e: String| {
@@ -275,7 +279,7 @@ fn produce(
         };
         let mut next: Box<dyn FnMut() -> std::io::Result<Option<ChunkParts>>> = match format {
             Format::JsonLines => {
-                let mut c = LineChunker::new(reader);
+                let mut c = LineChunker::new(reader).with_pool(Arc::clone(&pool));
                 Box::new(move || c.next_chunk())
             }
             Format::JsonArray => {
@@ -324,7 +328,12 @@ struct EventHubBody<'a> {
 }
 
 /// A worker thread: parse chunks into events.
-fn work(classifier: &Classifier, rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<(u64, ChunkOut)>) {
+fn work(
+    classifier: &Classifier,
+    rx: &Mutex<Receiver<Chunk>>,
+    tx: &SyncSender<(u64, ChunkOut)>,
+    pool: &input::BufferPool,
+) {
     loop {
         let chunk = match rx.lock() {
             Ok(guard) => guard.recv(),
@@ -332,7 +341,13 @@ fn work(classifier: &Classifier, rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<(u
         };
         let Ok(chunk) = chunk else { return };
         let out = process_chunk(classifier, &chunk);
-        if tx.send((chunk.seq, out)).is_err() {
+        let seq = chunk.seq;
+        if let Ok(mut p) = pool.lock()
+            && p.len() < 16
+        {
+            p.push(chunk.bytes);
+        }
+        if tx.send((seq, out)).is_err() {
             return;
         }
     }

@@ -5,6 +5,7 @@
 //! its terminal event is older than the window, so memory follows the entities in flight.
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
@@ -37,7 +38,7 @@ impl Timed for Pending {
 #[derive(Debug)]
 struct Entity {
     lifecycle: u8,
-    key: Box<str>,
+    key: Rc<str>,
     state: Option<StateId>,
     entered: i64,
     entered_at: (u32, u64),
@@ -68,7 +69,7 @@ pub struct Tracker<'l> {
     seq: u64,
     pending: Reorder<Pending>,
     /// Entity key → entity, per lifecycle (Fx hashing: keys are trusted ids, the loop is hot).
-    maps: Vec<FxHashMap<Box<str>, u32>>,
+    maps: Vec<FxHashMap<Rc<str>, u32>>,
     entities: Vec<Option<Entity>>,
     free: Vec<u32>,
     release: VecDeque<(i64, u32)>,
@@ -162,9 +163,11 @@ impl<'l> Tracker<'l> {
         let entity = match self.maps[lc].get(key) {
             Some(&e) => e,
             None => {
+                // One allocation per entity: the map and the entity share the key.
+                let shared: Rc<str> = Rc::from(key);
                 let e = Entity {
                     lifecycle,
-                    key: key.into(),
+                    key: Rc::clone(&shared),
                     state: None,
                     entered: t,
                     entered_at: (file.0 as u32, line),
@@ -182,7 +185,7 @@ impl<'l> Tracker<'l> {
                         (self.entities.len() - 1) as u32
                     }
                 };
-                self.maps[lc].insert(key.into(), id);
+                self.maps[lc].insert(shared, id);
                 self.stats[lc].entities += 1;
                 self.live += 1;
                 self.peak_entities = self.peak_entities.max(self.live);
