@@ -274,3 +274,86 @@ fn generated_dump_yields_exactly_the_planted_violations_shuffled_or_not() {
         json_s["summary"]["transitions"]
     );
 }
+
+#[test]
+fn invalid_utf8_in_a_json_line_is_skipped_and_located() {
+    let mut text = b"{\"time\":\"2026-11-24T10:00:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r1\",\"Status\":\"Starting\"}}\n".to_vec();
+    text.extend_from_slice(b"{\"time\":\"2026-11-24T10:01:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r\xe91\",\"Status\":\"Queued\"}}\n");
+    text.extend_from_slice(b"{\"time\":\"2026-11-24T10:02:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r1\",\"Status\":\"Failed\"}}\n");
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "bad.json", &text);
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 0, "a skipped record is a warning");
+    accounted(&json);
+    assert_eq!(json["summary"]["skipped_by_reason"]["invalid UTF-8"], 1);
+    assert_eq!(
+        where_(&json),
+        vec![("unreadable-record".into(), 2, "".into())]
+    );
+}
+
+#[test]
+fn graph_draws_a_lifecycle_and_what_a_dump_did() {
+    let out = amlguard()
+        .args(["--no-config", "graph", "run"])
+        .output()
+        .unwrap();
+    let dot = String::from_utf8(out.stdout).unwrap();
+    assert!(dot.starts_with("digraph \"run\""));
+    assert!(dot.contains("Queued -> Running;"));
+    assert!(dot.contains("Completed [label=\"Completed\", peripheries=2];"));
+    let out = amlguard()
+        .args(["graph", "compute-job", "--format", "mermaid"])
+        .output()
+        .unwrap();
+    let mermaid = String::from_utf8(out.stdout).unwrap();
+    assert!(mermaid.starts_with("stateDiagram-v2\n"));
+    assert!(mermaid.contains("[*] --> Queued"));
+    let dump = root().join("tests/fixtures/checks/illegal-transition/fires.jsonl");
+    let out = amlguard()
+        .args(["graph", "run", "--observed", dump.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let dot = String::from_utf8(out.stdout).unwrap();
+    assert!(dot.contains("Starting -> Queued [label=\"1\"];"), "{dot}");
+    assert!(
+        dot.contains("Queued -> Completed [label=\"1 illegal\", color=red"),
+        "{dot}"
+    );
+    let out = amlguard().args(["graph", "runs"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `run`?"));
+}
+
+#[test]
+fn lifecycles_lists_and_checks_the_specs() {
+    let out = amlguard()
+        .args(["lifecycles", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["run", "compute-job", "cluster", "node", "operation"]
+    );
+    let bad = root().join("tests/fixtures/checks/undeclared-state/fires.yaml");
+    let out = amlguard()
+        .args([
+            "--color",
+            "never",
+            "lifecycles",
+            "--lifecycle",
+            bad.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("state `Bee` is not declared"));
+}
