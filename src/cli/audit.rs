@@ -53,6 +53,10 @@ pub struct AuditArgs {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning (exit status 0 unless the run failed: the results are in the file).
+    Sarif,
+    /// GitHub workflow annotations.
+    Github,
 }
 
 fn parse_window(s: &str) -> Result<Duration, String> {
@@ -90,6 +94,7 @@ pub fn run(args: AuditArgs, config: Config, color: bool) -> u8 {
     if let Some(t) = args.threads {
         options.threads = t.max(1);
     }
+    let format = args.format;
     let report = audit_paths(&args.paths, &options);
     for e in &report.input_errors {
         eprintln!("error: {e}");
@@ -102,11 +107,13 @@ pub fn run(args: AuditArgs, config: Config, color: bool) -> u8 {
             &report.input_errors,
         ),
         Format::Human => human(&report, color),
+        Format::Sarif => report::sarif::render(&report.sources, &report.findings),
+        Format::Github => report::github::render(&report.sources, &report.findings),
     };
     print!("{out}");
     if !report.input_errors.is_empty() {
         EXIT_ERROR
-    } else if options.policy.fails(&report.findings) {
+    } else if format != Format::Sarif && options.policy.fails(&report.findings) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -42,6 +42,10 @@ pub struct LintArgs {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning (exit status 0 unless the run failed: the results are in the file).
+    Sarif,
+    /// GitHub workflow annotations.
+    Github,
 }
 
 fn parse_override(s: &str) -> Result<(String, Severity), String> {
@@ -102,11 +106,13 @@ pub fn run(args: LintArgs, config: Config, color: bool) -> u8 {
             &report.summary,
             &report.input_errors,
         ),
+        Format::Sarif => report::sarif::render(&report.sources, &report.findings),
+        Format::Github => report::github::render(&report.sources, &report.findings),
     };
     print!("{out}");
     if !report.input_errors.is_empty() {
         EXIT_ERROR
-    } else if options.policy.fails(&report.findings) {
+    } else if args.format != Format::Sarif && options.policy.fails(&report.findings) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -1,7 +1,9 @@
 //! Renderers: one per output format; no check prints anything itself.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::finding::Finding;
 use crate::source::SourceMap;
