@@ -8,6 +8,8 @@
 //! select = []                          # empty: all checks
 //! fail-on = "error"                    # error | warning | note | never
 //! catalogs = ["catalog/extra.yaml"]
+//! lifecycles = ["ops/lifecycles.yaml"]  # for `audit`
+//! parameters = ["infra/alerts.parameters.json"]
 //!
 //! [lint.severity]
 //! display-name-used = "warning"
@@ -43,6 +45,10 @@ struct RawLint {
     #[serde(default)]
     catalogs: Vec<PathBuf>,
     #[serde(default)]
+    lifecycles: Vec<PathBuf>,
+    #[serde(default)]
+    parameters: Vec<PathBuf>,
+    #[serde(default)]
     severity: std::collections::BTreeMap<String, String>,
 }
 
@@ -57,6 +63,10 @@ pub struct Config {
     pub ignore: Vec<String>,
     pub fail_on: Option<FailOn>,
     pub catalogs: Vec<PathBuf>,
+    /// Lifecycle files for `audit` and `graph`.
+    pub lifecycles: Vec<PathBuf>,
+    /// ARM parameter files for `lint`.
+    pub parameters: Vec<PathBuf>,
     pub severity: Vec<(String, Severity)>,
 }
 
@@ -161,6 +171,18 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         catalogs: raw
             .lint
             .catalogs
+            .into_iter()
+            .map(|c| root.join(c))
+            .collect(),
+        lifecycles: raw
+            .lint
+            .lifecycles
+            .into_iter()
+            .map(|c| root.join(c))
+            .collect(),
+        parameters: raw
+            .lint
+            .parameters
             .into_iter()
             .map(|c| root.join(c))
             .collect(),

@@ -24,5 +24,6 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod suppress;
 pub mod vocab;
 pub mod yaml;

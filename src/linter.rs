@@ -14,8 +14,11 @@ use crate::rules::{self, AlertRule};
 use crate::source::Span;
 use crate::source::{SourceFile, SourceMap};
 
-/// File extensions picked up when a directory is linted.
-pub const RULE_EXTENSIONS: &[&str] = &["yaml", "yml"];
+/// File extensions picked up when a directory is linted: rule files and pipeline YAML, ARM
+/// templates and Terraform plans, scripts. Files that turn out to hold no rule are skipped.
+pub const RULE_EXTENSIONS: &[&str] = &[
+    "yaml", "yml", "json", "sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct LintOptions {
@@ -26,6 +29,8 @@ pub struct LintOptions {
     pub exclude: Excludes,
     /// Bare condition strings (`--condition`), each linted as a one-criterion rule.
     pub conditions: Vec<String>,
+    /// ARM parameter files whose values resolve `[parameters('x')]`.
+    pub parameters: Vec<PathBuf>,
 }
 
 /// Counts for the summary line and the JSON summary.
@@ -93,20 +98,41 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     let mut findings = catalog_findings;
     report.input_errors.extend(catalog_errors);
 
+    let mut parameters = Vec::new();
+    for p in &options.parameters {
+        match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| rules::parameter_values(&t))
+        {
+            Ok(values) => parameters.extend(values),
+            Err(message) => report.input_errors.push(InputError {
+                path: p.display().to_string(),
+                message,
+            }),
+        }
+    }
     let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS, &options.exclude);
     report.input_errors.extend(errors);
     let mut all_rules: Vec<AlertRule> = Vec::new();
+    let mut suppressions = Vec::new();
     for path in &files {
+        let explicit = paths.iter().any(|p| p == path);
         match inputs::read(path, &mut report.sources) {
             Ok((_, Some(bad))) => {
                 report.summary.files += 1;
                 findings.push(bad);
             }
             Ok((id, None)) => {
-                report.summary.files += 1;
-                let read = rules::yaml::read(report.sources.get(id).text(), id);
-                findings.extend(read.findings);
-                all_rules.extend(read.rules);
+                let file = report.sources.get(id);
+                if let Some(read) =
+                    rules::read_source(file.name(), file.text(), id, explicit, &parameters)
+                {
+                    report.summary.files += 1;
+                    suppressions.extend(crate::suppress::from_comments(file.text(), id));
+                    suppressions.extend(read.suppressions);
+                    findings.extend(read.findings);
+                    all_rules.extend(read.rules);
+                }
             }
             Err(e) => report.input_errors.push(e),
         }
@@ -138,6 +164,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     }
     report.summary.rules = all_rules.len();
     findings.extend(lint::check_rules(&catalog, &all_rules));
+    let findings = crate::suppress::apply(findings, suppressions, &report.sources);
     finish(report, findings, &options.policy)
 }
 

@@ -112,6 +112,20 @@ alert. It is usually a leftover or a file whose content was lost in a merge.\n\n
 [and DIMENSION …]] [with skipmetricvalidation]`, or with `dynamic SENSITIVITY N of M [since DATETIME]` \
 in place of the threshold. The diagnostic points at the token where the condition stops making sense \
 and says what was expected there; the full grammar is grammar/condition.ebnf.\n\nExample:\n\n    condition: avg GpuUtilization => 10\n\nFix: write the token the message expects (`>=`).");
+    UNRESOLVED_EXPRESSION = ("AML009", "unresolved-expression", Note, Input,
+        "A template expression amlguard cannot evaluate; the field it sets is not checked.",
+        "ARM templates compute values with expressions. `[parameters('x')]` and `[variables('x')]` \
+are resolved from the template's defaults and from `--parameters FILE`; other expressions \
+(`[concat(…)]`, `[resourceId(…)]`), parameters without a value and Terraform variable references are \
+left alone. The field is then not checked, so an unresolvable value never produces a false \
+error; this note says which field was skipped.\n\nFix: pass the parameter file with `--parameters`, or \
+nothing if the value is checked elsewhere.");
+    UNUSED_SUPPRESSION = ("AML010", "unused-suppression", Warning, Input,
+        "A suppression comment that suppresses nothing.",
+        "`# amlguard: ignore[check-name] reason` silences a check on its line or the line below (in \
+ARM templates: `\"metadata\": {\"amlguard-ignore\": [\"check-name\"]}` on the resource). A \
+suppression that matches no finding is stale — the problem was fixed, or the name is misspelt — \
+and hides the next real problem there.\n\nFix: remove it, or correct the check name.");
     UNKNOWN_METRIC = ("AML101", "unknown-metric", Error, Catalog,
         "The metric is not a metric of Microsoft.MachineLearningServices/workspaces.",
         "Azure Monitor rejects a metric alert on a metric that the resource does not emit, unless \
@@ -168,6 +182,12 @@ Namespaces compare case-insensitively.\n\nFix: remove `namespace:` or set it to 
 is `ClusterName`, `Vm Family Name` is `VmFamilyName`, `Vm Priority` is `VmPriority`. amlguard \
 accepts both, but ARM templates, Terraform and the az CLI send the name to the REST API, which \
 expects the REST name.\n\nFix: write the REST name the help gives.");
+    NOT_A_WORKSPACE_RULE = ("AML111", "not-a-workspace-rule", Note, Catalog,
+        "A metric alert whose target is not an Azure ML workspace; it is counted and skipped.",
+        "In ARM templates and Terraform, only rules whose target resource type, scopes or metric \
+namespace is Microsoft.MachineLearningServices/workspaces are checked against the Azure ML \
+catalog. Rules on virtual machines, storage accounts or anything else are reported once as \
+skipped, so that nothing is silently ignored.\n\nFix: nothing; use a linter for that service.");
     THRESHOLD_OUT_OF_RANGE = ("AML201", "threshold-out-of-range", Error, Threshold,
         "The threshold lies outside the values the metric can take.",
         "A percentage metric (CpuUtilization, GpuUtilization, GpuMemoryUtilization, Quota Utilization \

@@ -83,7 +83,11 @@ pub fn run(args: AuditArgs, config: Config, color: bool) -> u8 {
         return EXIT_ERROR;
     }
     let mut options = AuditOptions {
-        lifecycles: args.lifecycles,
+        lifecycles: config
+            .lifecycles
+            .into_iter()
+            .chain(args.lifecycles)
+            .collect(),
         reorder_window: args.reorder_window.0,
         strict: args.strict,
         progress: !args.no_progress && args.format == Format::Human,

@@ -17,6 +17,9 @@ pub struct LintArgs {
     /// Rule files or directories (searched recursively for *.yaml and *.yml); `-` for stdin.
     #[arg(value_name = "PATH", required_unless_present = "conditions")]
     pub paths: Vec<PathBuf>,
+    /// An ARM parameter file whose values resolve `[parameters('x')]` (repeatable).
+    #[arg(long = "parameters", value_name = "FILE")]
+    pub parameters: Vec<PathBuf>,
     /// Lint a condition string as the az CLI takes it, e.g. "avg GpuUtilization < 10" (repeatable).
     #[arg(long = "condition", value_name = "CONDITION")]
     pub conditions: Vec<String>,
@@ -91,6 +94,11 @@ pub fn run(args: LintArgs, config: Config, color: bool) -> u8 {
         policy,
         exclude: config.exclude,
         conditions: args.conditions,
+        parameters: config
+            .parameters
+            .into_iter()
+            .chain(args.parameters)
+            .collect(),
     };
     let report = linter::lint_paths(&args.paths, &options);
     for e in &report.input_errors {

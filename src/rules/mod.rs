@@ -1,6 +1,9 @@
 //! The source-agnostic alert-rule model. Every field keeps the span it was read from, so a
 //! check can point at it whichever format the rule came from.
 
+pub mod arm;
+pub mod script;
+pub mod terraform;
 pub mod yaml;
 
 use crate::duration::Duration;
@@ -73,4 +76,145 @@ pub struct DimensionFilter {
     pub name: Sp<String>,
     pub operator: Sp<DimensionOperator>,
     pub values: Vec<Sp<String>>,
+}
+
+use crate::finding::Sink;
+use crate::registry;
+use crate::yaml::Node;
+
+/// File extensions read as scripts (`az monitor metrics alert create` invocations).
+pub const SCRIPT_EXTENSIONS: &[&str] = &["sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat"];
+
+/// Reads rules from a file of any supported kind, chosen by content: JSON (an ARM template or
+/// a Terraform plan), text that invokes `az monitor metrics alert create` (scripts and pipeline
+/// YAML), or a rule file. A file found by walking a directory that is none of these is skipped
+/// (`None`); one named explicitly gets a diagnostic instead.
+pub fn read_source(
+    name: &str,
+    text: &str,
+    file: FileId,
+    explicit: bool,
+    parameters: &[(String, Node)],
+) -> Option<yaml::ReadRules> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let json = trimmed.starts_with('{')
+        || (trimmed.starts_with("//") || trimmed.starts_with("/*"))
+            && arm::blank_comments(trimmed).trim_start().starts_with('{');
+    if json {
+        return read_json(text, file, explicit, parameters);
+    }
+    if SCRIPT_EXTENSIONS.contains(&ext.as_str()) || script::mentions_command(text) {
+        let mut sink = Sink::new(file);
+        let rules = script::read(text, &mut sink);
+        if rules.is_empty() && sink.findings.is_empty() && !explicit {
+            return None;
+        }
+        if rules.is_empty() && explicit && sink.findings.is_empty() {
+            sink.push(
+                sink.at(
+                    &registry::EMPTY_FILE,
+                    crate::source::Span::new(0, 0),
+                    "no `az monitor metrics alert create` in this script",
+                )
+                .help("amlguard reads the alert rules a script creates"),
+            );
+        }
+        return Some(yaml::ReadRules {
+            rules,
+            findings: sink.findings,
+            suppressions: Vec::new(),
+        });
+    }
+    if !explicit && !text.contains("rules:") {
+        return None;
+    }
+    Some(yaml::read(text, file))
+}
+
+fn read_json(
+    text: &str,
+    file: FileId,
+    explicit: bool,
+    parameters: &[(String, Node)],
+) -> Option<yaml::ReadRules> {
+    let mut sink = Sink::new(file);
+    let blank = arm::blank_comments(text);
+    let doc = match crate::yaml::parse(&blank) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => return Some(yaml::ReadRules::default()),
+        Err(e) => {
+            sink.push(
+                sink.at(
+                    &registry::YAML_SYNTAX,
+                    e.span,
+                    format!("invalid JSON: {}", e.message),
+                )
+                .label("the parser stopped here"),
+            );
+            return Some(yaml::ReadRules {
+                rules: Vec::new(),
+                findings: sink.findings,
+                suppressions: Vec::new(),
+            });
+        }
+    };
+    let schema = arm::get(&doc, "$schema").and_then(|n| match &n.value {
+        crate::yaml::Value::String(s) => Some(s.to_ascii_lowercase()),
+        _ => None,
+    });
+    let mut suppressions = Vec::new();
+    let rules = if terraform::is_plan(&doc) {
+        terraform::read(&doc, &mut sink)
+    } else if schema
+        .as_deref()
+        .is_some_and(|s| s.contains("deploymentparameters"))
+    {
+        // A parameter file: an input to `--parameters`, not a source of rules.
+        return (explicit).then(yaml::ReadRules::default);
+    } else if arm::get(&doc, "resources").is_some()
+        || schema
+            .as_deref()
+            .is_some_and(|s| s.contains("deploymenttemplate"))
+    {
+        let values: Vec<(String, &Node)> = parameters.iter().map(|(k, v)| (k.clone(), v)).collect();
+        let scope = arm::Scope::of(&doc, values);
+        let rules = arm::read(&doc, &scope, &mut sink);
+        suppressions = arm::suppressions(&doc, file);
+        rules
+    } else if explicit {
+        sink.push(
+            sink.at(&registry::WRONG_TYPE, doc.span, "this JSON is neither an ARM template nor a Terraform plan")
+                .label("not a rule source")
+                .help("lint ARM templates (`az bicep build` compiles Bicep to one) or `terraform show -json PLAN`"),
+        );
+        Vec::new()
+    } else {
+        return None;
+    };
+    Some(yaml::ReadRules {
+        rules,
+        findings: sink.findings,
+        suppressions,
+    })
+}
+
+/// The values of an ARM parameter file (`parameters.NAME.value`).
+pub fn parameter_values(text: &str) -> Result<Vec<(String, Node)>, String> {
+    let doc = crate::yaml::parse(&arm::blank_comments(text))
+        .map_err(|e| e.message)?
+        .ok_or("the parameter file is empty")?;
+    let mut out = Vec::new();
+    if let Some(crate::yaml::Value::Map(entries)) = arm::get(&doc, "parameters").map(|n| &n.value) {
+        for (k, v) in entries {
+            if let Some(val) = arm::get(v, "value") {
+                out.push((k.name.clone(), val.clone()));
+            }
+        }
+    }
+    Ok(out)
 }

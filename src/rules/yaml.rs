@@ -88,6 +88,8 @@ const ALIASES: &[(&str, &str)] = &[
 pub struct ReadRules {
     pub rules: Vec<AlertRule>,
     pub findings: Vec<Finding>,
+    /// Suppressions declared in the source other than by comments (ARM `metadata`).
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 /// Reads a rule file's text.
@@ -112,6 +114,7 @@ pub fn read(text: &str, file: FileId) -> ReadRules {
     ReadRules {
         rules,
         findings: sink.findings,
+        suppressions: Vec::new(),
     }
 }
 
@@ -207,7 +210,7 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
     })
 }
 
-fn duration(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<Duration>> {
+pub(crate) fn duration(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<Duration>> {
     let text = schema::string(node, what, sink)?;
     match Duration::parse(&text.value) {
         Some(d) => Some(Sp::new(d, text.span)),
@@ -229,7 +232,7 @@ fn duration(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<Duration>> {
 }
 
 /// Reads a scalar into one of a fixed set of spellings, reporting the nearest otherwise.
-fn keyword<T>(
+pub(crate) fn keyword<T>(
     node: &Node,
     what: &str,
     parse: impl Fn(&str) -> Option<T>,

@@ -58,7 +58,10 @@ pub fn expected(path: &Path) -> Vec<(String, u64, u64)> {
     let text = String::from_utf8_lossy(&std::fs::read(path).expect("fixture")).into_owned();
     let mut v: Vec<_> = text
         .lines()
-        .filter_map(|l| l.strip_prefix("# expect: "))
+        .filter_map(|l| {
+            l.strip_prefix("# expect: ")
+                .or_else(|| l.strip_prefix("// expect: "))
+        })
         .map(|e| {
             let (name, pos) = e.trim().split_once(' ').expect("NAME LINE:COL");
             let (line, col) = pos.split_once(':').expect("LINE:COL");

@@ -1,0 +1,297 @@
+//! `az monitor metrics alert create` invocations in shell scripts, PowerShell and pipeline
+//! YAML: line continuations (`\`, PowerShell's backtick), shell quoting, several
+//! `--condition` flags per call. Each invocation becomes a rule; each condition is parsed in
+//! place, so findings land on the right column of the script.
+
+use crate::condition::embed::criterion_from_text;
+use crate::finding::Sink;
+use crate::registry;
+use crate::schema::Sp;
+use crate::source::Span;
+
+use super::AlertRule;
+
+const COMMAND: [&str; 5] = ["az", "monitor", "metrics", "alert", "create"];
+
+/// A shell word and where it is in the file: `span` covers the word with its quotes.
+#[derive(Debug, Clone, PartialEq)]
+struct Word {
+    text: String,
+    span: Span,
+    /// The word contains a variable or command substitution (`$x`, `$(…)`).
+    dynamic: bool,
+}
+
+/// Splits `text[from..]` into words until the end of the command (an unescaped newline, `;`,
+/// `&&`, `||` or `|` outside quotes).
+fn words(text: &str, from: usize) -> Vec<Word> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = from;
+    loop {
+        // Blanks and continuations between words.
+        while i < b.len() {
+            match b[i] {
+                b' ' | b'\t' | b'\r' => i += 1,
+                b'\\' | b'`' if next_is_newline(b, i + 1) => {
+                    i += 1;
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        if i >= b.len() || matches!(b[i], b'\n' | b';' | b'|' | b'&' | b'#') {
+            return out;
+        }
+        let start = i;
+        let mut word = String::new();
+        let mut dynamic = false;
+        while i < b.len() {
+            let c = b[i];
+            match c {
+                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|' | b'&' => break,
+                b'\\' | b'`' if next_is_newline(b, i + 1) => break,
+                b'\'' => {
+                    let end = text[i + 1..].find('\'').map_or(b.len(), |j| i + 1 + j);
+                    word.push_str(&text[i + 1..end]);
+                    i = (end + 1).min(b.len());
+                }
+                b'"' => {
+                    let mut j = i + 1;
+                    while j < b.len() && b[j] != b'"' {
+                        if b[j] == b'\\' && j + 1 < b.len() {
+                            j += 1;
+                        }
+                        if b[j] == b'$' {
+                            dynamic = true;
+                        }
+                        j += 1;
+                    }
+                    word.push_str(&text[i + 1..j.min(b.len())]);
+                    i = (j + 1).min(b.len());
+                }
+                b'$' => {
+                    dynamic = true;
+                    word.push('$');
+                    i += 1;
+                }
+                _ => {
+                    let ch = text[i..].chars().next().expect("in bounds");
+                    word.push(ch);
+                    i += ch.len_utf8();
+                }
+            }
+        }
+        out.push(Word {
+            text: word,
+            span: Span::new(start, i),
+            dynamic,
+        });
+    }
+}
+
+fn next_is_newline(b: &[u8], mut i: usize) -> bool {
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t' || b[i] == b'\r') {
+        i += 1;
+    }
+    i < b.len() && b[i] == b'\n'
+}
+
+/// Whether the text holds an invocation worth scanning.
+pub fn mentions_command(text: &str) -> bool {
+    text.contains("metrics alert create")
+}
+
+/// Every invocation in the text, as rules.
+pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
+    let mut rules = Vec::new();
+    let mut search = 0;
+    while let Some(pos) = text[search..].find("az ") {
+        let start = search + pos;
+        search = start + 3;
+        let at_word_start = start == 0 || !text.as_bytes()[start - 1].is_ascii_alphanumeric();
+        if !at_word_start {
+            continue;
+        }
+        let ws = words(text, start);
+        if ws.len() < COMMAND.len() || !ws.iter().zip(COMMAND).all(|(w, c)| w.text == c) {
+            continue;
+        }
+        if let Some(rule) = invocation(text, &ws, sink) {
+            rules.push(rule);
+        }
+        search = ws.last().map_or(search, |w| w.span.end.max(search));
+    }
+    rules
+}
+
+fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
+    let mut rule = AlertRule {
+        file: sink.file,
+        span: Span::new(ws[0].span.start, ws.last()?.span.end),
+        name: None,
+        description: None,
+        severity: None,
+        enabled: None,
+        frequency: None,
+        window: None,
+        auto_mitigate: None,
+        criteria: Vec::new(),
+    };
+    let mut i = COMMAND.len();
+    while i < ws.len() {
+        let flag = ws[i].text.as_str();
+        let value = ws.get(i + 1);
+        let (flag, inline) = match flag.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v)),
+            _ => (flag, None),
+        };
+        let arg: Option<Word> = match inline {
+            Some(v) => Some(Word {
+                text: v.to_string(),
+                span: Span::new(ws[i].span.start + flag.len() + 1, ws[i].span.end),
+                dynamic: ws[i].dynamic,
+            }),
+            None => value.filter(|w| !w.text.starts_with("--")).cloned(),
+        };
+        let consumed = if inline.is_some() {
+            1
+        } else {
+            1 + usize::from(arg.is_some())
+        };
+        const CHECKED: [&str; 9] = [
+            "--condition",
+            "--name",
+            "-n",
+            "--description",
+            "--severity",
+            "--sev",
+            "--window-size",
+            "--evaluation-frequency",
+            "--auto-mitigate",
+        ];
+        if let Some(arg) = arg.filter(|_| CHECKED.contains(&flag) || flag == "--disabled") {
+            if arg.dynamic {
+                sink.push(
+                    sink.at(
+                        &registry::UNRESOLVED_EXPRESSION,
+                        arg.span,
+                        format!(
+                            "{flag} `{}` uses a shell variable and is not checked",
+                            arg.text
+                        ),
+                    )
+                    .label("unresolved"),
+                );
+            } else {
+                match flag {
+                    "--condition" => {
+                        if let Some(c) = criterion_from_text(&arg.text, arg.span, text, sink) {
+                            rule.criteria.push(c);
+                        }
+                    }
+                    "--name" | "-n" => rule.name = Some(Sp::new(arg.text.clone(), arg.span)),
+                    "--description" => rule.description = Some(Sp::new(arg.text.clone(), arg.span)),
+                    "--severity" | "--sev" => match arg.text.parse() {
+                        Ok(v) => rule.severity = Some(Sp::new(v, arg.span)),
+                        Err(_) => sink.push(
+                            sink.at(
+                                &registry::WRONG_TYPE,
+                                arg.span,
+                                "--severity must be an integer",
+                            )
+                            .label("not a number"),
+                        ),
+                    },
+                    "--window-size" => rule.window = cli_duration(&arg, flag, sink),
+                    "--evaluation-frequency" => rule.frequency = cli_duration(&arg, flag, sink),
+                    "--auto-mitigate" => {
+                        rule.auto_mitigate = arg.text.parse().ok().map(|b| Sp::new(b, arg.span))
+                    }
+                    "--disabled" => {
+                        rule.enabled = arg.text.parse::<bool>().ok().map(|b| Sp::new(!b, arg.span))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        i += consumed;
+    }
+    Some(rule)
+}
+
+/// The CLI takes `5m`, `1h`, `1d` (and ISO 8601).
+fn cli_duration(arg: &Word, flag: &str, sink: &mut Sink) -> Option<Sp<crate::duration::Duration>> {
+    match crate::duration::Duration::parse(&arg.text) {
+        Some(d) => Some(Sp::new(d, arg.span)),
+        None => {
+            sink.push(
+                sink.at(
+                    &registry::INVALID_VALUE,
+                    arg.span,
+                    format!("{flag} `{}` is not a duration", arg.text),
+                )
+                .help("write 1m, 5m, 15m, 30m, 1h … or PT5M"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn words_follow_shell_quoting_and_continuations() {
+        let t = "az monitor metrics alert create -n 'gpu idle' \\\n  --condition \"avg GpuUtilization < 10\" --window-size 5m; echo done";
+        let ws = words(t, 0);
+        let texts: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "az",
+                "monitor",
+                "metrics",
+                "alert",
+                "create",
+                "-n",
+                "gpu idle",
+                "--condition",
+                "avg GpuUtilization < 10",
+                "--window-size",
+                "5m"
+            ]
+        );
+        assert_eq!(
+            &t[ws[8].span.start..ws[8].span.end],
+            "\"avg GpuUtilization < 10\""
+        );
+    }
+
+    #[test]
+    fn reads_several_conditions_and_options() {
+        let t = "# deploy\naz monitor metrics alert create --name $NAME --resource-group rg --scopes $WS `\n  --condition \"total 'Failed Runs' > 0\" `\n  --condition 'avg GpuUtilization < 10' --severity 2 --evaluation-frequency 1m --window-size 5m\n";
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(t, &mut sink);
+        assert_eq!(rules.len(), 1);
+        let r = &rules[0];
+        assert!(r.name.is_none(), "a name from a variable is not known");
+        assert_eq!(r.criteria.len(), 2);
+        assert_eq!(
+            &t[r.criteria[0].metric.span.start..r.criteria[0].metric.span.end],
+            "Failed Runs"
+        );
+        assert_eq!(
+            &t[r.criteria[1].metric.span.start..r.criteria[1].metric.span.end],
+            "GpuUtilization"
+        );
+        assert_eq!(r.severity.as_ref().unwrap().value, 2);
+        let names: Vec<&str> = sink.findings.iter().map(|f| f.check.name).collect();
+        assert_eq!(names, ["unresolved-expression"]);
+    }
+}

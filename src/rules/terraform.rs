@@ -1,0 +1,197 @@
+//! `terraform show -json PLAN` output: every `azurerm_monitor_metric_alert` in the planned
+//! values (root and child modules), where every value is already resolved.
+
+use crate::finding::Sink;
+use crate::registry;
+use crate::schema::{self, Sp};
+use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
+use crate::yaml::{Node, Value};
+
+use super::arm::get;
+use super::yaml::{duration, keyword};
+use super::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
+
+/// Whether a JSON document is a Terraform plan or state rendering.
+pub fn is_plan(doc: &Node) -> bool {
+    get(doc, "planned_values").is_some()
+        || (get(doc, "format_version").is_some() && get(doc, "values").is_some())
+}
+
+pub fn read(doc: &Node, sink: &mut Sink) -> Vec<AlertRule> {
+    let mut rules = Vec::new();
+    let root = get(doc, "planned_values")
+        .or_else(|| get(doc, "values"))
+        .and_then(|v| get(v, "root_module"));
+    if let Some(m) = root {
+        module(m, sink, &mut rules, 0);
+    }
+    rules
+}
+
+fn module(m: &Node, sink: &mut Sink, rules: &mut Vec<AlertRule>, depth: u8) {
+    if depth > 16 {
+        return;
+    }
+    if let Some(Value::Seq(resources)) = get(m, "resources").map(|n| &n.value) {
+        for r in resources {
+            let is_alert = matches!(get(r, "type").map(|t| &t.value), Some(Value::String(t)) if t == "azurerm_monitor_metric_alert");
+            if is_alert && let Some(rule) = alert(r, sink) {
+                rules.push(rule);
+            }
+        }
+    }
+    if let Some(Value::Seq(children)) = get(m, "child_modules").map(|n| &n.value) {
+        for c in children {
+            module(c, sink, rules, depth + 1);
+        }
+    }
+}
+
+fn text(n: Option<&Node>) -> Option<String> {
+    match n.map(|n| &n.value) {
+        Some(Value::String(s)) => Some(s.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
+    let v = get(r, "values")?;
+    let name = get(v, "name").and_then(|n| schema::string(n, "name", sink));
+    let aml = "microsoft.machinelearningservices/workspaces";
+    let target = text(get(v, "target_resource_type"));
+    let in_scopes = matches!(get(v, "scopes").map(|n| &n.value), Some(Value::Seq(s)) if s.iter().any(|x| text(Some(x)).is_some_and(|t| t.contains("/providers/microsoft.machinelearningservices/workspaces/"))));
+    let ns =
+        ["criteria", "dynamic_criteria"]
+            .iter()
+            .find_map(|k| match get(v, k).map(|n| &n.value) {
+                Some(Value::Seq(items)) => {
+                    items.iter().find_map(|c| text(get(c, "metric_namespace")))
+                }
+                _ => None,
+            });
+    let is_aml = in_scopes || target.as_deref() == Some(aml) || ns.as_deref() == Some(aml);
+    if !is_aml {
+        let at = get(r, "address")
+            .or_else(|| get(v, "name"))
+            .map_or(r.span, |n| n.span);
+        sink.push(
+            sink.at(
+                &registry::NOT_A_WORKSPACE_RULE,
+                at,
+                format!(
+                    "metric alert `{}` does not target an Azure ML workspace; skipped",
+                    name.as_ref().map_or("<unnamed>", |n| n.value.as_str())
+                ),
+            )
+            .label("other target"),
+        );
+        return None;
+    }
+    let mut criteria = Vec::new();
+    for (key, dynamic) in [("criteria", false), ("dynamic_criteria", true)] {
+        if let Some(Value::Seq(items)) = get(v, key).map(|n| &n.value) {
+            for c in items {
+                if let Some(c) = criterion(c, dynamic, sink) {
+                    criteria.push(c);
+                }
+            }
+        }
+    }
+    Some(AlertRule {
+        file: sink.file,
+        span: r.span,
+        name,
+        description: get(v, "description").and_then(|n| schema::string(n, "description", sink)),
+        severity: get(v, "severity").and_then(|n| schema::integer(n, "severity", sink)),
+        enabled: get(v, "enabled").and_then(|n| schema::boolean(n, "enabled", sink)),
+        frequency: get(v, "frequency").and_then(|n| duration(n, "frequency", sink)),
+        window: get(v, "window_size").and_then(|n| duration(n, "window_size", sink)),
+        auto_mitigate: get(v, "auto_mitigate")
+            .and_then(|n| schema::boolean(n, "auto_mitigate", sink)),
+        criteria,
+    })
+}
+
+fn criterion(c: &Node, dynamic: bool, sink: &mut Sink) -> Option<Criterion> {
+    let metric = get(c, "metric_name").and_then(|n| schema::string(n, "metric_name", sink))?;
+    let aggregation = get(c, "aggregation").and_then(|n| {
+        keyword(
+            n,
+            "aggregation",
+            Aggregation::parse,
+            Aggregation::spellings(),
+            sink,
+        )
+    })?;
+    let operator = get(c, "operator")
+        .and_then(|n| keyword(n, "operator", Operator::parse, Operator::spellings(), sink))?;
+    let threshold = if dynamic {
+        Threshold::Dynamic(DynamicThreshold {
+            span: c.span,
+            sensitivity: get(c, "alert_sensitivity").and_then(|n| {
+                keyword(
+                    n,
+                    "sensitivity",
+                    Sensitivity::parse,
+                    ["Low", "Medium", "High"],
+                    sink,
+                )
+            })?,
+            evaluation_periods: get(c, "evaluation_total_count")
+                .and_then(|n| schema::integer(n, "evaluation_total_count", sink))
+                .unwrap_or(Sp::new(4, c.span)),
+            min_failing_periods: get(c, "evaluation_failure_count")
+                .and_then(|n| schema::integer(n, "evaluation_failure_count", sink))
+                .unwrap_or(Sp::new(4, c.span)),
+            ignore_data_before: get(c, "ignore_data_before").and_then(|n| match &n.value {
+                Value::String(_) => schema::string(n, "ignore_data_before", sink),
+                _ => None,
+            }),
+        })
+    } else {
+        Threshold::Static(get(c, "threshold").and_then(|n| schema::number(n, "threshold", sink))?)
+    };
+    let mut dimensions = Vec::new();
+    if let Some(Value::Seq(items)) = get(c, "dimension").map(|n| &n.value) {
+        for d in items {
+            let Some(name) = get(d, "name").and_then(|n| schema::string(n, "dimension name", sink))
+            else {
+                continue;
+            };
+            let operator = get(d, "operator")
+                .and_then(|n| {
+                    keyword(
+                        n,
+                        "dimension operator",
+                        DimensionOperator::parse,
+                        ["Include", "Exclude", "StartsWith"],
+                        sink,
+                    )
+                })
+                .unwrap_or(Sp::new(DimensionOperator::Include, name.span));
+            let values = get(d, "values")
+                .and_then(|n| schema::string_list(n, "values", sink))
+                .unwrap_or_default();
+            if !values.is_empty() {
+                dimensions.push(DimensionFilter {
+                    span: d.span,
+                    name,
+                    operator,
+                    values,
+                });
+            }
+        }
+    }
+    Some(Criterion {
+        span: c.span,
+        metric,
+        namespace: get(c, "metric_namespace")
+            .and_then(|n| schema::string(n, "metric_namespace", sink)),
+        aggregation,
+        operator,
+        threshold,
+        dimensions,
+        skip_metric_validation: get(c, "skip_metric_validation")
+            .and_then(|n| schema::boolean(n, "skip_metric_validation", sink)),
+    })
+}

@@ -1,0 +1,148 @@
+//! Pre-deploy sources read as they are: the same two rules written as an ARM template (with
+//! a nested deployment and a parameter file), a Terraform plan, a bash script and a PowerShell
+//! script lint with the same findings as the YAML rule file, each at the right token.
+
+mod common;
+
+use common::*;
+
+const DIR: &str = "tests/fixtures/predeploy";
+
+/// `(check, line, column)` of each finding of one file.
+fn lint(file: &str, extra: &[&str]) -> Vec<(String, u64, u64)> {
+    let path = format!("{DIR}/{file}");
+    let mut args = vec![path.as_str()];
+    args.extend_from_slice(extra);
+    let (code, json) = lint_json(&args);
+    assert_eq!(code, 1, "{file}: {json}");
+    found(&json)
+}
+
+fn names(v: &[(String, u64, u64)]) -> Vec<String> {
+    let mut n: Vec<String> = v.iter().map(|(c, _, _)| c.clone()).collect();
+    n.sort();
+    n
+}
+
+fn reference() -> Vec<String> {
+    names(&lint("alerts.yaml", &[]))
+}
+
+#[test]
+fn arm_template_with_parameters_matches_the_yaml() {
+    let got = lint(
+        "template.json",
+        &[
+            "--parameters",
+            "tests/fixtures/predeploy/template.parameters.json",
+        ],
+    );
+    let mut want = reference();
+    want.push("not-a-workspace-rule".into());
+    want.sort();
+    assert_eq!(names(&got), want);
+    // Exact tokens: the threshold expression, the dimension name, a value in a nested template.
+    assert!(
+        got.contains(&("threshold-out-of-range".into(), 36, 28)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("dimension-not-applicable".into(), 38, 27)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("invalid-dynamic-threshold".into(), 86, 103)),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn an_unresolvable_parameter_never_yields_an_error() {
+    // Without the parameter file: the threshold falls back to its default (90, fine), and the
+    // name parameter, which has no default, is noted and left unchecked.
+    let (code, json) = lint_json(&[&format!("{DIR}/template.json")]);
+    assert_eq!(code, 1);
+    let got = found(&json);
+    assert!(
+        got.contains(&("unresolved-expression".into(), 17, 15)),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|(c, _, _)| c == "threshold-out-of-range"));
+    for f in json["findings"].as_array().unwrap() {
+        if f["name"] == "unresolved-expression" {
+            assert_eq!(f["severity"], "note");
+        }
+    }
+}
+
+#[test]
+fn terraform_plan_matches_the_yaml() {
+    let got = lint("plan.json", &[]);
+    let mut want = reference();
+    want.push("not-a-workspace-rule".into());
+    want.sort();
+    assert_eq!(names(&got), want);
+    assert!(
+        got.contains(&("dimension-not-applicable".into(), 33, 29)),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn scripts_match_the_yaml_with_columns_inside_the_quotes() {
+    for (file, line) in [("deploy.sh", 8), ("deploy.ps1", 5)] {
+        let got = lint(file, &[]);
+        assert_eq!(names(&got), reference(), "{file}");
+        assert!(
+            got.contains(&("threshold-out-of-range".into(), line, 82)),
+            "{file}: {got:?}"
+        );
+        assert!(
+            got.contains(&("dimension-not-applicable".into(), line, 92)),
+            "{file}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn a_directory_walk_reads_every_kind_and_skips_parameter_files() {
+    let (code, json) = lint_json(&[
+        DIR,
+        "--parameters",
+        "tests/fixtures/predeploy/template.parameters.json",
+    ]);
+    assert_eq!(code, 1);
+    // alerts.yaml, template.json, plan.json, deploy.sh, deploy.ps1 (the parameter file is skipped).
+    assert_eq!(json["summary"]["files"], 5);
+    assert_eq!(json["summary"]["rules"], 10);
+    // The same names in several files are reported as duplicates across the run.
+    assert!(
+        found(&json)
+            .iter()
+            .any(|(c, _, _)| c == "duplicate-rule-name")
+    );
+}
+
+#[test]
+fn suppressions_in_yaml_and_arm_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("r.yaml");
+    std::fs::write(
+        &yaml,
+        "rules:\n  - name: a\n    criteria:\n      - metric: GpuUtilization\n        aggregation: Average\n        operator: '>'\n        threshold: 150 # amlguard: ignore[threshold-out-of-range] totals in a later release\n",
+    )
+    .unwrap();
+    let (code, json) = lint_json(&[yaml.to_str().unwrap()]);
+    assert_eq!((code, found(&json)), (0, vec![]));
+    let arm = dir.path().join("t.json");
+    std::fs::write(
+        &arm,
+        r#"{"resources": [{"type": "Microsoft.Insights/metricAlerts", "name": "a",
+  "metadata": {"amlguard-ignore": ["AML2"]},
+  "properties": {"targetResourceType": "Microsoft.MachineLearningServices/workspaces",
+    "criteria": {"allOf": [{"metricName": "GpuUtilization", "timeAggregation": "Average", "operator": "GreaterThan", "threshold": 150}]}}}]}"#,
+    )
+    .unwrap();
+    let (code, json) = lint_json(&[arm.to_str().unwrap()]);
+    assert_eq!((code, found(&json)), (0, vec![]));
+}
