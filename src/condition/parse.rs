@@ -473,7 +473,13 @@ impl<'a> Cursor<'a> {
         let value: f64 = text
             .replace(',', ".")
             .parse()
-            .map_err(|_| self.error(rest, "unreadable number", None))?;
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| ParseError {
+                span: self.span(rest, text.len()),
+                message: format!("threshold {text} is too large"),
+                help: Some("thresholds are numbers up to about 1.8e308".into()),
+            })?;
         Ok((
             after,
             ConditionThreshold::Static(At::new(value, self.span(rest, text.len()))),

@@ -101,3 +101,12 @@ fn errors_name_the_token_and_the_expectation() {
     let e = err("avg 'Failed Runs > 0");
     assert_eq!((e.span.start, e.span.end), (4, 5));
 }
+
+/// Found by fuzzing: a threshold too large for f64 printed as `inf`, which does not parse.
+#[test]
+fn thresholds_beyond_f64_are_an_error() {
+    let big = format!("avg X > {}", "9".repeat(400));
+    let e = err(&big);
+    assert_eq!(e.span.start, 8);
+    assert!(e.message.contains("too large"));
+}
