@@ -2,7 +2,6 @@
 //! over a generated diagnostic-settings dump (`amlguard generate dump` writes the same bytes).
 //! Set AMLGUARD_BENCH_DUMP=FILE to measure a dump on disk instead (read into memory first).
 
-use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,41 +11,10 @@ use amlguard::generate::dump::{DumpSpec, write_dump};
 use amlguard::lifecycle::Lifecycles;
 use amlguard::source::FileId;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde::Deserialize;
 
-/// The fields the audit reads, as a plain serde struct borrowing from the line.
-#[allow(dead_code, non_snake_case)]
-#[derive(Deserialize)]
-struct Record<'a> {
-    #[serde(borrow)]
-    time: Cow<'a, str>,
-    #[serde(borrow)]
-    category: Cow<'a, str>,
-    #[serde(borrow)]
-    properties: Props<'a>,
-}
-
-#[allow(dead_code, non_snake_case)]
-#[derive(Deserialize)]
-struct Props<'a> {
-    #[serde(borrow)]
-    RunId: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    Status: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    JobId: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    EventType: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    ExecutionState: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    ClusterName: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    AllocationState: Option<Cow<'a, str>>,
-    CurrentNodeCount: Option<f64>,
-    TargetNodeCount: Option<f64>,
-    MaximumNodeCount: Option<f64>,
-}
+#[path = "support/record.rs"]
+mod record;
+use record::Record;
 
 /// The baseline: split at a line boundary, parse every line of each half on its own thread.
 fn baseline(bytes: &[u8]) -> usize {

@@ -6,45 +6,13 @@
 //! prints the number of records parsed; time it as a whole process beside
 //! `amlguard audit --format json /tmp/dump.json`.
 
-use std::borrow::Cow;
 use std::io::Read;
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
-use serde::Deserialize;
-
-#[allow(dead_code, non_snake_case)]
-#[derive(Deserialize)]
-struct Record<'a> {
-    #[serde(borrow)]
-    time: Cow<'a, str>,
-    #[serde(borrow)]
-    category: Cow<'a, str>,
-    #[serde(borrow)]
-    properties: Props<'a>,
-}
-
-#[allow(dead_code, non_snake_case)]
-#[derive(Deserialize)]
-struct Props<'a> {
-    #[serde(borrow)]
-    RunId: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    Status: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    JobId: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    EventType: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    ExecutionState: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    ClusterName: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    AllocationState: Option<Cow<'a, str>>,
-    CurrentNodeCount: Option<f64>,
-    TargetNodeCount: Option<f64>,
-    MaximumNodeCount: Option<f64>,
-}
+#[path = "support/record.rs"]
+mod record;
+use record::Record;
 
 const CHUNK: usize = 1 << 20;
 

@@ -148,16 +148,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         let whole = Span::new(0, cond.len());
         if let Some(c) = condition::embed::criterion_from_text(cond, whole, cond, &mut sink) {
             all_rules.push(AlertRule {
-                file: id,
-                span: whole,
-                name: None,
-                description: None,
-                severity: None,
-                enabled: None,
-                frequency: None,
-                window: None,
-                auto_mitigate: None,
                 criteria: vec![c],
+                ..AlertRule::new(id, whole)
             });
         }
         findings.extend(sink.findings);

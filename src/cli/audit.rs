@@ -3,15 +3,15 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::audit::run::{AuditOptions, AuditReport, audit_paths};
 use crate::audit::tracker::human_duration;
 use crate::config::Config;
 use crate::duration::Duration;
-use crate::policy::{FailOn, Policy};
 use crate::report;
 
+use super::common::{Format, PolicyArgs};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 #[derive(Debug, Args)]
@@ -38,50 +38,22 @@ pub struct AuditArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
-    /// Show only these checks (code, name, prefix or family; repeatable).
-    #[arg(long, value_name = "CHECK", value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Hide these checks (repeatable).
-    #[arg(long, value_name = "CHECK", value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// The lowest severity that makes the exit status 1 [default: error].
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
-    pub fail_on: Option<FailOn>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    /// SARIF 2.1.0 for GitHub code scanning (exit status 0 unless the run failed: the results are in the file).
-    Sarif,
-    /// GitHub workflow annotations.
-    Github,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 fn parse_window(s: &str) -> Result<Duration, String> {
     Duration::parse(s).ok_or_else(|| format!("`{s}` is not a duration (1h, 15m, PT2H)"))
 }
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
-    FailOn::parse(s).ok_or_else(|| format!("unknown severity `{s}` (error, warning, note, never)"))
-}
-
 pub fn run(args: AuditArgs, config: Config, color: bool) -> u8 {
-    let policy = Policy {
-        select: args.select,
-        ignore: config.ignore.into_iter().chain(args.ignore).collect(),
-        severity: config.severity,
-        fail_on: args.fail_on.or(config.fail_on).unwrap_or_default(),
+    let policy = match args.policy.policy(&config) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
     };
-    let unknown = policy.unknown_selectors();
-    if !unknown.is_empty() {
-        eprintln!(
-            "error: no check is named {} (see `amlguard explain`)",
-            unknown.join(", ")
-        );
-        return EXIT_ERROR;
-    }
     let mut options = AuditOptions {
         lifecycles: config
             .lifecycles

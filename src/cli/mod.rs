@@ -3,6 +3,7 @@
 
 mod audit;
 mod catalog;
+mod common;
 mod explain;
 mod fmt_condition;
 mod generate;

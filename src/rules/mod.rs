@@ -28,6 +28,22 @@ pub struct AlertRule {
 }
 
 impl AlertRule {
+    /// A rule with no fields set yet.
+    pub fn new(file: FileId, span: Span) -> Self {
+        AlertRule {
+            file,
+            span,
+            name: None,
+            description: None,
+            severity: None,
+            enabled: None,
+            frequency: None,
+            window: None,
+            auto_mitigate: None,
+            criteria: Vec::new(),
+        }
+    }
+
     /// The span a rule-level finding points at: its name, or the rule itself.
     pub fn anchor(&self) -> Span {
         self.name.as_ref().map_or(self.span, |n| n.span)

@@ -129,18 +129,7 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
 }
 
 fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
-    let mut rule = AlertRule {
-        file: sink.file,
-        span: Span::new(ws[0].span.start, ws.last()?.span.end),
-        name: None,
-        description: None,
-        severity: None,
-        enabled: None,
-        frequency: None,
-        window: None,
-        auto_mitigate: None,
-        criteria: Vec::new(),
-    };
+    let mut rule = AlertRule::new(sink.file, Span::new(ws[0].span.start, ws.last()?.span.end));
     let mut i = COMMAND.len();
     while i < ws.len() {
         let flag = ws[i].text.as_str();
