@@ -17,7 +17,7 @@ use crate::source::{SourceFile, SourceMap};
 /// File extensions picked up when a directory is linted: rule files and pipeline YAML, ARM
 /// templates and Terraform plans, scripts. Files that turn out to hold no rule are skipped.
 pub const RULE_EXTENSIONS: &[&str] = &[
-    "yaml", "yml", "json", "sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat",
+    "yaml", "yml", "json", "tf", "sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat",
 ];
 
 #[derive(Debug, Clone, Default)]

@@ -89,6 +89,36 @@ fn terraform_plan_matches_the_yaml() {
 }
 
 #[test]
+fn terraform_source_matches_the_yaml() {
+    let got = lint("main.tf", &[]);
+    let mut want = reference();
+    want.push("not-a-workspace-rule".into());
+    want.sort();
+    assert_eq!(names(&got), want);
+    assert!(
+        got.contains(&("dimension-not-applicable".into(), 22, 18)),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_terraform_variable_is_noted_never_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("a.tf");
+    std::fs::write(
+        &tf,
+        "resource \"azurerm_monitor_metric_alert\" \"a\" {\n  name = \"a\"\n  criteria {\n    metric_namespace = \"Microsoft.MachineLearningServices/workspaces\"\n    metric_name = \"GpuUtilization\"\n    aggregation = \"Average\"\n    operator = \"GreaterThan\"\n    threshold = var.gpu_threshold\n  }\n}\n",
+    )
+    .unwrap();
+    let (code, json) = lint_json(&[tf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![("unresolved-expression".to_string(), 8, 17)]
+    );
+}
+
+#[test]
 fn scripts_match_the_yaml_with_columns_inside_the_quotes() {
     for (file, line) in [("deploy.sh", 8), ("deploy.ps1", 5)] {
         let got = lint(file, &[]);
@@ -112,9 +142,10 @@ fn a_directory_walk_reads_every_kind_and_skips_parameter_files() {
         "tests/fixtures/predeploy/template.parameters.json",
     ]);
     assert_eq!(code, 1);
-    // alerts.yaml, template.json, plan.json, deploy.sh, deploy.ps1 (the parameter file is skipped).
-    assert_eq!(json["summary"]["files"], 5);
-    assert_eq!(json["summary"]["rules"], 10);
+    // alerts.yaml, template.json, plan.json, main.tf, deploy.sh, deploy.ps1 (the parameter file
+    // is skipped).
+    assert_eq!(json["summary"]["files"], 6);
+    assert_eq!(json["summary"]["rules"], 12);
     // The same names in several files are reported as duplicates across the run.
     assert!(
         found(&json)

@@ -2,6 +2,7 @@
 //! check can point at it whichever format the rule came from.
 
 pub mod arm;
+pub mod hcl;
 pub mod script;
 pub mod terraform;
 pub mod yaml;
@@ -123,6 +124,18 @@ pub fn read_source(
             && arm::blank_comments(trimmed).trim_start().starts_with('{');
     if json {
         return read_json(text, file, explicit, parameters);
+    }
+    if ext == "tf" {
+        let mut sink = Sink::new(file);
+        let rules = hcl::read(text, &mut sink);
+        if rules.is_empty() && sink.findings.is_empty() && !explicit {
+            return None;
+        }
+        return Some(yaml::ReadRules {
+            rules,
+            findings: sink.findings,
+            suppressions: Vec::new(),
+        });
     }
     if SCRIPT_EXTENSIONS.contains(&ext.as_str()) || script::mentions_command(text) {
         let mut sink = Sink::new(file);

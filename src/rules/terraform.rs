@@ -54,7 +54,7 @@ fn text(n: Option<&Node>) -> Option<String> {
     }
 }
 
-fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
+pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
     let v = get(r, "values")?;
     let name = get(v, "name").and_then(|n| schema::string(n, "name", sink));
     let aml = "microsoft.machinelearningservices/workspaces";
@@ -69,8 +69,12 @@ fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
                 }
                 _ => None,
             });
+    let any_scope =
+        matches!(get(v, "scopes").map(|n| &n.value), Some(Value::Seq(s)) if !s.is_empty());
     let is_aml = in_scopes || target.as_deref() == Some(aml) || ns.as_deref() == Some(aml);
-    if !is_aml {
+    // With no literal target at all (scopes from references), the rule is checked.
+    let known = any_scope || target.is_some() || ns.is_some();
+    if known && !is_aml {
         let at = get(r, "address")
             .or_else(|| get(v, "name"))
             .map_or(r.span, |n| n.span);
