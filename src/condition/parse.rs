@@ -704,6 +704,15 @@ impl<'a> Cursor<'a> {
             end += c.len_utf8();
         }
         let value = rest[..end].trim_end_matches(is_space);
+        // `, ` separates values, so a value ending in a comma could not be written back
+        // unambiguously (found by fuzzing).
+        if value.ends_with(',') {
+            return Err(ParseError {
+                span: self.span(&rest[value.len() - 1..], 1),
+                message: "a dimension value cannot end with `,`".into(),
+                help: Some("separate values with `or` or with `, `".into()),
+            });
+        }
         // Keywords are tokens of their own in the CLI's lexer: a value cannot hold one as a word.
         let mut word_at = 0;
         for word in value.split(is_space) {

@@ -110,3 +110,11 @@ fn thresholds_beyond_f64_are_an_error() {
     assert_eq!(e.span.start, 8);
     assert!(e.message.contains("too large"));
 }
+
+/// Found by fuzzing: a value ending in a comma printed as `a,, or b`, which reads back as `a,`.
+#[test]
+fn values_cannot_end_with_a_comma() {
+    let e = err("avg X > 2 where D includes a,, b");
+    assert_eq!((e.span.start, e.span.end), (28, 29));
+    assert!(parse("avg X > 2 where D includes a,b, c").is_ok());
+}
