@@ -135,6 +135,19 @@ fn scripts_match_the_yaml_with_columns_inside_the_quotes() {
 }
 
 #[test]
+fn pipeline_yaml_with_an_inline_script() {
+    let got = lint("azure-pipelines.yml", &[]);
+    assert_eq!(
+        got,
+        vec![
+            ("dimension-not-applicable".to_string(), 12, 55),
+            ("invalid-dimension-value".to_string(), 13, 71),
+            ("threshold-out-of-range".to_string(), 12, 45),
+        ]
+    );
+}
+
+#[test]
 fn a_directory_walk_reads_every_kind_and_skips_parameter_files() {
     let (code, json) = lint_json(&[
         DIR,
@@ -142,10 +155,10 @@ fn a_directory_walk_reads_every_kind_and_skips_parameter_files() {
         "tests/fixtures/predeploy/template.parameters.json",
     ]);
     assert_eq!(code, 1);
-    // alerts.yaml, template.json, plan.json, main.tf, deploy.sh, deploy.ps1 (the parameter file
-    // is skipped).
-    assert_eq!(json["summary"]["files"], 6);
-    assert_eq!(json["summary"]["rules"], 12);
+    // alerts.yaml, azure-pipelines.yml, template.json, plan.json, main.tf, deploy.sh, deploy.ps1
+    // (the parameter file is skipped).
+    assert_eq!(json["summary"]["files"], 7);
+    assert_eq!(json["summary"]["rules"], 13);
     // The same names in several files are reported as duplicates across the run.
     assert!(
         found(&json)
