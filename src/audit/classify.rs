@@ -38,6 +38,8 @@ pub struct ChunkOut {
     pub read: u64,
     pub audited: u64,
     pub skipped: BTreeMap<String, u64>,
+    /// Scratch space for a skip reason.
+    reason: String,
 }
 
 impl ChunkOut {
@@ -112,7 +114,8 @@ impl<'l> Classifier<'l> {
 
     /// The lifecycle of a record: by its `Type` or `category`, else the first lifecycle whose
     /// key and state fields it carries.
-    fn lifecycle(&self, slots: &Slots) -> Result<u8, String> {
+    /// The lifecycle of a record; otherwise the category it names (`None`: it names none).
+    fn lifecycle<'s>(&self, slots: &'s Slots) -> Result<u8, Option<std::borrow::Cow<'s, str>>> {
         for s in [self.fields.type_slot, self.fields.category_slot] {
             if let Some(v) = slots.get(s) {
                 let t = v.text();
@@ -121,7 +124,7 @@ impl<'l> Classifier<'l> {
                     .iter()
                     .find(|(n, _)| n.eq_ignore_ascii_case(&t))
                     .map(|(_, lc)| *lc)
-                    .ok_or_else(|| format!("category {t} has no lifecycle"));
+                    .ok_or(Some(t));
             }
         }
         self.compiled
@@ -130,16 +133,33 @@ impl<'l> Classifier<'l> {
                 slots.get(c.state).is_some() && c.key.iter().all(|k| slots.get(*k).is_some())
             })
             .map(|i| i as u8)
-            .ok_or_else(|| "no category, and no lifecycle's key and state fields".to_string())
+            .ok_or(None)
     }
 
     /// Turns one record into an event (or a skip, or in-record findings).
     pub fn classify(&self, slots: &Slots, file: FileId, line: u64, out: &mut ChunkOut) {
         let lc = match self.lifecycle(slots) {
             Ok(lc) => lc,
-            Err(reason) => {
-                // Records of tables without a lifecycle are expected in mixed dumps: counted, not reported.
-                *out.skipped.entry(reason).or_default() += 1;
+            Err(category) => {
+                // Records of tables without a lifecycle are expected in mixed dumps (often most of
+                // them): counted, not reported, and without allocating once the reason is known.
+                out.reason.clear();
+                match category {
+                    Some(c) => {
+                        out.reason.push_str("category ");
+                        out.reason.push_str(&c);
+                        out.reason.push_str(" has no lifecycle");
+                    }
+                    None => out
+                        .reason
+                        .push_str("no category, and no lifecycle's key and state fields"),
+                }
+                match out.skipped.get_mut(out.reason.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        out.skipped.insert(out.reason.clone(), 1);
+                    }
+                }
                 return;
             }
         };

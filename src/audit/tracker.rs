@@ -403,6 +403,15 @@ impl<'l> Tracker<'l> {
             }
             let has_terminal = g.terminal.iter().any(|t| *t);
             let stayed = ((now - e.entered).max(0) / 1_000_000) as u64;
+            // The entity still in `state`, seen at `line`.
+            let still = |line: u64| RecordContext {
+                line,
+                lifecycle: Some(spec.name.clone()),
+                entity: Some(e.key.to_string()),
+                time: Some(time::format(e.entered)),
+                from: Some(g.names[state as usize].clone()),
+                to: None,
+            };
             if let Some(max) = g.max_dwell[state as usize]
                 && stayed > max
             {
@@ -420,14 +429,7 @@ impl<'l> Tracker<'l> {
                             human_duration(max)
                         ),
                     )
-                    .at_record(RecordContext {
-                        line: e.entered_at.1,
-                        lifecycle: Some(spec.name.clone()),
-                        entity: Some(e.key.to_string()),
-                        time: Some(time::format(e.entered)),
-                        from: Some(g.names[state as usize].clone()),
-                        to: None,
-                    }),
+                    .at_record(still(e.entered_at.1)),
                 );
             }
             if has_terminal {
@@ -441,14 +443,7 @@ impl<'l> Tracker<'l> {
                         spec.name, e.key, g.names[state as usize]
                     ),
                 )
-                .at_record(RecordContext {
-                    line: e.last_at.1,
-                    lifecycle: Some(spec.name.clone()),
-                    entity: Some(e.key.to_string()),
-                    time: Some(time::format(e.entered)),
-                    from: Some(g.names[state as usize].clone()),
-                    to: None,
-                });
+                .at_record(still(e.last_at.1));
                 if self.strict {
                     f.severity = Severity::Error;
                 }

@@ -127,6 +127,17 @@ fn terminal_width() -> Option<(u16, u16)> {
     std::env::var("COLUMNS").ok()?.parse().ok().map(|w| (w, 0))
 }
 
+/// `deprecated since 2022-02, use X`, or nothing.
+fn status(d: Option<&crate::catalog::Deprecation>) -> String {
+    d.map_or(String::new(), |d| {
+        let replacement = d
+            .replacement
+            .as_ref()
+            .map_or(String::new(), |r| format!(", use {r}"));
+        format!("deprecated since {}{replacement}", d.since)
+    })
+}
+
 fn table(c: &Catalog, section: Section) -> String {
     match section {
         Section::Metrics => {
@@ -213,32 +224,22 @@ fn table(c: &Catalog, section: Section) -> String {
             let mut t = new_table(&["Table", "Columns", "Status"]);
             for tb in &c.tables {
                 let cols: Vec<&str> = tb.columns.iter().map(|c| c.name.as_str()).collect();
-                let status = tb.deprecated.as_ref().map_or(String::new(), |d| {
-                    format!(
-                        "deprecated since {}{}",
-                        d.since,
-                        d.replacement
-                            .as_ref()
-                            .map_or(String::new(), |r| format!(", use {r}"))
-                    )
-                });
-                t.add_row(vec![tb.name.clone(), cols.join(", "), status]);
+                t.add_row(vec![
+                    tb.name.clone(),
+                    cols.join(", "),
+                    status(tb.deprecated.as_ref()),
+                ]);
             }
             t.to_string()
         }
         Section::Categories => {
             let mut t = new_table(&["Category", "Display name", "Status"]);
             for cat in &c.categories {
-                let status = cat.deprecated.as_ref().map_or(String::new(), |d| {
-                    format!(
-                        "deprecated since {}{}",
-                        d.since,
-                        d.replacement
-                            .as_ref()
-                            .map_or(String::new(), |r| format!(", use {r}"))
-                    )
-                });
-                t.add_row(vec![cat.name.clone(), cat.display_name.clone(), status]);
+                t.add_row(vec![
+                    cat.name.clone(),
+                    cat.display_name.clone(),
+                    status(cat.deprecated.as_ref()),
+                ]);
             }
             t.to_string()
         }

@@ -48,38 +48,42 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
                     ))
                     .source(metric.source.to_string());
                 ctx.push(f);
-            } else if never(op, t_val, lo, hi) {
-                let f = ctx
-                    .at(
+            } else {
+                // At the edge of the range: a condition that never or always holds.
+                let verdict = if never(op, t_val, lo, hi) {
+                    Some((
                         &registry::CONDITION_NEVER_FIRES,
-                        c.operator.span,
-                        format!(
-                            "`{} {} {t_val}` can never be true: {what} ranges {range_text}",
-                            metric.name,
-                            op.symbol()
-                        ),
-                    )
-                    .label("never true")
-                    .help("reverse the operator or change the threshold")
-                    .related(ctx.rule.file, t.span, "threshold at the edge of the range")
-                    .source(metric.source.to_string());
-                ctx.push(f);
-            } else if always(op, t_val, lo, hi) {
-                let f = ctx
-                    .at(
+                        "can never be true",
+                        "never true",
+                        "reverse the operator or change the threshold",
+                    ))
+                } else if always(op, t_val, lo, hi) {
+                    Some((
                         &registry::CONDITION_ALWAYS_FIRES,
-                        c.operator.span,
-                        format!(
-                            "`{} {} {t_val}` is always true: {what} ranges {range_text}",
-                            metric.name,
-                            op.symbol()
-                        ),
-                    )
-                    .label("always true")
-                    .help("use a strict operator or a meaningful threshold")
-                    .related(ctx.rule.file, t.span, "threshold at the edge of the range")
-                    .source(metric.source.to_string());
-                ctx.push(f);
+                        "is always true",
+                        "always true",
+                        "use a strict operator or a meaningful threshold",
+                    ))
+                } else {
+                    None
+                };
+                if let Some((check, says, label, help)) = verdict {
+                    let f = ctx
+                        .at(
+                            check,
+                            c.operator.span,
+                            format!(
+                                "`{} {} {t_val}` {says}: {what} ranges {range_text}",
+                                metric.name,
+                                op.symbol()
+                            ),
+                        )
+                        .label(label)
+                        .help(help)
+                        .related(ctx.rule.file, t.span, "threshold at the edge of the range")
+                        .source(metric.source.to_string());
+                    ctx.push(f);
+                }
             }
         }
     }
