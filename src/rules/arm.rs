@@ -333,17 +333,7 @@ fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
         Some(true) => {}
         Some(false) => {
             let at = get(r, "name").map_or(r.span, |n| n.span);
-            sink.push(
-                sink.at(
-                    &registry::NOT_A_WORKSPACE_RULE,
-                    at,
-                    format!(
-                        "metric alert `{}` does not target an Azure ML workspace; skipped",
-                        name.as_ref().map_or("<unnamed>", |n| n.value.as_str())
-                    ),
-                )
-                .label("other target"),
-            );
+            super::skip_other_target(sink, at, name.as_ref().map(|n| n.value.as_str()));
             return None;
         }
         // Target unknown (all expressions): checked, since a false note is cheaper than a miss.

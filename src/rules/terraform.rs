@@ -2,7 +2,6 @@
 //! values (root and child modules), where every value is already resolved.
 
 use crate::finding::Sink;
-use crate::registry;
 use crate::schema::{self, Sp};
 use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
 use crate::yaml::{Node, Value};
@@ -78,17 +77,7 @@ pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
         let at = get(r, "address")
             .or_else(|| get(v, "name"))
             .map_or(r.span, |n| n.span);
-        sink.push(
-            sink.at(
-                &registry::NOT_A_WORKSPACE_RULE,
-                at,
-                format!(
-                    "metric alert `{}` does not target an Azure ML workspace; skipped",
-                    name.as_ref().map_or("<unnamed>", |n| n.value.as_str())
-                ),
-            )
-            .label("other target"),
-        );
+        super::skip_other_target(sink, at, name.as_ref().map(|n| n.value.as_str()));
         return None;
     }
     let mut criteria = Vec::new();
