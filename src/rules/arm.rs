@@ -390,6 +390,7 @@ fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
         frequency,
         window,
         auto_mitigate,
+        target: super::Target::Unstated,
         criteria,
     })
 }

@@ -25,7 +25,28 @@ pub struct AlertRule {
     pub frequency: Option<Sp<Duration>>,
     pub window: Option<Sp<Duration>>,
     pub auto_mitigate: Option<Sp<bool>>,
+    /// What the rule is on, as far as its source says (see [`Target`]).
+    pub target: Target,
     pub criteria: Vec<Criterion>,
+}
+
+/// The resource a rule targets, from every hint its source carries (`targetResourceType`,
+/// the resource types in `scopes`, a criterion's `metricNamespace`, a parameter's
+/// `allowedValues`). The linter picks the catalog namespace a rule is checked against from
+/// this; readers never decide on their own to skip a rule.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Target {
+    /// The source says nothing about the target (YAML rules, `--condition`): an Azure ML
+    /// workspace, as the rule format documents.
+    #[default]
+    Unstated,
+    /// A resource type, lowercased (`microsoft.machinelearningservices/workspaces`,
+    /// `microsoft.machinelearningservices/workspaces/onlineendpoints`, `microsoft.compute/virtualmachines`),
+    /// with the span it was read from.
+    Type(Sp<String>),
+    /// The source names a target but it cannot be resolved offline (a parameter without a
+    /// default, `resourceId()` of an existing resource): the span of that expression.
+    Unresolved(Span),
 }
 
 impl AlertRule {
@@ -41,6 +62,7 @@ impl AlertRule {
             frequency: None,
             window: None,
             auto_mitigate: None,
+            target: Target::Unstated,
             criteria: Vec::new(),
         }
     }

@@ -101,6 +101,7 @@ pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
         window: get(v, "window_size").and_then(|n| duration(n, "window_size", sink)),
         auto_mitigate: get(v, "auto_mitigate")
             .and_then(|n| schema::boolean(n, "auto_mitigate", sink)),
+        target: super::Target::Unstated,
         criteria,
     })
 }

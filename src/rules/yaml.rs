@@ -206,6 +206,7 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
         frequency,
         window,
         auto_mitigate,
+        target: super::Target::Unstated,
         criteria,
     })
 }
