@@ -31,6 +31,9 @@ pub struct LintOptions {
     pub conditions: Vec<String>,
     /// ARM parameter files whose values resolve `[parameters('x')]`.
     pub parameters: Vec<PathBuf>,
+    /// A run that finds no alert rule at all is normally an error (a wrong path, a typo that
+    /// made every file unreadable); this makes it a clean run.
+    pub allow_empty: bool,
 }
 
 /// Counts for the summary line and the JSON summary.
@@ -115,6 +118,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     report.input_errors.extend(errors);
     let mut all_rules: Vec<AlertRule> = Vec::new();
     let mut suppressions = Vec::new();
+    let mut skipped = 0;
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);
         match inputs::read(path, &mut report.sources) {
@@ -127,6 +131,11 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                 if let Some(read) =
                     rules::read_source(file.name(), file.text(), id, explicit, &parameters)
                 {
+                    if rules::only_not_a_rule_source(&read) {
+                        skipped += 1;
+                        findings.extend(read.findings);
+                        continue;
+                    }
                     report.summary.files += 1;
                     suppressions.extend(crate::suppress::from_comments(file.text(), id));
                     suppressions.extend(read.suppressions);
@@ -155,9 +164,54 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         findings.extend(sink.findings);
     }
     report.summary.rules = all_rules.len();
+    // Rules on another resource type were seen, counted and skipped by their reader.
+    let seen = all_rules.len()
+        + findings
+            .iter()
+            .filter(|f| std::ptr::eq(f.check, &crate::registry::NOT_A_WORKSPACE_RULE))
+            .count();
     findings.extend(lint::check_rules(&catalog, &all_rules));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
-    finish(report, findings, &options.policy)
+    let mut report = finish(report, findings, &options.policy);
+    if seen == 0
+        && !options.allow_empty
+        && report.input_errors.is_empty()
+        && !options.policy.fails(&report.findings)
+    {
+        report
+            .input_errors
+            .push(nothing_linted(paths, &report.summary, skipped));
+    }
+    report
+}
+
+/// The error of a run that found no alert rule to check.
+fn nothing_linted(paths: &[PathBuf], summary: &Summary, skipped: usize) -> InputError {
+    let files = match summary.files {
+        1 => "1 file".to_string(),
+        n => format!("{n} files"),
+    };
+    let mut message = format!("no alert rule found ({files} read");
+    if skipped > 0 {
+        message.push_str(&format!(
+            ", {skipped} not read as rules: see the not-a-rule-source notes"
+        ));
+    }
+    message.push_str(
+        "); check the paths, or pass --allow-empty (`allow-empty = true` in amlguard.toml) if an \
+         empty run is intended",
+    );
+    InputError {
+        path: paths
+            .iter()
+            .map(|p| match p.as_os_str().to_str() {
+                Some("-") => "<stdin>".to_string(),
+                _ => p.display().to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        message,
+    }
 }
 
 /// Lints one rule file given as text, with the built-in catalog (for tests, benches and

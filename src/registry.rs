@@ -126,6 +126,30 @@ nothing if the value is checked elsewhere.");
 ARM templates: `\"metadata\": {\"amlguard-ignore\": [\"check-name\"]}` on the resource). A \
 suppression that matches no finding is stale — the problem was fixed, or the name is misspelt — \
 and hides the next real problem there.\n\nFix: remove it, or correct the check name.");
+    JSON_SYNTAX = ("AML015", "json-syntax", Error, Input,
+        "The file is not valid JSON (an ARM template, parameter file or Terraform plan).",
+        "A file read as JSON (by its `.json` extension, or because it starts with `{`) could not be \
+parsed, so none of its rules were checked. The diagnostic points at the place where the parser \
+stopped: a missing comma or bracket, a trailing comma, an unquoted key, a key repeated in one \
+object. Comments (`//`, `/* */`) are allowed, as ARM allows them.\n\nExample:\n\n    {\"resources\": [\n      {\"type\": \"Microsoft.Insights/metricAlerts\",}\n    ]}\n\nFix: correct the syntax at the reported position (`az bicep build` and `terraform show -json` always write valid JSON). The other files of the run are still checked.");
+    HCL_SYNTAX = ("AML016", "hcl-syntax", Error, Input,
+        "The Terraform file is not valid HCL.",
+        "A `.tf` file (or Terraform given on stdin) could not be parsed as HCL, so none of its \
+`azurerm_monitor_metric_alert` resources were checked. The diagnostic points at the place where the \
+parser stopped and says what it expected there: an unbalanced `{` or `}`, an unclosed string, an \
+attribute without `=`.\n\nExample:\n\n    resource \"azurerm_monitor_metric_alert\" \"a\" {\n      name = \"a\"\n    }\n    }\n\nFix: correct the syntax at the reported position (`terraform validate` agrees). The other files of the run are still checked.");
+    NOT_A_RULE_SOURCE = ("AML017", "not-a-rule-source", Note, Input,
+        "A file that looks like a rule source was not read as one, or holds no alert rule.",
+        "A directory walk reads every file with a rule extension, and skips quietly those that are \
+plainly something else (a Kubernetes manifest, a package.json). A file that is close to a rule \
+source is never skipped quietly: an ARM template or Terraform plan without any metric alert, \
+JSON that mentions metric alerts but is neither a template nor a plan, YAML that holds rule keys \
+(`criteria:`, `metric:`) but no top-level `rules:` list, a Terraform file that names \
+`azurerm_monitor_metric_alert` outside a resource block, a format amlguard does not read yet. \
+This note says why the file was not read, so that a rule lost to a typo or a wrong path does not \
+pass as a clean run. (A YAML file whose top-level key is a misspelling of `rules:` is read as a rule \
+file, and the misspelt key is reported as `unknown-key`.)\n\nFix: correct the file, or exclude it \
+(`exclude` in amlguard.toml, `--ignore not-a-rule-source`).");
     UNKNOWN_METRIC = ("AML101", "unknown-metric", Error, Catalog,
         "The metric is not a metric of Microsoft.MachineLearningServices/workspaces.",
         "Azure Monitor rejects a metric alert on a metric that the resource does not emit, unless \

@@ -13,7 +13,7 @@ use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Rule files or directories (searched recursively for *.yaml and *.yml); `-` for stdin.
+    /// Rule files, templates, Terraform, scripts or directories (searched recursively); `-` for stdin.
     #[arg(value_name = "PATH", required_unless_present = "conditions")]
     pub paths: Vec<PathBuf>,
     /// An ARM parameter file whose values resolve `[parameters('x')]` (repeatable).
@@ -22,6 +22,9 @@ pub struct LintArgs {
     /// Lint a condition string as the az CLI takes it, e.g. "avg GpuUtilization < 10" (repeatable).
     #[arg(long = "condition", value_name = "CONDITION")]
     pub conditions: Vec<String>,
+    /// Exit 0 when no alert rule is found (by default a run that finds none is an error).
+    #[arg(long)]
+    pub allow_empty: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     #[command(flatten)]
@@ -52,6 +55,7 @@ pub fn run(args: LintArgs, config: Config, color: bool) -> u8 {
             .into_iter()
             .chain(args.parameters)
             .collect(),
+        allow_empty: args.allow_empty || config.allow_empty,
     };
     let report = linter::lint_paths(&args.paths, &options);
     for e in &report.input_errors {
