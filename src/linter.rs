@@ -214,8 +214,9 @@ fn nothing_linted(paths: &[PathBuf], summary: &Summary, skipped: usize) -> Input
     }
 }
 
-/// Lints one rule file given as text, with the built-in catalog (for tests, benches and
-/// embedding).
+/// Lints one rule source given as text, with the given catalog (for tests, benches, fuzzing
+/// and embedding). The format is chosen as for a file named `name` ([`rules::detect::detect`]:
+/// by extension, or by content when `name` has none).
 pub fn lint_text(
     name: &str,
     text: &str,
@@ -223,7 +224,7 @@ pub fn lint_text(
 ) -> (SourceMap, Vec<AlertRule>, Vec<Finding>) {
     let mut sources = SourceMap::new();
     let id = sources.add(SourceFile::new(name, text));
-    let read = rules::yaml::read(text, id);
+    let read = rules::read_source(name, text, id, true, &[]).unwrap_or_default();
     let mut findings = read.findings;
     findings.extend(lint::check_rules(catalog, &read.rules));
     sort(&mut findings);
