@@ -82,6 +82,21 @@ fn a_run_that_finds_no_rule_fails_unless_allowed() {
     );
     write(dir.path(), "package.json", "{\"name\": \"x\"}\n");
     write(dir.path(), ".github/workflows/ci.yml", "on: push\n");
+    write(
+        dir.path(),
+        "action/action.yml",
+        "name: x\nruns:\n  using: composite\n  steps: []\n",
+    );
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n",
+    );
+    write(
+        dir.path(),
+        "chart/templates/d.yaml",
+        "{{- if .Values.x }}\nkind: {{ .Values.k }}\n",
+    );
     let d = dir.path().to_str().unwrap();
     let (code, f, stderr) = lint(&[d], "");
     assert_eq!((code, f), (2, vec![]));

@@ -50,7 +50,13 @@ pub fn detect(name: &str, text: &str) -> Format {
         "json" | "jsonc" => return Format::Json,
         _ => {}
     }
-    if is_json(text) {
+    // `{{` opens a Go template (a Helm chart), not a JSON object.
+    if is_json(text)
+        && !text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with("{{")
+    {
         return Format::Json;
     }
     if SCRIPT_EXTENSIONS.contains(&ext.as_str()) || script::mentions_command(text) {
@@ -225,5 +231,9 @@ mod tests {
         assert_eq!(detect("a.yaml", "{\"rules\": []}"), Format::Json);
         assert_eq!(detect("a.sh", "echo"), Format::Script);
         assert_eq!(detect("a.txt", "resource \"a\" \"b\" {"), Format::Hcl);
+        assert_eq!(
+            detect("d.yaml", "{{- if .Values.x }}\nkind: x\n"),
+            Format::Yaml
+        );
     }
 }

@@ -292,7 +292,7 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
                 && entries.iter().any(|(k, _)| {
                     k.name == "rules"
                         || RULE_KEYS.contains(&k.name.as_str())
-                        || crate::suggest::did_you_mean(&k.name, ["rules"]).is_some()
+                        || is_misspelt_rules(&k.name)
                 })
         }
         crate::yaml::Value::Seq(items) => items.first().is_some_and(|i| match &i.value {
@@ -316,6 +316,12 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
         "a rule file is a mapping with a `rules:` list of rules (see README § A 60-second tour); \
          name the file explicitly to see every problem amlguard finds in it",
     ))
+}
+
+/// `Rules`, `rule`, `rulez`, `ruels`: one edit from `rules`, ignoring case. (Not `runs`, the
+/// top key of a GitHub composite action, two edits away.)
+fn is_misspelt_rules(key: &str) -> bool {
+    strsim::damerau_levenshtein(&key.to_ascii_lowercase(), "rules") <= 1
 }
 
 /// The first line holding one of `keys` as a YAML key (`key:` after blanks or `- `), and the key.
