@@ -188,6 +188,9 @@ fn terraform_on_stdin_is_read_as_terraform() {
     assert_eq!((code, f), (1, one("severity-out-of-range", 4, 14)));
     let (code, f, _) = lint(&["-"], &format!("{tf}}}\n"));
     assert_eq!((code, f), (1, one("hcl-syntax", 13, 1)));
+    // The position is exact after non-ASCII text (hcl-edit counts bytes, columns count characters).
+    let (_, f, _) = lint(&["-"], "resource \"a\" \"b\" {\n  name = \"éé\" x\n}\n");
+    assert_eq!(f, one("hcl-syntax", 2, 15));
 }
 
 #[test]

@@ -48,9 +48,10 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(b) => b,
         Err(e) => {
-            let loc = e.location();
-            let file = crate::source::SourceFile::new("", text);
-            let at = file.offset_of(loc.line(), loc.column()).unwrap_or(0);
+            let mut at = e.location().offset().min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             sink.push(
                 sink.at(
