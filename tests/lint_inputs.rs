@@ -236,3 +236,23 @@ fn bicep_is_never_read_as_yaml() {
     let (_, f, _) = lint(&["-"], bicep);
     assert_eq!(f, one("not-a-rule-source", 1, 1));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, .. Default::default() })]
+
+    /// Whatever the text and whatever reader its content picks, reading never panics and every
+    /// finding lies inside the text, on character boundaries.
+    #[test]
+    fn any_text_in_any_format_reads_without_panic(
+        text in "(\\{|\\}|\\[|\\]|\"|'|@|=|:|,|-|#|//|/\\*|\\*/|\n|  |\t|é|\u{feff}|\\{\\{|rules|rule|resource|param|criteria|metric|azurerm_monitor_metric_alert|Microsoft.Insights/metricAlerts|resources|\\$schema|planned_values|az monitor metrics alert create|--condition|[a-z0-9]{1,4}){0,40}",
+        name in proptest::sample::select(vec!["<stdin>", "a.yaml", "a.json", "a.tf", "a.bicep", "a.sh", "a.txt"]),
+    ) {
+        static CATALOG: std::sync::OnceLock<amlguard::catalog::Catalog> = std::sync::OnceLock::new();
+        let catalog = CATALOG.get_or_init(amlguard::catalog::Catalog::builtin);
+        let (_, _, findings) = amlguard::linter::lint_text(name, &text, catalog);
+        for f in findings {
+            proptest::prop_assert!(f.span.start <= f.span.end && f.span.end <= text.len());
+            proptest::prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+        }
+    }
+}
