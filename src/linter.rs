@@ -164,12 +164,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         findings.extend(sink.findings);
     }
     report.summary.rules = all_rules.len();
-    // Rules on another resource type were seen, counted and skipped by their reader.
-    let seen = all_rules.len()
-        + findings
-            .iter()
-            .filter(|f| std::ptr::eq(f.check, &crate::registry::NOT_A_WORKSPACE_RULE))
-            .count();
+    // Rules on another resource type count: they were seen (and noted by the checks).
+    let seen = all_rules.len();
     findings.extend(lint::check_rules(&catalog, &all_rules));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
     let mut report = finish(report, findings, &options.policy);
