@@ -258,6 +258,18 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
     if explicit {
         return Some(yaml::read(text, file));
     }
+    // Only YAML that shows a rule file's keys is parsed: a walk through a large OpenAPI spec
+    // or chart costs a scan, not a parse.
+    let top_key = text.lines().any(|l| {
+        !l.starts_with([' ', '\t', '#', '-'])
+            && l.split_once(':').is_some_and(|(k, _)| {
+                let k = k.trim().trim_matches(['"', '\'']);
+                is_misspelt_rules(k) || RULE_KEYS.contains(&k)
+            })
+    });
+    if !top_key && rule_key_line(text, RULE_KEYS).is_none() {
+        return None;
+    }
     let doc = match crate::yaml::parse(text) {
         Ok(Some(doc)) => doc,
         Ok(None) => return None,
