@@ -182,9 +182,10 @@ fn not_a_rule_source(
 
 /// Bicep source and parameter files: the one place a Bicep reader plugs in.
 fn read_bicep(name: &str, _text: &str, file: FileId, _explicit: bool) -> Option<yaml::ReadRules> {
-    let shown = std::path::Path::new(name)
-        .file_name()
-        .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
+    let shown = match std::path::Path::new(name).file_name() {
+        Some(n) if !name.starts_with('<') => n.to_string_lossy().into_owned(),
+        _ => "FILE.bicep".to_string(),
+    };
     Some(not_a_rule_source(
         file,
         crate::source::Span::new(0, 0),
