@@ -69,6 +69,15 @@ fn a_misspelt_top_key_in_a_walked_file_is_reported_as_when_named() {
         let (code, f, _) = lint(&[d.to_str().unwrap()], "");
         assert_eq!((code, &f), (1, &want), "{text}");
     }
+    // A rule file in JSON, top key misspelt.
+    std::fs::remove_file(d.join("a.yaml")).unwrap();
+    write(
+        dir.path(),
+        "alerts/a.json",
+        "{\"rule\": [{\"name\": \"a\"}]}\n",
+    );
+    let (code, f, _) = lint(&[d.to_str().unwrap()], "");
+    assert_eq!((code, f), (1, one("unknown-key", 1, 2)));
 }
 
 #[test]

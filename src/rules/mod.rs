@@ -390,8 +390,10 @@ fn read_json(
         let rules = arm::read(&doc, &scope, &mut sink);
         suppressions = arm::suppressions(&doc, file);
         rules
-    } else if arm::get(&doc, "rules").is_some() {
-        // A rule file written in JSON (JSON is YAML).
+    } else if matches!(&doc.value, crate::yaml::Value::Map(entries)
+        if entries.iter().any(|(k, _)| is_misspelt_rules(&k.name)))
+    {
+        // A rule file written in JSON (JSON is YAML), its top key spelt right or nearly.
         return Some(yaml::read(text, file));
     } else if explicit {
         sink.push(
