@@ -68,6 +68,11 @@ impl SourceFile {
         &self.text
     }
 
+    /// Byte offsets where the lines start (the first is 0).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
     pub fn shared_text(&self) -> Arc<str> {
         Arc::clone(&self.text)
     }
