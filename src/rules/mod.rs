@@ -3,6 +3,7 @@
 
 pub mod arm;
 pub mod hcl;
+pub mod policy;
 pub mod script;
 pub mod target;
 pub mod terraform;
@@ -78,15 +79,16 @@ impl AlertRule {
     }
 }
 
-/// One metric criterion of a rule.
+/// One metric criterion of a rule. A field that could not be read (already reported by the
+/// reader) is `None`, and every check that does not need it still runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
     pub span: Span,
     pub metric: Sp<String>,
     pub namespace: Option<Sp<String>>,
-    pub aggregation: Sp<Aggregation>,
-    pub operator: Sp<Operator>,
-    pub threshold: Threshold,
+    pub aggregation: Option<Sp<Aggregation>>,
+    pub operator: Option<Sp<Operator>>,
+    pub threshold: Option<Threshold>,
     pub dimensions: Vec<DimensionFilter>,
     pub skip_metric_validation: Option<Sp<bool>>,
 }
@@ -101,11 +103,11 @@ pub enum Threshold {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DynamicThreshold {
     pub span: Span,
-    pub sensitivity: Sp<Sensitivity>,
+    pub sensitivity: Option<Sp<Sensitivity>>,
     /// `numberOfEvaluationPeriods`.
-    pub evaluation_periods: Sp<i64>,
+    pub evaluation_periods: Option<Sp<i64>>,
     /// `minFailingPeriodsToAlert`.
-    pub min_failing_periods: Sp<i64>,
+    pub min_failing_periods: Option<Sp<i64>>,
     pub ignore_data_before: Option<Sp<String>>,
 }
 
@@ -222,6 +224,9 @@ fn read_json(
     let mut suppressions = Vec::new();
     let rules = if terraform::is_plan(&doc) {
         terraform::read(&doc, &mut sink)
+    } else if policy::is_policy(&doc) {
+        suppressions = arm::suppressions(&doc, file);
+        policy::read(&doc, &mut sink)
     } else if schema
         .as_deref()
         .is_some_and(|s| s.contains("deploymentparameters"))
