@@ -81,8 +81,14 @@ pub struct Scope<'a> {
     /// `parameters` of the template (with `defaultValue`s).
     pub parameters: Option<&'a Node>,
     pub variables: Option<&'a Node>,
-    /// Values given from outside (a parameter file, or a nested deployment's `parameters`).
+    /// Values given from outside: a parameter file, or the `parameters` a nested deployment (or
+    /// a policy's `deployIfNotExists` deployment) passes, which are evaluated in `parent`.
     pub values: Vec<(String, &'a Node)>,
+    /// The scope `values` are evaluated in (`None`: they are literal values).
+    pub parent: Option<&'a Scope<'a>>,
+    /// Inside a policy definition, where `[[expr]` is an expression evaluated when the policy
+    /// deploys, read as `[expr]`.
+    pub policy: bool,
 }
 
 impl<'a> Scope<'a> {
@@ -91,29 +97,59 @@ impl<'a> Scope<'a> {
             parameters: get(template, "parameters"),
             variables: get(template, "variables"),
             values,
+            parent: None,
+            policy: false,
         }
     }
 
-    fn parameter(&self, name: &str) -> Option<&'a Node> {
-        self.values
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
-            .or_else(|| {
-                self.parameters
-                    .and_then(|p| get(p, name))
-                    .and_then(|p| get(p, "defaultValue"))
-            })
+    /// The scope of a template deployed from inside this one, given the values passed to it.
+    pub fn nested(&'a self, template: &'a Node, values: Vec<(String, &'a Node)>) -> Scope<'a> {
+        Scope {
+            parent: Some(self),
+            policy: self.policy,
+            ..Scope::of(template, values)
+        }
     }
 
-    fn variable(&self, name: &str) -> Option<&'a Node> {
-        self.variables.and_then(|v| get(v, name))
+    /// Where `parameters(name)` leads: a value and the scope to evaluate it in.
+    fn parameter(&'a self, name: &str) -> Option<(&'a Node, &'a Scope<'a>)> {
+        if let Some((_, v)) = self
+            .values
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            return Some((v, self.parent.unwrap_or(self)));
+        }
+        self.declared(name)
+            .and_then(|p| get(p, "defaultValue"))
+            .map(|v| (v, self))
+    }
+
+    /// The declaration of parameter `name`.
+    fn declared(&self, name: &str) -> Option<&'a Node> {
+        self.parameters.and_then(|p| get(p, name))
+    }
+
+    fn variable(&'a self, name: &str) -> Option<(&'a Node, &'a Scope<'a>)> {
+        self.variables.and_then(|v| get(v, name)).map(|v| (v, self))
+    }
+
+    /// The text inside an expression string (`[x]`, and in a policy also `[[x]`), or `None` for
+    /// a literal.
+    fn expression<'s>(&self, s: &'s str) -> Option<&'s str> {
+        let t = s.trim();
+        let inner = t.strip_prefix('[')?.strip_suffix(']')?;
+        match inner.strip_prefix('[') {
+            Some(escaped) if self.policy => Some(escaped),
+            Some(_) => None,
+            None => Some(inner),
+        }
     }
 }
 
-/// `[parameters('x')]` / `[variables('x')]` → (kind, name).
-fn reference(expr: &str) -> Option<(&str, &str)> {
-    let inner = expr.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+/// `parameters('x')` / `variables('x')` (the text inside the brackets) → (kind, name).
+fn reference(inner: &str) -> Option<(&str, &str)> {
+    let inner = inner.trim();
     let (func, rest) = inner.split_once('(')?;
     let arg = rest.strip_suffix(')')?.trim();
     let name = arg.strip_prefix('\'')?.strip_suffix('\'')?;
@@ -127,56 +163,120 @@ fn is_expression(s: &str) -> bool {
     t.starts_with('[') && t.ends_with(']') && !t.starts_with("[[")
 }
 
-/// A field's value with expressions resolved. The span stays where the template refers to it.
-/// `None` (with a note) when it cannot be resolved.
-pub fn resolve<'a>(node: &'a Node, scope: &Scope<'a>, what: &str, sink: &mut Sink) -> Option<Node> {
-    let mut current = node;
-    for _ in 0..8 {
-        let Value::String(s) = &current.value else {
-            return Some(Node {
-                value: current.value.clone(),
-                span: node.span,
-            });
-        };
-        if !is_expression(s) {
-            return Some(Node {
-                value: current.value.clone(),
-                span: node.span,
-            });
-        }
-        let next = reference(s).and_then(|(func, name)| {
-            if func.eq_ignore_ascii_case("parameters") {
-                scope.parameter(name)
-            } else {
-                scope.variable(name)
-            }
-        });
-        match next {
-            Some(n) => current = n,
-            None => {
-                let why = match reference(s) {
-                    Some((func, name)) => format!("{func} `{name}` has no value here"),
-                    None => "only parameters() and variables() are evaluated".into(),
-                };
-                sink.push(
-                    sink.at(
-                        &registry::UNRESOLVED_EXPRESSION,
-                        node.span,
-                        format!("{what} `{s}` is not checked: {why}"),
-                    )
-                    .label("unresolved")
-                    .help("pass a parameter file with `--parameters FILE`"),
-                );
-                return None;
-            }
-        }
-    }
-    None
+/// How a field's expression ended when it could not be resolved.
+enum Unresolved<'a> {
+    /// A parameter with no value: its declaration, for the hints it carries (`allowedValues`).
+    Parameter(String, Option<&'a Node>),
+    Variable(String),
+    /// An expression other than `parameters()`/`variables()`.
+    Other,
+    /// A reference chain that comes back to itself.
+    Cycle(Vec<String>),
 }
 
-/// The rules of an ARM template, with the count of metric alerts skipped as not targeting an
-/// Azure ML workspace.
-pub fn read(doc: &Node, scope: &Scope, sink: &mut Sink) -> Vec<AlertRule> {
+type Step<'a> = Result<(&'a Node, &'a Scope<'a>, String), Unresolved<'a>>;
+
+/// One reference followed: `None` when `s` is a literal.
+fn step<'a>(s: &str, sc: &'a Scope<'a>) -> Option<Step<'a>> {
+    let inner = sc.expression(s)?;
+    let Some((func, name)) = reference(inner) else {
+        return Some(Err(Unresolved::Other));
+    };
+    let label = format!("{}('{name}')", func.to_ascii_lowercase());
+    Some(if func.eq_ignore_ascii_case("parameters") {
+        sc.parameter(name)
+            .map(|(n, s)| (n, s, label))
+            .ok_or_else(|| Unresolved::Parameter(name.to_string(), sc.declared(name)))
+    } else {
+        sc.variable(name)
+            .map(|(n, s)| (n, s, label))
+            .ok_or_else(|| Unresolved::Variable(name.to_string()))
+    })
+}
+
+/// Follows `parameters()`/`variables()` references to any depth, with cycle detection.
+/// `Ok(None)`: `node` itself is the value.
+fn follow<'a>(node: &Node, scope: &'a Scope<'a>) -> Result<Option<&'a Node>, Unresolved<'a>> {
+    let Value::String(s) = &node.value else {
+        return Ok(None);
+    };
+    let Some(first) = step(s, scope) else {
+        return Ok(None);
+    };
+    let mut next = first?;
+    let mut seen: Vec<*const Node> = Vec::new();
+    let mut chain: Vec<String> = Vec::new();
+    loop {
+        let (current, sc, label) = next;
+        chain.push(label);
+        if seen.contains(&(current as *const Node)) {
+            return Err(Unresolved::Cycle(chain));
+        }
+        seen.push(current as *const Node);
+        let Value::String(s) = &current.value else {
+            return Ok(Some(current));
+        };
+        match step(s, sc) {
+            None => return Ok(Some(current)),
+            Some(r) => next = r?,
+        }
+    }
+}
+
+/// A field's value with expressions resolved. The span stays where the template refers to it.
+/// `None` (with a note, or an error for a reference cycle) when it cannot be resolved.
+pub fn resolve<'a>(node: &Node, scope: &'a Scope<'a>, what: &str, sink: &mut Sink) -> Option<Node> {
+    match follow(node, scope) {
+        Ok(n) => Some(Node {
+            value: n.unwrap_or(node).value.clone(),
+            span: node.span,
+        }),
+        Err(why) => {
+            let s = match &node.value {
+                Value::String(s) => s.as_str(),
+                _ => "",
+            };
+            let f = match why {
+                Unresolved::Cycle(chain) => sink
+                    .at(
+                        &registry::CIRCULAR_REFERENCE,
+                        node.span,
+                        format!("{what} `{s}` refers to itself: {}", chain.join(" → ")),
+                    )
+                    .label("circular reference")
+                    .help("ARM rejects a template whose variables or parameters refer to each other in a cycle; give one of them a value"),
+                Unresolved::Parameter(name, _) => unresolved_note(sink, node, what, s, format!("parameters `{name}` has no value here")),
+                Unresolved::Variable(name) => unresolved_note(sink, node, what, s, format!("variables `{name}` has no value here")),
+                Unresolved::Other => unresolved_note(sink, node, what, s, "only parameters() and variables() are evaluated".into()),
+            };
+            sink.push(f);
+            None
+        }
+    }
+}
+
+fn unresolved_note(
+    sink: &Sink,
+    node: &Node,
+    what: &str,
+    s: &str,
+    why: String,
+) -> crate::finding::Finding {
+    sink.at(
+        &registry::UNRESOLVED_EXPRESSION,
+        node.span,
+        format!("{what} `{s}` is not checked: {why}"),
+    )
+    .label("unresolved")
+    .help("pass a parameter file with `--parameters FILE`")
+}
+
+/// How deep child resources and nested deployments are followed. Far beyond any real
+/// template; a rule deeper than this is noted, never silently lost.
+const MAX_DEPTH: usize = 1000;
+
+/// The rules of an ARM template.
+pub fn read<'a>(doc: &'a Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Vec<AlertRule> {
     let mut rules = Vec::new();
     if let Some(resources) = get(doc, "resources") {
         walk(resources, scope, sink, &mut rules, 0);
@@ -184,8 +284,24 @@ pub fn read(doc: &Node, scope: &Scope, sink: &mut Sink) -> Vec<AlertRule> {
     rules
 }
 
-fn walk(resources: &Node, scope: &Scope, sink: &mut Sink, rules: &mut Vec<AlertRule>, depth: u8) {
-    if depth > 16 {
+/// Reads every metric alert in `resources`, their child resources and nested deployments.
+pub(crate) fn walk<'a>(
+    resources: &'a Node,
+    scope: &'a Scope<'a>,
+    sink: &mut Sink,
+    rules: &mut Vec<AlertRule>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        sink.push(
+            sink.at(
+                &registry::UNRESOLVED_EXPRESSION,
+                resources.span,
+                format!("resources nested more than {MAX_DEPTH} levels deep are not read"),
+            )
+            .label("not read")
+            .help("any metric alert in here is not checked"),
+        );
         return;
     }
     let items: Vec<&Node> = match &resources.value {
@@ -208,22 +324,15 @@ fn walk(resources: &Node, scope: &Scope, sink: &mut Sink, rules: &mut Vec<AlertR
             Some("microsoft.resources/deployments") => {
                 let props = get(r, "properties");
                 if let Some(template) = props.and_then(|p| get(p, "template")) {
-                    // Values a nested deployment passes to its inline template.
-                    let mut values = Vec::new();
-                    if let Some(Value::Map(entries)) =
-                        props.and_then(|p| get(p, "parameters")).map(|n| &n.value)
-                    {
-                        for (k, v) in entries {
-                            if let Some(val) = get(v, "value") {
-                                values.push((k.name.clone(), val));
-                            }
-                        }
-                    }
-                    let inner = Scope::of(template, values);
+                    let values = passed_values(props.and_then(|p| get(p, "parameters")));
+                    let inner = scope.nested(template, values);
                     if let Some(res) = get(template, "resources") {
                         walk(res, &inner, sink, rules, depth + 1);
                     }
                 }
+            }
+            Some("microsoft.authorization/policydefinitions") => {
+                rules.extend(super::policy::definition(r, sink, depth + 1));
             }
             _ => {}
         }
@@ -231,6 +340,19 @@ fn walk(resources: &Node, scope: &Scope, sink: &mut Sink, rules: &mut Vec<AlertR
             walk(children, scope, sink, rules, depth + 1);
         }
     }
+}
+
+/// The `{"name": {"value": …}}` a deployment passes to its template.
+pub(crate) fn passed_values(parameters: Option<&Node>) -> Vec<(String, &Node)> {
+    let mut values = Vec::new();
+    if let Some(Value::Map(entries)) = parameters.map(|n| &n.value) {
+        for (k, v) in entries {
+            if let Some(val) = get(v, "value") {
+                values.push((k.name.clone(), val));
+            }
+        }
+    }
+    values
 }
 
 /// `"metadata": {"amlguard-ignore": ["check", …]}` on any resource: a suppression covering it.
@@ -285,26 +407,50 @@ pub fn suppressions(doc: &Node, file: crate::source::FileId) -> Vec<crate::suppr
     out
 }
 
-fn string(node: &Node, scope: &Scope, what: &str, sink: &mut Sink) -> Option<Sp<String>> {
+fn string<'a>(
+    node: &Node,
+    scope: &'a Scope<'a>,
+    what: &str,
+    sink: &mut Sink,
+) -> Option<Sp<String>> {
     let n = resolve(node, scope, what, sink)?;
     schema::string(&n, what, sink)
 }
 
 /// What the rule targets, from `targetResourceType`, the ids in `scopes` and the criteria's
-/// `metricNamespace`, each resolved through parameters and variables where it can be.
-fn target(props: &Node, scope: &Scope) -> super::Target {
-    use super::target::{Hint, from_hints};
-    let mut quiet = Sink::new(crate::source::FileId(usize::MAX));
-    let mut hint = |n: &Node, id: bool| match resolve(n, scope, "", &mut quiet) {
-        Some(Node {
+/// `metricNamespace`, each resolved through parameters and variables where it can be. A
+/// parameter without a value whose `allowedValues` all name one type counts as that type.
+fn target<'a>(props: &Node, scope: &'a Scope<'a>) -> super::Target {
+    use super::target::{Hint, from_hints, type_of_resource_id};
+    let hint = |n: &Node, id: bool| match follow(n, scope).map(|v| v.unwrap_or(n)) {
+        Ok(Node {
             value: Value::String(s),
             ..
-        }) if !is_expression(&s) => {
-            let s = Sp::new(s, n.span);
+        }) if scope.expression(s).is_none() => {
+            let s = Sp::new(s.clone(), n.span);
             if id {
                 Hint::ResourceId(s)
             } else {
                 Hint::Type(s)
+            }
+        }
+        Err(Unresolved::Parameter(_, Some(declared))) => {
+            let types: Vec<String> = match get(declared, "allowedValues").map(|a| &a.value) {
+                Some(Value::Seq(items)) => items
+                    .iter()
+                    .filter_map(|i| match &i.value {
+                        Value::String(s) if id => type_of_resource_id(s),
+                        Value::String(s) => Some(s.trim().to_ascii_lowercase()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            match types.first() {
+                Some(first) if types.iter().all(|t| t == first) => {
+                    Hint::Type(Sp::new(first.clone(), n.span))
+                }
+                _ => Hint::Unresolved(n.span),
             }
         }
         _ => Hint::Unresolved(n.span),
@@ -313,8 +459,13 @@ fn target(props: &Node, scope: &Scope) -> super::Target {
     if let Some(t) = get(props, "targetResourceType") {
         hints.push(hint(t, false));
     }
-    if let Some(Value::Seq(scopes)) = get(props, "scopes").map(|n| &n.value) {
-        hints.extend(scopes.iter().map(|s| hint(s, true)));
+    match get(props, "scopes") {
+        Some(Node {
+            value: Value::Seq(scopes),
+            ..
+        }) => hints.extend(scopes.iter().map(|s| hint(s, true))),
+        Some(other) => hints.push(hint(other, true)),
+        None => {}
     }
     let criteria = get(props, "criteria").and_then(|c| get(c, "allOf"));
     if let Some(Value::Seq(items)) = criteria.map(|n| &n.value) {
@@ -328,19 +479,19 @@ fn target(props: &Node, scope: &Scope) -> super::Target {
     from_hints(hints)
 }
 
-fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
+fn metric_alert<'a>(r: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<AlertRule> {
     let props = get(r, "properties")?;
     let name = get(r, "name").and_then(|n| string(n, scope, "name", sink));
     let target = target(props, scope);
     let int = |key: &str, sink: &mut Sink| {
         get(props, key)
             .and_then(|n| resolve(n, scope, key, sink))
-            .and_then(|n| schema::integer(&n, key, sink))
+            .and_then(|n| schema::integer_or_text(&n, key, sink))
     };
     let boolean = |key: &str, sink: &mut Sink| {
         get(props, key)
             .and_then(|n| resolve(n, scope, key, sink))
-            .and_then(|n| schema::boolean(&n, key, sink))
+            .and_then(|n| schema::boolean_or_text(&n, key, sink))
     };
     let dur = |key: &str, sink: &mut Sink| {
         get(props, key)
@@ -388,9 +539,11 @@ fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
     })
 }
 
-fn criterion(c: &Node, scope: &Scope, sink: &mut Sink) -> Option<Criterion> {
+/// One criterion. Every field is read on its own: a field that cannot be read is reported and
+/// left out, and its neighbours are still read and checked.
+fn criterion<'a>(c: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Criterion> {
     let field = |key: &str, sink: &mut Sink| get(c, key).and_then(|n| resolve(n, scope, key, sink));
-    let metric = field("metricName", sink).and_then(|n| schema::string(&n, "metricName", sink))?;
+    let metric = field("metricName", sink).and_then(|n| schema::string(&n, "metricName", sink));
     let namespace =
         field("metricNamespace", sink).and_then(|n| schema::string(&n, "metricNamespace", sink));
     let aggregation = field("timeAggregation", sink).and_then(|n| {
@@ -401,9 +554,9 @@ fn criterion(c: &Node, scope: &Scope, sink: &mut Sink) -> Option<Criterion> {
             Aggregation::spellings(),
             sink,
         )
-    })?;
+    });
     let operator = field("operator", sink)
-        .and_then(|n| keyword(&n, "operator", Operator::parse, Operator::spellings(), sink))?;
+        .and_then(|n| keyword(&n, "operator", Operator::parse, Operator::spellings(), sink));
     let dynamic = field("criterionType", sink)
         .and_then(|n| match n.value {
             Value::String(s) => Some(s.eq_ignore_ascii_case("DynamicThresholdCriterion")),
@@ -419,97 +572,97 @@ fn criterion(c: &Node, scope: &Scope, sink: &mut Sink) -> Option<Criterion> {
                 ["Low", "Medium", "High"],
                 sink,
             )
-        })?;
+        });
         let fp = get(c, "failingPeriods");
         let count = |key: &str, sink: &mut Sink| {
             fp.and_then(|f| get(f, key))
                 .and_then(|n| resolve(n, scope, key, sink))
-                .and_then(|n| schema::integer(&n, key, sink))
+                .and_then(|n| schema::integer_or_text(&n, key, sink))
         };
-        let evaluation_periods = count("numberOfEvaluationPeriods", sink)?;
-        let min_failing_periods = count("minFailingPeriodsToAlert", sink)?;
-        Threshold::Dynamic(DynamicThreshold {
+        let evaluation_periods = count("numberOfEvaluationPeriods", sink);
+        let min_failing_periods = count("minFailingPeriodsToAlert", sink);
+        Some(Threshold::Dynamic(DynamicThreshold {
             span: c.span,
             sensitivity,
             evaluation_periods,
             min_failing_periods,
             ignore_data_before: field("ignoreDataBefore", sink)
                 .and_then(|n| schema::string(&n, "ignoreDataBefore", sink)),
-        })
+        }))
     } else {
-        Threshold::Static(
-            field("threshold", sink).and_then(|n| schema::number(&n, "threshold", sink))?,
-        )
+        field("threshold", sink)
+            .and_then(|n| schema::number_or_text(&n, "threshold", sink))
+            .map(Threshold::Static)
     };
     let mut dimensions = Vec::new();
     if let Some(list) = get(c, "dimensions") {
-        for d in schema::list(list, "dimensions", false, sink).unwrap_or_default() {
-            let dfield =
-                |key: &str, sink: &mut Sink| get(d, key).and_then(|n| resolve(n, scope, key, sink));
-            let Some(name) =
-                dfield("name", sink).and_then(|n| schema::string(&n, "dimension name", sink))
-            else {
-                continue;
-            };
-            let operator = match dfield("operator", sink) {
-                Some(n) => match keyword(
-                    &n,
-                    "dimension operator",
-                    DimensionOperator::parse,
-                    ["Include", "Exclude", "StartsWith"],
-                    sink,
-                ) {
-                    Some(o) => o,
-                    None => continue,
-                },
-                None => Sp::new(DimensionOperator::Include, name.span),
-            };
-            let Some(values_node) = dfield("values", sink) else {
-                continue;
-            };
-            let mut values = Vec::new();
-            match &values_node.value {
-                Value::Seq(items) => {
-                    for v in items {
-                        if let Some(v) = resolve(v, scope, "dimension value", sink)
-                            && let Some(s) = schema::string(&v, "dimension value", sink)
-                        {
-                            values.push(s);
-                        }
-                    }
-                }
-                _ => {
-                    schema::wrong_type(
-                        sink,
-                        &values_node,
-                        "values must be a list",
-                        &values_node.value,
-                    );
-                    continue;
-                }
+        let list = resolve(list, scope, "dimensions", sink);
+        let items = match &list {
+            Some(l) => schema::list(l, "dimensions", false, sink).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        for d in items {
+            if let Some(d) = dimension(d, scope, sink) {
+                dimensions.push(d);
             }
-            if values.is_empty() {
-                continue;
-            }
-            dimensions.push(DimensionFilter {
-                span: d.span,
-                name,
-                operator,
-                values,
-            });
         }
     }
     let skip_metric_validation = field("skipMetricValidation", sink)
-        .and_then(|n| schema::boolean(&n, "skipMetricValidation", sink));
+        .and_then(|n| schema::boolean_or_text(&n, "skipMetricValidation", sink));
     Some(Criterion {
         span: c.span,
-        metric,
+        metric: metric?,
         namespace,
         aggregation,
         operator,
         threshold,
         dimensions,
         skip_metric_validation,
+    })
+}
+
+fn dimension<'a>(d: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<DimensionFilter> {
+    let dfield =
+        |key: &str, sink: &mut Sink| get(d, key).and_then(|n| resolve(n, scope, key, sink));
+    let name = dfield("name", sink).and_then(|n| schema::string(&n, "dimension name", sink));
+    let operator = match get(d, "operator") {
+        Some(_) => dfield("operator", sink).and_then(|n| {
+            keyword(
+                &n,
+                "dimension operator",
+                DimensionOperator::parse,
+                ["Include", "Exclude", "StartsWith"],
+                sink,
+            )
+        }),
+        None => name
+            .as_ref()
+            .map(|n| Sp::new(DimensionOperator::Include, n.span)),
+    };
+    let mut values = Vec::new();
+    if let Some(values_node) = dfield("values", sink) {
+        match &values_node.value {
+            Value::Seq(items) => {
+                for v in items {
+                    if let Some(v) = resolve(v, scope, "dimension value", sink)
+                        && let Some(s) = schema::string(&v, "dimension value", sink)
+                    {
+                        values.push(s);
+                    }
+                }
+            }
+            other => schema::wrong_type(sink, &values_node, "values must be a list", other),
+        }
+    }
+    let (name, operator) = (name?, operator?);
+    if values.is_empty() {
+        return None;
+    }
+    Some(DimensionFilter {
+        span: d.span,
+        name,
+        operator,
+        values,
     })
 }
 
@@ -528,11 +681,11 @@ mod tests {
     #[test]
     fn references() {
         assert_eq!(
-            reference("[parameters('alertName')]"),
+            reference("parameters('alertName')"),
             Some(("parameters", "alertName"))
         );
-        assert_eq!(reference("[ variables( 'x' ) ]"), Some(("variables", "x")));
-        assert_eq!(reference("[concat('a', 'b')]"), None);
+        assert_eq!(reference(" variables( 'x' ) "), Some(("variables", "x")));
+        assert_eq!(reference("concat('a', 'b')"), None);
         assert!(!is_expression("[[literal]"));
     }
 }
