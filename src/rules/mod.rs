@@ -145,6 +145,7 @@ pub fn read_source(
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let json = trimmed.starts_with('{')
+        || (ext == "json" && trimmed.starts_with('['))
         || (trimmed.starts_with("//") || trimmed.starts_with("/*"))
             && arm::blank_comments(trimmed).trim_start().starts_with('{');
     if json {
@@ -260,18 +261,78 @@ fn read_json(
     })
 }
 
-/// The values of an ARM parameter file (`parameters.NAME.value`).
-pub fn parameter_values(text: &str) -> Result<Vec<(String, Node)>, String> {
-    let doc = crate::yaml::parse(&arm::blank_comments(text))
-        .map_err(|e| e.message)?
-        .ok_or("the parameter file is empty")?;
+/// The values of an ARM parameter file (`parameters.NAME.value`), with a located finding in
+/// that file for everything that keeps a value from being read: text that is not JSON,
+/// `parameters` that is not a mapping, an entry that is not `{"value": …}`. An entry that is a
+/// Key Vault `reference` is valid and has no value offline; it is left out silently (the
+/// template's use of it is noted as unresolved).
+pub fn parameter_values(
+    text: &str,
+    file: FileId,
+) -> (Vec<(String, Node)>, Vec<crate::finding::Finding>) {
+    let mut sink = Sink::new(file);
     let mut out = Vec::new();
-    if let Some(crate::yaml::Value::Map(entries)) = arm::get(&doc, "parameters").map(|n| &n.value) {
-        for (k, v) in entries {
-            if let Some(val) = arm::get(v, "value") {
-                out.push((k.name.clone(), val.clone()));
-            }
+    let doc = match crate::yaml::parse(&arm::blank_comments(text)) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => {
+            sink.push(
+                sink.at(
+                    &registry::EMPTY_FILE,
+                    crate::source::Span::new(0, 0),
+                    "the parameter file is empty",
+                )
+                .help("a parameter file is `{\"parameters\": {\"name\": {\"value\": …}}}`"),
+            );
+            return (out, sink.findings);
+        }
+        Err(e) => {
+            sink.push(
+                sink.at(
+                    &registry::YAML_SYNTAX,
+                    e.span,
+                    format!("invalid JSON in a parameter file: {}", e.message),
+                )
+                .label("the parser stopped here")
+                .help("no value of this parameter file is used"),
+            );
+            return (out, sink.findings);
+        }
+    };
+    let Some(params) = arm::get(&doc, "parameters") else {
+        sink.push(
+            sink.at(
+                &registry::MISSING_KEY,
+                doc.span,
+                "this parameter file has no `parameters`",
+            )
+            .label("no values")
+            .help("a parameter file is `{\"parameters\": {\"name\": {\"value\": …}}}`"),
+        );
+        return (out, sink.findings);
+    };
+    let crate::yaml::Value::Map(entries) = &params.value else {
+        crate::schema::wrong_type(
+            &mut sink,
+            params,
+            "`parameters` must be a mapping of names to `{\"value\": …}`",
+            &params.value,
+        );
+        return (out, sink.findings);
+    };
+    for (k, v) in entries {
+        if let Some(val) = arm::get(v, "value") {
+            out.push((k.name.clone(), val.clone()));
+        } else if arm::get(v, "reference").is_none() {
+            sink.push(
+                sink.at(
+                    &registry::WRONG_TYPE,
+                    v.span,
+                    format!("parameter `{}` has no `value`", k.name),
+                )
+                .label(format!("found {}", v.value.kind()))
+                .help(format!("write `\"{}\": {{\"value\": …}}`", k.name)),
+            );
         }
     }
-    Ok(out)
+    (out, sink.findings)
 }
