@@ -13,6 +13,22 @@ use common::{amlguard, root};
 /// file holds values, not rules).
 const CORPUS: &[(&str, u64)] = &[
     (
+        "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-static-metric-alert/azuredeploy.json",
+        1,
+    ),
+    (
+        "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-static-metric-alert/azuredeploy.parameters.json",
+        0,
+    ),
+    (
+        "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-dynamic-metric-alert/azuredeploy.json",
+        1,
+    ),
+    (
+        "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-dynamic-metric-alert/azuredeploy.parameters.json",
+        0,
+    ),
+    (
         "azure-monitor-baseline-alerts/patterns/alz/alzArm.param.json",
         0,
     ),
@@ -219,6 +235,16 @@ fn lint(path: &std::path::Path) -> serde_json::Value {
     })
 }
 
+fn lint_with(path: &std::path::Path, parameters: &std::path::Path) -> serde_json::Value {
+    let out = amlguard()
+        .args(["--no-config", "lint", "--format", "json", "--parameters"])
+        .arg(parameters)
+        .arg(path)
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
 #[test]
 fn every_real_file_is_listed() {
     let mut on_disk = Vec::new();
@@ -283,7 +309,23 @@ struct Mutation {
     /// column offset.
     at: String,
     offset: usize,
+    /// A parameter file passed with `--parameters`, for templates whose target is a parameter.
+    parameters: Option<&'static str>,
 }
+
+/// The values an Azure ML workspace deployment of the baseline-alert ARM templates passes for
+/// the parameters that have no default.
+const WORKSPACE_PARAMETERS: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "alertName": { "value": "ws-alert" },
+    "targetResourceType": { "value": "Microsoft.MachineLearningServices/workspaces" },
+    "targetResourceId": { "value": "/subscriptions/0000/resourceGroups/ml/providers/Microsoft.MachineLearningServices/workspaces/ws" },
+    "targetResourceRegion": { "value": "westeurope" }
+  }
+}
+"#;
 
 fn apply(text: &str, m: &Mutation) -> String {
     let base = text
@@ -357,6 +399,7 @@ fn mutations() -> Vec<Mutation> {
                 check: "unknown-metric",
                 at: format!("\"metricName\": \"{}\"", &metric[..metric.len() - 1]),
                 offset: 14,
+                parameters: None,
             });
             out.push(Mutation {
                 file,
@@ -367,6 +410,7 @@ fn mutations() -> Vec<Mutation> {
                 check: "dimension-not-applicable",
                 at: "\"name\": \"DeviceId\"".into(),
                 offset: 8,
+                parameters: None,
             });
             out.push(Mutation {
                 file,
@@ -377,6 +421,7 @@ fn mutations() -> Vec<Mutation> {
                 check: "severity-out-of-range",
                 at: "\"severity\": \"[[parameters('severity')]\"".into(),
                 offset: 12,
+                parameters: None,
             });
             out.push(Mutation {
                 file,
@@ -387,6 +432,7 @@ fn mutations() -> Vec<Mutation> {
                 check: "window-shorter-than-frequency",
                 at: "\"windowSize\": \"[[parameters('windowSize')]\"".into(),
                 offset: 14,
+                parameters: None,
             });
             if metric.ends_with("Runs") {
                 out.push(Mutation {
@@ -398,6 +444,7 @@ fn mutations() -> Vec<Mutation> {
                     check: "invalid-dimension-value",
                     at: "[ \"Pipeline\" ]".into(),
                     offset: 2,
+                    parameters: None,
                 });
             } else {
                 out.push(Mutation {
@@ -409,9 +456,63 @@ fn mutations() -> Vec<Mutation> {
                     check: "unsupported-aggregation",
                     at: "\"timeAggregation\": \"Count\"".into(),
                     offset: 19,
+                    parameters: None,
                 });
             }
         }
+    }
+    // The ARM form takes its target from parameters without defaults: linted with the values a
+    // workspace deployment passes.
+    for (stem, metric) in ML {
+        let file = leak(format!(
+            "azure-monitor-baseline-alerts/services/MachineLearningServices/workspaces/templates/arm/{stem}"
+        ));
+        let metric_field = leak(format!("\"metricName\": \"{metric}\""));
+        let with = Some(WORKSPACE_PARAMETERS);
+        out.push(Mutation {
+            file,
+            what: "misspelled metric",
+            after: "\"resources\"",
+            find: metric_field,
+            replace: format!("\"metricName\": \"{}\"", metric.replace(' ', "")),
+            check: "unknown-metric",
+            at: format!("\"metricName\": \"{}\"", metric.replace(' ', "")),
+            offset: 14,
+            parameters: with,
+        });
+        out.push(Mutation {
+            file,
+            what: "inapplicable dimension",
+            after: metric_field,
+            find: "\"dimensions\": []",
+            replace: "\"dimensions\": [ { \"name\": \"DeviceId\", \"operator\": \"Include\", \"values\": [ \"0\" ] } ]".into(),
+            check: "dimension-not-applicable",
+            at: "\"name\": \"DeviceId\"".into(),
+            offset: 8,
+            parameters: with,
+        });
+        out.push(Mutation {
+            file,
+            what: "severity 5",
+            after: "\"alertSeverity\": {",
+            find: "\"defaultValue\": 3",
+            replace: "\"defaultValue\": 5".into(),
+            check: "severity-out-of-range",
+            at: "\"severity\": \"[parameters('alertSeverity')]\"".into(),
+            offset: 12,
+            parameters: with,
+        });
+        out.push(Mutation {
+            file,
+            what: "threshold that is not a number",
+            after: "\"threshold\": {",
+            find: "\"defaultValue\": \"",
+            replace: "\"defaultValue\": \"ninety\"".into(),
+            check: "wrong-type",
+            at: "\"threshold\": \"[parameters('threshold')]\"".into(),
+            offset: 13,
+            parameters: with,
+        });
     }
     out
 }
@@ -432,7 +533,14 @@ fn every_planted_mistake_is_found_at_its_line_and_column() {
         let (line, column) = line_col(&edited, at + m.offset);
         let path = dir.path().join(format!("{n}.json"));
         std::fs::write(&path, &edited).unwrap();
-        let json = lint(&path);
+        let json = match m.parameters {
+            None => lint(&path),
+            Some(values) => {
+                let params = dir.path().join(format!("{n}.parameters.json"));
+                std::fs::write(&params, values).unwrap();
+                lint_with(&path, &params)
+            }
+        };
         let findings = json["findings"].as_array().unwrap();
         let hit = findings.iter().any(|f| {
             f["name"] == m.check
@@ -451,4 +559,26 @@ fn every_planted_mistake_is_found_at_its_line_and_column() {
         }
     }
     assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+#[test]
+fn the_workspace_arm_templates_are_clean_when_their_target_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = dir.path().join("ws.parameters.json");
+    std::fs::write(&params, WORKSPACE_PARAMETERS).unwrap();
+    for (stem, _) in ML {
+        let path = root().join(format!(
+            "tests/real/azure-monitor-baseline-alerts/services/MachineLearningServices/workspaces/templates/arm/{stem}"
+        ));
+        let json = lint_with(&path, &params);
+        let names: Vec<&str> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] != "note" || f["name"] == "unresolved-target")
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert!(names.is_empty(), "{stem}: {names:?}");
+        assert_eq!(json["summary"]["rules"], 1);
+    }
 }
