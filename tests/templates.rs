@@ -433,3 +433,51 @@ fn a_broken_parameter_file_is_reported_where_it_is_broken() {
     let (code, found) = lint(&dir, &["t.json", "--parameters", "good.json"]);
     assert_eq!(code, 0, "{found:?}");
 }
+
+#[test]
+fn a_wrongly_typed_parameter_value_is_reported_in_the_parameter_file() {
+    let t = template(
+        r#""threshold": {"type": "int"}"#,
+        "",
+        r#"        "severity": 3,
+        "criteria": { "allOf": [
+          { "metricName": "Failed Runz", "timeAggregation": "Total", "operator": "GreaterThan", "threshold": "[parameters('threshold')]" } ] }"#,
+    );
+    let params = "{\n  \"parameters\": {\n    \"threshold\": { \"value\": \"lots\" }\n  }\n}\n";
+    let dir = write(&[("t.json", &t), ("p.json", params)]);
+    let (code, json) = lint_json(&[
+        dir.path().join("t.json").to_str().unwrap(),
+        "--parameters",
+        dir.path().join("p.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let findings = json["findings"].as_array().unwrap();
+    let wrong = findings
+        .iter()
+        .find(|f| f["name"] == "wrong-type")
+        .expect("wrong-type");
+    assert!(
+        wrong["file"].as_str().unwrap().ends_with("p.json"),
+        "{wrong}"
+    );
+    assert_eq!(
+        (wrong["line"].as_u64(), wrong["column"].as_u64()),
+        (Some(3), Some(29))
+    );
+    let related = &wrong["related"][0];
+    assert!(
+        related["file"].as_str().unwrap().ends_with("t.json"),
+        "{wrong}"
+    );
+    let (line, col) = pos(&t, "\"[parameters('threshold')]\"", 0);
+    assert_eq!(
+        (related["line"].as_u64(), related["column"].as_u64()),
+        (Some(line), Some(col))
+    );
+    let at = pos(&t, "\"Failed Runz\"", 0);
+    assert!(
+        findings.iter().any(|f| f["name"] == "unknown-metric"
+            && (f["line"].as_u64(), f["column"].as_u64()) == (Some(at.0), Some(at.1))),
+        "the criterion's other checks still run"
+    );
+}

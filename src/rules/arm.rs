@@ -8,6 +8,7 @@
 use crate::finding::Sink;
 use crate::registry;
 use crate::schema::{self, Sp};
+use crate::source::{FileId, Span};
 use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
 use crate::yaml::{Node, Value};
 
@@ -81,9 +82,10 @@ pub struct Scope<'a> {
     /// `parameters` of the template (with `defaultValue`s).
     pub parameters: Option<&'a Node>,
     pub variables: Option<&'a Node>,
-    /// Values given from outside: a parameter file, or the `parameters` a nested deployment (or
-    /// a policy's `deployIfNotExists` deployment) passes, which are evaluated in `parent`.
-    pub values: Vec<(String, &'a Node)>,
+    /// Values given from outside: a parameter file (with the file they were read from), or the
+    /// `parameters` a nested deployment (or a policy's `deployIfNotExists` deployment) passes,
+    /// which are evaluated in `parent`.
+    pub values: Vec<(String, &'a Node, Option<FileId>)>,
     /// The scope `values` are evaluated in (`None`: they are literal values).
     pub parent: Option<&'a Scope<'a>>,
     /// Inside a policy definition, where `[[expr]` is an expression evaluated when the policy
@@ -92,7 +94,7 @@ pub struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    pub fn of(template: &'a Node, values: Vec<(String, &'a Node)>) -> Self {
+    pub fn of(template: &'a Node, values: Vec<(String, &'a Node, Option<FileId>)>) -> Self {
         Scope {
             parameters: get(template, "parameters"),
             variables: get(template, "variables"),
@@ -103,7 +105,11 @@ impl<'a> Scope<'a> {
     }
 
     /// The scope of a template deployed from inside this one, given the values passed to it.
-    pub fn nested(&'a self, template: &'a Node, values: Vec<(String, &'a Node)>) -> Scope<'a> {
+    pub fn nested(
+        &'a self,
+        template: &'a Node,
+        values: Vec<(String, &'a Node, Option<FileId>)>,
+    ) -> Scope<'a> {
         Scope {
             parent: Some(self),
             policy: self.policy,
@@ -111,18 +117,19 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Where `parameters(name)` leads: a value and the scope to evaluate it in.
-    fn parameter(&'a self, name: &str) -> Option<(&'a Node, &'a Scope<'a>)> {
-        if let Some((_, v)) = self
+    /// Where `parameters(name)` leads: a value, the scope to evaluate it in, and the parameter
+    /// file it was read from.
+    fn parameter(&'a self, name: &str) -> Option<(&'a Node, &'a Scope<'a>, Option<FileId>)> {
+        if let Some((_, v, file)) = self
             .values
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
         {
-            return Some((v, self.parent.unwrap_or(self)));
+            return Some((v, self.parent.unwrap_or(self), *file));
         }
         self.declared(name)
             .and_then(|p| get(p, "defaultValue"))
-            .map(|v| (v, self))
+            .map(|v| (v, self, None))
     }
 
     /// The declaration of parameter `name`.
@@ -174,7 +181,7 @@ enum Unresolved<'a> {
     Cycle(Vec<String>),
 }
 
-type Step<'a> = Result<(&'a Node, &'a Scope<'a>, String), Unresolved<'a>>;
+type Step<'a> = Result<(&'a Node, &'a Scope<'a>, Option<FileId>, String), Unresolved<'a>>;
 
 /// One reference followed: `None` when `s` is a literal.
 fn step<'a>(s: &str, sc: &'a Scope<'a>) -> Option<Step<'a>> {
@@ -185,18 +192,24 @@ fn step<'a>(s: &str, sc: &'a Scope<'a>) -> Option<Step<'a>> {
     let label = format!("{}('{name}')", func.to_ascii_lowercase());
     Some(if func.eq_ignore_ascii_case("parameters") {
         sc.parameter(name)
-            .map(|(n, s)| (n, s, label))
+            .map(|(n, s, file)| (n, s, file, label))
             .ok_or_else(|| Unresolved::Parameter(name.to_string(), sc.declared(name)))
     } else {
         sc.variable(name)
-            .map(|(n, s)| (n, s, label))
+            .map(|(n, s)| (n, s, None, label))
             .ok_or_else(|| Unresolved::Variable(name.to_string()))
     })
 }
 
+/// Where a resolved value was read from, when that is a parameter file.
+type Origin = Option<(FileId, Span)>;
+
 /// Follows `parameters()`/`variables()` references to any depth, with cycle detection.
 /// `Ok(None)`: `node` itself is the value.
-fn follow<'a>(node: &Node, scope: &'a Scope<'a>) -> Result<Option<&'a Node>, Unresolved<'a>> {
+fn follow<'a>(
+    node: &Node,
+    scope: &'a Scope<'a>,
+) -> Result<Option<(&'a Node, Origin)>, Unresolved<'a>> {
     let Value::String(s) = &node.value else {
         return Ok(None);
     };
@@ -206,18 +219,22 @@ fn follow<'a>(node: &Node, scope: &'a Scope<'a>) -> Result<Option<&'a Node>, Unr
     let mut next = first?;
     let mut seen: Vec<*const Node> = Vec::new();
     let mut chain: Vec<String> = Vec::new();
+    let mut origin = None;
     loop {
-        let (current, sc, label) = next;
+        let (current, sc, file, label) = next;
         chain.push(label);
         if seen.contains(&(current as *const Node)) {
             return Err(Unresolved::Cycle(chain));
         }
         seen.push(current as *const Node);
+        if let Some(file) = file {
+            origin = Some((file, current.span));
+        }
         let Value::String(s) = &current.value else {
-            return Ok(Some(current));
+            return Ok(Some((current, origin)));
         };
         match step(s, sc) {
-            None => return Ok(Some(current)),
+            None => return Ok(Some((current, origin))),
             Some(r) => next = r?,
         }
     }
@@ -226,11 +243,24 @@ fn follow<'a>(node: &Node, scope: &'a Scope<'a>) -> Result<Option<&'a Node>, Unr
 /// A field's value with expressions resolved. The span stays where the template refers to it.
 /// `None` (with a note, or an error for a reference cycle) when it cannot be resolved.
 pub fn resolve<'a>(node: &Node, scope: &'a Scope<'a>, what: &str, sink: &mut Sink) -> Option<Node> {
+    resolve_from(node, scope, what, sink).map(|(n, _)| n)
+}
+
+/// [`resolve`], with the parameter file the value was read from.
+fn resolve_from<'a>(
+    node: &Node,
+    scope: &'a Scope<'a>,
+    what: &str,
+    sink: &mut Sink,
+) -> Option<(Node, Origin)> {
     match follow(node, scope) {
-        Ok(n) => Some(Node {
-            value: n.unwrap_or(node).value.clone(),
-            span: node.span,
-        }),
+        Ok(n) => Some((
+            Node {
+                value: n.map_or(node, |(v, _)| v).value.clone(),
+                span: node.span,
+            },
+            n.and_then(|(_, origin)| origin),
+        )),
         Err(why) => {
             let s = match &node.value {
                 Value::String(s) => s.as_str(),
@@ -269,6 +299,39 @@ fn unresolved_note(
     )
     .label("unresolved")
     .help("pass a parameter file with `--parameters FILE`")
+}
+
+/// A field resolved and read as a typed value. A value read from a parameter file that has the
+/// wrong type is reported in the parameter file, where the fix goes, with the template's use of
+/// it as related; the value itself keeps the template's span, where the rule uses it.
+fn typed<'a, T>(
+    node: &Node,
+    scope: &'a Scope<'a>,
+    what: &str,
+    sink: &mut Sink,
+    read: impl FnOnce(&Node, &str, &mut Sink) -> Option<Sp<T>>,
+) -> Option<Sp<T>> {
+    let (value, origin) = resolve_from(node, scope, what, sink)?;
+    let Some((file, span)) = origin else {
+        return read(&value, what, sink);
+    };
+    let mut there = Sink::new(file);
+    let got = read(
+        &Node {
+            value: value.value,
+            span,
+        },
+        what,
+        &mut there,
+    );
+    for f in there.findings {
+        sink.push(f.related(
+            sink.file,
+            node.span,
+            format!("the template's `{what}` uses it here"),
+        ));
+    }
+    got.map(|v| Sp::new(v.value, node.span))
 }
 
 /// How deep child resources and nested deployments are followed. Far beyond any real
@@ -343,12 +406,12 @@ pub(crate) fn walk<'a>(
 }
 
 /// The `{"name": {"value": …}}` a deployment passes to its template.
-pub(crate) fn passed_values(parameters: Option<&Node>) -> Vec<(String, &Node)> {
+pub(crate) fn passed_values(parameters: Option<&Node>) -> Vec<(String, &Node, Option<FileId>)> {
     let mut values = Vec::new();
     if let Some(Value::Map(entries)) = parameters.map(|n| &n.value) {
         for (k, v) in entries {
             if let Some(val) = get(v, "value") {
-                values.push((k.name.clone(), val));
+                values.push((k.name.clone(), val, None));
             }
         }
     }
@@ -422,7 +485,7 @@ fn string<'a>(
 /// parameter without a value whose `allowedValues` all name one type counts as that type.
 fn target<'a>(props: &Node, scope: &'a Scope<'a>) -> super::Target {
     use super::target::{Hint, from_hints, type_of_resource_id};
-    let hint = |n: &Node, id: bool| match follow(n, scope).map(|v| v.unwrap_or(n)) {
+    let hint = |n: &Node, id: bool| match follow(n, scope).map(|v| v.map_or(n, |(v, _)| v)) {
         Ok(Node {
             value: Value::String(s),
             ..
@@ -484,19 +547,13 @@ fn metric_alert<'a>(r: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<A
     let name = get(r, "name").and_then(|n| string(n, scope, "name", sink));
     let target = target(props, scope);
     let int = |key: &str, sink: &mut Sink| {
-        get(props, key)
-            .and_then(|n| resolve(n, scope, key, sink))
-            .and_then(|n| schema::integer_or_text(&n, key, sink))
+        get(props, key).and_then(|n| typed(n, scope, key, sink, schema::integer_or_text))
     };
     let boolean = |key: &str, sink: &mut Sink| {
-        get(props, key)
-            .and_then(|n| resolve(n, scope, key, sink))
-            .and_then(|n| schema::boolean_or_text(&n, key, sink))
+        get(props, key).and_then(|n| typed(n, scope, key, sink, schema::boolean_or_text))
     };
     let dur = |key: &str, sink: &mut Sink| {
-        get(props, key)
-            .and_then(|n| resolve(n, scope, key, sink))
-            .and_then(|n| duration(&n, key, sink))
+        get(props, key).and_then(|n| typed(n, scope, key, sink, duration))
     };
     let severity = int("severity", sink);
     let enabled = boolean("enabled", sink);
@@ -576,8 +633,7 @@ fn criterion<'a>(c: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Crit
         let fp = get(c, "failingPeriods");
         let count = |key: &str, sink: &mut Sink| {
             fp.and_then(|f| get(f, key))
-                .and_then(|n| resolve(n, scope, key, sink))
-                .and_then(|n| schema::integer_or_text(&n, key, sink))
+                .and_then(|n| typed(n, scope, key, sink, schema::integer_or_text))
         };
         let evaluation_periods = count("numberOfEvaluationPeriods", sink);
         let min_failing_periods = count("minFailingPeriodsToAlert", sink);
@@ -590,8 +646,8 @@ fn criterion<'a>(c: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Crit
                 .and_then(|n| schema::string(&n, "ignoreDataBefore", sink)),
         }))
     } else {
-        field("threshold", sink)
-            .and_then(|n| schema::number_or_text(&n, "threshold", sink))
+        get(c, "threshold")
+            .and_then(|n| typed(n, scope, "threshold", sink, schema::number_or_text))
             .map(Threshold::Static)
     };
     let mut dimensions = Vec::new();

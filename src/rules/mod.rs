@@ -136,7 +136,7 @@ pub fn read_source(
     text: &str,
     file: FileId,
     explicit: bool,
-    parameters: &[(String, Node)],
+    parameters: &[ParameterValue],
 ) -> Option<yaml::ReadRules> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let ext = std::path::Path::new(name)
@@ -195,7 +195,7 @@ fn read_json(
     text: &str,
     file: FileId,
     explicit: bool,
-    parameters: &[(String, Node)],
+    parameters: &[ParameterValue],
 ) -> Option<yaml::ReadRules> {
     let mut sink = Sink::new(file);
     let blank = arm::blank_comments(text);
@@ -239,7 +239,10 @@ fn read_json(
             .as_deref()
             .is_some_and(|s| s.contains("deploymenttemplate"))
     {
-        let values: Vec<(String, &Node)> = parameters.iter().map(|(k, v)| (k.clone(), v)).collect();
+        let values = parameters
+            .iter()
+            .map(|p| (p.name.clone(), &p.value, Some(p.file)))
+            .collect();
         let scope = arm::Scope::of(&doc, values);
         let rules = arm::read(&doc, &scope, &mut sink);
         suppressions = arm::suppressions(&doc, file);
@@ -261,6 +264,14 @@ fn read_json(
     })
 }
 
+/// One value of an ARM parameter file, with the file it was read from.
+#[derive(Debug, Clone)]
+pub struct ParameterValue {
+    pub name: String,
+    pub value: Node,
+    pub file: FileId,
+}
+
 /// The values of an ARM parameter file (`parameters.NAME.value`), with a located finding in
 /// that file for everything that keeps a value from being read: text that is not JSON,
 /// `parameters` that is not a mapping, an entry that is not `{"value": …}`. An entry that is a
@@ -269,7 +280,7 @@ fn read_json(
 pub fn parameter_values(
     text: &str,
     file: FileId,
-) -> (Vec<(String, Node)>, Vec<crate::finding::Finding>) {
+) -> (Vec<ParameterValue>, Vec<crate::finding::Finding>) {
     let mut sink = Sink::new(file);
     let mut out = Vec::new();
     let doc = match crate::yaml::parse(&arm::blank_comments(text)) {
@@ -321,7 +332,11 @@ pub fn parameter_values(
     };
     for (k, v) in entries {
         if let Some(val) = arm::get(v, "value") {
-            out.push((k.name.clone(), val.clone()));
+            out.push(ParameterValue {
+                name: k.name.clone(),
+                value: val.clone(),
+                file,
+            });
         } else if arm::get(v, "reference").is_none() {
             sink.push(
                 sink.at(
