@@ -481,3 +481,33 @@ fn a_wrongly_typed_parameter_value_is_reported_in_the_parameter_file() {
         "the criterion's other checks still run"
     );
 }
+
+#[test]
+fn a_policy_definition_computed_by_an_expression_is_noted_not_skipped_in_silence() {
+    let t = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#",
+  "variables": { "defs": "[json(loadTextContent('alerts.json'))]" },
+  "resources": [
+    {
+      "type": "Microsoft.Authorization/policyDefinitions",
+      "name": "[variables('defs')[copyIndex()].name]",
+      "copy": { "name": "defs", "count": "[length(variables('defs'))]" },
+      "properties": {
+        "policyRule": "[variables('defs')[copyIndex()].properties.policyRule]"
+      }
+    }
+  ]
+}
+"#;
+    let dir = write(&[("t.json", t)]);
+    let (code, found) = lint(&dir, &["t.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        found,
+        vec![(
+            "unresolved-expression".to_string(),
+            pos(t, "\"[variables('defs')[copyIndex()].properties", 0).0,
+            pos(t, "\"[variables('defs')[copyIndex()].properties", 0).1
+        )]
+    );
+}

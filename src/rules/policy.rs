@@ -11,6 +11,7 @@
 //! `Microsoft.Authorization/policyDefinitions` resources.
 
 use crate::finding::Sink;
+use crate::registry;
 use crate::schema::Sp;
 use crate::yaml::{Node, Value};
 
@@ -51,6 +52,22 @@ pub fn read(doc: &Node, sink: &mut Sink) -> Vec<AlertRule> {
 /// separate definitions).
 pub fn definition(doc: &Node, sink: &mut Sink, depth: usize) -> Vec<AlertRule> {
     let props = get(doc, "properties").unwrap_or(doc);
+    let computed = match &props.value {
+        Value::Map(_) => get(props, "policyRule").filter(|r| matches!(r.value, Value::String(_))),
+        _ => Some(props),
+    };
+    if let Some(at) = computed {
+        sink.push(
+            sink.at(
+                &registry::UNRESOLVED_EXPRESSION,
+                at.span,
+                "a policy definition computed by an expression is not read: any metric alert it deploys is not checked",
+            )
+            .label("not read")
+            .help("lint the policy definition files the expression loads"),
+        );
+        return Vec::new();
+    }
     let Some(rule) = get(props, "policyRule") else {
         return Vec::new();
     };
