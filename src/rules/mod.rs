@@ -249,9 +249,9 @@ fn read_json(
         rules
     } else if explicit {
         sink.push(
-            sink.at(&registry::WRONG_TYPE, doc.span, "this JSON is neither an ARM template nor a Terraform plan")
+            sink.at(&registry::WRONG_TYPE, doc.span, "this JSON is not an ARM template, an Azure Policy definition or a Terraform plan")
                 .label("not a rule source")
-                .help("lint ARM templates (`az bicep build` compiles Bicep to one) or `terraform show -json PLAN`"),
+                .help("lint ARM templates (`az bicep build` compiles Bicep to one), policy definitions, or `terraform show -json PLAN`"),
         );
         Vec::new()
     } else {
