@@ -1,9 +1,11 @@
 //! ARM templates (JSON, with the comments ARM allows; Bicep compiles to them with
 //! `az bicep build`): every `Microsoft.Insights/metricAlerts` resource at any depth — top level,
-//! child resources, nested deployments with an inline template — becomes an [`AlertRule`]
-//! whose spans point at the exact JSON tokens. `[parameters('x')]` and `[variables('x')]` are
-//! resolved from defaults and parameter files; other expressions leave their field unchecked.
-//! Property names are matched case-insensitively, as ARM does.
+//! child resources, nested deployments with an inline template, policy definitions the
+//! template deploys — becomes an [`AlertRule`] whose spans point at the exact JSON tokens.
+//! `[parameters('x')]` and `[variables('x')]` are followed to any depth from defaults, the
+//! values a deployment passes and parameter files, with cycle detection; other expressions
+//! leave their field unchecked with a note. Every field is read on its own, so one that cannot
+//! be read hides no other. Property names are matched case-insensitively, as ARM does.
 
 use crate::finding::Sink;
 use crate::registry;
@@ -254,13 +256,22 @@ fn resolve_from<'a>(
     sink: &mut Sink,
 ) -> Option<(Node, Origin)> {
     match follow(node, scope) {
-        Ok(n) => Some((
-            Node {
-                value: n.map_or(node, |(v, _)| v).value.clone(),
-                span: node.span,
-            },
-            n.and_then(|(_, origin)| origin),
-        )),
+        Ok(n) => {
+            let value = match &n.map_or(node, |(v, _)| v).value {
+                // `[[…]` outside a policy is ARM's escape for a literal that starts with `[`.
+                Value::String(s) if !scope.policy && s.trim_start().starts_with("[[") => {
+                    Value::String(s.trim_start()[1..].to_string())
+                }
+                other => other.clone(),
+            };
+            Some((
+                Node {
+                    value,
+                    span: node.span,
+                },
+                n.and_then(|(_, origin)| origin),
+            ))
+        }
         Err(why) => {
             let s = match &node.value {
                 Value::String(s) => s.as_str(),
@@ -812,6 +823,19 @@ mod tests {
             prop_assert_eq!(circular, cycle);
             prop_assert_eq!(rules[0].severity.as_ref().map(|s| s.value), (!cycle).then_some(2));
         }
+    }
+
+    #[test]
+    fn an_escaped_bracket_is_a_literal_outside_a_policy() {
+        let (rules, findings) = rules_of(
+            r#"{"resources": [{"type": "Microsoft.Insights/metricAlerts", "name": "r", "properties": {
+                "description": "[[not an expression]"}}]}"#,
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(
+            rules[0].description.as_ref().unwrap().value,
+            "[not an expression]"
+        );
     }
 
     #[test]
