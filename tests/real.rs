@@ -582,3 +582,33 @@ fn the_workspace_arm_templates_are_clean_when_their_target_is_given() {
         assert_eq!(json["summary"]["rules"], 1);
     }
 }
+
+#[test]
+fn a_truncated_real_file_is_one_located_syntax_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, _) in CORPUS.iter().filter(|(p, _)| p.ends_with(".json")) {
+        let text = std::fs::read_to_string(root().join("tests/real").join(path)).unwrap();
+        let mut cut = text.len() / 2;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let copy = dir.path().join("truncated.json");
+        std::fs::write(&copy, &text[..cut]).unwrap();
+        let out = amlguard()
+            .args(["--no-config", "lint", "--format", "json"])
+            .arg(&copy)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{path}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let syntax: Vec<&serde_json::Value> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            // The check's name is the format's syntax check, whatever it is called.
+            .filter(|f| f["family"] == "input" && f["severity"] == "error")
+            .collect();
+        assert_eq!(syntax.len(), 1, "{path}: {json}");
+        assert!(syntax[0]["line"].as_u64().unwrap() >= 1, "{path}");
+    }
+}
