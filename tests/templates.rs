@@ -381,7 +381,29 @@ fn an_unresolved_target_is_a_note_and_allowed_values_can_resolve_it() {
     let pinned = rule(
         r#""id": {"type": "string"}, "type": {"type": "string", "allowedValues": ["Microsoft.MachineLearningServices/workspaces"]}"#,
     );
-    let dir = write(&[("open.json", &open), ("pinned.json", &pinned)]);
+    let typed = rule(
+        r#""id": {"type": "string", "metadata": {"strongType": "Microsoft.MachineLearningServices/workspaces"}}, "type": {"type": "string"}"#,
+    );
+    let mixed = rule(
+        r#""id": {"type": "string"}, "type": {"type": "string", "allowedValues": ["Microsoft.MachineLearningServices/workspaces", "Microsoft.ContainerInstance/containerGroups"]}"#,
+    );
+    let dir = write(&[
+        ("open.json", &open),
+        ("pinned.json", &pinned),
+        ("typed.json", &typed),
+        ("mixed.json", &mixed),
+    ]);
+    let (_, found) = lint(&dir, &["typed.json"]);
+    assert!(
+        has(&found, "unknown-metric", pos(&typed, "\"CpuUsage\"", 0)),
+        "{found:?}"
+    );
+    let (_, found) = lint(&dir, &["mixed.json"]);
+    assert!(
+        has(&found, "unresolved-target", pos(&mixed, "\"cpu\"", 0)),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|f| f.0 == "unknown-metric"), "{found:?}");
     let (_, found) = lint(&dir, &["open.json"]);
     let names: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
     assert!(

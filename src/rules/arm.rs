@@ -515,7 +515,7 @@ fn string<'a>(
 /// `metricNamespace`, each resolved through parameters and variables where it can be. A
 /// parameter without a value whose `allowedValues` all name one type counts as that type.
 fn target<'a>(props: &Node, scope: &'a Scope<'a>) -> super::Target {
-    use super::target::{Hint, from_hints, type_of_resource_id};
+    use super::target::{Hint, from_hints};
     let hint = |n: &Node, id: bool| match follow(n, scope).map(|v| v.map_or(n, |(v, _)| v)) {
         Ok(Node {
             value: Value::String(s),
@@ -528,25 +528,8 @@ fn target<'a>(props: &Node, scope: &'a Scope<'a>) -> super::Target {
                 Hint::Type(s)
             }
         }
-        Err(Unresolved::Parameter(_, Some(declared))) => {
-            let types: Vec<String> = match get(declared, "allowedValues").map(|a| &a.value) {
-                Some(Value::Seq(items)) => items
-                    .iter()
-                    .filter_map(|i| match &i.value {
-                        Value::String(s) if id => type_of_resource_id(s),
-                        Value::String(s) => Some(s.trim().to_ascii_lowercase()),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            match types.first() {
-                Some(first) if types.iter().all(|t| t == first) => {
-                    Hint::Type(Sp::new(first.clone(), n.span))
-                }
-                _ => Hint::Unresolved(n.span),
-            }
-        }
+        Err(Unresolved::Parameter(_, Some(declared))) => declared_type(declared, id)
+            .map_or(Hint::Unresolved(n.span), |t| Hint::Type(Sp::new(t, n.span))),
         _ => Hint::Unresolved(n.span),
     };
     let mut hints = Vec::new();
@@ -571,6 +554,38 @@ fn target<'a>(props: &Node, scope: &'a Scope<'a>) -> super::Target {
         );
     }
     from_hints(hints)
+}
+
+/// The one resource type a parameter without a value can stand for: all its `allowedValues`
+/// name the same type (as types, or as resource ids when `id`), or its `metadata.strongType`
+/// (Azure Policy's picker hint) is a resource type.
+fn declared_type(declared: &Node, id: bool) -> Option<String> {
+    use super::target::type_of_resource_id;
+    if let Some(Value::Seq(items)) = get(declared, "allowedValues").map(|a| &a.value) {
+        let types: Vec<Option<String>> = items
+            .iter()
+            .map(|i| match &i.value {
+                Value::String(s) if id => type_of_resource_id(s),
+                Value::String(s) if s.contains('/') => Some(s.trim().to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect();
+        return match types.first() {
+            Some(Some(first)) if types.iter().all(|t| t.as_ref() == Some(first)) => {
+                Some(first.clone())
+            }
+            _ => None,
+        };
+    }
+    match get(declared, "metadata").and_then(|m| get(m, "strongType")) {
+        Some(Node {
+            value: Value::String(s),
+            ..
+        }) if s.contains('/') && s.split('/').next().is_some_and(|ns| ns.contains('.')) => {
+            Some(s.trim().to_ascii_lowercase())
+        }
+        _ => None,
+    }
 }
 
 fn metric_alert<'a>(r: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<AlertRule> {
