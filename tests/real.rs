@@ -327,6 +327,18 @@ const WORKSPACE_PARAMETERS: &str = r#"{
 }
 "#;
 
+/// The quickstart templates deployed on an Azure ML workspace: its id and a workspace metric.
+const QUICKSTART_ON_A_WORKSPACE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2015-01-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "alertName": { "value": "ws-alert" },
+    "resourceId": { "value": "/subscriptions/0000/resourceGroups/ml/providers/Microsoft.MachineLearningServices/workspaces/ws" },
+    "metricName": { "value": "Active Nodes" }
+  }
+}
+"#;
+
 fn apply(text: &str, m: &Mutation) -> String {
     let base = text
         .find(m.after)
@@ -514,7 +526,110 @@ fn mutations() -> Vec<Mutation> {
             parameters: with,
         });
     }
+    let stat = "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-static-metric-alert/azuredeploy.json";
+    let dynamic = "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-dynamic-metric-alert/azuredeploy.json";
+    let on_ws = Some(QUICKSTART_ON_A_WORKSPACE);
+    out.push(Mutation {
+        file: stat,
+        what: "negative threshold on a count",
+        after: "\"threshold\": {",
+        find: "\"defaultValue\": \"",
+        replace: "\"defaultValue\": \"-5\"".into(),
+        check: "threshold-out-of-range",
+        at: "\"threshold\": \"[parameters('threshold')]\"".into(),
+        offset: 13,
+        parameters: on_ws,
+    });
+    out.push(Mutation {
+        file: stat,
+        what: "window shorter than frequency",
+        after: "\"evaluationFrequency\": {",
+        find: "\"defaultValue\": \"",
+        replace: "\"defaultValue\": \"PT1H\"".into(),
+        check: "window-shorter-than-frequency",
+        at: "\"windowSize\": \"[parameters('windowSize')]\"".into(),
+        offset: 14,
+        parameters: on_ws,
+    });
+    out.push(Mutation {
+        file: stat,
+        what: "misspelled metric",
+        after: "\"metricName\": {",
+        find: "\"defaultValue\": \"",
+        replace: "\"defaultValue\": \"Active Node\"".into(),
+        check: "unknown-metric",
+        at: "\"metricName\": \"[parameters('metricName')]\"".into(),
+        offset: 14,
+        parameters: Some(QUICKSTART_ON_A_WORKSPACE_DEFAULT_METRIC),
+    });
+    out.push(Mutation {
+        file: dynamic,
+        what: "more failing periods than evaluation periods",
+        after: "\"minFailingPeriodsToAlert\": {",
+        find: "\"defaultValue\": \"",
+        replace: "\"defaultValue\": \"5\"".into(),
+        check: "invalid-dynamic-threshold",
+        at: "\"minFailingPeriodsToAlert\": \"[parameters('minFailingPeriodsToAlert')]\"".into(),
+        offset: 28,
+        parameters: on_ws,
+    });
+    out.push(Mutation {
+        file: dynamic,
+        what: "evaluation periods that are not a number",
+        after: "\"numberOfEvaluationPeriods\": {",
+        find: "\"defaultValue\": \"",
+        replace: "\"defaultValue\": \"four\"".into(),
+        check: "wrong-type",
+        at: "\"numberOfEvaluationPeriods\": \"[parameters('numberOfEvaluationPeriods')]\"".into(),
+        offset: 29,
+        parameters: on_ws,
+    });
+    out.push(Mutation {
+        file: dynamic,
+        what: "severity 5",
+        after: "\"alertSeverity\": {",
+        find: "\"defaultValue\": 3",
+        replace: "\"defaultValue\": 5".into(),
+        check: "severity-out-of-range",
+        at: "\"severity\": \"[parameters('alertSeverity')]\"".into(),
+        offset: 12,
+        parameters: on_ws,
+    });
     out
+}
+
+/// As [`QUICKSTART_ON_A_WORKSPACE`], leaving the metric to the template's default.
+const QUICKSTART_ON_A_WORKSPACE_DEFAULT_METRIC: &str = r#"{
+  "parameters": {
+    "alertName": { "value": "ws-alert" },
+    "resourceId": { "value": "/subscriptions/0000/resourceGroups/ml/providers/Microsoft.MachineLearningServices/workspaces/ws" }
+  }
+}
+"#;
+
+#[test]
+fn the_quickstarts_are_clean_on_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = dir.path().join("ws.parameters.json");
+    std::fs::write(&params, QUICKSTART_ON_A_WORKSPACE).unwrap();
+    for kind in ["static", "dynamic"] {
+        let path = root().join(format!(
+            "tests/real/azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-{kind}-metric-alert/azuredeploy.json"
+        ));
+        let json = lint_with(&path, &params);
+        let names: Vec<&str> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["severity"] != "note"
+                    || f["name"] == "unresolved-target"
+                    || f["name"] == "not-a-workspace-rule"
+            })
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert!(names.is_empty(), "{kind}: {names:?}");
+    }
 }
 
 #[test]
