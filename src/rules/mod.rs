@@ -4,6 +4,7 @@
 pub mod arm;
 pub mod detect;
 pub mod hcl;
+pub mod policy;
 pub mod script;
 pub mod target;
 pub mod terraform;
@@ -80,15 +81,16 @@ impl AlertRule {
     }
 }
 
-/// One metric criterion of a rule.
+/// One metric criterion of a rule. A field that could not be read (already reported by the
+/// reader) is `None`, and every check that does not need it still runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
     pub span: Span,
     pub metric: Sp<String>,
     pub namespace: Option<Sp<String>>,
-    pub aggregation: Sp<Aggregation>,
-    pub operator: Sp<Operator>,
-    pub threshold: Threshold,
+    pub aggregation: Option<Sp<Aggregation>>,
+    pub operator: Option<Sp<Operator>>,
+    pub threshold: Option<Threshold>,
     pub dimensions: Vec<DimensionFilter>,
     pub skip_metric_validation: Option<Sp<bool>>,
 }
@@ -103,11 +105,11 @@ pub enum Threshold {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DynamicThreshold {
     pub span: Span,
-    pub sensitivity: Sp<Sensitivity>,
+    pub sensitivity: Option<Sp<Sensitivity>>,
     /// `numberOfEvaluationPeriods`.
-    pub evaluation_periods: Sp<i64>,
+    pub evaluation_periods: Option<Sp<i64>>,
     /// `minFailingPeriodsToAlert`.
-    pub min_failing_periods: Sp<i64>,
+    pub min_failing_periods: Option<Sp<i64>>,
     pub ignore_data_before: Option<Sp<String>>,
 }
 
@@ -140,7 +142,7 @@ pub fn read_source(
     text: &str,
     file: FileId,
     explicit: bool,
-    parameters: &[(String, Node)],
+    parameters: &[ParameterValue],
 ) -> Option<yaml::ReadRules> {
     match detect::detect(name, text) {
         Format::Json => read_json(text, file, explicit, parameters),
@@ -343,7 +345,7 @@ fn read_json(
     text: &str,
     file: FileId,
     explicit: bool,
-    parameters: &[(String, Node)],
+    parameters: &[ParameterValue],
 ) -> Option<yaml::ReadRules> {
     let mut sink = Sink::new(file);
     let blank = arm::blank_comments(text);
@@ -351,7 +353,8 @@ fn read_json(
         Ok(Some(doc)) => doc,
         Ok(None) => return Some(yaml::ReadRules::default()),
         Err(e) => {
-            let (span, message) = json_error(&blank).unwrap_or((e.span, e.message));
+            let (span, message) =
+                json_error(&blank, text).unwrap_or((snap(e.span, text), e.message));
             sink.push(
                 sink.at(
                     &registry::JSON_SYNTAX,
@@ -374,6 +377,9 @@ fn read_json(
     let mut suppressions = Vec::new();
     let rules = if terraform::is_plan(&doc) {
         terraform::read(&doc, &mut sink)
+    } else if policy::is_policy(&doc) {
+        suppressions = arm::suppressions(&doc, file);
+        policy::read(&doc, &mut sink)
     } else if schema
         .as_deref()
         .is_some_and(|s| s.contains("deploymentparameters"))
@@ -385,7 +391,10 @@ fn read_json(
             .as_deref()
             .is_some_and(|s| s.contains("deploymenttemplate"))
     {
-        let values: Vec<(String, &Node)> = parameters.iter().map(|(k, v)| (k.clone(), v)).collect();
+        let values = parameters
+            .iter()
+            .map(|p| (p.name.clone(), &p.value, Some(p.file)))
+            .collect();
         let scope = arm::Scope::of(&doc, values);
         let rules = arm::read(&doc, &scope, &mut sink);
         suppressions = arm::suppressions(&doc, file);
@@ -397,9 +406,9 @@ fn read_json(
         return Some(yaml::read(text, file));
     } else if explicit {
         sink.push(
-            sink.at(&registry::WRONG_TYPE, doc.span, "this JSON is neither an ARM template nor a Terraform plan")
+            sink.at(&registry::WRONG_TYPE, doc.span, "this JSON is not an ARM template, an Azure Policy definition or a Terraform plan")
                 .label("not a rule source")
-                .help("lint ARM templates (`az bicep build` compiles Bicep to one) or `terraform show -json PLAN`"),
+                .help("lint ARM templates (`az bicep build` compiles Bicep to one), policy definitions, or `terraform show -json PLAN`"),
         );
         Vec::new()
     } else {
@@ -411,13 +420,15 @@ fn read_json(
         return Some(not_a_rule_source(
             file,
             crate::source::Span::new(at.0, at.0 + at.1),
-            "this JSON mentions metric alerts but is neither an ARM template (no `resources`) nor a Terraform plan; it was not read",
-            "amlguard reads ARM deployment templates and `terraform show -json PLAN` output",
+            "this JSON mentions metric alerts but is not an ARM template (no `resources`), an Azure Policy definition or a Terraform plan; it was not read",
+            "amlguard reads ARM deployment templates, policy definitions and initiatives, and `terraform show -json PLAN` output",
         ));
     };
     if rules.is_empty() && sink.findings.is_empty() {
         let what = if terraform::is_plan(&doc) {
             "this Terraform plan has no `azurerm_monitor_metric_alert` resource"
+        } else if policy::is_policy(&doc) {
+            "this Azure Policy definition deploys no `Microsoft.Insights/metricAlerts` resource"
         } else {
             "this ARM template has no `Microsoft.Insights/metricAlerts` resource"
         };
@@ -435,13 +446,29 @@ fn read_json(
     })
 }
 
+/// A span found in comment-blanked text, widened to `text`'s character boundaries.
+fn snap(span: crate::source::Span, text: &str) -> crate::source::Span {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    crate::source::Span::new(start, end)
+}
+
 /// Where and why strict JSON parsing stops, in serde_json's words (which name JSON's tokens),
 /// for text that the YAML parser already refused. `None` when serde_json accepts it (the YAML
 /// parser's own reason then stands: a repeated key, a size limit).
-fn json_error(text: &str) -> Option<(crate::source::Span, String)> {
-    let e = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
-    let file = crate::source::SourceFile::new("", text);
-    let line_start = file.offset_of(e.line().max(1), 1).unwrap_or(text.len());
+///
+/// `blank` is `text` with its comments blanked (the same length, not always the same
+/// characters); the span is on `text`'s character boundaries.
+fn json_error(blank: &str, text: &str) -> Option<(crate::source::Span, String)> {
+    let e = serde_json::from_str::<serde::de::IgnoredAny>(blank).err()?;
+    let file = crate::source::SourceFile::new("", blank);
+    let line_start = file.offset_of(e.line().max(1), 1).unwrap_or(blank.len());
     let mut at = (line_start + e.column().saturating_sub(1)).min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -455,18 +482,92 @@ fn json_error(text: &str) -> Option<(crate::source::Span, String)> {
     Some((crate::source::Span::new(at, end), message))
 }
 
-/// The values of an ARM parameter file (`parameters.NAME.value`).
-pub fn parameter_values(text: &str) -> Result<Vec<(String, Node)>, String> {
-    let doc = crate::yaml::parse(&arm::blank_comments(text))
-        .map_err(|e| e.message)?
-        .ok_or("the parameter file is empty")?;
+/// One value of an ARM parameter file, with the file it was read from.
+#[derive(Debug, Clone)]
+pub struct ParameterValue {
+    pub name: String,
+    pub value: Node,
+    pub file: FileId,
+}
+
+/// The values of an ARM parameter file (`parameters.NAME.value`), with a located finding in
+/// that file for everything that keeps a value from being read: text that is not JSON,
+/// `parameters` that is not a mapping, an entry that is not `{"value": …}`. An entry that is a
+/// Key Vault `reference` is valid and has no value offline; it is left out silently (the
+/// template's use of it is noted as unresolved).
+pub fn parameter_values(
+    text: &str,
+    file: FileId,
+) -> (Vec<ParameterValue>, Vec<crate::finding::Finding>) {
+    let mut sink = Sink::new(file);
     let mut out = Vec::new();
-    if let Some(crate::yaml::Value::Map(entries)) = arm::get(&doc, "parameters").map(|n| &n.value) {
-        for (k, v) in entries {
-            if let Some(val) = arm::get(v, "value") {
-                out.push((k.name.clone(), val.clone()));
-            }
+    let doc = match crate::yaml::parse(&arm::blank_comments(text)) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => {
+            sink.push(
+                sink.at(
+                    &registry::EMPTY_FILE,
+                    crate::source::Span::new(0, 0),
+                    "the parameter file is empty",
+                )
+                .help("a parameter file is `{\"parameters\": {\"name\": {\"value\": …}}}`"),
+            );
+            return (out, sink.findings);
+        }
+        Err(e) => {
+            let (span, message) = json_error(&arm::blank_comments(text), text)
+                .unwrap_or((snap(e.span, text), e.message));
+            sink.push(
+                sink.at(
+                    &registry::JSON_SYNTAX,
+                    span,
+                    format!("invalid JSON in a parameter file: {message}"),
+                )
+                .label("the JSON parser stopped here")
+                .help("no value of this parameter file is used"),
+            );
+            return (out, sink.findings);
+        }
+    };
+    let Some(params) = arm::get(&doc, "parameters") else {
+        sink.push(
+            sink.at(
+                &registry::MISSING_KEY,
+                doc.span,
+                "this parameter file has no `parameters`",
+            )
+            .label("no values")
+            .help("a parameter file is `{\"parameters\": {\"name\": {\"value\": …}}}`"),
+        );
+        return (out, sink.findings);
+    };
+    let crate::yaml::Value::Map(entries) = &params.value else {
+        crate::schema::wrong_type(
+            &mut sink,
+            params,
+            "`parameters` must be a mapping of names to `{\"value\": …}`",
+            &params.value,
+        );
+        return (out, sink.findings);
+    };
+    for (k, v) in entries {
+        if let Some(val) = arm::get(v, "value") {
+            out.push(ParameterValue {
+                name: k.name.clone(),
+                value: val.clone(),
+                file,
+            });
+        } else if arm::get(v, "reference").is_none() {
+            sink.push(
+                sink.at(
+                    &registry::WRONG_TYPE,
+                    v.span,
+                    format!("parameter `{}` has no `value`", k.name),
+                )
+                .label(format!("found {}", v.value.kind()))
+                .help(format!("write `\"{}\": {{\"value\": …}}`", k.name)),
+            );
         }
     }
-    Ok(out)
+    (out, sink.findings)
 }
