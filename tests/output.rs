@@ -464,3 +464,24 @@ fn help_is_consistent() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn a_config_error_past_column_65535_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("amlguard.toml");
+    std::fs::write(
+        &path,
+        format!("[lint]\nselect = [\"{}\", 5]\n", "A".repeat(70_000)),
+    )
+    .unwrap();
+    let out = amlguard()
+        .arg("--config")
+        .arg(&path)
+        .args(["lint", "--condition", "avg GpuUtilization < 10"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("amlguard.toml:2:70015]"), "{stderr}");
+    assert!(stderr.lines().all(|l| l.chars().count() < 400));
+}
