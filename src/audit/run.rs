@@ -20,7 +20,9 @@ use crate::policy::Policy;
 use crate::source::{FileId, SourceFile, SourceMap};
 
 use super::classify::{ChunkOut, Classifier};
-use super::input::{self, ArrayChunker, Chunk, ChunkParts, CsvChunker, Format, LineChunker};
+use super::input::{
+    self, Chunk, ChunkParts, CsvChunker, Format, JsonChunker, LineChunker, Sniffed,
+};
 use super::record::{RecordError, Slots, read_json};
 use super::tracker::{LifecycleStats, Tracker};
 
@@ -155,7 +157,35 @@ pub fn audit_paths(paths: &[PathBuf], options: &AuditOptions) -> AuditReport {
     report.input_errors.extend(errors);
     findings.extend(tracker_findings);
     summarize(&mut report.summary, &lifecycles, &stats, counts, peak);
+    if let Some(e) = nothing_audited(paths, &report.summary) {
+        report.input_errors.push(e);
+    }
     finish(report, findings, &options.policy)
+}
+
+/// Records were read but none could be audited: the run must not look clean.
+fn nothing_audited(paths: &[PathBuf], s: &AuditSummary) -> Option<InputError> {
+    if s.records == 0 || s.audited > 0 {
+        return None;
+    }
+    let reasons: Vec<String> = s
+        .skipped_by_reason
+        .iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
+    Some(InputError {
+        path: paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        message: format!(
+            "none of the {} records read could be audited (skipped: {}); is this an Azure ML \
+             resource-log dump?",
+            s.records,
+            reasons.join(", ")
+        ),
+    })
 }
 
 /// Totals a run accumulates outside the tracker.
@@ -263,15 +293,19 @@ fn produce(
         if let Some(p) = progress {
             p.set_message(path.display().to_string());
         }
-        let mut reader = match open(path).and_then(input::open) {
+        let reader = match open(path).and_then(input::open) {
             Ok(r) => r,
             Err(e) => {
                 fail(path, e.to_string());
                 continue;
             }
         };
-        let format = match input::sniff(&mut reader) {
-            Ok(f) => f,
+        let (format, reader) = match input::sniff(reader) {
+            Ok((Sniffed::Dump(f), r)) => (f, r),
+            Ok((Sniffed::NotADump(why), _)) => {
+                fail(path, why);
+                continue;
+            }
             Err(e) => {
                 fail(path, e.to_string());
                 continue;
@@ -282,8 +316,8 @@ fn produce(
                 let mut c = LineChunker::new(reader).with_pool(Arc::clone(&pool));
                 Box::new(move || c.next_chunk())
             }
-            Format::JsonArray => {
-                let mut c = ArrayChunker::new(reader);
+            Format::JsonArray | Format::JsonDocument => {
+                let mut c = JsonChunker::new(reader);
                 Box::new(move || c.next_chunk())
             }
             Format::Csv => match CsvChunker::new(reader) {
@@ -296,7 +330,7 @@ fn produce(
         };
         loop {
             match next() {
-                Ok(Some((bytes, units))) => {
+                Ok(Some((bytes, units, skips))) => {
                     if let Some(p) = progress {
                         p.inc(bytes.len() as u64);
                     }
@@ -305,6 +339,7 @@ fn produce(
                         file: *file,
                         bytes,
                         units,
+                        skips,
                     };
                     seq += 1;
                     if tx.send(chunk).is_err() {
@@ -357,6 +392,10 @@ fn work(
 pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
     let mut out = ChunkOut::default();
     let mut slots = Slots::new(classifier.fields.len());
+    for skip in &chunk.skips {
+        out.read += 1;
+        out.skip(skip.reason, chunk.file, skip.line, skip.detail.clone());
+    }
     for &(s, e, line) in &chunk.units {
         let unit = &chunk.bytes[s as usize..e as usize];
         out.read += 1;
