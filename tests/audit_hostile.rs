@@ -270,3 +270,30 @@ fn an_empty_run_id_is_skipped_not_audited() {
     assert_eq!(skipped_lines(&r.json), vec![6]);
     assert_eq!(r.json["summary"]["skipped_by_reason"]["empty key"], 1);
 }
+
+#[test]
+fn a_run_may_go_back_from_not_responding_to_any_earlier_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |i: usize, status: &str| {
+        format!(
+            "{{\"time\":\"2026-11-24T10:00:{i:02}Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{{\"RunId\":\"r\",\"Status\":\"{status}\"}}}}\n"
+        )
+    };
+    let walk = [
+        "Starting",
+        "Queued",
+        "Running",
+        "NotResponding",
+        "Queued",
+        "Running",
+        "NotResponding",
+        "Finalizing",
+        "Completed",
+    ];
+    let text: String = walk.iter().enumerate().map(|(i, s)| line(i, s)).collect();
+    let p = write(dir.path(), "d.json", text.as_bytes());
+    let r = audit(&[&p]);
+    assert_eq!(counts(&r.json), (9, 9, 0));
+    assert_eq!(r.json["findings"], serde_json::json!([]), "{}", r.stderr);
+    assert_eq!(r.code, 0);
+}
