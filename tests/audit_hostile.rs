@@ -297,3 +297,28 @@ fn a_run_may_go_back_from_not_responding_to_any_earlier_state() {
     assert_eq!(r.json["findings"], serde_json::json!([]), "{}", r.stderr);
     assert_eq!(r.code, 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn linked_dumps_are_read_and_broken_links_reported() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let real = write(dir.path(), "real.json", records(8).join("\n").as_bytes());
+    let walk = dir.path().join("walk");
+    std::fs::create_dir(&walk).unwrap();
+    symlink(&real, walk.join("linked.json")).unwrap();
+    let r = audit(&[walk.to_str().unwrap()]);
+    assert_eq!(counts(&r.json), (8, 8, 0));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    symlink(dir.path().join("gone.json"), walk.join("broken.json")).unwrap();
+    symlink(&walk, walk.join("loop")).unwrap();
+    let r = audit(&[walk.to_str().unwrap()]);
+    assert_eq!(counts(&r.json), (8, 8, 0));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("broken.json: broken symbolic link"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("symbolic link loop"), "{}", r.stderr);
+}
