@@ -322,3 +322,52 @@ fn linked_dumps_are_read_and_broken_links_reported() {
     );
     assert!(r.stderr.contains("symbolic link loop"), "{}", r.stderr);
 }
+
+#[test]
+fn generated_dumps_are_in_time_order_unless_shuffled() {
+    let out = amlguard()
+        .args(["--no-config", "generate", "dump", "3000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let times: Vec<i64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| amlguard::audit::time::parse(v["time"].as_str().unwrap()).unwrap())
+        .collect();
+    assert!(times.len() > 20_000);
+    let behind = times.windows(2).filter(|w| w[1] < w[0]).count();
+    assert_eq!(behind, 0);
+}
+
+#[test]
+fn threads_are_clamped_and_a_zero_window_is_accepted_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "d.json", records(8).join("\n").as_bytes());
+    let r = audit(&["--threads", "100000", &p]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr.contains("--threads 100000 is more than the"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(counts(&r.json), (8, 8, 0));
+    for w in ["0", "0s"] {
+        let r = audit(&["--reorder-window", w, &p]);
+        assert_eq!(r.code, 0, "{w}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_year_9999_time_is_reported_as_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\"time\":\"9999-12-31T23:59:59Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{\"RunId\":\"r\",\"Status\":\"Running\"}}\n";
+    let p = write(dir.path(), "d.json", text.as_bytes());
+    let out = amlguard()
+        .args(["--no-config", "audit", &p])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("9999-12-31T23:59:59Z"), "{text}");
+}
