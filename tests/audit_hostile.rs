@@ -371,3 +371,85 @@ fn a_year_9999_time_is_reported_as_a_time() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("9999-12-31T23:59:59Z"), "{text}");
 }
+
+/// `audit --lifecycle` with a spec file; returns the run and `(check, line)` of its findings.
+fn with_lifecycle(spec: &str) -> (Run, Vec<(String, u64)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let lc = write(dir.path(), "lc.yaml", spec.as_bytes());
+    let p = write(dir.path(), "d.json", records(8).join("\n").as_bytes());
+    let r = audit(&["--lifecycle", &lc, &p]);
+    let mut found: Vec<(String, u64)> = r.json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    found.sort();
+    (r, found)
+}
+
+const SPEC: &str = "lifecycles:\n  - name: mine\n    categories: [MyEvent]\n    key: [Id]\n    state: S\n    states: [A, B]\n    initial: [A]\n    terminal: [B]\n    transitions:\n      - {from: A, to: [B]}\n";
+
+#[test]
+fn a_sound_lifecycle_override_is_used() {
+    let (r, found) = with_lifecycle(SPEC);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn lifecycle_specs_are_validated_and_a_spec_with_errors_is_not_used() {
+    for (bad, want, line) in [
+        ("state: S", "state: 5", 5),
+        ("categories: [MyEvent]", "categories: \"x\"", 3),
+        ("key: [Id]", "key: []", 4),
+        ("initial: [A]", "initial: []", 7),
+    ] {
+        let (r, found) = with_lifecycle(&SPEC.replace(bad, want));
+        assert_eq!(r.code, 2, "{want}: {}", r.stderr);
+        assert!(r.stderr.contains("nothing was audited"), "{}", r.stderr);
+        assert_eq!(counts(&r.json), (0, 0, 0));
+        let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(
+            names == ["wrong-type"] || names == ["invalid-value"],
+            "{want}: {found:?}"
+        );
+        assert_eq!(found[0].1, line, "{want}");
+    }
+    // Errors of the sanity analysis stop the audit too.
+    let (r, found) = with_lifecycle(&SPEC.replace("terminal: [B]", "terminal: [A]"));
+    assert_eq!(r.code, 2);
+    assert!(!found.is_empty());
+}
+
+#[test]
+fn two_lifecycles_for_one_category_or_one_name_are_rejected() {
+    let second = "  - name: other\n    categories: [myevent]\n    key: [Id]\n    state: S\n    states: [A]\n    initial: [A]\n";
+    let (r, found) = with_lifecycle(&format!("{SPEC}{second}"));
+    assert_eq!(r.code, 2);
+    assert_eq!(found, vec![("invalid-value".to_string(), 11)]);
+    let msg = r.json["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("`other` claims category `myevent`"), "{msg}");
+    // A user lifecycle that claims a built-in category under another name.
+    let (r, _) = with_lifecycle(&SPEC.replace("[MyEvent]", "[AmlRunStatusChangedEvent]"));
+    assert_eq!(r.code, 2);
+    let again = SPEC.replace("lifecycles:\n", "");
+    let (r, _) = with_lifecycle(&format!("{SPEC}{again}"));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.json["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("defined twice"),
+        "{}",
+        r.json
+    );
+}

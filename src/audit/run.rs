@@ -130,6 +130,19 @@ pub fn audit_paths(paths: &[PathBuf], options: &AuditOptions) -> AuditReport {
     let (lifecycles, mut findings, errors) =
         load_lifecycles(&options.lifecycles, &mut report.sources);
     report.input_errors.extend(errors);
+    if Lifecycles::has_errors(&findings) {
+        // A spec with errors is never used: nothing is audited against it.
+        report.input_errors.push(InputError {
+            path: options
+                .lifecycles
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: "the lifecycle specs have errors (reported below); nothing was audited".into(),
+        });
+        return finish(report, findings, &options.policy);
+    }
     let (files, errors) = inputs::expand_all(paths, &options.exclude);
     report.input_errors.extend(errors);
     let inputs: Vec<(PathBuf, FileId)> = files
