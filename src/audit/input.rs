@@ -193,7 +193,14 @@ pub fn decide(sample: &[u8], eof: bool) -> Sniffed {
                 next,
                 None | Some(b'{' | b'[' | b']' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
             );
-            if value_follows && !(objects_after_first >= 2 && mostly_objects_after_first) {
+            // Elements one per line end with a comma; JSON lines do not.
+            let elements = rest
+                .iter()
+                .filter(|l| l.strip_suffix(b",").is_some_and(is_object_line))
+                .count();
+            if elements > objects_after_first
+                || (value_follows && !(objects_after_first >= 2 && mostly_objects_after_first))
+            {
                 Sniffed::Dump(Format::JsonArray)
             } else {
                 Sniffed::Dump(Format::JsonLines)
@@ -423,8 +430,9 @@ fn push_line(bytes: &[u8], start: usize, end: usize, line: u64, units: &mut Vec<
 ///
 /// Damage is contained to the record it is in: a `]` that ends an array early is skipped and
 /// reading goes on in the array; an element that never closes (a missing `}` or `"`) ends where
-/// the next record begins, a `{` that starts a line at or left of the column where the broken
-/// element began (how every pretty-printer and one-record-per-line export lays records out).
+/// the next record begins: anything but a closing bracket or a separator that starts a line at
+/// or left of the column where the broken element began (how every pretty-printer and
+/// one-record-per-line export lays records out: an element's own lines are indented deeper).
 pub struct JsonChunker<R> {
     reader: R,
     state: JsonState,
@@ -680,7 +688,7 @@ impl JsonState {
             }
             return;
         }
-        if b == b'{'
+        if !matches!(b, b'}' | b']' | b',' | b':')
             && first_on_line
             && self.depth > 0
             && self.col <= self.element_col
