@@ -798,19 +798,27 @@ pub struct CsvChunker<R: Read> {
     /// The csv crate starts a record after a CRLF's CR, one line early: this corrects it.
     line_offset: u64,
     done: bool,
+    repeated: Option<String>,
 }
 
 impl<R: BufRead> CsvChunker<R> {
     pub fn new(mut reader: R) -> Result<Self, String> {
         // Read the header line ourselves to learn the line ending.
         let mut header = Vec::new();
-        reader
+        (&mut reader)
+            .take(MAX_RECORD_BYTES as u64)
             .read_until(b'\n', &mut header)
             .map_err(|e| e.to_string())?;
+        if header.len() >= MAX_RECORD_BYTES && !header.ends_with(b"\n") {
+            return Err(format!(
+                "the CSV header is longer than {} MiB; not read",
+                MAX_RECORD_BYTES >> 20
+            ));
+        }
         let crlf = header.ends_with(b"\r\n");
         let reader = std::io::Cursor::new(header).chain(reader);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-        let headers = reader
+        let mut headers: Vec<String> = reader
             .byte_headers()
             .map_err(|e| format!("unreadable CSV header: {e}"))?
             .iter()
@@ -825,12 +833,40 @@ impl<R: BufRead> CsvChunker<R> {
                 }
             })
             .collect();
+        // A repeated column (names compare case-insensitively, as fields are looked up) is
+        // ambiguous: the first is read, the others are reported and left out.
+        let mut repeated = Vec::new();
+        for i in 0..headers.len() {
+            if let Some(j) = (0..i)
+                .find(|&j| !headers[j].is_empty() && headers[j].eq_ignore_ascii_case(&headers[i]))
+            {
+                repeated.push(format!(
+                    "`{}` (columns {} and {})",
+                    headers[i],
+                    j + 1,
+                    i + 1
+                ));
+                headers[i].clear();
+            }
+        }
+        let repeated = (!repeated.is_empty()).then(|| {
+            format!(
+                "the CSV header repeats {}; the first of each is read, the others are ignored",
+                repeated.join(", ")
+            )
+        });
         Ok(CsvChunker {
             reader,
             headers: Arc::new(headers),
             line_offset: u64::from(crlf),
             done: false,
+            repeated,
         })
+    }
+
+    /// What is wrong with the header, if a column name is repeated.
+    pub fn repeated_columns(&self) -> Option<&str> {
+        self.repeated.as_deref()
     }
 
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
@@ -862,6 +898,9 @@ impl<R: BufRead> CsvChunker<R> {
                     } else {
                         let mut obj = serde_json::Map::new();
                         for (h, v) in self.headers.iter().zip(rec.iter()) {
+                            if h.is_empty() {
+                                continue;
+                            }
                             match std::str::from_utf8(v) {
                                 Ok(v) if !v.is_empty() => {
                                     obj.insert(h.clone(), serde_json::Value::String(v.to_string()));

@@ -334,7 +334,12 @@ fn produce(
                 Box::new(move || c.next_chunk())
             }
             Format::Csv => match CsvChunker::new(reader) {
-                Ok(mut c) => Box::new(move || c.next_chunk()),
+                Ok(mut c) => {
+                    if let Some(why) = c.repeated_columns() {
+                        fail(path, why.to_string());
+                    }
+                    Box::new(move || c.next_chunk())
+                }
                 Err(e) => {
                     fail(path, e);
                     continue;
