@@ -5,6 +5,7 @@ mod dimension;
 mod metric;
 mod names;
 mod schedule;
+mod target;
 mod threshold;
 
 use crate::catalog::Catalog;
@@ -18,12 +19,19 @@ use crate::source::Span;
 pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {
+        let catalog_applies = target::checked_against_catalog(rule, &mut out);
+        if !catalog_applies && !target::schedule_checked(rule) {
+            continue;
+        }
         let mut ctx = RuleContext {
             catalog,
             rule,
             out: &mut out,
         };
         schedule::check(&mut ctx);
+        if !catalog_applies {
+            continue;
+        }
         for criterion in &rule.criteria {
             let metric = metric::check(&mut ctx, criterion);
             dimension::check(&mut ctx, criterion, metric);
