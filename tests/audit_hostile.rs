@@ -471,3 +471,21 @@ fn a_repeated_csv_column_is_reported_and_the_first_read() {
     assert_eq!(counts(&r.json), (2, 2, 0));
     assert_eq!(r.json["summary"]["by_lifecycle"]["run"]["entities"], 1);
 }
+
+#[test]
+fn a_gzip_cut_within_the_sampled_head_still_counts_what_was_inflated() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{}\n", records(300).join("\n"));
+    let gz = gzip(text.as_bytes());
+    let cut = &gz[..gz.len() * 2 / 3];
+    let mut inflated = Vec::new();
+    let _ = flate2::read::MultiGzDecoder::new(cut).read_to_end(&mut inflated);
+    assert!(inflated.len() < 64 * 1024 && !inflated.is_empty());
+    let whole = inflated.iter().filter(|&&b| b == b'\n').count() as u64;
+    let partial = u64::from(!inflated.ends_with(b"\n"));
+    let p = write(dir.path(), "d.json.gz", cut);
+    let r = audit(&[&p]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("broke off"), "{}", r.stderr);
+    assert_eq!(counts(&r.json), (whole + partial, whole, partial));
+}
