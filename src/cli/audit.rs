@@ -1,6 +1,7 @@
 //! `amlguard audit PATH…`
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -77,14 +78,19 @@ pub fn run(
         options.threads = t.clamp(1, cores);
     }
     let mut stream = Stream::new(out, format.into(), &args.output.options(color))?;
-    // Findings are written as the tracker makes them; the first write error stops the writing
-    // (the run is then cut short by the error below).
+    // Findings are written as the tracker makes them; the first write error stops the run
+    // (a closed pipe then ends quietly, any other error is reported: see `cli::run`).
     let mut failed: Option<std::io::Error> = None;
     let report = audit_paths_streaming(&args.paths, &options, &mut |sources, f| {
-        if failed.is_none()
-            && let Err(e) = stream.finding(sources, &f)
-        {
-            failed = Some(e);
+        if failed.is_some() {
+            return ControlFlow::Break(());
+        }
+        match stream.finding(sources, &f) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failed = Some(e);
+                ControlFlow::Break(())
+            }
         }
     });
     if let Some(e) = failed {
