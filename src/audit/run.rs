@@ -21,7 +21,9 @@ use crate::policy::Policy;
 use crate::source::{FileId, SourceFile, SourceMap};
 
 use super::classify::{ChunkOut, Classifier};
-use super::input::{self, ArrayChunker, Chunk, ChunkParts, CsvChunker, Format, LineChunker};
+use super::input::{
+    self, Chunk, ChunkParts, CsvChunker, Format, JsonChunker, LineChunker, Sniffed,
+};
 use super::record::{RecordError, Slots, read_json};
 use super::tracker::{LifecycleStats, Tracker};
 
@@ -196,19 +198,61 @@ pub fn audit_paths_streaming(
         }
         sink(sources, f)
     };
+    let spec_broken = Lifecycles::has_errors(&spec_findings);
     for f in spec_findings {
         let _ = admit(f);
     }
-    let (stats, counts, errors, peak) =
-        run_pipeline_with(&lifecycles, &inputs, &opener, options, &mut admit);
+    let (stats, counts, errors, peak) = if spec_broken {
+        // A spec with errors is never used: nothing is audited against it.
+        report.input_errors.push(InputError {
+            path: options
+                .lifecycles
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: "the lifecycle specs have errors (reported below); nothing was audited".into(),
+        });
+        (Vec::new(), Counts::default(), Vec::new(), 0)
+    } else {
+        run_pipeline_with(&lifecycles, &inputs, &opener, options, &mut admit)
+    };
     report.input_errors.extend(errors);
     summarize(&mut report.summary, &lifecycles, &stats, counts, peak);
+    if let Some(e) = nothing_audited(paths, &report.summary) {
+        report.input_errors.push(e);
+    }
     (
         report.summary.errors,
         report.summary.warnings,
         report.summary.notes,
     ) = severities;
     report
+}
+
+/// Records were read but none could be audited: the run must not look clean.
+fn nothing_audited(paths: &[PathBuf], s: &AuditSummary) -> Option<InputError> {
+    if s.records == 0 || s.audited > 0 {
+        return None;
+    }
+    let reasons: Vec<String> = s
+        .skipped_by_reason
+        .iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
+    Some(InputError {
+        path: paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        message: format!(
+            "none of the {} records read could be audited (skipped: {}); is this an Azure ML \
+             resource-log dump?",
+            s.records,
+            reasons.join(", ")
+        ),
+    })
 }
 
 /// Totals a run accumulates outside the tracker.
@@ -341,15 +385,19 @@ fn produce(
         if let Some(p) = progress {
             p.set_message(path.display().to_string());
         }
-        let mut reader = match open(path).and_then(input::open) {
+        let reader = match open(path).and_then(input::open) {
             Ok(r) => r,
             Err(e) => {
                 fail(path, e.to_string());
                 continue;
             }
         };
-        let format = match input::sniff(&mut reader) {
-            Ok(f) => f,
+        let (format, reader) = match input::sniff(reader) {
+            Ok((Sniffed::Dump(f), r)) => (f, r),
+            Ok((Sniffed::NotADump(why), _)) => {
+                fail(path, why);
+                continue;
+            }
             Err(e) => {
                 fail(path, e.to_string());
                 continue;
@@ -360,12 +408,17 @@ fn produce(
                 let mut c = LineChunker::new(reader).with_pool(Arc::clone(&pool));
                 Box::new(move || c.next_chunk())
             }
-            Format::JsonArray => {
-                let mut c = ArrayChunker::new(reader);
+            Format::JsonArray | Format::JsonDocument => {
+                let mut c = JsonChunker::new(reader);
                 Box::new(move || c.next_chunk())
             }
             Format::Csv => match CsvChunker::new(reader) {
-                Ok(mut c) => Box::new(move || c.next_chunk()),
+                Ok(mut c) => {
+                    if let Some(why) = c.repeated_columns() {
+                        fail(path, why.to_string());
+                    }
+                    Box::new(move || c.next_chunk())
+                }
                 Err(e) => {
                     fail(path, e);
                     continue;
@@ -374,7 +427,7 @@ fn produce(
         };
         loop {
             match next() {
-                Ok(Some((bytes, units))) => {
+                Ok(Some((bytes, units, skips))) => {
                     if let Some(p) = progress {
                         p.inc(bytes.len() as u64);
                     }
@@ -383,6 +436,7 @@ fn produce(
                         file: *file,
                         bytes,
                         units,
+                        skips,
                     };
                     seq += 1;
                     if tx.send(chunk).is_err() {
@@ -435,6 +489,10 @@ fn work(
 pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
     let mut out = ChunkOut::default();
     let mut slots = Slots::new(classifier.fields.len());
+    for skip in &chunk.skips {
+        out.read += 1;
+        out.skip(skip.reason, chunk.file, skip.line, skip.detail.clone());
+    }
     for &(s, e, line) in &chunk.units {
         let unit = &chunk.bytes[s as usize..e as usize];
         out.read += 1;
