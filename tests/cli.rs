@@ -41,6 +41,7 @@ fn explain_lists_every_check() {
 fn catalog_tables_and_json() {
     amlguard()
         .args(["catalog", "metrics"])
+        .env("COLUMNS", "400")
         .assert()
         .code(0)
         .stdout(
@@ -58,7 +59,40 @@ fn catalog_tables_and_json() {
         .iter()
         .find(|d| d["name"] == "DeviceId")
         .unwrap();
-    assert_eq!(device["metrics"], serde_json::json!(["GpuUtilization"]));
+    let on: Vec<&str> = device["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(on.contains(&"GpuUtilization") && on.contains(&"GpuMemoryUtilization"));
+    assert!(!on.contains(&"CpuUtilization"));
+    let out = amlguard()
+        .args([
+            "catalog",
+            "metrics",
+            "--format",
+            "json",
+            "--namespace",
+            "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let metrics = v.as_array().unwrap();
+    assert_eq!(metrics.len(), 14);
+    assert!(metrics.iter().all(|m| m["namespace"]
+        == "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"));
+    amlguard()
+        .args([
+            "catalog",
+            "metrics",
+            "--namespace",
+            "Microsoft.Compute/virtualMachines",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no metric namespace"));
     amlguard().args(["catalog", "categories"]).assert().stdout(
         predicate::str::contains("AmlComputeClusterNodeEvent")
             .and(predicate::str::contains("deprecated since 2022-02")),

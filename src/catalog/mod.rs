@@ -21,6 +21,27 @@ pub const BUILTIN: &str = include_str!("builtin.yaml");
 /// The name findings in the built-in catalog are reported under.
 pub const BUILTIN_NAME: &str = "<built-in catalog>";
 
+/// The metric namespace of an Azure ML workspace: where rules that do not say otherwise are.
+pub const WORKSPACE: &str = "Microsoft.MachineLearningServices/workspaces";
+/// The metric namespace of an online endpoint.
+pub const ONLINE_ENDPOINTS: &str = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
+/// The metric namespace of a deployment of an online endpoint.
+pub const DEPLOYMENTS: &str =
+    "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
+
+/// Same namespace, whatever the case and surrounding space.
+pub fn same_namespace(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+fn key(namespace: &str, name: &str) -> String {
+    format!(
+        "{}\n{}",
+        namespace.trim().to_lowercase(),
+        name.trim().to_lowercase()
+    )
+}
+
 /// A citation: a source id and the section of that source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cite {
@@ -62,6 +83,10 @@ pub enum MetricKind {
     Count,
     Percent,
     Energy,
+    /// A duration in milliseconds (request latency).
+    Duration,
+    /// A rate per second (bytes or connections per second).
+    Rate,
 }
 
 impl MetricKind {
@@ -70,6 +95,8 @@ impl MetricKind {
             "count" => Some(MetricKind::Count),
             "percent" => Some(MetricKind::Percent),
             "energy" => Some(MetricKind::Energy),
+            "duration" => Some(MetricKind::Duration),
+            "rate" => Some(MetricKind::Rate),
             _ => None,
         }
     }
@@ -79,6 +106,8 @@ impl MetricKind {
             MetricKind::Count => "count",
             MetricKind::Percent => "percent",
             MetricKind::Energy => "energy",
+            MetricKind::Duration => "duration",
+            MetricKind::Rate => "rate",
         }
     }
 }
@@ -92,6 +121,8 @@ pub struct Deprecation {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Metric {
+    /// The metric namespace (resource type) the metric belongs to, as Azure spells it.
+    pub namespace: String,
     pub name: String,
     /// Azure Monitor's REST name, where it differs from `name`.
     pub internal: Option<String>,
@@ -104,6 +135,10 @@ pub struct Metric {
     pub source: Cite,
     /// Overrides the group's aggregations.
     pub aggregations: Option<Vec<Aggregation>>,
+    /// The intervals Azure samples the metric at (`PT1M`).
+    pub time_grains: Vec<String>,
+    /// Whether diagnostic settings export the metric to Azure Monitor Logs.
+    pub exportable: Option<bool>,
     pub deprecated: Option<Deprecation>,
 }
 
@@ -118,6 +153,8 @@ impl Metric {
 #[derive(Debug, Clone, Serialize)]
 pub struct Applicability {
     pub source: Cite,
+    /// The namespace `groups` and `any_metric` are read in (metrics are already resolved).
+    pub namespace: String,
     /// Metric indices.
     pub metrics: Vec<usize>,
     /// Group names: every metric of the group.
@@ -196,6 +233,7 @@ pub enum Support<'a> {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Catalog {
+    /// The namespace of rules that do not state one (the workspace).
     pub namespace: String,
     pub sources: Vec<SourceInfo>,
     pub groups: Vec<Group>,
@@ -239,9 +277,9 @@ impl Catalog {
     fn reindex(&mut self) {
         self.metric_index.clear();
         for (i, m) in self.metrics.iter().enumerate() {
-            self.metric_index.insert(m.name.to_lowercase(), i);
+            self.metric_index.insert(key(&m.namespace, &m.name), i);
             if let Some(internal) = &m.internal {
-                self.metric_index.insert(internal.to_lowercase(), i);
+                self.metric_index.insert(key(&m.namespace, internal), i);
             }
         }
         self.dimension_index.clear();
@@ -253,9 +291,43 @@ impl Catalog {
         }
     }
 
-    /// A metric by display or REST name, case-insensitively.
+    /// A metric of the default (workspace) namespace by display or REST name,
+    /// case-insensitively.
     pub fn metric(&self, name: &str) -> Option<usize> {
-        self.metric_index.get(&name.to_lowercase()).copied()
+        self.metric_in(&self.namespace, name)
+    }
+
+    /// A metric of `namespace` by display or REST name, case-insensitively.
+    pub fn metric_in(&self, namespace: &str, name: &str) -> Option<usize> {
+        self.metric_index.get(&key(namespace, name)).copied()
+    }
+
+    /// The namespace of the catalog spelled like `namespace`, if the catalog has metrics in it.
+    pub fn namespace_named(&self, namespace: &str) -> Option<&str> {
+        if same_namespace(&self.namespace, namespace) {
+            return Some(&self.namespace);
+        }
+        self.metrics
+            .iter()
+            .find(|m| same_namespace(&m.namespace, namespace))
+            .map(|m| m.namespace.as_str())
+    }
+
+    /// Every namespace with metrics, the default first, then in catalog order.
+    pub fn namespaces(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![&self.namespace];
+        for m in &self.metrics {
+            if !out.iter().any(|n| same_namespace(n, &m.namespace)) {
+                out.push(&m.namespace);
+            }
+        }
+        out
+    }
+
+    /// The metrics of one namespace, in catalog order.
+    pub fn metrics_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..self.metrics.len())
+            .filter(move |&i| same_namespace(&self.metrics[i].namespace, namespace))
     }
 
     /// A dimension by display or REST name, case-insensitively.
@@ -284,6 +356,14 @@ impl Catalog {
             .flat_map(|m| std::iter::once(m.name.as_str()).chain(m.internal.as_deref()))
     }
 
+    /// The metric names, display and REST, of one namespace.
+    pub fn metric_names_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.metrics
+            .iter()
+            .filter(move |m| same_namespace(&m.namespace, namespace))
+            .flat_map(|m| std::iter::once(m.name.as_str()).chain(m.internal.as_deref()))
+    }
+
     pub fn dimension_names(&self) -> impl Iterator<Item = &str> {
         self.dimensions
             .iter()
@@ -301,11 +381,10 @@ impl Catalog {
     }
 
     fn applies(&self, a: &Applicability, metric: usize) -> bool {
-        a.any_metric
-            || a.metrics.contains(&metric)
-            || a.groups
-                .iter()
-                .any(|g| g.eq_ignore_ascii_case(&self.metrics[metric].group))
+        let m = &self.metrics[metric];
+        a.metrics.contains(&metric)
+            || (same_namespace(&a.namespace, &m.namespace)
+                && (a.any_metric || a.groups.iter().any(|g| g.eq_ignore_ascii_case(&m.group))))
     }
 
     /// Which source, if any, says that `dimension` applies to `metric`.

@@ -14,8 +14,14 @@ fn builtin_catalog_loads_without_findings() {
 #[test]
 fn builtin_catalog_holds_the_seed() {
     let (c, _) = builtin();
-    // seed § Metrics: 5 Model + 13 Quota + 4 Resource + 14 Run.
-    assert_eq!(c.metrics.len(), 36);
+    // seed § Metrics: 5 Model + 13 Quota + 4 Resource + 14 Run; the Azure Monitor reference adds
+    // 22 Resource and 7 Agents metrics to the workspace, 11 for online endpoints and 14 for
+    // their deployments.
+    assert_eq!(c.metrics_in(WORKSPACE).count(), 36 + 22 + 7);
+    assert_eq!(c.metrics_in(ONLINE_ENDPOINTS).count(), 11);
+    assert_eq!(c.metrics_in(DEPLOYMENTS).count(), 14);
+    assert_eq!(c.metrics.len(), 65 + 11 + 14);
+    assert_eq!(c.namespaces(), [WORKSPACE, ONLINE_ENDPOINTS, DEPLOYMENTS]);
     let seed_dims = [
         "Cluster Name",
         "Vm Family Name",
@@ -43,6 +49,32 @@ fn builtin_catalog_holds_the_seed() {
 }
 
 #[test]
+fn metrics_are_found_in_their_own_namespace_only() {
+    let (c, _) = builtin();
+    let ws = c.metric_in(WORKSPACE, "CpuUtilizationPercentage").unwrap();
+    let dep = c
+        .metric_in(DEPLOYMENTS, "cpuutilizationpercentage")
+        .unwrap();
+    assert_ne!(ws, dep);
+    assert_eq!(
+        c.metric_in(DEPLOYMENTS, "CPU Utilization Percentage"),
+        Some(dep)
+    );
+    assert!(
+        c.metric_in(ONLINE_ENDPOINTS, "CpuUtilizationPercentage")
+            .is_none()
+    );
+    assert!(c.metric_in(WORKSPACE, "RequestLatency_P99").is_none());
+    assert_eq!(
+        c.namespace_named("microsoft.machinelearningservices/workspaces/onlineendpoints"),
+        Some(ONLINE_ENDPOINTS)
+    );
+    let inst = c.dimension("instanceId").unwrap();
+    assert!(matches!(c.support(dep, inst), Support::Primary(_)));
+    assert!(matches!(c.support(ws, inst), Support::Primary(_)));
+}
+
+#[test]
 fn names_match_case_insensitively_by_display_or_rest_name() {
     let (c, _) = builtin();
     assert_eq!(c.dimension("clustername"), c.dimension("Cluster Name"));
@@ -67,10 +99,14 @@ fn seed_pairs_are_primary_and_newer_pairs_secondary() {
     ));
     assert!(matches!(
         c.support(m("Cancelled Runs"), d("RunType")),
-        Support::SecondaryOnly(_)
+        Support::Primary(_)
     ));
     assert!(matches!(
         c.support(m("Active Cores"), d("Scenario")),
+        Support::Primary(_)
+    ));
+    assert!(matches!(
+        c.support(m("Tokens"), d("AgentId")),
         Support::SecondaryOnly(_)
     ));
     assert_eq!(c.support(m("Active Cores"), d("RunType")), Support::None);

@@ -16,6 +16,10 @@ pub struct CatalogArgs {
     pub section: Section,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// List only the metrics (and dimensions) of this metric namespace, e.g.
+    /// Microsoft.MachineLearningServices/workspaces/onlineEndpoints (any case).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
     #[command(flatten)]
     pub catalog: CatalogFiles,
 }
@@ -51,21 +55,40 @@ pub fn run(args: CatalogArgs) -> u8 {
     if !errors.is_empty() {
         return EXIT_ERROR;
     }
+    let namespace = match &args.namespace {
+        None => None,
+        Some(ns) => match catalog.namespace_named(ns) {
+            Some(known) => Some(known.to_string()),
+            None => {
+                eprintln!(
+                    "error: `{ns}` is no metric namespace of the catalog; it has {}",
+                    catalog.namespaces().join(", ")
+                );
+                return EXIT_ERROR;
+            }
+        },
+    };
+    let shown = |i: usize| {
+        namespace
+            .as_deref()
+            .is_none_or(|ns| catalog.metrics[i].namespace == ns)
+    };
     let out = match args.format {
-        Format::Json => json(&catalog, args.section),
-        Format::Table => table(&catalog, args.section),
+        Format::Json => json(&catalog, args.section, &shown),
+        Format::Table => table(&catalog, args.section, &shown),
     };
     println!("{out}");
     EXIT_CLEAN
 }
 
-fn json(c: &Catalog, section: Section) -> String {
+fn json(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String {
     let value = match section {
         Section::Metrics => {
             let metrics: Vec<serde_json::Value> = c
                 .metrics
                 .iter()
                 .enumerate()
+                .filter(|(i, _)| shown(*i))
                 .map(|(i, m)| {
                     let mut v = serde_json::to_value(m).expect("serializable");
                     let dims: Vec<serde_json::Value> = c
@@ -89,14 +112,21 @@ fn json(c: &Catalog, section: Section) -> String {
                 .dimensions
                 .iter()
                 .enumerate()
+                .filter(|(i, _)| c.metrics_with(*i).into_iter().any(shown))
                 .map(|(i, d)| {
                     let mut v = serde_json::to_value(d).expect("serializable");
-                    let metrics: Vec<&str> = c
+                    let metrics: Vec<serde_json::Value> = c
                         .metrics_with(i)
                         .into_iter()
-                        .map(|m| c.metrics[m].name.as_str())
+                        .filter(|&m| shown(m))
+                        .map(|m| {
+                            serde_json::json!({
+                                "namespace": c.metrics[m].namespace,
+                                "name": c.metrics[m].rest_name(),
+                            })
+                        })
                         .collect();
-                    v["metrics"] = serde_json::to_value(metrics).expect("serializable");
+                    v["metrics"] = serde_json::Value::Array(metrics);
                     v
                 })
                 .collect();
@@ -138,17 +168,19 @@ fn status(d: Option<&crate::catalog::Deprecation>) -> String {
     })
 }
 
-fn table(c: &Catalog, section: Section) -> String {
+fn table(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String {
     match section {
         Section::Metrics => {
             let mut t = new_table(&[
-                "Metric",
+                "Namespace",
+                "Metric (REST name)",
+                "Unit",
                 "Group",
                 "Range",
                 "Aggregations",
                 "Dimensions (* = newer source only)",
             ]);
-            for (i, m) in c.metrics.iter().enumerate() {
+            for (i, m) in c.metrics.iter().enumerate().filter(|(i, _)| shown(*i)) {
                 let range = match (m.min, m.max) {
                     (Some(lo), Some(hi)) => format!("{lo}–{hi} ({})", m.kind.as_str()),
                     (Some(lo), None) => format!("≥ {lo} ({})", m.kind.as_str()),
@@ -169,8 +201,18 @@ fn table(c: &Catalog, section: Section) -> String {
                         }
                     })
                     .collect();
+                let short = m
+                    .namespace
+                    .strip_prefix("Microsoft.MachineLearningServices/")
+                    .unwrap_or(&m.namespace);
+                let name = match &m.internal {
+                    Some(rest) => format!("{} ({rest})", m.name),
+                    None => m.name.clone(),
+                };
                 t.add_row(vec![
-                    m.name.clone(),
+                    short.to_string(),
+                    name,
+                    m.unit.clone(),
                     m.group.clone(),
                     range,
                     aggs,
@@ -190,11 +232,15 @@ fn table(c: &Catalog, section: Section) -> String {
                 let metrics: Vec<String> = c
                     .metrics_with(i)
                     .into_iter()
+                    .filter(|&m| shown(m))
                     .map(|m| match c.support(m, i) {
                         Support::Primary(_) => c.metrics[m].name.clone(),
                         _ => format!("{}*", c.metrics[m].name),
                     })
                     .collect();
+                if metrics.is_empty() && c.has_specific_pairs(i) {
+                    continue;
+                }
                 let applies = if !c.has_specific_pairs(i) {
                     "any metric (source names no pairing)".to_string()
                 } else {

@@ -151,7 +151,8 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
             let with: Vec<&str> = catalog
                 .metrics_with(dim)
                 .into_iter()
-                .map(|i| catalog.metrics[i].name.as_str())
+                .filter(|&i| catalog.metrics[i].namespace == metric.namespace)
+                .map(|i| catalog.metrics[i].rest_name())
                 .collect();
             let own: Vec<&str> = catalog
                 .dimensions_of(m)
@@ -159,7 +160,11 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
                 .filter(|&i| catalog.support(m, i) != Support::None && !any_metric_only(catalog, i))
                 .map(|i| catalog.dimensions[i].rest_name())
                 .collect();
-            let mut help = format!("`{}` applies only to {}", d.name, english_list(&with));
+            let mut help = if with.is_empty() {
+                format!("`{}` applies to no metric of {}", d.name, metric.namespace)
+            } else {
+                format!("`{}` applies only to {}", d.name, english_list(&with))
+            };
             if own.is_empty() {
                 help.push_str(&format!("; `{}` has no dimensions", metric.name));
             } else {

@@ -19,12 +19,13 @@ use crate::source::Span;
 pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {
-        if !target::checked_against_catalog(rule, &mut out) {
+        let Some(namespace) = target::namespace(catalog, rule, &mut out) else {
             continue;
-        }
+        };
         let mut ctx = RuleContext {
             catalog,
             rule,
+            namespace,
             out: &mut out,
         };
         schedule::check(&mut ctx);
@@ -42,6 +43,8 @@ pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
 pub(crate) struct RuleContext<'a> {
     pub catalog: &'a Catalog,
     pub rule: &'a AlertRule,
+    /// The catalog namespace the rule's target resolves to.
+    pub namespace: &'a str,
     pub out: &'a mut Vec<Finding>,
 }
 
