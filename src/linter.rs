@@ -86,6 +86,12 @@ pub fn load_catalog(
         }
     }
     let (catalog, load_findings) = Catalog::load(sources, extra);
+    for name in Catalog::rejected_files(sources, &load_findings) {
+        errors.push(InputError {
+            path: name,
+            message: "the catalog file has errors (reported above) and was not applied".into(),
+        });
+    }
     findings.extend(load_findings);
     (catalog, findings, errors)
 }

@@ -12,6 +12,8 @@ use crate::yaml::{self, Node};
 
 use super::*;
 
+mod definitions;
+
 const TOP_KEYS: &[&str] = &[
     "namespace",
     "sources",
@@ -54,7 +56,12 @@ pub fn load_into(catalog: &mut Catalog, text: &str, file: FileId, builtin: bool)
         builtin,
         namespace,
     };
-    loader.document(&doc);
+    if definitions::is_definitions(&doc) {
+        loader.user_source();
+        loader.definitions(&doc);
+    } else {
+        loader.document(&doc);
+    }
     loader.catalog.reindex();
     sink.findings
 }
@@ -80,14 +87,7 @@ impl Loader<'_, '_> {
             }
             self.namespace = ns.value;
         }
-        if !self.builtin && self.catalog.source_info(USER_SOURCE).is_none() {
-            self.catalog.sources.push(SourceInfo {
-                id: USER_SOURCE.into(),
-                title: "user catalog files (--catalog)".into(),
-                location: String::new(),
-                primary: true,
-            });
-        }
+        self.user_source();
         // Order matters: sources before citations, groups before metrics, metrics before dimensions.
         self.each(&mut top, "sources", "a source", Self::source);
         self.each(&mut top, "groups", "a group", Self::group);
@@ -108,6 +108,17 @@ impl Loader<'_, '_> {
         );
         self.each(&mut top, "tables", "a table", Self::table);
         top.finish(TOP_KEYS, &[], self.sink);
+    }
+
+    fn user_source(&mut self) {
+        if !self.builtin && self.catalog.source_info(USER_SOURCE).is_none() {
+            self.catalog.sources.push(SourceInfo {
+                id: USER_SOURCE.into(),
+                title: "user catalog files (--catalog)".into(),
+                location: String::new(),
+                primary: true,
+            });
+        }
     }
 
     fn each(

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::source::{SourceFile, SourceMap};
 use crate::vocab::Aggregation;
 
@@ -263,9 +263,31 @@ impl Catalog {
         ));
         for file in extra {
             let id = sources.add(file);
-            findings.extend(load_into(&mut catalog, sources.get(id).text(), id, false));
+            // A file with errors is not applied: its findings say why, and nothing of it is
+            // half-merged into the catalog the rules are checked against.
+            let mut candidate = catalog.clone();
+            let found = load_into(&mut candidate, sources.get(id).text(), id, false);
+            if !found.iter().any(|f| f.severity == Severity::Error) {
+                catalog = candidate;
+            }
+            findings.extend(found);
         }
         (catalog, findings)
+    }
+
+    /// The names of the catalog files whose errors kept them from being applied.
+    pub fn rejected_files(sources: &SourceMap, findings: &[Finding]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for f in findings {
+            let name = sources.get(f.file).name();
+            if f.severity == Severity::Error
+                && name != BUILTIN_NAME
+                && !out.iter().any(|n| n == name)
+            {
+                out.push(name.to_string());
+            }
+        }
+        out
     }
 
     /// The built-in catalog alone.

@@ -127,21 +127,40 @@ fn a_user_catalog_adds_and_overrides_with_located_problems() {
         "extra.yaml",
         "metrics:\n  - name: Model Deploy Retried\n    group: Model\n  - name: GpuUtilization\n    max: 110\n    colour: red\ndimensions:\n  - name: DeviceId\n    applies-to:\n      - metrics: [GpuMemoryUtilization, GpuMemUtil]\n",
     );
-    let (c, findings) = Catalog::load(&mut sources, vec![extra]);
+    let good = SourceFile::new(
+        "good.yaml",
+        "metrics:\n  - name: Model Deploy Retried\n    group: Model\n  - name: GpuUtilization\n    max: 110\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![good, extra]);
+    assert_eq!(
+        Catalog::rejected_files(&sources, &findings),
+        ["extra.yaml"],
+        "a file with errors is not applied"
+    );
     assert!(c.metric("model deploy retried").is_some());
     assert_eq!(
         c.metrics[c.metric("GpuUtilization").unwrap()].max,
         Some(110.0)
     );
-    let dev = c.dimension("DeviceId").unwrap();
-    assert!(matches!(
-        c.support(c.metric("GpuMemoryUtilization").unwrap(), dev),
-        Support::Primary(_)
-    ));
     let names: Vec<_> = findings.iter().map(|f| f.check.name).collect();
     assert_eq!(names, ["unknown-key", "unknown-metric"], "{findings:#?}");
     let file = sources.get(findings[0].file);
     assert_eq!(file.name(), "extra.yaml");
     let lc = file.line_col(findings[0].span.start);
     assert_eq!((lc.line, lc.column), (6, 5));
+}
+
+#[test]
+fn a_range_upside_down_is_flagged_and_not_applied() {
+    let mut sources = SourceMap::new();
+    let bad = SourceFile::new(
+        "bad.yaml",
+        "metrics:\n  - name: Failed Runs\n    min: 200\n    max: -5\n    kind: percentage\n    time-grains: [often]\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![bad]);
+    let names: Vec<_> = findings.iter().map(|f| f.check.name).collect();
+    assert_eq!(names.len(), 3, "every field is reported: {findings:#?}");
+    let m = &c.metrics[c.metric("Failed Runs").unwrap()];
+    assert_eq!((m.min, m.max), (Some(0.0), None));
+    assert_eq!(Catalog::rejected_files(&sources, &findings), ["bad.yaml"]);
 }
