@@ -4,6 +4,7 @@
 //! The facts live in `builtin.yaml` (embedded in the binary, every entry citing its source);
 //! users extend or override them with `--catalog FILE` in the same format.
 
+pub mod diff;
 mod load;
 
 use std::collections::HashMap;
@@ -288,6 +289,18 @@ impl Catalog {
             }
         }
         out
+    }
+
+    /// One catalog file alone (not merged over the built-in catalog), for comparing it with
+    /// the built-in one; entries without a namespace are the workspace's.
+    pub fn from_file(sources: &mut SourceMap, file: SourceFile) -> (Catalog, Vec<Finding>) {
+        let mut catalog = Catalog {
+            namespace: WORKSPACE.to_string(),
+            ..Catalog::default()
+        };
+        let id = sources.add(file);
+        let findings = load_into(&mut catalog, sources.get(id).text(), id, false);
+        (catalog, findings)
     }
 
     /// The built-in catalog alone.

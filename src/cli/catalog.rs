@@ -1,4 +1,5 @@
-//! `amlguard catalog [metrics|dimensions|tables|categories|operations|sources]`
+//! `amlguard catalog [metrics|dimensions|tables|categories|operations|sources]` and
+//! `amlguard catalog diff FILE`.
 
 use clap::{Args, ValueEnum};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -7,13 +8,17 @@ use crate::catalog::{Catalog, Support};
 use crate::linter;
 use crate::source::SourceMap;
 
-use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR};
+use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
-    /// What to list.
+    /// What to list; `diff FILE` compares a catalog file (such as the JSON of
+    /// `az monitor metrics list-definitions --resource ID -o json`) with the built-in catalog.
     #[arg(value_enum, default_value_t = Section::Metrics)]
     pub section: Section,
+    /// The catalog file `diff` compares with the built-in catalog.
+    #[arg(value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// List only the metrics (and dimensions) of this metric namespace, e.g.
@@ -32,6 +37,9 @@ pub enum Section {
     Categories,
     Operations,
     Sources,
+    /// What FILE adds to (+), lacks from (-) or contradicts (!) in the built-in catalog; exit 1
+    /// when they differ.
+    Diff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,6 +49,16 @@ pub enum Format {
 }
 
 pub fn run(args: CatalogArgs) -> u8 {
+    if matches!(args.section, Section::Diff) {
+        return diff(&args);
+    }
+    if let Some(f) = &args.file {
+        eprintln!(
+            "error: unexpected argument `{}`: only `diff` takes a file",
+            f.display()
+        );
+        return EXIT_ERROR;
+    }
     let mut sources = SourceMap::new();
     let (catalog, findings, errors) = linter::load_catalog(&args.catalog.catalogs, &mut sources);
     for e in &errors {
@@ -79,6 +97,75 @@ pub fn run(args: CatalogArgs) -> u8 {
     };
     println!("{out}");
     EXIT_CLEAN
+}
+
+/// `amlguard catalog diff FILE`: exit 0 when FILE agrees with the built-in catalog (the
+/// `--catalog` files merged over it), 1 when it differs, 2 when it cannot be read or has errors.
+fn diff(args: &CatalogArgs) -> u8 {
+    let Some(path) = &args.file else {
+        eprintln!(
+            "error: `catalog diff` needs a FILE (e.g. the output of `az monitor metrics list-definitions --resource ID -o json`)"
+        );
+        return EXIT_ERROR;
+    };
+    let mut sources = SourceMap::new();
+    let (base, mut findings, errors) = linter::load_catalog(&args.catalog.catalogs, &mut sources);
+    let mut scratch = SourceMap::new();
+    let file = match crate::inputs::read(path, &mut scratch) {
+        Ok((id, None)) => Some(scratch.get(id).clone()),
+        Ok((id, Some(mut bad))) => {
+            bad.file = sources.add(scratch.get(id).clone());
+            findings.push(bad);
+            None
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let other = file.map(|f| {
+        let (c, found) = Catalog::from_file(&mut sources, f);
+        findings.extend(found);
+        c
+    });
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    if !findings.is_empty() {
+        eprint!(
+            "{}",
+            crate::report::human::render_findings(&sources, &findings, false)
+        );
+    }
+    let failed = findings
+        .iter()
+        .any(|f| f.severity == crate::finding::Severity::Error);
+    let Some(other) = other.filter(|_| errors.is_empty() && !failed) else {
+        return EXIT_ERROR;
+    };
+    let changes = crate::catalog::diff::diff(&base, &other);
+    let out = match args.format {
+        Format::Json => serde_json::to_string_pretty(&changes).expect("serializable"),
+        Format::Table => {
+            let mut text: String = changes.iter().map(|c| format!("{c}\n")).collect();
+            let count = |sign| changes.iter().filter(|c| c.sign() == sign).count();
+            text.push_str(&format!(
+                "{} metric(s) in {}: {} added, {} built-in only, {} contradicting",
+                other.metrics.len(),
+                path.display(),
+                count('+'),
+                count('-'),
+                count('!')
+            ));
+            text
+        }
+    };
+    println!("{out}");
+    if changes.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
 }
 
 fn json(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String {
@@ -136,6 +223,7 @@ fn json(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String 
         Section::Categories => serde_json::to_value(&c.categories).expect("serializable"),
         Section::Operations => serde_json::to_value(&c.operations).expect("serializable"),
         Section::Sources => serde_json::to_value(&c.sources).expect("serializable"),
+        Section::Diff => serde_json::Value::Null,
     };
     serde_json::to_string_pretty(&value).expect("serializable")
 }
@@ -308,5 +396,6 @@ fn table(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String
             }
             t.to_string()
         }
+        Section::Diff => String::new(),
     }
 }

@@ -1,0 +1,125 @@
+//! Catalog files through the real binary: `az monitor metrics list-definitions` output as a
+//! `--catalog`, `catalog diff`, and catalog files with errors, which are never applied.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+const EP: &str = "tests/fixtures/catalog/online-endpoint.json";
+const DP: &str = "tests/fixtures/catalog/deployment.json";
+const NEWER: &str = "tests/fixtures/catalog/workspace-newer.json";
+
+#[test]
+fn list_definitions_of_endpoints_and_deployments_agree_with_the_built_in_catalog() {
+    for f in [EP, DP] {
+        amlguard()
+            .args(["--no-config", "catalog", "diff", f])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(
+                "0 added, 0 built-in only, 0 contradicting",
+            ));
+    }
+}
+
+#[test]
+fn diff_names_what_a_newer_file_adds_and_contradicts() {
+    let out = amlguard()
+        .args(["--no-config", "catalog", "diff", NEWER])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "+ metric Model Inference Requests (Microsoft.MachineLearningServices/workspaces)",
+        "+ aggregation Count on Active Nodes (Microsoft.MachineLearningServices/workspaces)",
+        "+ dimension NodePool on CpuUtilizationPercentage (Microsoft.MachineLearningServices/workspaces)",
+        "! unit of CpuUtilizationPercentage (Microsoft.MachineLearningServices/workspaces): built-in Count, file Percent",
+        "- metric Tokens (Microsoft.MachineLearningServices/workspaces): built-in only",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+    }
+    assert!(!text.contains("Failed Runs"), "Failed Runs agrees:\n{text}");
+    let out = amlguard()
+        .args(["--no-config", "catalog", "diff", NEWER, "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &v.as_array().unwrap()[0];
+    assert_eq!(first["change"], "unit");
+    assert_eq!(
+        first["namespace"],
+        "Microsoft.MachineLearningServices/workspaces"
+    );
+}
+
+#[test]
+fn diff_needs_a_readable_file() {
+    amlguard()
+        .args(["--no-config", "catalog", "diff"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a FILE"));
+    amlguard()
+        .args(["--no-config", "catalog", "diff", "no/such.json"])
+        .assert()
+        .code(2);
+    amlguard()
+        .args(["--no-config", "catalog", "metrics", EP])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only `diff` takes a file"));
+}
+
+#[test]
+fn a_list_definitions_file_extends_the_catalog_rules_are_checked_against() {
+    let rules = "tests/fixtures/catalog/rules/newer.yaml";
+    let (code, json) = lint_json(&[rules]);
+    assert_eq!(code, 1);
+    let names: Vec<String> = found(&json).into_iter().map(|f| f.0).collect();
+    assert_eq!(names, ["unknown-dimension", "unknown-metric"]);
+    let (code, json) = lint_json(&["--catalog", NEWER, rules]);
+    assert_eq!(code, 0, "{json:#}");
+}
+
+#[test]
+fn a_catalog_file_with_errors_is_reported_and_not_applied() {
+    let bad = "tests/fixtures/catalog/upside-down.yaml";
+    let (code, json) = lint_json(&["--catalog", bad, "rules/recommended.yaml"]);
+    assert_eq!(code, 2, "{json:#}");
+    let found = found(&json);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(
+        json["input_errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("not applied")
+    );
+}
+
+#[test]
+fn hostile_list_definitions_files_are_located_findings_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[u8])] = &[
+        ("truncated.json", br#"{"value": [{"name": {"value": "X""#),
+        ("scalars.json", br#"[1, "two", null]"#),
+        ("nameless.json", br#"[{"unit": "Count"}]"#),
+        (
+            "badagg.json",
+            br#"[{"name": {"value": "X"}, "supportedAggregationTypes": ["Median"]}]"#,
+        ),
+        ("binary.json", b"\x00\x01\x02\xff\xfe"),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = amlguard()
+            .args(["--no-config", "catalog", "diff"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}: {out:?}");
+        assert!(!out.stderr.is_empty(), "{name}");
+    }
+}
