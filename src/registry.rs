@@ -227,6 +227,19 @@ rejected at deployment.\n\nFix: use 0–4.");
         "An alert rule's name is its identity in the resource group: deploying two rules with the same \
 name makes the second overwrite the first. Names compare case-insensitively, as Azure resource \
 names do, across every file of the run.\n\nFix: rename one of the rules.");
+    INVERTED_PERCENTILE_THRESHOLDS = ("AML402", "inverted-percentile-thresholds", Warning, RuleSet,
+        "A lower latency percentile alerts above a higher threshold than a higher percentile does.",
+        "Percentiles of one distribution are ordered: P50 ≤ P90 ≤ P95 ≤ P99 at every moment. A rule set \
+that alerts on `RequestLatency_P50 > 800` and on `RequestLatency_P99 > 500` for the same resource \
+and dimension filters has its thresholds inverted: whenever the P50 rule fires, the P99 rule is \
+already firing, so the P50 rule never tells anyone anything new, and the thresholds were most \
+likely swapped. The check compares static `greater than` criteria on percentile metrics of one \
+namespace with the same aggregation and dimension filters, across every file of the run.\n\nExample:\n\n    \
+- name: p50-slow\n      namespace: Microsoft.MachineLearningServices/workspaces/onlineEndpoints\n      \
+criteria: [{metric: RequestLatency_P50, aggregation: Average, operator: GreaterThan, threshold: 800}]\n    \
+- name: p99-slow\n      namespace: Microsoft.MachineLearningServices/workspaces/onlineEndpoints\n      \
+criteria: [{metric: RequestLatency_P99, aggregation: Average, operator: GreaterThan, threshold: 500}]\n\n\
+Fix: give higher percentiles higher thresholds (P50 ≤ P90 ≤ P95 ≤ P99), or drop the redundant rule.");
     ILLEGAL_TRANSITION = ("AML501", "illegal-transition", Error, Audit,
         "An entity moved between two states that its lifecycle does not connect.",
         "Each lifecycle (run, compute job, cluster, node, operation) lists its legal transitions, \

@@ -399,3 +399,55 @@ fn metrics_are_errors_on_a_namespace_that_does_not_list_them() {
         }
     }
 }
+
+/// Units as the pages give them, and what they bound: Percent 0–100 (and the workspace
+/// metrics whose description says "percentage"), Milliseconds, counts and rates ≥ 0.
+#[test]
+fn thresholds_are_checked_in_each_metric_s_unit() {
+    let percent: &[(&str, &str)] = &[
+        (DP, "CpuUtilizationPercentage"),
+        (DP, "CpuMemoryUtilizationPercentage"),
+        (DP, "GpuUtilizationPercentage"),
+        (DP, "GpuMemoryUtilizationPercentage"),
+        (DP, "DiskUtilization"),
+        (WS, "CpuUtilizationPercentage"),
+        (WS, "CpuMemoryUtilizationPercentage"),
+        (WS, "GpuUtilizationPercentage"),
+        (WS, "GpuMemoryUtilizationPercentage"),
+        (WS, "Quota Utilization Percentage"),
+    ];
+    for (ns, m) in percent {
+        let over = lint(&rule(ns, m, "Average", &[]).replace("threshold: 1", "threshold: 150"));
+        assert_eq!(
+            over,
+            [("threshold-out-of-range", Severity::Error)],
+            "{ns} {m}"
+        );
+        let edge = lint(&rule(ns, m, "Maximum", &[]).replace("threshold: 1", "threshold: 100"));
+        assert_eq!(
+            edge,
+            [("condition-never-fires", Severity::Error)],
+            "{ns} {m}"
+        );
+    }
+    let non_negative: &[(&str, &str)] = &[
+        (EP, "RequestLatency_P99"),
+        (EP, "RequestLatency"),
+        (EP, "RequestsPerMinute"),
+        (EP, "NetworkBytes"),
+        (DP, "DeploymentCapacity"),
+        (DP, "RequestLatency_P50"),
+        (WS, "DiskAvailMegabytes"),
+        (WS, "Tokens"),
+    ];
+    for (ns, m) in non_negative {
+        let below = lint(&rule(ns, m, "Average", &[]).replace("threshold: 1", "threshold: -1"));
+        assert_eq!(
+            below,
+            [("threshold-out-of-range", Severity::Error)],
+            "{ns} {m}"
+        );
+        let huge = lint(&rule(ns, m, "Average", &[]).replace("threshold: 1", "threshold: 1000000"));
+        assert!(huge.is_empty(), "{ns} {m}: no upper bound: {huge:?}");
+    }
+}

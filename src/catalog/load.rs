@@ -308,6 +308,7 @@ impl Loader<'_, '_> {
             "aggregations",
             "time-grains",
             "exportable",
+            "percentile",
             "deprecated",
             "namespace",
         ];
@@ -370,6 +371,21 @@ impl Loader<'_, '_> {
             .get("exportable")
             .and_then(|(_, n)| schema::boolean(n, "exportable", self.sink))
             .map(|b| b.value);
+        let percentile = r
+            .get("percentile")
+            .and_then(|(_, n)| schema::number(n, "percentile", self.sink))
+            .and_then(|p| {
+                if p.value > 0.0 && p.value < 100.0 {
+                    Some(p.value)
+                } else {
+                    self.invalid(
+                        p.span,
+                        format!("percentile {} is not between 0 and 100", p.value),
+                        None,
+                    );
+                    None
+                }
+            });
         let deprecated = self.deprecation(&mut r);
         r.finish(KEYS, &[], self.sink);
 
@@ -415,6 +431,7 @@ impl Loader<'_, '_> {
                     aggregations: None,
                     time_grains: Vec::new(),
                     exportable: None,
+                    percentile: None,
                     deprecated: None,
                 });
                 self.catalog.metrics.last_mut().expect("just pushed")
@@ -452,6 +469,9 @@ impl Loader<'_, '_> {
         }
         if exportable.is_some() {
             m.exportable = exportable;
+        }
+        if percentile.is_some() {
+            m.percentile = percentile;
         }
         if deprecated.is_some() {
             m.deprecated = deprecated;

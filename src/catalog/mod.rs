@@ -140,6 +140,9 @@ pub struct Metric {
     pub time_grains: Vec<String>,
     /// Whether diagnostic settings export the metric to Azure Monitor Logs.
     pub exportable: Option<bool>,
+    /// The percentile of a distribution the metric reports (99 for a P99 latency): of two
+    /// percentiles of one namespace and unit, the lower one is never above the higher.
+    pub percentile: Option<f64>,
     pub deprecated: Option<Deprecation>,
 }
 

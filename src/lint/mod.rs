@@ -4,6 +4,7 @@
 mod dimension;
 mod metric;
 mod names;
+mod percentiles;
 mod schedule;
 mod target;
 mod threshold;
@@ -18,6 +19,7 @@ use crate::source::Span;
 /// cross-file checks such as duplicate names see them all).
 pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut bounds = Vec::new();
     for rule in rules {
         let Some(namespace) = target::namespace(catalog, rule, &mut out) else {
             continue;
@@ -33,8 +35,19 @@ pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
             let metric = metric::check(&mut ctx, criterion);
             dimension::check(&mut ctx, criterion, metric);
             threshold::check(&mut ctx, criterion, metric);
+            if let Some(m) = metric
+                && percentiles::is_bound(catalog, criterion, m)
+            {
+                bounds.push(percentiles::Bound {
+                    rule,
+                    criterion,
+                    metric: m,
+                    namespace: catalog.metrics[m].namespace.as_str(),
+                });
+            }
         }
     }
+    percentiles::check(catalog, &bounds, &mut out);
     names::check(rules, &mut out);
     out
 }

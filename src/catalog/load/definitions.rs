@@ -193,6 +193,7 @@ impl Loader<'_, '_> {
                     aggregations: None,
                     time_grains: Vec::new(),
                     exportable: None,
+                    percentile: None,
                     deprecated: None,
                 });
                 self.catalog.reindex();
