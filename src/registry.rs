@@ -183,15 +183,20 @@ is `ClusterName`, `Vm Family Name` is `VmFamilyName`, `Vm Priority` is `VmPriori
 accepts both, but ARM templates, Terraform and the az CLI send the name to the REST API, which \
 expects the REST name.\n\nFix: write the REST name the help gives.");
     NOT_A_WORKSPACE_RULE = ("AML111", "not-a-workspace-rule", Note, Catalog,
-        "A metric alert whose target is not an Azure ML workspace; it is counted and skipped.",
-        "In ARM templates and Terraform, only rules whose target resource type, scopes or metric \
-namespace is Microsoft.MachineLearningServices/workspaces are checked against the Azure ML \
-catalog. Rules on virtual machines, storage accounts or anything else are reported once as \
-skipped, so that nothing is silently ignored.\n\nFix: nothing; use a linter for that service.");
+        "A metric alert on a resource type the catalog has no metric namespace for; counted and skipped.",
+        "Each rule is checked against the metric namespace of its target: the Azure ML workspace, \
+an online endpoint (Microsoft.MachineLearningServices/workspaces/onlineEndpoints) or one of its \
+deployments (…/onlineEndpoints/deployments). The target comes from `targetResourceType`, the \
+resource ids in `scopes` or a criterion's metric namespace (ARM, Terraform, Bicep), or from the \
+`namespace` and `scopes` keys of a YAML rule (default: the workspace). Rules on virtual \
+machines, storage accounts or anything else are reported once as skipped, so that nothing is \
+silently ignored.\n\nFix: nothing, or add that namespace's metrics with `--catalog` (the JSON of \
+`az monitor metrics list-definitions --resource ID -o json` will do) to have them checked.");
     THRESHOLD_OUT_OF_RANGE = ("AML201", "threshold-out-of-range", Error, Threshold,
         "The threshold lies outside the values the metric can take.",
-        "A percentage metric (CpuUtilization, GpuUtilization, GpuMemoryUtilization, Quota Utilization \
-Percentage) takes values from 0 to 100; a count or energy metric is never negative. A threshold \
+        "A percentage metric (CpuUtilization, GpuUtilization, Quota Utilization Percentage, a \
+deployment's CpuUtilizationPercentage or DiskUtilization) takes values from 0 to 100; a count, \
+energy, latency (milliseconds) or rate metric is never negative. A threshold \
 outside that range is almost always a unit mistake (0.9 meant as 90 %, or 9000 meant as 90.00).\n\nExample:\n\n    metric: GpuUtilization\n    operator: GreaterThan\n    threshold: 150\n\nFix: express the threshold in the metric's unit.");
     CONDITION_NEVER_FIRES = ("AML202", "condition-never-fires", Error, Threshold,
         "The condition can never be true for the metric's range.",

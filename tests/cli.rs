@@ -178,7 +178,13 @@ fn a_broken_user_catalog_is_reported_in_its_own_file() {
     let cat = dir.path().join("extra.yaml");
     std::fs::write(&cat, "metrics:\n  - name: X\n    grup: Model\n").unwrap();
     let (code, json) = lint_json(&["rules/recommended.yaml", "--catalog", cat.to_str().unwrap()]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a catalog file with errors is not applied");
+    assert!(
+        json["input_errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("not applied")
+    );
     let f = &json["findings"][0];
     assert_eq!(f["name"], "unknown-key");
     assert_eq!(f["file"], cat.to_str().unwrap());
