@@ -162,6 +162,16 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
                 .collect();
             let mut help = if with.is_empty() {
                 format!("`{}` applies to no metric of {}", d.name, metric.namespace)
+            } else if with.len() > 5 {
+                format!(
+                    "`{}` applies only to {}, {}, {}, {} and {} more (`amlguard catalog dimensions`)",
+                    d.name,
+                    with[0],
+                    with[1],
+                    with[2],
+                    with[3],
+                    with.len() - 4
+                )
             } else {
                 format!("`{}` applies only to {}", d.name, english_list(&with))
             };
