@@ -123,3 +123,47 @@ fn hostile_list_definitions_files_are_located_findings_not_panics() {
         assert!(!out.stderr.is_empty(), "{name}");
     }
 }
+
+/// Rules on endpoints and deployments are checked as thoroughly as workspace rules, whichever
+/// format states their target.
+#[test]
+fn arm_and_terraform_rules_on_endpoints_are_checked_against_their_namespace() {
+    let (code, json) = lint_json(&["tests/fixtures/catalog/templates/endpoint-alerts.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found(&json),
+        [
+            ("dimension-not-applicable".to_string(), 36, 26),
+            ("threshold-out-of-range".to_string(), 65, 28),
+            ("unsupported-aggregation".to_string(), 31, 34),
+        ]
+    );
+    let (code, json) = lint_json(&["tests/fixtures/catalog/templates/endpoint-alerts.tf"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found(&json),
+        [("dimension-not-applicable".to_string(), 22, 18)],
+        "envoy_response_code is a deployment's dimension, not an endpoint's"
+    );
+}
+
+#[test]
+fn amlguard_toml_takes_a_list_definitions_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join(NEWER), dir.path().join("ws.json")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/catalog/rules/newer.yaml"),
+        dir.path().join("rules.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("amlguard.toml"),
+        "[lint]\ncatalogs = [\"ws.json\"]\n",
+    )
+    .unwrap();
+    amlguard()
+        .current_dir(dir.path())
+        .args(["lint", "rules.yaml"])
+        .assert()
+        .code(0);
+}
