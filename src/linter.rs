@@ -81,6 +81,11 @@ pub fn load_catalog(
             Ok((id, Some(mut bad))) => {
                 bad.file = sources.add(scratch.get(id).clone());
                 findings.push(bad);
+                errors.push(InputError {
+                    path: path.display().to_string(),
+                    message: "the catalog file is not text (reported above) and was not applied"
+                        .into(),
+                });
             }
             Err(e) => errors.push(e),
         }

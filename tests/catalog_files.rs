@@ -167,3 +167,59 @@ fn amlguard_toml_takes_a_list_definitions_catalog() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn every_wrong_field_of_a_catalog_file_is_located_and_the_file_is_not_applied() {
+    let f = "tests/fixtures/catalog/every-field-wrong.yaml";
+    let (code, json) = lint_json(&["--catalog", f, "rules/recommended.yaml"]);
+    assert_eq!(code, 2);
+    let at: Vec<(String, u64, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64, u64)> = [
+        ("wrong-type", 1, 12),
+        ("wrong-type", 4, 11),
+        ("wrong-type", 5, 10),
+        ("wrong-type", 6, 10),
+        ("invalid-value", 7, 19),
+        ("wrong-type", 9, 17),
+        ("invalid-value", 10, 17),
+        ("wrong-type", 11, 16),
+        ("invalid-value", 12, 11),
+        ("wrong-type", 13, 5),
+        ("wrong-type", 16, 17),
+        ("unknown-metric", 20, 19),
+        ("wrong-type", 21, 9),
+        ("wrong-type", 24, 14),
+    ]
+    .into_iter()
+    .map(|(n, l, c)| (n.to_string(), l, c))
+    .collect();
+    assert_eq!(at, want);
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["file"] == f)
+    );
+}
+
+#[test]
+fn a_binary_catalog_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin.json");
+    std::fs::write(&bin, b"\xff\xfe\x00").unwrap();
+    let (code, json) = lint_json(&["--catalog", bin.to_str().unwrap(), "rules/recommended.yaml"]);
+    assert_eq!(code, 2);
+    assert_eq!(json["findings"][0]["name"], "invalid-utf8");
+}

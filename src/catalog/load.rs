@@ -183,7 +183,12 @@ impl Loader<'_, '_> {
 
     fn name(&mut self, r: &mut MapReader) -> Option<Sp<String>> {
         let node = r.required("name", self.sink)?;
-        schema::string(node, "name", self.sink)
+        let name = schema::string(node, "name", self.sink)?;
+        if name.value.trim().is_empty() {
+            self.invalid(name.span, "the name is empty".into(), None);
+            return None;
+        }
+        Some(name)
     }
 
     fn opt_text(&mut self, r: &mut MapReader, key: &str) -> Option<String> {
