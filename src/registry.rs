@@ -178,9 +178,9 @@ A criterion with another namespace looks for the metric elsewhere and never matc
 Namespaces compare case-insensitively.\n\nFix: remove `namespace:` or set it to `Microsoft.MachineLearningServices/workspaces`.");
     DISPLAY_NAME_USED = ("AML110", "display-name-used", Note, Catalog,
         "A display name is used where Azure's REST API has a different name.",
-        "Some Azure ML dimensions have a display name that differs from their REST name: `Cluster Name` \
-is `ClusterName`, `Vm Family Name` is `VmFamilyName`, `Vm Priority` is `VmPriority`. amlguard \
-accepts both, but ARM templates, Terraform and the az CLI send the name to the REST API, which \
+        "Some Azure ML metrics and dimensions have a display name that differs from their REST name: \
+`Cluster Name` is `ClusterName`, `Vm Family Name` is `VmFamilyName`, the online endpoint metric \
+`Request Latency P99` is `RequestLatency_P99`. amlguard accepts both, but ARM templates, Terraform and the az CLI send the name to the REST API, which \
 expects the REST name.\n\nFix: write the REST name the help gives.");
     NOT_A_WORKSPACE_RULE = ("AML111", "not-a-workspace-rule", Note, Catalog,
         "A metric alert on a resource type the catalog has no metric namespace for; counted and skipped.",

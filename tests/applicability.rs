@@ -17,7 +17,7 @@ fn rule(catalog: &Catalog, metric: usize, dims: &[usize]) -> (String, Vec<(usize
     let mut text = format!(
         "rules:\n  - name: r\n    namespace: {}\n    criteria:\n      - metric: \"{}\"\n        aggregation: {}\n        operator: GreaterThan\n        threshold: {}\n",
         m.namespace,
-        m.name,
+        m.rest_name(),
         agg,
         m.min.unwrap_or(0.0) + 1.0
     );

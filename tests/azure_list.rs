@@ -451,3 +451,16 @@ fn thresholds_are_checked_in_each_metric_s_unit() {
         assert!(huge.is_empty(), "{ns} {m}: no upper bound: {huge:?}");
     }
 }
+
+#[test]
+fn a_metric_s_display_name_is_accepted_with_a_note() {
+    let found = lint(&rule(EP, "Request Latency P99", "Average", &["deployment"]));
+    assert_eq!(found, [("display-name-used", Severity::Note)]);
+    let found = lint(&rule(
+        DP,
+        "CPU Utilization Percentage",
+        "Average",
+        &["instanceId"],
+    ));
+    assert_eq!(found, [("display-name-used", Severity::Note)]);
+}

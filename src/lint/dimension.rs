@@ -131,7 +131,7 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
                 format!(
                     "dimension `{}` on `{}` is documented only by {}",
                     d.name,
-                    metric.name,
+                    metric.rest_name(),
                     source_title(ctx, &cite.source)
                 )
             } else {
@@ -176,9 +176,13 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
                 format!("`{}` applies only to {}", d.name, english_list(&with))
             };
             if own.is_empty() {
-                help.push_str(&format!("; `{}` has no dimensions", metric.name));
+                help.push_str(&format!("; `{}` has no dimensions", metric.rest_name()));
             } else {
-                help.push_str(&format!("; `{}` has {}", metric.name, english_list(&own)));
+                help.push_str(&format!(
+                    "; `{}` has {}",
+                    metric.rest_name(),
+                    english_list(&own)
+                ));
             }
             let sources: Vec<String> = d
                 .applies_to
@@ -191,9 +195,13 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
                 .at(
                     &registry::DIMENSION_NOT_APPLICABLE,
                     filter.name.span,
-                    format!("metric `{}` has no dimension `{}`", metric.name, d.name),
+                    format!(
+                        "metric `{}` has no dimension `{}`",
+                        metric.rest_name(),
+                        d.name
+                    ),
                 )
-                .label(format!("not a dimension of {}", metric.name))
+                .label(format!("not a dimension of {}", metric.rest_name()))
                 .help(help)
                 .source(sources_dedup.join(", "));
             ctx.push(f);

@@ -74,6 +74,23 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
     };
     let metric = &ctx.catalog.metrics[index];
 
+    if let Some(rest) = &metric.internal {
+        let written = c.metric.value.trim();
+        if written.eq_ignore_ascii_case(&metric.name) && !written.eq_ignore_ascii_case(rest) {
+            let f = ctx
+                .at(
+                    &registry::DISPLAY_NAME_USED,
+                    c.metric.span,
+                    format!("`{written}` is the display name; Azure's REST API calls it `{rest}`"),
+                )
+                .label("display name")
+                .help(format!(
+                    "write `{rest}`: ARM, Terraform and the az CLI send the metric name to the REST API"
+                ));
+            ctx.push(f);
+        }
+    }
+
     if let Some((allowed, cite)) = ctx.catalog.aggregations(index)
         && !allowed.contains(&c.aggregation.value)
     {
@@ -84,7 +101,8 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
                 c.aggregation.span,
                 format!(
                     "`{}` does not support the {} aggregation",
-                    metric.name, c.aggregation.value
+                    metric.rest_name(),
+                    c.aggregation.value
                 ),
             )
             .label("aggregation not documented for this metric")
@@ -104,7 +122,11 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
             .at(
                 &registry::DEPRECATED_SOURCE,
                 c.metric.span,
-                format!("metric `{}` is deprecated since {}", metric.name, dep.since),
+                format!(
+                    "metric `{}` is deprecated since {}",
+                    metric.rest_name(),
+                    dep.since
+                ),
             )
             .label("deprecated")
             .help(help)

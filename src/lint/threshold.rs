@@ -24,7 +24,7 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
             };
             let what = format!(
                 "{} ({} of a {} metric)",
-                metric.name,
+                metric.rest_name(),
                 c.aggregation.value,
                 metric.kind.as_str()
             );
@@ -74,7 +74,7 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
                             c.operator.span,
                             format!(
                                 "`{} {} {t_val}` {says}: {what} ranges {range_text}",
-                                metric.name,
+                                metric.rest_name(),
                                 op.symbol()
                             ),
                         )
