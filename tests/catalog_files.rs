@@ -223,3 +223,25 @@ fn a_binary_catalog_file_exits_2() {
     assert_eq!(code, 2);
     assert_eq!(json["findings"][0]["name"], "invalid-utf8");
 }
+
+#[test]
+fn az_cli_scripts_state_their_target_with_scopes() {
+    let out = amlguard()
+        .args([
+            "--no-config",
+            "lint",
+            "--format",
+            "json",
+            "tests/fixtures/catalog/templates/endpoint-alerts.sh",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        found(&json),
+        [("unknown-metric".to_string(), 10, 20)],
+        "the latency rule is an endpoint rule; CPU is a deployment's metric, not an endpoint's"
+    );
+    let help = json["findings"][0]["help"].as_str().unwrap();
+    assert!(help.contains("onlineEndpoints/deployments"), "{help}");
+}

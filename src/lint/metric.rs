@@ -45,10 +45,12 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
             .filter(|ns| ctx.catalog.metric_in(ns, c.metric.value.trim()).is_some())
             .collect();
         let near = suggest::nearest(&c.metric.value, ctx.catalog.metric_names_in(namespace), 3);
-        let help = if let Some(other) = elsewhere.first() {
+        let help = if !elsewhere.is_empty() {
+            let quoted: Vec<String> = elsewhere.iter().map(|n| format!("`{n}`")).collect();
             format!(
-                "`{}` is a metric of `{other}`: point the rule's scopes or namespace there",
-                c.metric.value.trim()
+                "`{}` is a metric of {}: point the rule's scopes or namespace there",
+                c.metric.value.trim(),
+                super::either(&quoted)
             )
         } else if near.is_empty() {
             format!(
