@@ -187,8 +187,9 @@ expects the REST name.\n\nFix: write the REST name the help gives.");
         "Each rule is checked against the metric namespace of its target: the Azure ML workspace, \
 an online endpoint (Microsoft.MachineLearningServices/workspaces/onlineEndpoints) or one of its \
 deployments (…/onlineEndpoints/deployments). The target comes from `targetResourceType`, the \
-resource ids in `scopes` or a criterion's metric namespace (ARM, Terraform, Bicep), or from the \
-`namespace` and `scopes` keys of a YAML rule (default: the workspace). Rules on virtual \
+resource ids in `scopes` or a criterion's metric namespace (ARM, Terraform), `--scopes` and \
+`--target-resource-type` (az CLI), or the `namespace` and `scopes` keys of a YAML rule (default: \
+the workspace). Rules on virtual \
 machines, storage accounts or anything else are reported once as skipped, so that nothing is \
 silently ignored.\n\nFix: nothing, or add that namespace's metrics with `--catalog` (the JSON of \
 `az monitor metrics list-definitions --resource ID -o json` will do) to have them checked.");
