@@ -481,7 +481,8 @@ impl Loader<'_, '_> {
         if deprecated.is_some() {
             m.deprecated = deprecated;
         }
-        self.catalog.reindex();
+        let i = existing.unwrap_or(self.catalog.metrics.len() - 1);
+        self.catalog.index_metric(i);
     }
 
     /// ISO 8601 durations such as `PT1M`; anything else is reported and left out.
@@ -575,7 +576,8 @@ impl Loader<'_, '_> {
         if deprecated.is_some() {
             d.deprecated = deprecated;
         }
-        self.catalog.reindex();
+        let i = existing.unwrap_or(self.catalog.dimensions.len() - 1);
+        self.catalog.index_dimension(i);
     }
 
     fn applicability(&mut self, node: &Node) -> Option<Applicability> {

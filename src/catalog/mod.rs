@@ -159,7 +159,7 @@ pub struct Applicability {
     pub source: Cite,
     /// The namespace `groups` and `any_metric` are read in (metrics are already resolved).
     pub namespace: String,
-    /// Metric indices.
+    /// Metric indices, sorted once a load is complete.
     pub metrics: Vec<usize>,
     /// Group names: every metric of the group.
     pub groups: Vec<String>,
@@ -313,6 +313,13 @@ impl Catalog {
     }
 
     fn reindex(&mut self) {
+        // Sorted metric lists let `applies` search instead of scanning.
+        for d in &mut self.dimensions {
+            for a in &mut d.applies_to {
+                a.metrics.sort_unstable();
+                a.metrics.dedup();
+            }
+        }
         self.metric_index.clear();
         for (i, m) in self.metrics.iter().enumerate() {
             self.metric_index.insert(key(&m.namespace, &m.name), i);
@@ -326,6 +333,24 @@ impl Catalog {
             if let Some(internal) = &d.internal {
                 self.dimension_index.insert(internal.to_lowercase(), i);
             }
+        }
+    }
+
+    /// Adds one metric's names to the index (a whole reindex per entry would make loading a
+    /// large catalog quadratic); `reindex` at the end of a load drops stale names.
+    fn index_metric(&mut self, i: usize) {
+        let m = &self.metrics[i];
+        self.metric_index.insert(key(&m.namespace, &m.name), i);
+        if let Some(internal) = &m.internal {
+            self.metric_index.insert(key(&m.namespace, internal), i);
+        }
+    }
+
+    fn index_dimension(&mut self, i: usize) {
+        let d = &self.dimensions[i];
+        self.dimension_index.insert(d.name.to_lowercase(), i);
+        if let Some(internal) = &d.internal {
+            self.dimension_index.insert(internal.to_lowercase(), i);
         }
     }
 
@@ -420,7 +445,7 @@ impl Catalog {
 
     fn applies(&self, a: &Applicability, metric: usize) -> bool {
         let m = &self.metrics[metric];
-        a.metrics.contains(&metric)
+        a.metrics.binary_search(&metric).is_ok()
             || (same_namespace(&a.namespace, &m.namespace)
                 && (a.any_metric || a.groups.iter().any(|g| g.eq_ignore_ascii_case(&m.group))))
     }

@@ -196,8 +196,9 @@ impl Loader<'_, '_> {
                     percentile: None,
                     deprecated: None,
                 });
-                self.catalog.reindex();
-                self.catalog.metrics.len() - 1
+                let i = self.catalog.metrics.len() - 1;
+                self.catalog.index_metric(i);
+                i
             }
         };
         if let Some(u) = unit {
@@ -225,17 +226,25 @@ impl Loader<'_, '_> {
                     values: None,
                     deprecated: None,
                 });
-                self.catalog.reindex();
-                self.catalog.dimensions.len() - 1
+                let i = self.catalog.dimensions.len() - 1;
+                self.catalog.index_dimension(i);
+                i
             }
         };
-        self.catalog.dimensions[d].applies_to.push(Applicability {
-            source: cite.clone(),
-            namespace: namespace.to_string(),
-            metrics: vec![metric],
-            groups: Vec::new(),
-            any_metric: false,
-        });
+        // One statement per dimension and namespace for the whole file.
+        let applies = &mut self.catalog.dimensions[d].applies_to;
+        match applies.iter_mut().find(|a| {
+            a.source == *cite && !a.any_metric && a.groups.is_empty() && a.namespace == namespace
+        }) {
+            Some(a) => a.metrics.push(metric),
+            None => applies.push(Applicability {
+                source: cite.clone(),
+                namespace: namespace.to_string(),
+                metrics: vec![metric],
+                groups: Vec::new(),
+                any_metric: false,
+            }),
+        }
     }
 }
 
