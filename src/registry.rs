@@ -126,6 +126,13 @@ nothing if the value is checked elsewhere.");
 ARM templates: `\"metadata\": {\"amlguard-ignore\": [\"check-name\"]}` on the resource). A \
 suppression that matches no finding is stale — the problem was fixed, or the name is misspelt — \
 and hides the next real problem there.\n\nFix: remove it, or correct the check name.");
+    CIRCULAR_REFERENCE = ("AML012", "circular-reference", Error, Input,
+        "ARM variables or parameters that refer to each other in a cycle.",
+        "A template value is computed through `variables('a')` and `parameters('b')` references \
+that lead back to where they started, so it has no value: Azure Resource Manager rejects the \
+template (\"circular dependency\"), and the field that uses it is not checked. References are \
+followed to any depth; the message lists the chain.\n\nExample:\n\n    \"variables\": { \"a\": \"[variables('b')]\", \"b\": \"[variables('a')]\" }\n\nFix: give one of the \
+variables a value that does not refer back.");
     UNKNOWN_METRIC = ("AML101", "unknown-metric", Error, Catalog,
         "The metric is not a metric of Microsoft.MachineLearningServices/workspaces.",
         "Azure Monitor rejects a metric alert on a metric that the resource does not emit, unless \
@@ -172,10 +179,13 @@ of AmlComputeClusterEvent). A rule on a deprecated source stops working when the
 Average, Maximum, Minimum and Total; the run metrics also Count. A criterion with another \
 aggregation is rejected at deployment.\n\nFix: use one of the aggregations the help lists.");
     UNKNOWN_NAMESPACE = ("AML109", "unknown-namespace", Error, Catalog,
-        "The metric namespace is not the Azure ML workspace namespace.",
-        "Azure ML workspace metrics live in the namespace `Microsoft.MachineLearningServices/workspaces`. \
-A criterion with another namespace looks for the metric elsewhere and never matches the workspace. \
-Namespaces compare case-insensitively.\n\nFix: remove `namespace:` or set it to `Microsoft.MachineLearningServices/workspaces`.");
+        "The criterion's metric namespace is none of the Azure ML metric namespaces.",
+        "Azure ML metrics live in three namespaces: `Microsoft.MachineLearningServices/workspaces`, \
+`…/workspaces/onlineEndpoints` and `…/workspaces/onlineEndpoints/deployments` (`amlguard catalog \
+metrics --namespace NS` lists each). A criterion whose `metricNamespace` is another one looks for \
+the metric elsewhere and never matches. Namespaces compare case-insensitively; a criterion's own \
+namespace, when it is one of these, is the one its metric is checked in.\n\nFix: remove \
+`namespace:` or set it to the namespace of the rule's target.");
     DISPLAY_NAME_USED = ("AML110", "display-name-used", Note, Catalog,
         "A display name is used where Azure's REST API has a different name.",
         "Some Azure ML metrics and dimensions have a display name that differs from their REST name: \
@@ -193,6 +203,15 @@ the workspace). Rules on virtual \
 machines, storage accounts or anything else are reported once as skipped, so that nothing is \
 silently ignored.\n\nFix: nothing, or add that namespace's metrics with `--catalog` (the JSON of \
 `az monitor metrics list-definitions --resource ID -o json` will do) to have them checked.");
+    UNRESOLVED_TARGET = ("AML119", "unresolved-target", Note, Catalog,
+        "A metric alert whose target resource type cannot be known offline; catalog checks are skipped.",
+        "The catalog checks (metric and dimension names, aggregations, threshold ranges) only hold \
+for Azure ML resources. When a rule's `targetResourceType`, `scopes` and every criterion's \
+`metricNamespace` are expressions without a value (a parameter with no default and no \
+`allowedValues` of one type, `resourceId()`, a policy's `field('id')`), the rule could be on any \
+resource type, and a metric valid there would be a false error here. The rule is counted and its \
+schedule and severity are still checked.\n\nExample:\n\n    \"scopes\": [\"[parameters('resourceId')]\"]\n\nFix: pass the \
+parameter values with `--parameters FILE`, or set `metricNamespace` on the criteria.");
     THRESHOLD_OUT_OF_RANGE = ("AML201", "threshold-out-of-range", Error, Threshold,
         "The threshold lies outside the values the metric can take.",
         "A percentage metric (CpuUtilization, GpuUtilization, Quota Utilization Percentage, a \

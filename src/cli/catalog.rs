@@ -1,6 +1,8 @@
 //! `amlguard catalog [metrics|dimensions|tables|categories|operations|sources]` and
 //! `amlguard catalog diff FILE`.
 
+use std::io::{IsTerminal, Write};
+
 use clap::{Args, ValueEnum};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
@@ -8,7 +10,7 @@ use crate::catalog::{Catalog, Support};
 use crate::linter;
 use crate::source::SourceMap;
 
-use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::{CatalogFiles, Error, ExitStatus, report_to_stderr, warn};
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
@@ -19,7 +21,8 @@ pub struct CatalogArgs {
     /// The catalog file `diff` compares with the built-in catalog.
     #[arg(value_name = "FILE")]
     pub file: Option<std::path::PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// List only the metrics (and dimensions) of this metric namespace, e.g.
     /// Microsoft.MachineLearningServices/workspaces/onlineEndpoints (any case).
@@ -44,45 +47,45 @@ pub enum Section {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    Table,
+    /// A table as wide as the terminal (`table` is accepted too).
+    #[value(alias = "table")]
+    Human,
+    /// JSON.
     Json,
 }
 
-pub fn run(args: CatalogArgs) -> u8 {
+pub fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if matches!(args.section, Section::Diff) {
-        return diff(&args);
+        return diff(&args, out);
     }
     if let Some(f) = &args.file {
-        eprintln!(
-            "error: unexpected argument `{}`: only `diff` takes a file",
-            f.display()
-        );
-        return EXIT_ERROR;
+        return Err(Error::Usage(format!(
+            "unexpected argument `{}`: only `diff` takes a file",
+            crate::report::sanitize::text(&f.display().to_string())
+        )));
     }
     let mut sources = SourceMap::new();
     let (catalog, findings, errors) = linter::load_catalog(&args.catalog.catalogs, &mut sources);
     for e in &errors {
-        eprintln!("error: {e}");
+        warn(format_args!(
+            "error: {}",
+            crate::report::sanitize::text(&e.to_string())
+        ));
     }
-    if !findings.is_empty() {
-        eprint!(
-            "{}",
-            crate::report::human::render_findings(&sources, &findings, false)
-        );
-    }
+    report_to_stderr(&sources, &findings, false);
     if !errors.is_empty() {
-        return EXIT_ERROR;
+        return Ok(ExitStatus::Failure);
     }
     let namespace = match &args.namespace {
         None => None,
         Some(ns) => match catalog.namespace_named(ns) {
             Some(known) => Some(known.to_string()),
             None => {
-                eprintln!(
-                    "error: `{ns}` is no metric namespace of the catalog; it has {}",
+                return Err(Error::Usage(format!(
+                    "`{}` is no metric namespace of the catalog; it has {}",
+                    crate::report::sanitize::text(ns),
                     catalog.namespaces().join(", ")
-                );
-                return EXIT_ERROR;
+                )));
             }
         },
     };
@@ -91,25 +94,25 @@ pub fn run(args: CatalogArgs) -> u8 {
             .as_deref()
             .is_none_or(|ns| catalog.metrics[i].namespace == ns)
     };
-    let out = match args.format {
+    let text = match args.format {
         Format::Json => json(&catalog, args.section, &shown),
-        Format::Table => table(&catalog, args.section, &shown),
+        Format::Human => table(&catalog, args.section, &shown),
     };
-    println!("{out}");
-    EXIT_CLEAN
+    writeln!(out, "{text}")?;
+    Ok(ExitStatus::Clean)
 }
 
 /// `amlguard catalog diff FILE`: exit 0 when FILE agrees with the built-in catalog (the
 /// `--catalog` files merged over it), 1 when it differs, 2 when it cannot be read or has errors.
-fn diff(args: &CatalogArgs) -> u8 {
+fn diff(args: &CatalogArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let Some(path) = &args.file else {
-        eprintln!(
-            "error: `catalog diff` needs a FILE (e.g. the output of `az monitor metrics list-definitions --resource ID -o json`)"
-        );
-        return EXIT_ERROR;
+        return Err(Error::Usage(
+            "`catalog diff` needs a FILE (e.g. the output of `az monitor metrics list-definitions --resource ID -o json`)".into(),
+        ));
     };
     let mut sources = SourceMap::new();
-    let (base, mut findings, errors) = linter::load_catalog(&args.catalog.catalogs, &mut sources);
+    let (base, mut findings, mut errors) =
+        linter::load_catalog(&args.catalog.catalogs, &mut sources);
     let mut scratch = SourceMap::new();
     let file = match crate::inputs::read(path, &mut scratch) {
         Ok((id, None)) => Some(scratch.get(id).clone()),
@@ -119,8 +122,8 @@ fn diff(args: &CatalogArgs) -> u8 {
             None
         }
         Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
+            errors.push(e);
+            None
         }
     };
     let other = file.map(|f| {
@@ -129,43 +132,46 @@ fn diff(args: &CatalogArgs) -> u8 {
         c
     });
     for e in &errors {
-        eprintln!("error: {e}");
+        warn(format_args!(
+            "error: {}",
+            crate::report::sanitize::text(&e.to_string())
+        ));
     }
-    if !findings.is_empty() {
-        eprint!(
-            "{}",
-            crate::report::human::render_findings(&sources, &findings, false)
-        );
-    }
+    report_to_stderr(&sources, &findings, false);
     let failed = findings
         .iter()
         .any(|f| f.severity == crate::finding::Severity::Error);
     let Some(other) = other.filter(|_| errors.is_empty() && !failed) else {
-        return EXIT_ERROR;
+        return Ok(ExitStatus::Failure);
     };
     let changes = crate::catalog::diff::diff(&base, &other);
-    let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&changes).expect("serializable"),
-        Format::Table => {
-            let mut text: String = changes.iter().map(|c| format!("{c}\n")).collect();
+    match args.format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&changes).expect("serializable")
+        )?,
+        Format::Human => {
+            for c in &changes {
+                writeln!(out, "{}", crate::report::sanitize::text(&c.to_string()))?;
+            }
             let count = |sign| changes.iter().filter(|c| c.sign() == sign).count();
-            text.push_str(&format!(
+            writeln!(
+                out,
                 "{} metric(s) in {}: {} added, {} built-in only, {} contradicting",
                 other.metrics.len(),
-                path.display(),
+                crate::report::sanitize::text(&path.display().to_string()),
                 count('+'),
                 count('-'),
                 count('!')
-            ));
-            text
+            )?;
         }
-    };
-    println!("{out}");
-    if changes.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
     }
+    Ok(if changes.is_empty() {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Findings
+    })
 }
 
 fn json(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String {
@@ -233,16 +239,27 @@ fn new_table(header: &[&str]) -> Table {
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header.to_vec());
-    if let Some((w, _)) = terminal_width() {
-        t.set_width(w);
-    } else {
-        t.set_width(160);
-    }
+    fit(&mut t);
     t
 }
 
-fn terminal_width() -> Option<(u16, u16)> {
-    std::env::var("COLUMNS").ok()?.parse().ok().map(|w| (w, 0))
+/// Fits a table to the terminal: `COLUMNS` if set, else the width of the terminal on stdout,
+/// else (output to a file or a pipe) no limit, so that no row is wrapped.
+pub(crate) fn fit(t: &mut Table) {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|&c| c > 0);
+    match columns {
+        Some(w) => {
+            t.set_width(w);
+        }
+        // comfy-table measures the terminal itself.
+        None if std::io::stdout().is_terminal() => {}
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
 }
 
 /// `deprecated since 2022-02, use X`, or nothing.
@@ -297,7 +314,7 @@ fn table(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String
                     Some(rest) => format!("{} ({rest})", m.name),
                     None => m.name.clone(),
                 };
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     short.to_string(),
                     name,
                     m.unit.clone(),
@@ -305,7 +322,7 @@ fn table(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String
                     range,
                     aggs,
                     dims.join(", "),
-                ]);
+                ]));
             }
             t.to_string()
         }
@@ -345,12 +362,12 @@ fn table(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String
                             .join(", ")
                     })
                     .unwrap_or_default();
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     d.name.clone(),
                     d.rest_name().to_string(),
                     applies,
                     values,
-                ]);
+                ]));
             }
             t.to_string()
         }
@@ -358,44 +375,52 @@ fn table(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String
             let mut t = new_table(&["Table", "Columns", "Status"]);
             for tb in &c.tables {
                 let cols: Vec<&str> = tb.columns.iter().map(|c| c.name.as_str()).collect();
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     tb.name.clone(),
                     cols.join(", "),
                     status(tb.deprecated.as_ref()),
-                ]);
+                ]));
             }
             t.to_string()
         }
         Section::Categories => {
             let mut t = new_table(&["Category", "Display name", "Status"]);
             for cat in &c.categories {
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     cat.name.clone(),
                     cat.display_name.clone(),
                     status(cat.deprecated.as_ref()),
-                ]);
+                ]));
             }
             t.to_string()
         }
         Section::Operations => {
             let mut t = new_table(&["Operation", "Description"]);
             for o in &c.operations {
-                t.add_row(vec![o.operation.clone(), o.description.clone()]);
+                t.add_row(clean_row(vec![o.operation.clone(), o.description.clone()]));
             }
             t.to_string()
         }
         Section::Sources => {
             let mut t = new_table(&["Id", "Title", "Where", "Primary"]);
             for s in &c.sources {
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     s.id.clone(),
                     s.title.clone(),
                     s.location.clone(),
                     s.primary.to_string(),
-                ]);
+                ]));
             }
             t.to_string()
         }
         Section::Diff => String::new(),
     }
+}
+
+/// Table cells with input text made safe to show.
+fn clean_row(cells: Vec<String>) -> Vec<String> {
+    cells
+        .into_iter()
+        .map(|c| crate::report::sanitize::text(&c).into_owned())
+        .collect()
 }

@@ -21,16 +21,21 @@ pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut bounds = Vec::new();
     for rule in rules {
-        let Some(namespace) = target::namespace(catalog, rule, &mut out) else {
-            continue;
+        let namespace = match target::decide(catalog, rule, &mut out) {
+            target::Checked::Namespace(ns) => Some(ns),
+            target::Checked::ScheduleOnly => None,
+            target::Checked::Nothing => continue,
         };
         let mut ctx = RuleContext {
             catalog,
             rule,
-            namespace,
+            namespace: namespace.unwrap_or(&catalog.namespace),
             out: &mut out,
         };
         schedule::check(&mut ctx);
+        if namespace.is_none() {
+            continue;
+        }
         for criterion in &rule.criteria {
             let metric = metric::check(&mut ctx, criterion);
             dimension::check(&mut ctx, criterion, metric);

@@ -6,7 +6,7 @@ use crate::finding::Finding;
 use crate::registry;
 use crate::rules::{AlertRule, Criterion, Threshold};
 use crate::schema::Sp;
-use crate::vocab::Operator;
+use crate::vocab::{DimensionOperator, Operator};
 
 /// One static upper-bound criterion on a percentile metric, with what makes two comparable.
 pub(super) struct Bound<'a> {
@@ -21,7 +21,8 @@ fn same_series(c: &Catalog, a: &Bound, b: &Bound) -> bool {
     let (ma, mb) = (&c.metrics[a.metric], &c.metrics[b.metric]);
     a.namespace == b.namespace
         && ma.unit.eq_ignore_ascii_case(&mb.unit)
-        && a.criterion.aggregation.value == b.criterion.aggregation.value
+        && a.criterion.aggregation.as_ref().map(|x| x.value)
+            == b.criterion.aggregation.as_ref().map(|x| x.value)
         && filters(a.criterion) == filters(b.criterion)
 }
 
@@ -39,7 +40,12 @@ fn filters(c: &Criterion) -> Vec<(String, String, Vec<String>)> {
             values.sort();
             (
                 d.name.value.trim().to_lowercase(),
-                format!("{:?}", d.operator.value),
+                format!(
+                    "{:?}",
+                    d.operator
+                        .as_ref()
+                        .map_or(DimensionOperator::Include, |o| o.value)
+                ),
                 values,
             )
         })
@@ -49,8 +55,11 @@ fn filters(c: &Criterion) -> Vec<(String, String, Vec<String>)> {
 }
 
 fn upper_threshold(c: &Criterion) -> Option<&Sp<f64>> {
-    match (&c.threshold, c.operator.value) {
-        (Threshold::Static(t), Operator::GreaterThan | Operator::GreaterThanOrEqual) => Some(t),
+    match (&c.threshold, c.operator.as_ref().map(|o| o.value)) {
+        (
+            Some(Threshold::Static(t)),
+            Some(Operator::GreaterThan | Operator::GreaterThanOrEqual),
+        ) => Some(t),
         _ => None,
     }
 }
