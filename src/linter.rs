@@ -17,7 +17,19 @@ use crate::source::{SourceFile, SourceMap};
 /// File extensions picked up when a directory is linted: rule files and pipeline YAML, ARM
 /// templates and Terraform plans, scripts. Files that turn out to hold no rule are skipped.
 pub const RULE_EXTENSIONS: &[&str] = &[
-    "yaml", "yml", "json", "tf", "sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat",
+    "yaml",
+    "yml",
+    "json",
+    "tf",
+    "sh",
+    "bash",
+    "zsh",
+    "ps1",
+    "psm1",
+    "cmd",
+    "bat",
+    "bicep",
+    "bicepparam",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -115,12 +127,28 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     report.input_errors.extend(errors);
     let mut all_rules: Vec<AlertRule> = Vec::new();
     let mut suppressions = Vec::new();
+    let mut instantiated = 0;
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);
         match inputs::read(path, &mut report.sources) {
             Ok((_, Some(bad))) => {
                 report.summary.files += 1;
                 findings.push(bad);
+            }
+            Ok((id, None)) if rules::bicep::handles(report.sources.get(id).name()) => {
+                report.summary.files += 1;
+                let read = rules::bicep::read(id, &mut report.sources, &parameters);
+                findings.extend(read.findings);
+                for r in read.rules {
+                    if r.is_plain() {
+                        all_rules.push(r.rule);
+                    } else {
+                        // Rules instantiated through modules or a parameter file are checked
+                        // one by one, so that each finding carries its instantiation.
+                        instantiated += 1;
+                        findings.extend(r.check(&catalog));
+                    }
+                }
             }
             Ok((id, None)) => {
                 let file = report.sources.get(id);
@@ -154,7 +182,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         }
         findings.extend(sink.findings);
     }
-    report.summary.rules = all_rules.len();
+    report.summary.rules = all_rules.len() + instantiated;
     findings.extend(lint::check_rules(&catalog, &all_rules));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
     finish(report, findings, &options.policy)

@@ -326,7 +326,7 @@ fn targets_workspace(r: &Node, props: &Node, scope: &Scope) -> Option<bool> {
     known.then_some(false)
 }
 
-fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
+pub(crate) fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
     let props = get(r, "properties")?;
     let name = get(r, "name").and_then(|n| string(n, scope, "name", sink));
     match targets_workspace(r, props, scope) {

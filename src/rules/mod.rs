@@ -2,6 +2,7 @@
 //! check can point at it whichever format the rule came from.
 
 pub mod arm;
+pub mod bicep;
 pub mod hcl;
 pub mod script;
 pub mod terraform;
