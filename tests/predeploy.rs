@@ -156,9 +156,17 @@ fn a_directory_walk_reads_every_kind_and_skips_parameter_files() {
     ]);
     assert_eq!(code, 1);
     // alerts.yaml, azure-pipelines.yml, template.json, plan.json, main.tf, deploy.sh, deploy.ps1
-    // (the parameter file is skipped).
+    // (the parameter file is skipped). 13 workspace rules and 3 on other resource types, which
+    // are seen and counted, each with a `not-a-workspace-rule` note.
     assert_eq!(json["summary"]["files"], 7);
-    assert_eq!(json["summary"]["rules"], 13);
+    assert_eq!(json["summary"]["rules"], 16);
+    assert_eq!(
+        found(&json)
+            .iter()
+            .filter(|(c, _, _)| c == "not-a-workspace-rule")
+            .count(),
+        3
+    );
     // The same names in several files are reported as duplicates across the run.
     assert!(
         found(&json)

@@ -5,6 +5,7 @@ mod dimension;
 mod metric;
 mod names;
 mod schedule;
+mod target;
 mod threshold;
 
 use crate::catalog::Catalog;
@@ -18,6 +19,9 @@ use crate::source::Span;
 pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {
+        if !target::checked_against_catalog(rule, &mut out) {
+            continue;
+        }
         let mut ctx = RuleContext {
             catalog,
             rule,

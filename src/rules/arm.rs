@@ -14,8 +14,6 @@ use crate::yaml::{Node, Value};
 use super::yaml::{duration, keyword};
 use super::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
 
-const AML_TYPE: &str = "microsoft.machinelearningservices/workspaces";
-
 /// Replaces `//` and `/* */` comments outside strings with spaces (newlines kept), so byte
 /// offsets stay those of the original text.
 pub fn blank_comments(text: &str) -> String {
@@ -292,53 +290,48 @@ fn string(node: &Node, scope: &Scope, what: &str, sink: &mut Sink) -> Option<Sp<
     schema::string(&n, what, sink)
 }
 
-fn targets_workspace(r: &Node, props: &Node, scope: &Scope) -> Option<bool> {
+/// What the rule targets, from `targetResourceType`, the ids in `scopes` and the criteria's
+/// `metricNamespace`, each resolved through parameters and variables where it can be.
+fn target(props: &Node, scope: &Scope) -> super::Target {
+    use super::target::{Hint, from_hints};
     let mut quiet = Sink::new(crate::source::FileId(usize::MAX));
-    let text = |n: &Node, quiet: &mut Sink| {
-        resolve(n, scope, "", quiet).and_then(|v| match v.value {
-            Value::String(s) => Some(s.to_ascii_lowercase()),
-            _ => None,
-        })
-    };
-    let mut known = false;
-    if let Some(t) = get(props, "targetResourceType").and_then(|n| text(n, &mut quiet)) {
-        return Some(t == AML_TYPE);
-    }
-    if let Some(Value::Seq(scopes)) = get(props, "scopes").map(|n| &n.value) {
-        for s in scopes {
-            if let Some(s) = text(s, &mut quiet) {
-                known = true;
-                if s.contains("/providers/microsoft.machinelearningservices/workspaces/") {
-                    return Some(true);
-                }
+    let mut hint = |n: &Node, id: bool| match resolve(n, scope, "", &mut quiet) {
+        Some(Node {
+            value: Value::String(s),
+            ..
+        }) if !is_expression(&s) => {
+            let s = Sp::new(s, n.span);
+            if id {
+                Hint::ResourceId(s)
+            } else {
+                Hint::Type(s)
             }
         }
+        _ => Hint::Unresolved(n.span),
+    };
+    let mut hints = Vec::new();
+    if let Some(t) = get(props, "targetResourceType") {
+        hints.push(hint(t, false));
+    }
+    if let Some(Value::Seq(scopes)) = get(props, "scopes").map(|n| &n.value) {
+        hints.extend(scopes.iter().map(|s| hint(s, true)));
     }
     let criteria = get(props, "criteria").and_then(|c| get(c, "allOf"));
     if let Some(Value::Seq(items)) = criteria.map(|n| &n.value) {
-        for c in items {
-            if let Some(ns) = get(c, "metricNamespace").and_then(|n| text(n, &mut quiet)) {
-                return Some(ns == AML_TYPE);
-            }
-        }
+        hints.extend(
+            items
+                .iter()
+                .filter_map(|c| get(c, "metricNamespace"))
+                .map(|n| hint(n, false)),
+        );
     }
-    let _ = r;
-    known.then_some(false)
+    from_hints(hints)
 }
 
 pub(crate) fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
     let props = get(r, "properties")?;
     let name = get(r, "name").and_then(|n| string(n, scope, "name", sink));
-    match targets_workspace(r, props, scope) {
-        Some(true) => {}
-        Some(false) => {
-            let at = get(r, "name").map_or(r.span, |n| n.span);
-            super::skip_other_target(sink, at, name.as_ref().map(|n| n.value.as_str()));
-            return None;
-        }
-        // Target unknown (all expressions): checked, since a false note is cheaper than a miss.
-        None => {}
-    }
+    let target = target(props, scope);
     let int = |key: &str, sink: &mut Sink| {
         get(props, key)
             .and_then(|n| resolve(n, scope, key, sink))
@@ -390,7 +383,7 @@ pub(crate) fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<A
         frequency,
         window,
         auto_mitigate,
-        target: super::Target::Unstated,
+        target,
         criteria,
     })
 }

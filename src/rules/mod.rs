@@ -5,6 +5,7 @@ pub mod arm;
 pub mod bicep;
 pub mod hcl;
 pub mod script;
+pub mod target;
 pub mod terraform;
 pub mod yaml;
 
@@ -121,22 +122,6 @@ pub struct DimensionFilter {
 use crate::finding::Sink;
 use crate::registry;
 use crate::yaml::Node;
-
-/// Reports a metric alert whose target is not an Azure ML workspace, for the ARM and Terraform
-/// readers alike: it is counted and skipped, never checked against the AML catalog.
-pub(crate) fn skip_other_target(sink: &mut Sink, at: crate::source::Span, name: Option<&str>) {
-    sink.push(
-        sink.at(
-            &registry::NOT_A_WORKSPACE_RULE,
-            at,
-            format!(
-                "metric alert `{}` does not target an Azure ML workspace; skipped",
-                name.unwrap_or("<unnamed>")
-            ),
-        )
-        .label("other target"),
-    );
-}
 
 /// File extensions read as scripts (`az monitor metrics alert create` invocations).
 pub const SCRIPT_EXTENSIONS: &[&str] = &["sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat"];

@@ -46,40 +46,45 @@ fn module(m: &Node, sink: &mut Sink, rules: &mut Vec<AlertRule>, depth: u8) {
     }
 }
 
-fn text(n: Option<&Node>) -> Option<String> {
-    match n.map(|n| &n.value) {
-        Some(Value::String(s)) => Some(s.to_ascii_lowercase()),
-        _ => None,
+/// What the rule targets, from `target_resource_type`, the ids in `scopes` and the criteria's
+/// `metric_namespace`; a value the plan does not know yet (`null`) is unresolved.
+fn target(v: &Node) -> super::Target {
+    use super::target::{Hint, from_hints};
+    let hint = |n: &Node, id: bool| match &n.value {
+        Value::String(s) => {
+            let s = Sp::new(s.clone(), n.span);
+            if id {
+                Hint::ResourceId(s)
+            } else {
+                Hint::Type(s)
+            }
+        }
+        _ => Hint::Unresolved(n.span),
+    };
+    let mut hints = Vec::new();
+    if let Some(t) = get(v, "target_resource_type") {
+        hints.push(hint(t, false));
     }
+    if let Some(Value::Seq(scopes)) = get(v, "scopes").map(|n| &n.value) {
+        hints.extend(scopes.iter().map(|s| hint(s, true)));
+    }
+    for key in ["criteria", "dynamic_criteria"] {
+        if let Some(Value::Seq(items)) = get(v, key).map(|n| &n.value) {
+            hints.extend(
+                items
+                    .iter()
+                    .filter_map(|c| get(c, "metric_namespace"))
+                    .map(|n| hint(n, false)),
+            );
+        }
+    }
+    from_hints(hints)
 }
 
 pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
     let v = get(r, "values")?;
     let name = get(v, "name").and_then(|n| schema::string(n, "name", sink));
-    let aml = "microsoft.machinelearningservices/workspaces";
-    let target = text(get(v, "target_resource_type"));
-    let in_scopes = matches!(get(v, "scopes").map(|n| &n.value), Some(Value::Seq(s)) if s.iter().any(|x| text(Some(x)).is_some_and(|t| t.contains("/providers/microsoft.machinelearningservices/workspaces/"))));
-    let ns =
-        ["criteria", "dynamic_criteria"]
-            .iter()
-            .find_map(|k| match get(v, k).map(|n| &n.value) {
-                Some(Value::Seq(items)) => {
-                    items.iter().find_map(|c| text(get(c, "metric_namespace")))
-                }
-                _ => None,
-            });
-    let any_scope =
-        matches!(get(v, "scopes").map(|n| &n.value), Some(Value::Seq(s)) if !s.is_empty());
-    let is_aml = in_scopes || target.as_deref() == Some(aml) || ns.as_deref() == Some(aml);
-    // With no literal target at all (scopes from references), the rule is checked.
-    let known = any_scope || target.is_some() || ns.is_some();
-    if known && !is_aml {
-        let at = get(r, "address")
-            .or_else(|| get(v, "name"))
-            .map_or(r.span, |n| n.span);
-        super::skip_other_target(sink, at, name.as_ref().map(|n| n.value.as_str()));
-        return None;
-    }
+    let target = target(v);
     let mut criteria = Vec::new();
     for (key, dynamic) in [("criteria", false), ("dynamic_criteria", true)] {
         if let Some(Value::Seq(items)) = get(v, key).map(|n| &n.value) {
@@ -101,7 +106,7 @@ pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
         window: get(v, "window_size").and_then(|n| duration(n, "window_size", sink)),
         auto_mitigate: get(v, "auto_mitigate")
             .and_then(|n| schema::boolean(n, "auto_mitigate", sink)),
-        target: super::Target::Unstated,
+        target,
         criteria,
     })
 }
