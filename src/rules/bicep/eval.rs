@@ -139,9 +139,12 @@ pub struct Env<'a> {
     pub src: &'a str,
     /// Values given from outside: a calling module's `params`, a `.bicepparam`, `--parameters`.
     pub given: HashMap<String, Val>,
-    params: HashMap<&'a str, Option<&'a Expr>>,
+    /// Each parameter's default, and whether its type is nullable (`T?`: null when not given).
+    params: HashMap<&'a str, (Option<&'a Expr>, bool)>,
     vars: HashMap<&'a str, &'a Expr>,
     symbols: HashMap<&'a str, &'static str>,
+    /// Resource declarations: type string and body, for `res.id` and `res.name`.
+    resources: HashMap<&'a str, (&'a Expr, &'a Expr)>,
     cache: RefCell<HashMap<String, Val>>,
     active: RefCell<Vec<String>>,
     locals: RefCell<Vec<(String, Val)>>,
@@ -162,6 +165,7 @@ impl<'a> Env<'a> {
             params: HashMap::new(),
             vars: HashMap::new(),
             symbols: HashMap::new(),
+            resources: HashMap::new(),
             cache: RefCell::new(HashMap::new()),
             active: RefCell::new(Vec::new()),
             locals: RefCell::new(Vec::new()),
@@ -169,13 +173,25 @@ impl<'a> Env<'a> {
         };
         for s in &ast.statements {
             match &s.kind {
-                StmtKind::Param { name, default, .. } => {
-                    env.params.insert(name, default.as_ref());
+                StmtKind::Param {
+                    name, default, ty, ..
+                } => {
+                    let nullable = ty.is_some_and(|t| {
+                        src.get(t.start..t.end)
+                            .is_some_and(|t| t.trim_end().ends_with('?'))
+                    });
+                    env.params.insert(name, (default.as_ref(), nullable));
                 }
                 StmtKind::Var { name, value, .. } => {
                     env.vars.insert(name, value);
                 }
-                StmtKind::Resource { name, .. } => {
+                StmtKind::Resource {
+                    name,
+                    type_string,
+                    body,
+                    ..
+                } => {
+                    env.resources.insert(name, (type_string, body));
                     env.symbols.insert(name, "a resource");
                 }
                 StmtKind::Module { name, .. } => {
@@ -311,6 +327,11 @@ impl<'a> Env<'a> {
             ExprKind::Member {
                 target, name, safe, ..
             } => {
+                if let ExprKind::Ident(r) = &target.kind
+                    && let Some(v) = self.resource_property(r, name, span)
+                {
+                    return v;
+                }
                 let t = self.eval(target);
                 match &t.v {
                     V::Obj(_) => match t.get(name) {
@@ -423,6 +444,47 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// `res.id` and `res.name` of a resource declared in this file. The id's subscription,
+    /// group and names are known only at deployment, but its resource type is known, which is
+    /// what a metric alert's `scopes` tell about its target.
+    fn resource_property(&self, r: &str, prop: &str, span: Span) -> Option<Val> {
+        if self.locals.borrow().iter().any(|(n, _)| n == r)
+            || self.params.contains_key(r)
+            || self.vars.contains_key(r)
+        {
+            return None;
+        }
+        let (ty, body) = self.resources.get(r)?;
+        let body = match &body.kind {
+            ExprKind::If { body, .. } => body,
+            _ => *body,
+        };
+        let name = match &body.kind {
+            ExprKind::Object(props) => props.iter().find_map(|p| match p {
+                Prop::Pair { key, value, .. } if key == "name" => Some(value),
+                _ => None,
+            }),
+            _ => None,
+        };
+        match prop {
+            "name" => name.map(|n| self.eval(n)),
+            "id" => {
+                let ty = self.eval(ty);
+                let ty = ty.as_str()?.split('@').next()?.to_string();
+                let mut segments = ty.split('/');
+                let namespace = segments.next()?;
+                let mut id = format!(
+                    "/subscriptions/{{subscription}}/resourceGroups/{{resourceGroup}}/providers/{namespace}"
+                );
+                for t in segments {
+                    id.push_str(&format!("/{t}/{{{r}}}"));
+                }
+                Some(self.lit(V::Str(id), span))
+            }
+            _ => None,
+        }
+    }
+
     /// An unknown value for `span`, keeping the reason of the unknown part it depends on.
     fn propagate(&self, span: Span, from: &Val) -> Val {
         match &from.v {
@@ -441,12 +503,13 @@ impl<'a> Env<'a> {
         if self.active.borrow().iter().any(|n| n == name) {
             return self.unknown(span, format!("`{name}` refers to itself"));
         }
-        let v = if let Some(default) = self.params.get(name) {
+        let v = if let Some((default, nullable)) = self.params.get(name) {
             match self.given.get(name) {
                 Some(v) if v.file == NOWHERE => v.clone().rebase(span, self.file),
                 Some(v) => v.clone(),
                 None => match default {
                     Some(d) => self.guarded(name, d),
+                    None if *nullable => self.lit(V::Null, span),
                     None => self.unknown(
                         span,
                         format!("parameter `{name}` has no default and no value was given"),

@@ -251,6 +251,7 @@ pub fn parse(text: &str) -> (File, Vec<SyntaxError>) {
             }
         }
     }
+    errors.extend(p.unterminated_comment.take());
     (file, errors)
 }
 
@@ -258,6 +259,7 @@ struct Parser_<'a> {
     src: &'a str,
     pos: usize,
     depth: usize,
+    unterminated_comment: Option<SyntaxError>,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -309,7 +311,12 @@ impl<'a> Parser_<'a> {
     fn new(src: &'a str) -> Self {
         // A byte-order mark is not part of the program.
         let pos = if src.starts_with('\u{feff}') { 3 } else { 0 };
-        Parser_ { src, pos, depth: 0 }
+        Parser_ {
+            src,
+            pos,
+            depth: 0,
+            unterminated_comment: None,
+        }
     }
 
     fn rest(&self) -> &'a str {
@@ -350,10 +357,14 @@ impl<'a> Parser_<'a> {
             let r = self.rest();
             if r.starts_with("//") || r.starts_with('#') {
                 self.pos += r.find('\n').unwrap_or(r.len());
-            } else if r.starts_with("/*") {
-                match r[2..].find("*/") {
+            } else if let Some(body) = r.strip_prefix("/*") {
+                match body.find("*/") {
                     Some(e) => self.pos += e + 4,
                     None => {
+                        self.unterminated_comment.get_or_insert(SyntaxError {
+                            span: Span::new(self.pos, self.pos + 2),
+                            message: "unterminated block comment (`/*` without `*/`)".into(),
+                        });
                         self.pos = self.src.len();
                         return;
                     }
@@ -1596,7 +1607,7 @@ resource e 'Microsoft.Storage/storageAccounts@2023-01-01' existing = { name: 'x'
 assert ok = length(xs) > 0
 output o string = r.name
 "#);
-        assert_eq!(f.statements.len(), 17);
+        assert_eq!(f.statements.len(), 16);
     }
 
     #[test]
