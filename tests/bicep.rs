@@ -304,46 +304,10 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     p.to_str().unwrap().to_string()
 }
 
-const MODULE: &str = "param workspaceName string
-param runType string = 'Pipeline'
-
-resource failed 'Microsoft.Insights/metricAlerts@2018-03-01' = {
-  name: 'failed-${workspaceName}'
-  location: 'global'
-  properties: {
-    severity: 2
-    scopes: [resourceId('Microsoft.MachineLearningServices/workspaces', workspaceName)]
-    targetResourceType: 'Microsoft.MachineLearningServices/workspaces'
-    evaluationFrequency: 'PT5M'
-    windowSize: 'PT15M'
-    criteria: {
-      'odata.type': 'Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria'
-      allOf: [
-        {
-          name: 'failed'
-          criterionType: 'StaticThresholdCriterion'
-          metricName: 'Failed Runs'
-          timeAggregation: 'Total'
-          operator: 'GreaterThan'
-          threshold: 0
-          dimensions: [{ name: 'DeviceId', operator: 'Include', values: [runType] }]
-        }
-      ]
-    }
-  }
-}
-";
-
 #[test]
 fn a_module_instantiated_three_times_is_checked_three_times() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "alerts.bicep", MODULE);
-    let main = write(
-        dir.path(),
-        "main.bicep",
-        "var workspaces = ['dev', 'test']\n\nmodule each './alerts.bicep' = [for ws in workspaces: {\n  name: 'alerts-${ws}'\n  params: { workspaceName: ws }\n}]\n\nmodule prod 'alerts.bicep' = {\n  name: 'alerts-prod'\n  params: {\n    workspaceName: 'prod'\n  }\n}\n",
-    );
-    let (code, json) = lint_json(&[&main]);
+    let main = "tests/fixtures/bicep/three-workspaces/main.bicep";
+    let (code, json) = lint_json(&[main]);
     assert_eq!(code, 1, "{json}");
     assert_eq!(json["summary"]["rules"], 3);
     let hits: Vec<&serde_json::Value> = json["findings"]

@@ -109,6 +109,8 @@ pub struct Reader<'s> {
     /// Parameter values from `--parameters` files.
     parameters: HashMap<String, Val>,
     out: BicepRead,
+    /// The loop items bound while an instance is read (`ws = 'dev'`), for its label.
+    bound: Vec<String>,
 }
 
 impl<'s> Reader<'s> {
@@ -121,6 +123,7 @@ impl<'s> Reader<'s> {
                 .map(|(k, v)| (k.clone(), Val::from_node(v)))
                 .collect(),
             out: BicepRead::default(),
+            bound: Vec::new(),
         }
     }
 
@@ -339,8 +342,12 @@ impl<'s> Reader<'s> {
                         continue;
                     }
                     let mut calls = Vec::new();
+                    let mut labels = Vec::new();
                     self.instances(&env, body, &mut |_, v, _| calls.push(v));
-                    for call in calls {
+                    // The loop items of each instance, in the order `instances` reads them.
+                    self.instance_labels(&env, body, &mut labels);
+                    for (n, call) in calls.into_iter().enumerate() {
+                        let item = labels.get(n).filter(|l| !l.is_empty());
                         let mut given = HashMap::new();
                         if let Some(V::Obj(params)) = call.get("params").map(|p| &p.v) {
                             for (k, _, v) in params {
@@ -350,7 +357,12 @@ impl<'s> Reader<'s> {
                         let mut chain = vec![Label {
                             file: parsed.file,
                             span: *name_span,
-                            text: format!("instantiated by module `{name}` here"),
+                            text: match item {
+                                Some(item) => {
+                                    format!("instantiated by module `{name}` here ({item})")
+                                }
+                                None => format!("instantiated by module `{name}` here"),
+                            },
                         }];
                         chain.extend(via.iter().cloned());
                         stack.push(normalize(&target_path));
@@ -414,6 +426,46 @@ impl<'s> Reader<'s> {
                 let v = env.eval(body);
                 each(env, v, &mut self.out);
             }
+        }
+    }
+}
+
+impl Reader<'_> {
+    /// For each instance of a declaration, the loop items it was created with (`ws = 'dev'`).
+    fn instance_labels(&mut self, env: &Env, body: &Expr, out: &mut Vec<String>) {
+        match &body.kind {
+            ExprKind::For {
+                item,
+                index,
+                iterable,
+                body: inner,
+            } => {
+                if let V::Arr(items) = env.eval(iterable).v {
+                    for (n, x) in items.into_iter().enumerate() {
+                        let shown = match &x.v {
+                            V::Str(s) => format!("{item} = '{s}'"),
+                            V::Int(i) => format!("{item} = {i}"),
+                            _ => format!("item {n}"),
+                        };
+                        self.bound.push(shown);
+                        let mut bound = vec![(item.clone(), x)];
+                        if let Some(i) = index {
+                            bound.push((
+                                i.clone(),
+                                Val::new(V::Int(n as i64), iterable.span, env.file),
+                            ));
+                        }
+                        env.with_locals(bound, |env| self.instance_labels(env, inner, out));
+                        self.bound.pop();
+                    }
+                }
+            }
+            ExprKind::If { condition, body } => {
+                if env.eval(condition).v != V::Bool(false) {
+                    self.instance_labels(env, body, out);
+                }
+            }
+            _ => out.push(self.bound.join(", ")),
         }
     }
 }
