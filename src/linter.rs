@@ -128,8 +128,12 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     let mut all_rules: Vec<AlertRule> = Vec::new();
     let mut suppressions = Vec::new();
     let mut instantiated = 0;
+    let bicep_used = rules::bicep::ParamTargets::of(&files);
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);
+        if !explicit && bicep_used.contains(path) {
+            continue;
+        }
         match inputs::read(path, &mut report.sources) {
             Ok((_, Some(bad))) => {
                 report.summary.files += 1;

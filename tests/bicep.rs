@@ -491,3 +491,41 @@ fn hostile_input_never_panics() {
     let (code, _) = lint_json(&[&p]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_directory_walk_lints_a_template_through_its_bicepparam_once() {
+    let (code, json) = lint_json(&["tests/fixtures/bicep/same-rules"]);
+    assert_eq!(code, 1);
+    // main.bicepparam (with main.bicep and its module: 2 rules) and gpu-alert.bicep on its
+    // own (1 rule); main.bicep is not linted a second time without the parameter values.
+    assert_eq!(json["summary"]["files"], 2, "{json}");
+    assert_eq!(json["summary"]["rules"], 3, "{json}");
+    let got = found(&json);
+    assert_eq!(
+        got.iter()
+            .filter(|(c, _, _)| c == "dimension-not-applicable")
+            .count(),
+        1,
+        "{got:?}"
+    );
+    assert!(
+        !got.iter().any(|(c, _, _)| c == "unresolved-expression"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn the_library_reads_one_bicep_text_without_the_file_system() {
+    let text = std::fs::read_to_string(format!("{REAL}/{}", AMBA[0])).unwrap();
+    let read = amlguard::rules::read_source(
+        "FailedRuns.bicep",
+        &text,
+        amlguard::source::FileId(3),
+        true,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(read.rules.len(), 1);
+    assert_eq!(read.rules[0].criteria[0].metric.value, "Failed Runs");
+    assert!(read.findings.iter().all(|f| f.file.0 == 3));
+}

@@ -143,6 +143,9 @@ pub fn read_source(
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    if ext == "bicep" || ext == "bicepparam" {
+        return Some(bicep::read_text(name, text, file, parameters));
+    }
     let json = trimmed.starts_with('{')
         || (trimmed.starts_with("//") || trimmed.starts_with("/*"))
             && arm::blank_comments(trimmed).trim_start().starts_with('{');

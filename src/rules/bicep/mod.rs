@@ -111,6 +111,8 @@ pub struct Reader<'s> {
     out: BicepRead,
     /// The loop items bound while an instance is read (`ws = 'dev'`), for its label.
     bound: Vec<String>,
+    /// Whether modules and `using` targets are read from disk.
+    follow: bool,
 }
 
 impl<'s> Reader<'s> {
@@ -124,6 +126,7 @@ impl<'s> Reader<'s> {
                 .collect(),
             out: BicepRead::default(),
             bound: Vec::new(),
+            follow: true,
         }
     }
 
@@ -168,6 +171,9 @@ impl<'s> Reader<'s> {
 
     /// Loads a file that a module call or `using` names.
     fn load(&mut self, path: &Path) -> Result<Rc<Parsed>, String> {
+        if !self.follow {
+            return Err("files are followed by `amlguard lint`, not when one text is read".into());
+        }
         let key = normalize(path);
         if let Some(p) = self.cache.get(&key) {
             return Ok(p.clone());
@@ -477,6 +483,89 @@ pub fn read(
     parameters: &[(String, crate::yaml::Node)],
 ) -> BicepRead {
     Reader::new(sources, parameters).read(id)
+}
+
+/// Reads the rules of one Bicep text alone, without following modules or `using` (for
+/// [`super::read_source`], which has no source map; `amlguard lint` follows them with [`read`]).
+pub fn read_text(
+    name: &str,
+    text: &str,
+    file: FileId,
+    parameters: &[(String, crate::yaml::Node)],
+) -> super::yaml::ReadRules {
+    let mut scratch = SourceMap::new();
+    let id = scratch.add(SourceFile::new(name, text));
+    let mut reader = Reader::new(&mut scratch, parameters);
+    reader.follow = false;
+    let read = reader.read(id);
+    let findings = read
+        .findings
+        .into_iter()
+        .filter(|f| f.file == id)
+        .map(|mut f| {
+            f.file = file;
+            f.related.retain(|l| l.file == id);
+            for l in &mut f.related {
+                l.file = file;
+            }
+            f
+        })
+        .collect();
+    let rules = read
+        .rules
+        .into_iter()
+        .filter(BicepRule::is_plain)
+        .map(|mut r| {
+            r.rule.file = file;
+            r.rule
+        })
+        .collect();
+    super::yaml::ReadRules {
+        rules,
+        findings,
+        suppressions: Vec::new(),
+    }
+}
+
+/// The templates that the `.bicepparam` files among `files` use. Walking a directory, such a
+/// template is linted through its parameter file (with its values) and not again on its own,
+/// so each finding is reported once.
+#[derive(Debug, Default)]
+pub struct ParamTargets(std::collections::HashSet<PathBuf>);
+
+impl ParamTargets {
+    pub fn of(files: &[PathBuf]) -> Self {
+        let mut set = std::collections::HashSet::new();
+        for f in files {
+            if !f
+                .to_string_lossy()
+                .to_ascii_lowercase()
+                .ends_with(".bicepparam")
+            {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            let (ast, _) = syntax::parse(&text);
+            for s in &ast.statements {
+                if let StmtKind::Using(Some(Expr {
+                    kind: ExprKind::Str(parts),
+                    ..
+                })) = &s.kind
+                    && let [syntax::StrPart::Lit(target)] = parts.as_slice()
+                    && !is_registry(target)
+                {
+                    set.insert(normalize(&sibling(f, target)));
+                }
+            }
+        }
+        ParamTargets(set)
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        self.0.contains(&normalize(path))
+    }
 }
 
 /// A module reference that names a registry rather than a file.
