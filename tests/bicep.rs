@@ -529,3 +529,26 @@ fn the_library_reads_one_bicep_text_without_the_file_system() {
     assert_eq!(read.rules[0].criteria[0].metric.value, "Failed Runs");
     assert!(read.findings.iter().all(|f| f.file.0 == 3));
 }
+
+#[test]
+fn a_local_module_output_tells_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "vm.bicep",
+        "param name string\nresource vm 'Microsoft.Compute/virtualMachines@2024-03-01' = {\n  name: name\n}\noutput id string = vm.id\n",
+    );
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        "module vm './vm.bicep' = {\n  name: 'vm'\n  params: { name: 'box' }\n}\nresource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'cpu'\n  properties: {\n    scopes: [vm.outputs.id]\n    criteria: {\n      allOf: [{ metricName: 'Percentage CPU', timeAggregation: 'Average', operator: 'GreaterThan', threshold: 90 }]\n    }\n  }\n}\n",
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(code, 0, "{json}");
+    // Not checked against the workspace catalog: the module says it is a virtual machine.
+    assert_eq!(
+        found(&json),
+        vec![("not-a-workspace-rule".to_string(), 6, 9)],
+        "{json}"
+    );
+}

@@ -143,6 +143,14 @@ pub struct Env<'a> {
     params: HashMap<&'a str, (Option<&'a Expr>, bool)>,
     vars: HashMap<&'a str, &'a Expr>,
     symbols: HashMap<&'a str, &'static str>,
+    /// Module declarations: path and body, for `mod.outputs.x`.
+    modules: HashMap<&'a str, (&'a Expr, &'a Expr)>,
+    /// Outputs of this file's declarations.
+    outputs: HashMap<&'a str, &'a Expr>,
+    /// The file's path, to find its modules; `None` where modules are not followed.
+    path: Option<std::path::PathBuf>,
+    /// How many module outputs deep this evaluation is.
+    module_depth: usize,
     /// Resource declarations: type string and body, for `res.id` and `res.name`.
     resources: HashMap<&'a str, (&'a Expr, &'a Expr)>,
     cache: RefCell<HashMap<String, Val>>,
@@ -166,6 +174,10 @@ impl<'a> Env<'a> {
             vars: HashMap::new(),
             symbols: HashMap::new(),
             resources: HashMap::new(),
+            modules: HashMap::new(),
+            outputs: HashMap::new(),
+            path: None,
+            module_depth: 0,
             cache: RefCell::new(HashMap::new()),
             active: RefCell::new(Vec::new()),
             locals: RefCell::new(Vec::new()),
@@ -194,13 +206,71 @@ impl<'a> Env<'a> {
                     env.resources.insert(name, (type_string, body));
                     env.symbols.insert(name, "a resource");
                 }
-                StmtKind::Module { name, .. } => {
+                StmtKind::Module {
+                    name, path, body, ..
+                } => {
                     env.symbols.insert(name, "a module");
+                    env.modules.insert(name, (path, body));
+                }
+                StmtKind::Output { name, value } => {
+                    env.outputs.insert(name, value);
                 }
                 _ => {}
             }
         }
         env
+    }
+
+    /// Lets `mod.outputs.x` of local modules be evaluated, relative to `path`.
+    pub fn at_path(mut self, path: &std::path::Path, module_depth: usize) -> Self {
+        self.path = Some(path.to_path_buf());
+        self.module_depth = module_depth;
+        self
+    }
+
+    /// `mod.outputs.name` of a local module: its output evaluated with the params this file
+    /// gives it, placed at `span` (the module's file is not one of the run's sources).
+    fn module_output(&self, module: &str, name: &str, span: Span) -> Option<Val> {
+        let (path, body) = self.modules.get(module)?;
+        let here = self.path.as_ref()?;
+        if self.module_depth >= super::MAX_MODULE_DEPTH {
+            return Some(self.unknown(span, "module outputs are nested too deeply to follow"));
+        }
+        let target = self.eval(path);
+        let target = target.as_str()?;
+        if super::is_registry(target) {
+            return Some(self.unknown(span, format!("`{target}` is a registry module")));
+        }
+        let call = self.eval(body);
+        let V::Obj(_) = &call.v else {
+            return Some(self.unknown(
+                span,
+                "the outputs of a module in a loop or under a condition are known at deployment",
+            ));
+        };
+        let file = super::normalize(&super::sibling(here, target));
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            return Some(self.unknown(span, format!("`{target}` cannot be read")));
+        };
+        let (ast, errors) = super::syntax::parse(&text);
+        if !errors.is_empty() {
+            return Some(self.unknown(span, format!("`{target}` has syntax errors")));
+        }
+        let mut given = HashMap::new();
+        if let Some(V::Obj(params)) = call.get("params").map(|p| &p.v) {
+            for (k, _, v) in params {
+                given.insert(k.clone(), v.clone());
+            }
+        }
+        let child = Env::new(NOWHERE, &text, &ast, given).at_path(&file, self.module_depth + 1);
+        let Some(out) = child.outputs.get(name) else {
+            return Some(self.unknown(span, format!("module `{module}` has no output `{name}`")));
+        };
+        let v = child.eval(out);
+        Some(match v.v {
+            V::Unknown(_) => self.propagate(span, &v),
+            _ => v.rebase(span, self.file),
+        })
     }
 
     /// Runs `f` with loop variables bound.
@@ -332,6 +402,18 @@ impl<'a> Env<'a> {
                 {
                     return v;
                 }
+                if let ExprKind::Member {
+                    target: inner,
+                    name: outputs,
+                    ..
+                } = &target.kind
+                    && outputs == "outputs"
+                    && let ExprKind::Ident(m) = &inner.kind
+                    && !self.is_value_name(m)
+                    && let Some(v) = self.module_output(m, name, span)
+                {
+                    return v;
+                }
                 let t = self.eval(target);
                 match &t.v {
                     V::Obj(_) => match t.get(name) {
@@ -444,14 +526,18 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// Whether a name is a loop variable, parameter or variable (which shadow declarations).
+    fn is_value_name(&self, n: &str) -> bool {
+        self.locals.borrow().iter().any(|(l, _)| l == n)
+            || self.params.contains_key(n)
+            || self.vars.contains_key(n)
+    }
+
     /// `res.id` and `res.name` of a resource declared in this file. The id's subscription,
     /// group and names are known only at deployment, but its resource type is known, which is
     /// what a metric alert's `scopes` tell about its target.
     fn resource_property(&self, r: &str, prop: &str, span: Span) -> Option<Val> {
-        if self.locals.borrow().iter().any(|(n, _)| n == r)
-            || self.params.contains_key(r)
-            || self.vars.contains_key(r)
-        {
+        if self.is_value_name(r) {
             return None;
         }
         let (ty, body) = self.resources.get(r)?;

@@ -269,7 +269,14 @@ impl<'s> Reader<'s> {
         via: &[Label],
         stack: &mut Vec<PathBuf>,
     ) {
-        let env = Env::new(parsed.file, &parsed.text, &parsed.ast, given);
+        let env = Env::new(parsed.file, &parsed.text, &parsed.ast, given).at_path(
+            path,
+            if self.follow {
+                stack.len()
+            } else {
+                MAX_MODULE_DEPTH
+            },
+        );
         for s in &parsed.ast.statements {
             match &s.kind {
                 StmtKind::Resource {
@@ -569,19 +576,19 @@ impl ParamTargets {
 }
 
 /// A module reference that names a registry rather than a file.
-fn is_registry(target: &str) -> bool {
+pub(crate) fn is_registry(target: &str) -> bool {
     target.starts_with("br:")
         || target.starts_with("br/")
         || target.starts_with("ts:")
         || target.starts_with("ts/")
 }
 
-fn sibling(of: &Path, target: &str) -> PathBuf {
+pub(crate) fn sibling(of: &Path, target: &str) -> PathBuf {
     of.parent().unwrap_or(Path::new("")).join(target)
 }
 
 /// A path with `.` and `..` resolved lexically (module paths are relative to their caller).
-fn normalize(p: &Path) -> PathBuf {
+pub(crate) fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
