@@ -151,6 +151,8 @@ pub struct Env<'a> {
     path: Option<std::path::PathBuf>,
     /// How many module outputs deep this evaluation is.
     module_depth: usize,
+    /// Module outputs already evaluated, by `module.output`.
+    output_cache: RefCell<HashMap<String, Val>>,
     /// Resource declarations: type string and body, for `res.id` and `res.name`.
     resources: HashMap<&'a str, (&'a Expr, &'a Expr)>,
     cache: RefCell<HashMap<String, Val>>,
@@ -178,6 +180,7 @@ impl<'a> Env<'a> {
             outputs: HashMap::new(),
             path: None,
             module_depth: 0,
+            output_cache: RefCell::new(HashMap::new()),
             cache: RefCell::new(HashMap::new()),
             active: RefCell::new(Vec::new()),
             locals: RefCell::new(Vec::new()),
@@ -410,9 +413,15 @@ impl<'a> Env<'a> {
                     && outputs == "outputs"
                     && let ExprKind::Ident(m) = &inner.kind
                     && !self.is_value_name(m)
-                    && let Some(v) = self.module_output(m, name, span)
                 {
-                    return v;
+                    let key = format!("{m}.{name}");
+                    if let Some(v) = self.output_cache.borrow().get(&key) {
+                        return v.clone().rebase(span, self.file);
+                    }
+                    if let Some(v) = self.module_output(m, name, span) {
+                        self.output_cache.borrow_mut().insert(key, v.clone());
+                        return v;
+                    }
                 }
                 let t = self.eval(target);
                 match &t.v {
