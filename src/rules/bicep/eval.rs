@@ -195,7 +195,20 @@ impl<'a> Env<'a> {
                         src.get(t.start..t.end)
                             .is_some_and(|t| t.trim_end().ends_with('?'))
                     });
-                    env.params.insert(name, (default.as_ref(), nullable));
+                    // `@allowed([one])` leaves a parameter a single possible value.
+                    let only = s
+                        .decorators
+                        .iter()
+                        .find(|d| d.name == "allowed")
+                        .and_then(|d| match d.args.first().map(|a| &a.kind) {
+                            Some(ExprKind::Array(items)) if items.len() == 1 => match &items[0] {
+                                Item::Value(v) => Some(v),
+                                Item::Spread(_) => None,
+                            },
+                            _ => None,
+                        });
+                    env.params
+                        .insert(name, (default.as_ref().or(only), nullable));
                 }
                 StmtKind::Var { name, value, .. } => {
                     env.vars.insert(name, value);
@@ -979,6 +992,16 @@ mod tests {
         );
         assert_eq!(var(t, "e"), V::Str("yes".into()));
         assert_eq!(var(t, "f"), V::Int(1));
+    }
+
+    #[test]
+    fn a_single_allowed_value_is_the_value() {
+        let t = "@allowed([\n  'Microsoft.MachineLearningServices/workspaces'\n])\nparam ty string\nparam n string?\nvar a = ty\nvar b = n ?? 'none'\n";
+        assert_eq!(
+            var(t, "a"),
+            V::Str("Microsoft.MachineLearningServices/workspaces".into())
+        );
+        assert_eq!(var(t, "b"), V::Str("none".into()));
     }
 
     #[test]
