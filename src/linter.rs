@@ -142,6 +142,10 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             Ok((id, None)) if rules::bicep::handles(report.sources.get(id).name()) => {
                 report.summary.files += 1;
                 let read = rules::bicep::read(id, &mut report.sources, &parameters);
+                for f in &read.files {
+                    let text = report.sources.get(*f).text();
+                    suppressions.extend(rules::bicep::suppressions(text, *f));
+                }
                 findings.extend(read.findings);
                 for r in read.rules {
                     if r.is_plain() {

@@ -552,3 +552,28 @@ fn a_local_module_output_tells_the_target() {
         "{json}"
     );
 }
+
+#[test]
+fn suppression_comments_in_a_module_and_a_stale_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = std::fs::read_to_string("tests/fixtures/bicep/three-workspaces/alerts.bicep")
+        .unwrap()
+        .replace(
+            "          dimensions: [{",
+            "          // amlguard: ignore[dimension-not-applicable] GPU node filter kept for parity\n          dimensions: [{",
+        );
+    write(dir.path(), "alerts.bicep", &module);
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        "module one './alerts.bicep' = {\n  name: 'one'\n  params: { workspaceName: 'w' } // amlguard: ignore[unknown-metric]\n}\n",
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(
+        found(&json),
+        vec![("unused-suppression".to_string(), 3, 34)],
+        "{json}"
+    );
+    // A warning does not fail the run by default.
+    assert_eq!(code, 0);
+}

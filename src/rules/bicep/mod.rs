@@ -92,6 +92,8 @@ pub struct BicepRead {
     pub findings: Vec<Finding>,
     /// `Microsoft.Insights/scheduledQueryRules` resources seen (log alerts, not checked yet).
     pub log_alerts: usize,
+    /// The files read: the one asked for, then the modules and templates it led to.
+    pub files: Vec<FileId>,
 }
 
 struct Parsed {
@@ -135,6 +137,7 @@ impl<'s> Reader<'s> {
     pub fn read(mut self, id: FileId) -> BicepRead {
         let name = self.sources.get(id).name().to_string();
         let parsed = self.parse(id);
+        self.out.files.push(id);
         let sink_file = id;
         for e in &parsed.errors {
             self.out.findings.push(
@@ -184,6 +187,7 @@ impl<'s> Reader<'s> {
             .sources
             .add(SourceFile::new(key.display().to_string(), text));
         let parsed = self.parse(id);
+        self.out.files.push(id);
         self.cache.insert(key, parsed.clone());
         Ok(parsed)
     }
@@ -490,6 +494,14 @@ pub fn read(
     parameters: &[(String, crate::yaml::Node)],
 ) -> BicepRead {
     Reader::new(sources, parameters).read(id)
+}
+
+/// `// amlguard: ignore[check, …] reason` comments of a Bicep file: a comment alone on its line
+/// covers the next line, a trailing one its own line (as `#` comments do in YAML).
+pub fn suppressions(text: &str, file: FileId) -> Vec<crate::suppress::Suppression> {
+    // `//` becomes `# ` in place (offsets kept), so the comment reader of the other formats
+    // applies; `#` elsewhere in Bicep (directives, strings) never carries the marker.
+    crate::suppress::from_comments(&text.replace("//", "# "), file)
 }
 
 /// Reads the rules of one Bicep text alone, without following modules or `using` (for
