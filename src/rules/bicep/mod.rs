@@ -625,6 +625,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn log_alerts_are_counted_and_loops_expanded() {
+        let text = "param regions array = ['a', 'b', 'c']\nresource q 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [for r in regions: {\n  name: 'q-${r}'\n}]\nresource m 'Microsoft.Insights/metricAlerts@2018-03-01' = if (length(regions) > 2) {\n  name: 'm'\n  properties: {}\n}\n";
+        let mut sources = SourceMap::new();
+        let id = sources.add(SourceFile::new("/nonexistent/a.bicep", text));
+        let read = read(id, &mut sources, &[]);
+        assert_eq!(read.log_alerts, 3);
+        assert_eq!(read.rules.len(), 1);
+        assert_eq!(read.files, vec![id]);
+    }
+
+    #[test]
     fn paths_normalize() {
         assert_eq!(
             normalize(Path::new("a/b/../c/./d.bicep")),
