@@ -688,7 +688,8 @@ impl<'a> Parser_<'a> {
 
     /// A resource or module body: an object, `if (c) {…}`, or `[for …: …]`.
     fn body(&mut self) -> PResult<Expr> {
-        self.skip_inline();
+        // The body may start on the line after `=`.
+        self.skip_all();
         let start = self.pos;
         if self.at_keyword("if") {
             self.ident();
