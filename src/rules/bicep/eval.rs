@@ -19,6 +19,10 @@ use crate::source::{FileId, Span};
 pub const NOWHERE: FileId = FileId(usize::MAX);
 
 const MAX_DEPTH: usize = 64;
+/// The longest text evaluated (bytes).
+const MAX_TEXT: usize = 1 << 20;
+/// The longest array evaluated.
+const MAX_ITEMS: usize = 100_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Val {
@@ -322,8 +326,18 @@ impl<'a> Env<'a> {
         )
     }
 
+    /// A computed value; text and arrays beyond what any alert needs are left unevaluated, so
+    /// that doubling a string or array in a chain of variables cannot exhaust memory.
     fn lit(&self, v: V, span: Span) -> Val {
-        Val::new(v, span, self.file)
+        match &v {
+            V::Str(s) if s.len() > MAX_TEXT => {
+                self.unknown(span, "the text is too long to evaluate")
+            }
+            V::Arr(a) if a.len() > MAX_ITEMS => {
+                self.unknown(span, "the array is too long to evaluate")
+            }
+            _ => Val::new(v, span, self.file),
+        }
     }
 
     pub fn eval(&self, e: &Expr) -> Val {
@@ -992,6 +1006,19 @@ mod tests {
         );
         assert_eq!(var(t, "e"), V::Str("yes".into()));
         assert_eq!(var(t, "f"), V::Int(1));
+    }
+
+    #[test]
+    fn doubling_stops_at_a_bound() {
+        let mut t = String::from("var v0 = 'xxxxxxxxxxxxxxxx'\nvar a0 = ['x', 'y']\n");
+        for i in 1..64 {
+            t.push_str(&format!(
+                "var v{i} = '${{v{j}}}${{v{j}}}'\nvar a{i} = concat(a{j}, a{j})\n",
+                j = i - 1
+            ));
+        }
+        assert!(matches!(var(&t, "v63"), V::Unknown(_)));
+        assert!(matches!(var(&t, "a63"), V::Unknown(_)));
     }
 
     #[test]

@@ -115,7 +115,13 @@ pub struct Reader<'s> {
     bound: Vec<String>,
     /// Whether modules and `using` targets are read from disk.
     follow: bool,
+    /// How many more resource and module instances may be read (loops of loops of modules
+    /// could otherwise multiply without bound).
+    budget: usize,
 }
+
+/// The most resource and module instances read from one file and what it leads to.
+pub const MAX_INSTANCES: usize = 100_000;
 
 impl<'s> Reader<'s> {
     pub fn new(sources: &'s mut SourceMap, parameters: &[(String, crate::yaml::Node)]) -> Self {
@@ -129,6 +135,7 @@ impl<'s> Reader<'s> {
             out: BicepRead::default(),
             bound: Vec::new(),
             follow: true,
+            budget: MAX_INSTANCES,
         }
     }
 
@@ -440,6 +447,18 @@ impl<'s> Reader<'s> {
                 }
             }
             _ => {
+                if self.budget == 0 {
+                    return;
+                }
+                self.budget -= 1;
+                if self.budget == 0 {
+                    self.note(
+                        env.file,
+                        body.span,
+                        format!("more than {MAX_INSTANCES} resource and module instances; the rest are not read"),
+                        "lint the modules on their own",
+                    );
+                }
                 let v = env.eval(body);
                 each(env, v, &mut self.out);
             }
