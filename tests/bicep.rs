@@ -577,3 +577,20 @@ fn suppression_comments_in_a_module_and_a_stale_one() {
     // A warning does not fail the run by default.
     assert_eq!(code, 0);
 }
+
+#[test]
+fn crlf_line_endings_and_a_byte_order_mark_read_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(format!("{REAL}/{}", AMBA[0])).unwrap();
+    let mutated = original.replace("metricName: 'Failed Runs'", "metricName: 'Failed Run'");
+    let crlf = format!("\u{feff}{}", mutated.replace('\n', "\r\n"));
+    let p = write(dir.path(), "crlf.bicep", &crlf);
+    let (_, json) = lint_json(&[&p]);
+    assert_eq!(json["summary"]["rules"], 1);
+    let got = found(&json);
+    assert!(
+        got.contains(&("unknown-metric".to_string(), 108, 23)),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|(c, _, _)| c == "bicep-syntax"), "{got:?}");
+}
