@@ -7,7 +7,9 @@ use amlguard::source::{SourceFile, SourceMap};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (_, errors) = bicep::syntax::parse(text);
     for e in &errors {
         assert!(e.span.start <= e.span.end && e.span.end <= text.len());
