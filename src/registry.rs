@@ -132,8 +132,7 @@ and hides the next real problem there.\n\nFix: remove it, or correct the check n
 `=` or `:`, an unbalanced bracket, a keyword that does not start a declaration. The diagnostic \
 points at the exact place the parser stopped. The declaration that fails is skipped up to the next \
 line that starts a declaration, so one mistake is one error and the rules in the rest of the file \
-are still checked; a module or parameter file with syntax errors is not followed.\n\nExample:\n\n\
-    resource alert 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n      name: 'failed-runs\n    }\n\n\
+are still checked; a module or parameter file with syntax errors is not followed.\n\nExample:\n\n    resource alert 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n      name: 'failed-runs\n    }\n\n\
 Fix: correct the syntax at the reported position (`az bicep build` reports the same mistake).");
     UNKNOWN_METRIC = ("AML101", "unknown-metric", Error, Catalog,
         "The metric is not a metric of Microsoft.MachineLearningServices/workspaces.",
