@@ -241,7 +241,8 @@ pub fn parse(text: &str) -> (File, Vec<SyntaxError>) {
                 file.statements.push(s);
                 p.skip_inline();
                 if p.pos < p.src.len() && !p.at_line_end() {
-                    errors.push(p.error("expected a new line after the statement"));
+                    let message = p.stray_text("expected a new line after the statement");
+                    errors.push(p.error(message));
                     p.recover(start);
                 }
             }
@@ -340,6 +341,21 @@ impl<'a> Parser_<'a> {
             None => "end of file".into(),
             Some('\n') => "end of line".into(),
             Some(c) => format!("`{}`", c.escape_debug()),
+        }
+    }
+
+    /// `message`, or, when text follows a closing quote directly (`'it's'`), what is most
+    /// likely wrong: an unescaped quote inside the string.
+    fn stray_text(&self, message: &str) -> String {
+        let before = self.src[..self.pos].trim_end_matches([' ', '\t']);
+        if before.ends_with('\'')
+            && self
+                .peek()
+                .is_some_and(|c| c.is_alphanumeric() || c == '\'')
+        {
+            "text follows the end of a string: a `'` inside a string is written `\\'`".into()
+        } else {
+            message.to_string()
         }
     }
 
@@ -1312,7 +1328,11 @@ impl<'a> Parser_<'a> {
             }
             self.skip_inline();
             if !self.eat(",") && !self.at_line_end() && self.peek() != Some(']') {
-                return Err(self.expected("`,`, `]` or a new line"));
+                let message = self.stray_text(&format!(
+                    "expected `,`, `]` or a new line, found {}",
+                    self.found()
+                ));
+                return Err(self.error(message));
             }
         }
         self.depth -= 1;
@@ -1444,7 +1464,11 @@ impl<'a> Parser_<'a> {
             }
             self.skip_inline();
             if !self.eat(",") && !self.at_line_end() && self.peek() != Some('}') {
-                return Err(self.expected("`,`, `}` or a new line"));
+                let message = self.stray_text(&format!(
+                    "expected `,`, `}}` or a new line, found {}",
+                    self.found()
+                ));
+                return Err(self.error(message));
             }
         }
         self.depth -= 1;
@@ -1618,6 +1642,15 @@ output o string = r.name
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(&text[errors[0].span.start..errors[0].span.start + 1], "'");
         assert_eq!(f.statements.len(), 2);
+    }
+
+    #[test]
+    fn an_unescaped_quote_is_named() {
+        let text = "param d string = 'it's here'\n";
+        let (_, errors) = parse(text);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].span.start, 21);
+        assert!(errors[0].message.contains("\\'"), "{}", errors[0].message);
     }
 
     #[test]
