@@ -1,6 +1,7 @@
 //! Pre-deploy sources read as they are: the same two rules written as an ARM template (with
-//! a nested deployment and a parameter file), a Terraform plan, a bash script and a PowerShell
-//! script lint with the same findings as the YAML rule file, each at the right token.
+//! a nested deployment and a parameter file), a Terraform plan, a bash script, a PowerShell
+//! script, and Bicep (a `.bicepparam`, a module, an ARM parameter file) lint with the same
+//! findings as the YAML rule file, each at the right token.
 
 mod common;
 
