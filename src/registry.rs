@@ -126,6 +126,13 @@ nothing if the value is checked elsewhere.");
 ARM templates: `\"metadata\": {\"amlguard-ignore\": [\"check-name\"]}` on the resource). A \
 suppression that matches no finding is stale — the problem was fixed, or the name is misspelt — \
 and hides the next real problem there.\n\nFix: remove it, or correct the check name.");
+    CIRCULAR_REFERENCE = ("AML012", "circular-reference", Error, Input,
+        "ARM variables or parameters that refer to each other in a cycle.",
+        "A template value is computed through `variables('a')` and `parameters('b')` references \
+that lead back to where they started, so it has no value: Azure Resource Manager rejects the \
+template (\"circular dependency\"), and the field that uses it is not checked. References are \
+followed to any depth; the message lists the chain.\n\nExample:\n\n    \"variables\": { \"a\": \"[variables('b')]\", \"b\": \"[variables('a')]\" }\n\nFix: give one of the \
+variables a value that does not refer back.");
     BICEP_SYNTAX = ("AML019", "bicep-syntax", Error, Input,
         "The file is not valid Bicep.",
         "A `.bicep` or `.bicepparam` file that does not parse: an unterminated string, a missing \
@@ -196,6 +203,15 @@ expects the REST name.\n\nFix: write the REST name the help gives.");
 namespace is Microsoft.MachineLearningServices/workspaces are checked against the Azure ML \
 catalog. Rules on virtual machines, storage accounts or anything else are reported once as \
 skipped, so that nothing is silently ignored.\n\nFix: nothing; use a linter for that service.");
+    UNRESOLVED_TARGET = ("AML119", "unresolved-target", Note, Catalog,
+        "A metric alert whose target resource type cannot be known offline; catalog checks are skipped.",
+        "The catalog checks (metric and dimension names, aggregations, threshold ranges) only hold \
+for Azure ML resources. When a rule's `targetResourceType`, `scopes` and every criterion's \
+`metricNamespace` are expressions without a value (a parameter with no default and no \
+`allowedValues` of one type, `resourceId()`, a policy's `field('id')`), the rule could be on any \
+resource type, and a metric valid there would be a false error here. The rule is counted and its \
+schedule and severity are still checked.\n\nExample:\n\n    \"scopes\": [\"[parameters('resourceId')]\"]\n\nFix: pass the \
+parameter values with `--parameters FILE`, or set `metricNamespace` on the criteria.");
     THRESHOLD_OUT_OF_RANGE = ("AML201", "threshold-out-of-range", Error, Threshold,
         "The threshold lies outside the values the metric can take.",
         "A percentage metric (CpuUtilization, GpuUtilization, GpuMemoryUtilization, Quota Utilization \

@@ -163,6 +163,8 @@ pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out:
         parameters: None,
         variables: None,
         values: Vec::new(),
+        parent: None,
+        policy: false,
     };
     let mut sink = Sink::new(env.file);
     let rule = arm::metric_alert(&node, &scope, &mut sink);

@@ -124,13 +124,14 @@ pub struct Reader<'s> {
 pub const MAX_INSTANCES: usize = 100_000;
 
 impl<'s> Reader<'s> {
-    pub fn new(sources: &'s mut SourceMap, parameters: &[(String, crate::yaml::Node)]) -> Self {
+    pub fn new(sources: &'s mut SourceMap, parameters: &[super::ParameterValue]) -> Self {
         Reader {
             sources,
             cache: HashMap::new(),
+            // Placed where the template uses them, as the ARM reader does.
             parameters: parameters
                 .iter()
-                .map(|(k, v)| (k.clone(), Val::from_node(v)))
+                .map(|p| (p.name.clone(), Val::from_node(&p.value)))
                 .collect(),
             out: BicepRead::default(),
             bound: Vec::new(),
@@ -510,7 +511,7 @@ impl Reader<'_> {
 pub fn read(
     id: FileId,
     sources: &mut SourceMap,
-    parameters: &[(String, crate::yaml::Node)],
+    parameters: &[super::ParameterValue],
 ) -> BicepRead {
     Reader::new(sources, parameters).read(id)
 }
@@ -529,7 +530,7 @@ pub fn read_text(
     name: &str,
     text: &str,
     file: FileId,
-    parameters: &[(String, crate::yaml::Node)],
+    parameters: &[super::ParameterValue],
 ) -> super::yaml::ReadRules {
     let mut scratch = SourceMap::new();
     let id = scratch.add(SourceFile::new(name, text));
