@@ -601,3 +601,19 @@ fn crlf_line_endings_and_a_byte_order_mark_read_alike() {
     );
     assert!(!got.iter().any(|(c, _, _)| c == "bicep-syntax"), "{got:?}");
 }
+
+#[test]
+fn criteria_from_a_parameter_without_a_value_are_a_note_not_a_type_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "carml.bicep",
+        "param criterias array\nresource a 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'a'\n  properties: {\n    targetResourceType: 'Microsoft.MachineLearningServices/workspaces'\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria'\n      allOf: criterias\n    }\n  }\n}\n",
+    );
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![("unresolved-expression".to_string(), 8, 14)]
+    );
+}

@@ -102,12 +102,16 @@ impl Lowering {
             V::Obj(props) => Value::Map(
                 props
                     .iter()
-                    .map(|(k, ks, x)| {
+                    .filter_map(|(k, ks, x)| {
                         let key = Key {
                             name: k.clone(),
                             span: self.span(x.file, *ks),
                         };
-                        (key, self.node(x, Some(k), depth + 1))
+                        let node = self.node(x, Some(k), depth + 1);
+                        // An unknown structure is noted (by `node`) and left out: the ARM
+                        // reader would take its placeholder text for a value of the wrong type.
+                        let structural = STRUCTURAL.iter().any(|s| s.eq_ignore_ascii_case(k));
+                        (!(structural && matches!(x.v, V::Unknown(_)))).then_some((key, node))
                     })
                     .collect(),
             ),
