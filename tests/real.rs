@@ -12,6 +12,11 @@ use common::{amlguard, root};
 /// policy set definition references its members by id and holds none itself; a parameter
 /// file holds values, not rules).
 const CORPUS: &[(&str, u64)] = &[
+    // Documentation: its `hcl` examples are linted (see `lintable`).
+    (
+        "terraform-provider-azurerm/website/docs/r/monitor_metric_alert.html.markdown",
+        1,
+    ),
     (
         "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-static-metric-alert/azuredeploy.json",
         1,
@@ -220,6 +225,39 @@ const CORPUS: &[(&str, u64)] = &[
     ),
 ];
 
+/// What amlguard reads of a corpus file, and the extension to give it: documentation pages
+/// are read for their ```` ```hcl ```` examples, everything else as it is.
+fn lintable(path: &str, text: &str) -> (String, &'static str) {
+    if !path.ends_with(".markdown") {
+        let ext = if path.ends_with(".tf") { "tf" } else { "json" };
+        return (text.to_string(), ext);
+    }
+    let mut out = String::new();
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        if inside && line.trim_end() == "```" {
+            inside = false;
+        } else if inside {
+            out.push_str(line);
+        } else if line.trim_end() == "```hcl" {
+            inside = true;
+        }
+    }
+    (out, "tf")
+}
+
+/// Lints a corpus file as amlguard reads it (see [`lintable`]).
+fn lint_corpus(path: &str, dir: &std::path::Path) -> serde_json::Value {
+    let full = root().join("tests/real").join(path);
+    if !path.ends_with(".markdown") {
+        return lint(&full);
+    }
+    let (text, ext) = lintable(path, &std::fs::read_to_string(&full).unwrap());
+    let copy = dir.join(format!("example.{ext}"));
+    std::fs::write(&copy, text).unwrap();
+    lint(&copy)
+}
+
 fn lint(path: &std::path::Path) -> serde_json::Value {
     let out = amlguard()
         .args(["--no-config", "lint", "--format", "json"])
@@ -276,8 +314,9 @@ fn every_real_file_is_listed() {
 
 #[test]
 fn every_rule_is_seen_and_none_gets_an_error() {
+    let dir = tempfile::tempdir().unwrap();
     for (path, rules) in CORPUS {
-        let json = lint(&root().join("tests/real").join(path));
+        let json = lint_corpus(path, dir.path());
         let summary = &json["summary"];
         assert_eq!(
             summary["rules"].as_u64(),
@@ -526,6 +565,29 @@ fn mutations() -> Vec<Mutation> {
             parameters: with,
         });
     }
+    let doc = "terraform-provider-azurerm/website/docs/r/monitor_metric_alert.html.markdown";
+    out.push(Mutation {
+        file: doc,
+        what: "a storage metric under the workspace namespace",
+        after: "criteria {",
+        find: "\"Microsoft.Storage/storageAccounts\"",
+        replace: "\"Microsoft.MachineLearningServices/workspaces\"".into(),
+        check: "unknown-metric",
+        at: "\"Transactions\"".into(),
+        offset: 0,
+        parameters: None,
+    });
+    out.push(Mutation {
+        file: doc,
+        what: "a threshold that is not a number",
+        after: "criteria {",
+        find: "threshold        = 50",
+        replace: "threshold        = \"fifty\"".into(),
+        check: "wrong-type",
+        at: "\"fifty\"".into(),
+        offset: 0,
+        parameters: None,
+    });
     let stat = "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-static-metric-alert/azuredeploy.json";
     let dynamic = "azure-quickstart-templates/quickstarts/microsoft.insights/monitoring-dynamic-metric-alert/azuredeploy.json";
     let on_ws = Some(QUICKSTART_ON_A_WORKSPACE);
@@ -642,11 +704,12 @@ fn every_planted_mistake_is_found_at_its_line_and_column() {
         let text = std::fs::read_to_string(root().join("tests/real").join(m.file)).unwrap();
         let edited = apply(&text, m);
         assert_ne!(edited, text);
+        let (edited, ext) = lintable(m.file, &edited);
         let at = edited
             .find(&m.at)
             .unwrap_or_else(|| panic!("{}: `{}` not in the edited file", m.file, m.at));
         let (line, column) = line_col(&edited, at + m.offset);
-        let path = dir.path().join(format!("{n}.json"));
+        let path = dir.path().join(format!("{n}.{ext}"));
         std::fs::write(&path, &edited).unwrap();
         let json = match m.parameters {
             None => lint(&path),

@@ -533,3 +533,30 @@ fn a_policy_definition_computed_by_an_expression_is_noted_not_skipped_in_silence
         )]
     );
 }
+
+#[test]
+fn an_unreadable_dimension_operator_hides_neither_its_name_nor_its_values() {
+    let t = template(
+        "",
+        "",
+        r#"        "severity": 3,
+        "criteria": { "allOf": [
+          { "metricName": "Model Deploy Failed", "timeAggregation": "Total", "operator": "GreaterThan", "threshold": 0,
+            "dimensions": [ { "name": "DeviceId", "operator": "Inclde", "values": ["*"] } ] },
+          { "metricName": "Failed Runs", "timeAggregation": "Total", "operator": "GreaterThan", "threshold": 0,
+            "dimensions": [ { "name": "RunType", "operator": 7, "values": ["Pipeline"] } ] } ] }"#,
+    );
+    let dir = write(&[("t.json", &t)]);
+    let (_, found) = lint(&dir, &["t.json"]);
+    for (check, marker) in [
+        ("invalid-value", r#""Inclde""#),
+        ("dimension-not-applicable", r#""DeviceId""#),
+        ("invalid-value", "7,"),
+        ("invalid-dimension-value", r#""Pipeline""#),
+    ] {
+        assert!(
+            has(&found, check, pos(&t, marker, 0)),
+            "{check} at {marker}: {found:?}"
+        );
+    }
+}

@@ -117,7 +117,7 @@ impl Condition<'_> {
                         d.values.last().map_or(d.operator.span.end, |v| v.span.end),
                     )),
                     name: text(&d.name),
-                    operator: Sp::new(d.operator.value, m(d.operator.span)),
+                    operator: Some(Sp::new(d.operator.value, m(d.operator.span))),
                     values: d.values.iter().map(text).collect(),
                 })
                 .collect(),

@@ -760,13 +760,9 @@ fn dimension<'a>(d: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Dime
             other => schema::wrong_type(sink, &values_node, "values must be a list", other),
         }
     }
-    let (name, operator) = (name?, operator?);
-    if values.is_empty() {
-        return None;
-    }
     Some(DimensionFilter {
         span: d.span,
-        name,
+        name: name?,
         operator,
         values,
     })

@@ -117,7 +117,9 @@ pub struct DynamicThreshold {
 pub struct DimensionFilter {
     pub span: Span,
     pub name: Sp<String>,
-    pub operator: Sp<DimensionOperator>,
+    /// `None` when it could not be read (already reported): the name and values are still
+    /// checked.
+    pub operator: Option<Sp<DimensionOperator>>,
     pub values: Vec<Sp<String>>,
 }
 

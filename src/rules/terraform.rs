@@ -161,28 +161,25 @@ fn criterion(c: &Node, dynamic: bool, sink: &mut Sink) -> Option<Criterion> {
             else {
                 continue;
             };
-            let operator = get(d, "operator")
-                .and_then(|n| {
-                    keyword(
-                        n,
-                        "dimension operator",
-                        DimensionOperator::parse,
-                        ["Include", "Exclude", "StartsWith"],
-                        sink,
-                    )
-                })
-                .unwrap_or(Sp::new(DimensionOperator::Include, name.span));
+            let operator = match get(d, "operator") {
+                Some(n) => keyword(
+                    n,
+                    "dimension operator",
+                    DimensionOperator::parse,
+                    ["Include", "Exclude", "StartsWith"],
+                    sink,
+                ),
+                None => Some(Sp::new(DimensionOperator::Include, name.span)),
+            };
             let values = get(d, "values")
                 .and_then(|n| schema::string_list(n, "values", sink))
                 .unwrap_or_default();
-            if !values.is_empty() {
-                dimensions.push(DimensionFilter {
-                    span: d.span,
-                    name,
-                    operator,
-                    values,
-                });
-            }
+            dimensions.push(DimensionFilter {
+                span: d.span,
+                name,
+                operator,
+                values,
+            });
         }
     }
     Some(Criterion {

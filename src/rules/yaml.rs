@@ -453,8 +453,8 @@ fn read_dimension(node: &Node, sink: &mut Sink) -> Option<DimensionFilter> {
     Some(DimensionFilter {
         span: node.span,
         name: name?,
-        operator: operator?,
-        values: values?,
+        operator,
+        values: values.unwrap_or_default(),
     })
 }
 
