@@ -457,6 +457,10 @@ impl<'a> Parser_<'a> {
     /// column 0, past `from`.
     fn recover(&mut self, from: usize) {
         let mut i = self.pos.max(from + 1).min(self.src.len());
+        // `from + 1` may fall inside a multi-byte character.
+        while !self.src.is_char_boundary(i) {
+            i += 1;
+        }
         while i < self.src.len() {
             match self.src[i..].find('\n') {
                 Some(n) => i += n + 1,
@@ -1642,6 +1646,15 @@ output o string = r.name
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(&text[errors[0].span.start..errors[0].span.start + 1], "'");
         assert_eq!(f.statements.len(), 2);
+    }
+
+    #[test]
+    fn recovery_after_a_multi_byte_character() {
+        // Found by fuzzing: a statement that fails on its first, two-byte character.
+        let text = "\u{86}\u{7d0}f Azur\nparam a string\n";
+        let (f, errors) = parse(text);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(f.statements.len(), 1);
     }
 
     #[test]
