@@ -17,7 +17,19 @@ use crate::source::{SourceFile, SourceMap};
 /// File extensions picked up when a directory is linted: rule files and pipeline YAML, ARM
 /// templates and Terraform plans, scripts. Files that turn out to hold no rule are skipped.
 pub const RULE_EXTENSIONS: &[&str] = &[
-    "yaml", "yml", "json", "tf", "sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat",
+    "yaml",
+    "yml",
+    "json",
+    "tf",
+    "sh",
+    "bash",
+    "zsh",
+    "ps1",
+    "psm1",
+    "cmd",
+    "bat",
+    "bicep",
+    "bicepparam",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -129,12 +141,36 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     let mut all_rules: Vec<AlertRule> = Vec::new();
     let mut suppressions = Vec::new();
     let mut skipped = 0;
+    let mut instantiated = 0;
+    let bicep_used = rules::bicep::ParamTargets::of(&files);
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);
+        if !explicit && bicep_used.contains(path) {
+            continue;
+        }
         match inputs::read(path, &mut report.sources) {
             Ok((_, Some(bad))) => {
                 report.summary.files += 1;
                 findings.push(bad);
+            }
+            Ok((id, None)) if rules::bicep::handles(report.sources.get(id).name()) => {
+                report.summary.files += 1;
+                let read = rules::bicep::read(id, &mut report.sources, &parameters);
+                for f in &read.files {
+                    let text = report.sources.get(*f).text();
+                    suppressions.extend(rules::bicep::suppressions(text, *f));
+                }
+                findings.extend(read.findings);
+                for r in read.rules {
+                    if r.is_plain() {
+                        all_rules.push(r.rule);
+                    } else {
+                        // Rules instantiated through modules or a parameter file are checked
+                        // one by one, so that each finding carries its instantiation.
+                        instantiated += 1;
+                        findings.extend(r.check(&catalog));
+                    }
+                }
             }
             Ok((id, None)) => {
                 let file = report.sources.get(id);
@@ -173,9 +209,9 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         }
         findings.extend(sink.findings);
     }
-    report.summary.rules = all_rules.len();
+    report.summary.rules = all_rules.len() + instantiated;
     // Rules on another resource type count: they were seen (and noted by the checks).
-    let seen = all_rules.len();
+    let seen = all_rules.len() + instantiated;
     findings.extend(lint::check_rules(&catalog, &all_rules));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
     let mut report = finish(report, findings, &options.policy);

@@ -157,6 +157,14 @@ This note says why the file was not read, so that a rule lost to a typo or a wro
 pass as a clean run. (A YAML file whose top-level key is a misspelling of `rules:` is read as a rule \
 file, and the misspelt key is reported as `unknown-key`.)\n\nFix: correct the file, or exclude it \
 (`exclude` in amlguard.toml, `--ignore not-a-rule-source`).");
+    BICEP_SYNTAX = ("AML019", "bicep-syntax", Error, Input,
+        "The file is not valid Bicep.",
+        "A `.bicep` or `.bicepparam` file that does not parse: an unterminated string, a missing \
+`=` or `:`, an unbalanced bracket, a keyword that does not start a declaration. The diagnostic \
+points at the exact place the parser stopped. The declaration that fails is skipped up to the next \
+line that starts a declaration, so one mistake is one error and the rules in the rest of the file \
+are still checked; a module or parameter file with syntax errors is not followed.\n\nExample:\n\n    resource alert 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n      name: 'failed-runs\n    }\n\n\
+Fix: correct the syntax at the reported position (`az bicep build` reports the same mistake).");
     UNKNOWN_METRIC = ("AML101", "unknown-metric", Error, Catalog,
         "The metric is not a metric of Microsoft.MachineLearningServices/workspaces.",
         "Azure Monitor rejects a metric alert on a metric that the resource does not emit, unless \

@@ -1,6 +1,7 @@
 //! Pre-deploy sources read as they are: the same two rules written as an ARM template (with
-//! a nested deployment and a parameter file), a Terraform plan, a bash script and a PowerShell
-//! script lint with the same findings as the YAML rule file, each at the right token.
+//! a nested deployment and a parameter file), a Terraform plan, a bash script, a PowerShell
+//! script, and Bicep (a `.bicepparam`, a module, an ARM parameter file) lint with the same
+//! findings as the YAML rule file, each at the right token.
 
 mod common;
 
@@ -197,4 +198,86 @@ fn suppressions_in_yaml_and_arm_metadata() {
     .unwrap();
     let (code, json) = lint_json(&[arm.to_str().unwrap()]);
     assert_eq!((code, found(&json)), (0, vec![]));
+}
+
+const BICEP: &str = "tests/fixtures/bicep/same-rules";
+
+#[test]
+fn bicepparam_with_a_module_matches_the_yaml() {
+    let (code, json) = lint_json(&[&format!("{BICEP}/main.bicepparam")]);
+    assert_eq!(code, 1, "{json}");
+    let got = found(&json);
+    assert_eq!(names(&got), reference());
+    assert_eq!(json["summary"]["rules"], 2);
+    let at = |name: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("{name}: {json}"))
+            .clone()
+    };
+    // The threshold comes from the .bicepparam: reported there, at the value.
+    let t = at("threshold-out-of-range");
+    assert!(t["file"].as_str().unwrap().ends_with("main.bicepparam"));
+    assert_eq!(
+        (t["line"].as_u64(), t["column"].as_u64()),
+        (Some(4), Some(22))
+    );
+    // A one-line object in an array, and an interpolated metric name, at their tokens.
+    let d = at("dimension-not-applicable");
+    assert!(d["file"].as_str().unwrap().ends_with("main.bicep"));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(45), Some(21))
+    );
+    let v = at("invalid-dimension-value");
+    assert_eq!(
+        (v["line"].as_u64(), v["column"].as_u64()),
+        (Some(60), Some(24))
+    );
+    // The rule of the module: the value the caller passes, with the module call as related
+    // information.
+    let g = at("invalid-dynamic-threshold");
+    assert!(g["file"].as_str().unwrap().ends_with("main.bicep"));
+    assert_eq!(
+        (g["line"].as_u64(), g["column"].as_u64()),
+        (Some(73), Some(17))
+    );
+    let related: Vec<u64> = g["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert!(related.contains(&69), "{g}");
+}
+
+#[test]
+fn bicep_with_an_arm_parameter_file_matches_the_yaml() {
+    let got = lint(
+        "../bicep/same-rules/main.bicep",
+        &[
+            "--parameters",
+            "tests/fixtures/predeploy/template.parameters.json",
+        ],
+    );
+    assert_eq!(names(&got), reference());
+    // A value from a JSON parameter file is placed where the template uses it.
+    assert!(
+        got.contains(&("threshold-out-of-range".into(), 43, 22)),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn bicep_without_values_notes_the_parameter_and_uses_defaults() {
+    let got = lint("../bicep/same-rules/main.bicep", &[]);
+    assert!(
+        got.contains(&("unresolved-expression".into(), 25, 9)),
+        "{got:?}"
+    );
+    // The default threshold (90) is fine.
+    assert!(!got.iter().any(|(c, _, _)| c == "threshold-out-of-range"));
 }

@@ -588,7 +588,11 @@ fn declared_type(declared: &Node, id: bool) -> Option<String> {
     }
 }
 
-fn metric_alert<'a>(r: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<AlertRule> {
+pub(crate) fn metric_alert<'a>(
+    r: &Node,
+    scope: &'a Scope<'a>,
+    sink: &mut Sink,
+) -> Option<AlertRule> {
     let props = get(r, "properties")?;
     let name = get(r, "name").and_then(|n| string(n, scope, "name", sink));
     let target = target(props, scope);

@@ -2,6 +2,7 @@
 //! check can point at it whichever format the rule came from.
 
 pub mod arm;
+pub mod bicep;
 pub mod detect;
 pub mod hcl;
 pub mod policy;
@@ -150,7 +151,7 @@ pub fn read_source(
         Format::Json => read_json(text, file, explicit, parameters),
         Format::Hcl => read_hcl(text, file, explicit),
         Format::Script => read_script(text, file, explicit),
-        Format::Bicep => read_bicep(name, text, file, explicit),
+        Format::Bicep => read_bicep(name, text, file, parameters),
         Format::Yaml => read_yaml(text, file, explicit),
     }
 }
@@ -184,20 +185,15 @@ fn not_a_rule_source(
     }
 }
 
-/// Bicep source and parameter files: the one place a Bicep reader plugs in.
-fn read_bicep(name: &str, _text: &str, file: FileId, _explicit: bool) -> Option<yaml::ReadRules> {
-    let shown = match std::path::Path::new(name).file_name() {
-        Some(n) if !name.starts_with('<') => n.to_string_lossy().into_owned(),
-        _ => "FILE.bicep".to_string(),
-    };
-    Some(not_a_rule_source(
-        file,
-        crate::source::Span::new(0, 0),
-        "Bicep is not read directly; this file was not checked",
-        format!(
-            "compile it and lint the ARM template: `az bicep build --file {shown} --stdout | amlguard lint -`"
-        ),
-    ))
+/// Bicep source and parameter files (modules are followed by the linter, which holds the
+/// source map; this reads one text).
+fn read_bicep(
+    name: &str,
+    text: &str,
+    file: FileId,
+    parameters: &[ParameterValue],
+) -> Option<yaml::ReadRules> {
+    Some(bicep::read_text(name, text, file, parameters))
 }
 
 fn read_hcl(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
