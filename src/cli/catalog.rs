@@ -111,7 +111,12 @@ fn json(c: &Catalog, section: Section) -> String {
         Section::Operations => serde_json::to_value(&c.operations).expect("serializable"),
         Section::Sources => serde_json::to_value(&c.sources).expect("serializable"),
     };
-    serde_json::to_string_pretty(&value).expect("serializable")
+    // Catalog files are input: their text keeps its data but never a raw control character.
+    let mut out = Vec::new();
+    match crate::report::sanitize::write_json(&mut out, &value, b"  ") {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 fn new_table(header: &[&str]) -> Table {
