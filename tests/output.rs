@@ -524,6 +524,7 @@ fn lifecycle_names_cannot_break_out_of_dot_or_mermaid_strings() {
         .arg(name)
         .output()
         .unwrap();
+    assert_eq!(dot.status.code(), Some(0));
     let dot = String::from_utf8(dot.stdout).unwrap();
     assert!(
         dot.starts_with("digraph \"ev\\\"il\\\\u{1b}[2J\" {"),
@@ -540,6 +541,7 @@ fn lifecycle_names_cannot_break_out_of_dot_or_mermaid_strings() {
         .arg(name)
         .output()
         .unwrap();
+    assert_eq!(mermaid.status.code(), Some(0));
     let mermaid = String::from_utf8(mermaid.stdout).unwrap();
     assert!(
         mermaid.contains("state \"A#quot;] ; x -> y [label=#quot;\" as"),
