@@ -168,8 +168,22 @@ mod tests {
         }
 
         #[test]
-        fn never_panics(s in "\\PC{0,20}") {
-            let _ = Duration::parse(&s);
+        fn parsed_text_prints_back_to_the_same_duration(s in "\\PC{0,20}") {
+            // Whatever is accepted must mean a duration that prints and re-parses to itself,
+            // and must start with a digit or `P` (after trimming): nothing else is a duration.
+            if let Some(d) = Duration::parse(&s) {
+                prop_assert_eq!(Duration::parse(&d.iso()), Some(d));
+                let first = s.trim().chars().next().unwrap();
+                prop_assert!(first.is_ascii_digit() || first.eq_ignore_ascii_case(&'p'), "{:?}", s);
+            }
+        }
+
+        #[test]
+        fn short_forms_scale_by_their_unit(n in 0u64..1_000_000, unit in 0usize..4) {
+            let (suffix, factor) = [("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)][unit];
+            prop_assert_eq!(Duration::parse(&format!("{n}{suffix}")), Some(Duration(n * factor)));
+            let iso = if unit == 3 { format!("P{n}D") } else { format!("PT{n}{}", suffix.to_uppercase()) };
+            prop_assert_eq!(Duration::parse(&iso), Some(Duration(n * factor)));
         }
     }
 }

@@ -120,21 +120,6 @@ impl SourceFile {
         }
         Some(start + off)
     }
-
-    /// The start and end positions of a span; the end is the last character covered.
-    pub fn span_bounds(&self, span: Span) -> (LineCol, LineCol) {
-        let start = self.line_col(span.start);
-        let end = if span.end > span.start {
-            let mut last = span.end - 1;
-            while last > span.start && !self.text.is_char_boundary(last) {
-                last -= 1;
-            }
-            self.line_col(last)
-        } else {
-            start
-        };
-        (start, end)
-    }
 }
 
 /// All files read in one run.
@@ -192,12 +177,5 @@ mod tests {
         assert_eq!(f.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(f.offset_of(2, 2), Some(5));
         assert_eq!(f.line_col(999), LineCol { line: 3, column: 1 });
-    }
-
-    #[test]
-    fn span_bounds_end_on_last_character() {
-        let f = SourceFile::new("t", "key: value\n");
-        let (s, e) = f.span_bounds(Span::new(5, 10));
-        assert_eq!((s.line, s.column, e.line, e.column), (1, 6, 1, 10));
     }
 }

@@ -26,8 +26,12 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     p.to_str().unwrap().to_string()
 }
 
-fn accounted(json: &serde_json::Value) {
+/// Every record written is counted, and each one counted is either audited or skipped for a
+/// stated reason. `written` is the number of records the test (or the generator) wrote, so a
+/// record the reader never saw fails here.
+fn accounted(json: &serde_json::Value, written: u64) {
     let s = &json["summary"];
+    assert_eq!(s["records"].as_u64().unwrap(), written, "{s}");
     let by_reason: u64 = s["skipped_by_reason"]
         .as_object()
         .unwrap()
@@ -77,7 +81,7 @@ fn diagnostic_settings_lines_with_crlf_encoded_properties_wrong_types_and_trunca
     let p = write(dir.path(), "PT1H.json", DIAG.as_bytes());
     let (code, json) = audit_json(&[&p]);
     assert_eq!(code, 1);
-    accounted(&json);
+    accounted(&json, 8);
     assert_eq!(
         where_(&json),
         vec![
@@ -117,6 +121,7 @@ fn gzip_and_directories_in_path_order() {
     .unwrap();
     let (code, json) = audit_json(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{json}");
+    accounted(&json, 4);
     assert_eq!(json["findings"].as_array().unwrap().len(), 0);
     assert_eq!(json["summary"]["files"], 2);
     assert_eq!(json["summary"]["audited"], 4);
@@ -132,7 +137,7 @@ fn event_hub_capture() {
     let p = write(dir.path(), "capture.json", body.as_bytes());
     let (code, json) = audit_json(&[&p]);
     assert_eq!(code, 1);
-    accounted(&json);
+    accounted(&json, 4);
     assert_eq!(json["summary"]["records"], 4);
     assert_eq!(
         where_(&json),
@@ -156,7 +161,7 @@ fn log_analytics_query_result() {
     let p = write(dir.path(), "query.json", rows.as_bytes());
     let (code, json) = audit_json(&[&p]);
     assert_eq!(code, 1);
-    accounted(&json);
+    accounted(&json, 4);
     assert_eq!(
         where_(&json),
         vec![
@@ -179,8 +184,9 @@ fn portal_csv_export_with_invalid_utf8() {
     csv.extend_from_slice(b"not a time,AmlRunStatusChangedEvent,r9,Starting\r\n");
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "export.csv", &csv);
-    let (_, json) = audit_json(&[&p]);
-    accounted(&json);
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 0, "skipped records are warnings");
+    accounted(&json, 5);
     assert_eq!(json["summary"]["records"], 5);
     assert_eq!(
         where_(&json),
@@ -200,6 +206,12 @@ fn strict_turns_window_notes_into_errors() {
     let (code, json) = audit_json(&[&p, "--strict"]);
     assert_eq!(code, 1);
     assert_eq!(json["summary"]["errors"], 2);
+}
+
+/// The number of JSON lines in a generated dump: one record each.
+fn lines(path: &str) -> u64 {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().filter(|l| !l.trim().is_empty()).count() as u64
 }
 
 fn generate(args: &[&str], dir: &Path, name: &str) -> (String, Vec<(String, u64, String)>) {
@@ -244,7 +256,7 @@ fn generated_dump_yields_exactly_the_planted_violations_shuffled_or_not() {
     assert!(planted.len() >= 70, "{}", planted.len());
     let (code, json) = audit_json(&[&ordered]);
     assert_eq!(code, 1);
-    accounted(&json);
+    accounted(&json, lines(&ordered));
     assert_eq!(where_(&json), planted);
     let (shuffled, planted_s) = generate(
         &[
@@ -259,8 +271,9 @@ fn generated_dump_yields_exactly_the_planted_violations_shuffled_or_not() {
         dir.path(),
         "shuffled.json",
     );
-    let (_, json_s) = audit_json(&[&shuffled, "--threads", "1"]);
-    accounted(&json_s);
+    let (code, json_s) = audit_json(&[&shuffled, "--threads", "1"]);
+    assert_eq!(code, 1);
+    accounted(&json_s, lines(&shuffled));
     assert_eq!(where_(&json_s), planted_s);
     // The same violations, by check and entity.
     let strip = |v: Vec<(String, u64, String)>| {
@@ -284,7 +297,7 @@ fn invalid_utf8_in_a_json_line_is_skipped_and_located() {
     let p = write(dir.path(), "bad.json", &text);
     let (code, json) = audit_json(&[&p]);
     assert_eq!(code, 0, "a skipped record is a warning");
-    accounted(&json);
+    accounted(&json, 3);
     assert_eq!(json["summary"]["skipped_by_reason"]["invalid UTF-8"], 1);
     assert_eq!(
         where_(&json),

@@ -31,8 +31,18 @@ fn malformed_yaml() {
     assert_eq!(code, 1);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].0, "yaml-syntax");
-    // The parser reports the plain scalar it was reading when it met the tab.
-    assert_eq!((f[0].1, f[0].2), (2, 11));
+    assert_eq!(f[0].1, 2, "the diagnostic is on or before the tab's line");
+}
+
+/// The tab that breaks the document is at line 3, column 1; the parser currently reports the
+/// plain scalar it was reading when it met the tab (2:11). Un-ignore once yaml-syntax
+/// diagnostics point at the offending character.
+#[test]
+#[ignore = "yaml-syntax reports 2:11 (the scalar before the tab), not 3:1 (the tab)"]
+fn malformed_yaml_points_at_the_tab() {
+    let (code, f) = lint_stdin(b"rules:\n  - name: a\n\tcriteria: []\n".to_vec());
+    assert_eq!(code, 1);
+    assert_eq!(f, one("yaml-syntax", 3, 1));
 }
 
 #[test]
@@ -94,12 +104,16 @@ fn invalid_utf8_and_binary() {
 
 #[test]
 fn duplicate_keys_and_multiple_documents() {
-    let (_, f) = lint_stdin(b"rules:\n  - name: a\n    name: b\n".to_vec());
-    assert_eq!(f.len(), 1);
-    assert_eq!(f[0].0, "yaml-syntax");
-    assert_eq!(f[0].1, 3);
-    let (_, f) = lint_stdin(b"rules: []\n---\nrules: []\n".to_vec());
-    assert_eq!(f.len(), 1, "{f:?}");
+    // The second `name` key, at 3:5.
+    assert_eq!(
+        lint_stdin(b"rules:\n  - name: a\n    name: b\n".to_vec()),
+        (1, one("yaml-syntax", 3, 5))
+    );
+    // The second document starts at 3:1 (after the `---` on line 2).
+    assert_eq!(
+        lint_stdin(b"rules: []\n---\nrules: []\n".to_vec()),
+        (1, one("yaml-syntax", 3, 1))
+    );
 }
 
 #[test]

@@ -64,6 +64,7 @@ fn dump(runs: &str) -> tempfile::TempDir {
         .args(["generate", "dump", runs, "--plant-every", "1"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(0));
     std::fs::write(dir.path().join("dump.jsonl"), out.stdout).unwrap();
     dir
 }
@@ -277,6 +278,9 @@ fn hostile_text_in_dumps_and_file_names_stays_inert() {
             ])
             .output()
             .unwrap();
+        // The hostile records are reported as errors; SARIF exits 0 with them in the file.
+        let expected = if format == "sarif" { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(expected), "{format}");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let own = match format {
@@ -343,6 +347,9 @@ fn hostile_file_names_through_lint_stay_inert() {
             .arg(&path)
             .output()
             .unwrap();
+        // Severity 9 and an unknown metric are errors; SARIF exits 0 with them in the file.
+        let expected = if format == "sarif" { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(expected), "{format}");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let own = match format {
             "github" => Some("::error file="),
@@ -375,6 +382,7 @@ fn repeated_findings_are_folded_past_max_repeats() {
             .arg(&path)
             .output()
             .unwrap();
+        assert_eq!(out.status.code(), Some(1), "planted violations are errors");
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
     let all = run(&["--max-repeats", "0"]);
@@ -414,6 +422,8 @@ fn sarif_keeps_within_githubs_limit_and_says_so() {
         .arg(dir.path().join("dump.jsonl"))
         .output()
         .unwrap();
+    // SARIF exits 0 unless the run itself failed: the results are in the file.
+    assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let run = &v["runs"][0];
     assert_eq!(run["results"].as_array().unwrap().len(), 25_000);
@@ -514,6 +524,7 @@ fn lifecycle_names_cannot_break_out_of_dot_or_mermaid_strings() {
         .arg(name)
         .output()
         .unwrap();
+    assert_eq!(dot.status.code(), Some(0));
     let dot = String::from_utf8(dot.stdout).unwrap();
     assert!(
         dot.starts_with("digraph \"ev\\\"il\\\\u{1b}[2J\" {"),
@@ -530,6 +541,7 @@ fn lifecycle_names_cannot_break_out_of_dot_or_mermaid_strings() {
         .arg(name)
         .output()
         .unwrap();
+    assert_eq!(mermaid.status.code(), Some(0));
     let mermaid = String::from_utf8(mermaid.stdout).unwrap();
     assert!(
         mermaid.contains("state \"A#quot;] ; x -> y [label=#quot;\" as"),

@@ -264,13 +264,28 @@ fn lint(path: &std::path::Path) -> serde_json::Value {
         .arg(path)
         .output()
         .expect("runs");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "{}: not JSON ({e}): {}",
             path.display(),
             String::from_utf8_lossy(&out.stderr)
         )
-    })
+    });
+    assert_exit_matches(path, out.status.code(), &json);
+    json
+}
+
+/// `--fail-on` defaults to `error`: exit 1 exactly when an error was found, else 0.
+fn assert_exit_matches(path: &std::path::Path, code: Option<i32>, json: &serde_json::Value) {
+    let errors = json["summary"]["errors"].as_u64().expect("summary.errors");
+    let expected = if errors > 0 { 1 } else { 0 };
+    assert_eq!(
+        code,
+        Some(expected),
+        "{}: {}",
+        path.display(),
+        json["summary"]
+    );
 }
 
 fn lint_with(path: &std::path::Path, parameters: &std::path::Path) -> serde_json::Value {
@@ -280,7 +295,9 @@ fn lint_with(path: &std::path::Path, parameters: &std::path::Path) -> serde_json
         .arg(path)
         .output()
         .expect("runs");
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_exit_matches(path, out.status.code(), &json);
+    json
 }
 
 #[test]

@@ -77,9 +77,12 @@ fn metrics_are_found_in_their_own_namespace_only() {
 #[test]
 fn names_match_case_insensitively_by_display_or_rest_name() {
     let (c, _) = builtin();
+    assert!(c.dimension("Cluster Name").is_some());
     assert_eq!(c.dimension("clustername"), c.dimension("Cluster Name"));
     assert!(c.dimension("CLUSTERNAME").is_some());
+    assert!(c.metric("Failed Runs").is_some());
     assert_eq!(c.metric("failed runs"), c.metric("Failed Runs"));
+    assert_ne!(c.metric("Failed Runs"), c.metric("Cancelled Runs"));
     assert!(c.metric("Failed Run").is_none());
 }
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# A short fuzz run of every target under fuzz/, so that a parser regression is caught on the
+# next push. Each target starts from its seed corpus, fuzz/seeds/<target>/ (kept in the
+# repository; a target without one starts empty), copied to a scratch directory so the run
+# never grows the repository. A crash leaves its input in fuzz/artifacts/<target>/ and fails.
+#
+#   scripts/fuzz-smoke.sh                 # every target, FUZZ_SECONDS (default 20) each
+#   FUZZ_SECONDS=300 scripts/fuzz-smoke.sh condition rule_file
+#
+# cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain use them.
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+
+seconds="${FUZZ_SECONDS:-20}"
+export RUSTC_BOOTSTRAP=1
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --locked
+fi
+
+if [ "$#" -gt 0 ]; then
+    targets=("$@")
+else
+    mapfile -t targets < <(cargo fuzz list)
+fi
+[ "${#targets[@]}" -gt 0 ] || { echo "fuzz-smoke: no fuzz targets" >&2; exit 2; }
+
+# One build of every target (release, with debug assertions) before any clock starts.
+if [ "$#" -gt 0 ]; then
+    for t in "${targets[@]}"; do cargo fuzz build "$t"; done
+else
+    cargo fuzz build
+fi
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+for t in "${targets[@]}"; do
+    corpus="$scratch/$t"
+    mkdir -p "$corpus"
+    if [ -d "seeds/$t" ]; then
+        cp -R "seeds/$t/." "$corpus/"
+    else
+        echo "fuzz-smoke: $t has no seeds/$t; starting from an empty corpus" >&2
+    fi
+    echo "fuzz-smoke: $t for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
+    cargo fuzz run "$t" "$corpus" -- \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=0
+done
+echo "fuzz-smoke: ${#targets[@]} targets, ${seconds}s each, no crash"
