@@ -8,6 +8,7 @@ use crate::config::Excludes;
 use crate::finding::Sink;
 use crate::finding::{Finding, Severity};
 use crate::inputs::{self, InputError};
+use crate::kql;
 use crate::lint;
 use crate::policy::Policy;
 use crate::rules::{self, AlertRule};
@@ -17,7 +18,7 @@ use crate::source::{SourceFile, SourceMap};
 /// File extensions picked up when a directory is linted: rule files and pipeline YAML, ARM
 /// templates and Terraform plans, scripts. Files that turn out to hold no rule are skipped.
 pub const RULE_EXTENSIONS: &[&str] = &[
-    "yaml", "yml", "json", "tf", "sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat",
+    "yaml", "yml", "json", "tf", "sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat", "kql",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,8 @@ pub struct LintOptions {
     pub conditions: Vec<String>,
     /// ARM parameter files whose values resolve `[parameters('x')]`.
     pub parameters: Vec<PathBuf>,
+    /// Bare KQL queries (`--query`), each checked against the catalog's tables.
+    pub queries: Vec<String>,
 }
 
 /// Counts for the summary line and the JSON summary.
@@ -115,12 +118,25 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     report.input_errors.extend(errors);
     let mut all_rules: Vec<AlertRule> = Vec::new();
     let mut suppressions = Vec::new();
+    let mut schemas: Option<kql::Schemas> = None;
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);
         match inputs::read(path, &mut report.sources) {
             Ok((_, Some(bad))) => {
                 report.summary.files += 1;
                 findings.push(bad);
+            }
+            Ok((id, None)) if is_kql(path) => {
+                report.summary.files += 1;
+                let file = report.sources.get(id);
+                suppressions.extend(crate::suppress::from_comments(file.text(), id));
+                let schemas = schemas.get_or_insert_with(|| kql::Schemas::from_catalog(&catalog));
+                findings.extend(kql::check_query(
+                    file.text(),
+                    &kql::SpanMap::offset(0),
+                    id,
+                    schemas,
+                ));
             }
             Ok((id, None)) => {
                 let file = report.sources.get(id);
@@ -154,10 +170,29 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         }
         findings.extend(sink.findings);
     }
+    for (i, query) in options.queries.iter().enumerate() {
+        let id = report.sources.add(SourceFile::new(
+            format!("<query {}>", i + 1),
+            format!("{query}\n"),
+        ));
+        let schemas = schemas.get_or_insert_with(|| kql::Schemas::from_catalog(&catalog));
+        findings.extend(kql::check_query(
+            query,
+            &kql::SpanMap::offset(0),
+            id,
+            schemas,
+        ));
+    }
     report.summary.rules = all_rules.len();
     findings.extend(lint::check_rules(&catalog, &all_rules));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
     finish(report, findings, &options.policy)
+}
+
+/// KQL query files, checked as one query each.
+fn is_kql(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("kql"))
 }
 
 /// Lints one rule file given as text, with the built-in catalog (for tests, benches and

@@ -14,7 +14,7 @@ use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Rule files or directories (searched recursively for *.yaml and *.yml); `-` for stdin.
-    #[arg(value_name = "PATH", required_unless_present = "conditions")]
+    #[arg(value_name = "PATH", required_unless_present_any = ["conditions", "queries"])]
     pub paths: Vec<PathBuf>,
     /// An ARM parameter file whose values resolve `[parameters('x')]` (repeatable).
     #[arg(long = "parameters", value_name = "FILE")]
@@ -22,6 +22,10 @@ pub struct LintArgs {
     /// Lint a condition string as the az CLI takes it, e.g. "avg GpuUtilization < 10" (repeatable).
     #[arg(long = "condition", value_name = "CONDITION")]
     pub conditions: Vec<String>,
+    /// Check a KQL log-alert query against the Azure ML tables, e.g.
+    /// "AmlComputeJobEvent | where EventType == 'JobFailed'" (repeatable).
+    #[arg(long = "query", value_name = "KQL")]
+    pub queries: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     #[command(flatten)]
@@ -47,6 +51,7 @@ pub fn run(args: LintArgs, config: Config, color: bool) -> u8 {
         policy,
         exclude: config.exclude,
         conditions: args.conditions,
+        queries: args.queries,
         parameters: config
             .parameters
             .into_iter()

@@ -6,12 +6,18 @@
 //! `grammar/kql.ebnf`.
 
 pub mod ast;
+mod check;
 mod lex;
 mod parse;
 mod print;
+mod schema;
+mod span;
 
+pub use check::check_query;
 pub use parse::{Parsed, SyntaxError, parse};
 pub use print::{print, quote};
+pub use schema::{KnownValues, Schemas, TableSchema};
+pub use span::SpanMap;
 
 #[cfg(test)]
 mod tests;
