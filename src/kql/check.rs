@@ -494,8 +494,15 @@ impl Checker<'_> {
                 }
                 out
             }
-            OpKind::MvExpand { items, limit, .. } => {
+            OpKind::MvExpand {
+                items,
+                limit,
+                params,
+            } => {
                 let mut out = cols.clone();
+                for p in params.iter().filter(|p| p.name.text == "with_itemindex") {
+                    Self::set(&mut out, p.value.text.clone(), None);
+                }
                 for (a, _) in items {
                     self.assign_into(a, &cols, &mut out);
                 }

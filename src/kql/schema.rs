@@ -148,8 +148,17 @@ impl Schemas {
     /// `let T = datatable(Col: type, …)[];` for every table: the prelude under which the
     /// reference analyser sees the same tables as these checks.
     pub fn prelude(&self) -> String {
+        self.prelude_for(|_| true)
+    }
+
+    /// The prelude for the tables whose names occur in `query` only (faster to analyse).
+    pub fn prelude_of(&self, query: &str) -> String {
+        self.prelude_for(|t| query.contains(t))
+    }
+
+    fn prelude_for(&self, keep: impl Fn(&str) -> bool) -> String {
         let mut out = String::new();
-        for t in &self.tables {
+        for t in self.tables.iter().filter(|t| keep(&t.name)) {
             let cols: Vec<String> = t
                 .columns
                 .iter()
