@@ -545,6 +545,8 @@ impl Checker<'_> {
                     })
                     .collect(),
             ),
+            // `render` only draws the result.
+            OpKind::Unmodelled { name, .. } if name.text == "render" => cols,
             OpKind::Unmodelled { name, .. } => {
                 self.push(
                     &registry::QUERY_NOT_MODELLED,

@@ -211,8 +211,8 @@ impl Parser<'_> {
             };
             if let Err(e) = result {
                 self.errors.push(e);
-                self.skip_to_pipe();
-                // Skip the rest of this statement, whatever it holds.
+                // Skip the rest of this statement from its start, bracketed groups whole.
+                self.pos = before;
                 while self.peek().is_some() && !self.is_punct(";") {
                     if self.eat_punct("|") {
                         continue;
@@ -339,10 +339,13 @@ impl Parser<'_> {
         let mut ops = Vec::new();
         while self.is_punct("|") {
             self.pos += 1;
+            let op_start = self.pos;
             match self.operator() {
                 Ok(op) => ops.push(op),
                 Err(e) => {
                     self.errors.push(e);
+                    // Resume after the operator, skipping its bracketed groups whole.
+                    self.pos = op_start;
                     self.skip_to_pipe();
                 }
             }
@@ -1161,15 +1164,9 @@ impl Parser<'_> {
         })
     }
 
-    /// The source text between two offsets, whitespace runs collapsed.
+    /// The source text between two offsets, trimmed.
     fn raw_between(&self, from: usize, to: usize) -> String {
-        let mut out = Vec::new();
-        for t in &self.toks {
-            if t.start >= from && t.end <= to {
-                out.push(&self.text[t.start..t.end]);
-            }
-        }
-        out.join(" ")
+        self.text.get(from..to).unwrap_or("").trim().to_string()
     }
 
     fn datatable(&mut self) -> R<ExprKind> {
