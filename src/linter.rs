@@ -129,7 +129,10 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             Ok((id, None)) if is_kql(path) => {
                 report.summary.files += 1;
                 let file = report.sources.get(id);
-                suppressions.extend(crate::suppress::from_comments(file.text(), id));
+                // KQL comments start with `//`: read as `# ` (same length, same offsets), the
+                // suppression comments are found as in every other format.
+                let hashed = file.text().replace("//", "# ");
+                suppressions.extend(crate::suppress::from_comments(&hashed, id));
                 let schemas = schemas.get_or_insert_with(|| kql::Schemas::from_catalog(&catalog));
                 findings.extend(kql::check_query(
                     file.text(),

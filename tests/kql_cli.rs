@@ -98,3 +98,26 @@ fn huge_and_deeply_nested_queries_are_handled() {
         "the nesting limit is reported once, where it is reached"
     );
 }
+
+#[test]
+fn kql_comments_suppress_findings_and_emptiness_tests_are_not_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("q.kql");
+    std::fs::write(
+        &f,
+        "AmlComputeJobEvent\n// amlguard: ignore[unknown-column] column added by a transformation\n| where CustomCol == 1\n| where EventType != \"\" and ExecutionState != \"queued\"\n",
+    )
+    .unwrap();
+    let (code, json) = lint_json(&[f.to_str().unwrap()]);
+    assert_eq!(
+        found(&json),
+        vec![("unknown-column-value".to_string(), 4, 47)]
+    );
+    assert_eq!(code, 1);
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`!=` compares case-sensitively")
+    );
+}

@@ -592,8 +592,9 @@ impl Checker<'_> {
                 self.expr(right, cols);
                 if let BinOp::Eq | BinOp::Ne | BinOp::Str("=~") | BinOp::Str("!~") = op {
                     let ci = matches!(op, BinOp::Str(_));
-                    self.known_value(left, right, ci, cols);
-                    self.known_value(right, left, ci, cols);
+                    let negated = matches!(op, BinOp::Ne | BinOp::Str("!~"));
+                    self.known_value(left, right, ci, negated, cols);
+                    self.known_value(right, left, ci, negated, cols);
                 }
             }
             ExprKind::Neg(x) => self.expr(x, cols),
@@ -605,7 +606,7 @@ impl Checker<'_> {
                 if op.starts_with("in") || op.starts_with("!in") {
                     let ci = op.ends_with('~');
                     for item in list {
-                        self.known_value(expr, item, ci, cols);
+                        self.known_value(expr, item, ci, op.starts_with('!'), cols);
                     }
                 }
             }
@@ -644,10 +645,21 @@ impl Checker<'_> {
     }
 
     /// `column == "value"` where the column's values are known.
-    fn known_value(&mut self, col: &Expr, value: &Expr, case_insensitive: bool, cols: &Cols) {
+    fn known_value(
+        &mut self,
+        col: &Expr,
+        value: &Expr,
+        case_insensitive: bool,
+        negated: bool,
+        cols: &Cols,
+    ) {
         let ExprKind::Lit(Lit::String { value: v, .. }) = &value.kind else {
             return;
         };
+        // `EventType != ""` tests for emptiness: legitimate, whatever the values.
+        if v.is_empty() {
+            return;
+        }
         let Some((table, column)) = Self::origin_of(cols, col) else {
             return;
         };
@@ -665,14 +677,23 @@ impl Checker<'_> {
         {
             (
                 format!(
-                    "`{column}` is never \"{v}\": `==` compares case-sensitively and the value is \"{k}\""
+                    "`{column}` is never \"{v}\": `{}` compares case-sensitively and the value is \"{k}\"",
+                    if negated { "!=" } else { "==" }
                 ),
                 Some(format!("write \"{k}\", or compare with `=~`")),
             )
         } else {
             let near = suggest::nearest(v, known.values.iter().map(String::as_str), 2);
             (
-                format!("`{column}` of {table} is never \"{v}\", so this comparison never matches"),
+                if negated {
+                    format!(
+                        "`{column}` of {table} is never \"{v}\", so this filter excludes nothing"
+                    )
+                } else {
+                    format!(
+                        "`{column}` of {table} is never \"{v}\", so this comparison never matches"
+                    )
+                },
                 Some(match near.first() {
                     Some(n) => format!("did you mean \"{n}\"? {column} takes: {shown}"),
                     None => format!("{column} takes: {shown}"),
