@@ -80,6 +80,13 @@ fn inferred_name(e: &Expr) -> Option<String> {
                 return args.first().and_then(|a| inferred_name(&a.expr));
             }
             let first = args.first().and_then(|a| inferred_name(&a.expr));
+            // make_list(x) is list_x, make_set(x) set_x, make_bag(x) bag_x.
+            let f = match f {
+                "make_list" | "make_list_if" | "make_list_with_nulls" => "list",
+                "make_set" | "make_set_if" => "set",
+                "make_bag" | "make_bag_if" => "bag",
+                other => other,
+            };
             Some(match first {
                 Some(col) if f != "count" && f != "countif" => format!("{f}_{col}"),
                 _ => format!("{f}_"),
@@ -168,7 +175,13 @@ impl Checker<'_> {
                 )
             }
             ExprKind::Tabular(p) => self.pipeline(p),
-            ExprKind::Union { tables, .. } => self.union(None, tables),
+            // print, range, search…: kept as text, their columns unknown.
+            ExprKind::SourceText { .. } => None,
+            ExprKind::Union { tables, params } => {
+                let mut cols = self.union(None, tables);
+                Self::with_source(&mut cols, params);
+                cols
+            }
             _ => {
                 self.expr(e, &None);
                 None
@@ -227,6 +240,21 @@ impl Checker<'_> {
             };
         }
         all
+    }
+
+    /// `union withsource=Name …` adds a column naming each row's table.
+    fn with_source(cols: &mut Cols, params: &[Param]) {
+        for p in params.iter().filter(|p| p.name.text == "withsource") {
+            if let Some(list) = cols {
+                list.insert(
+                    0,
+                    Col {
+                        name: p.value.text.clone(),
+                        origin: None,
+                    },
+                );
+            }
+        }
     }
 
     fn pipeline(&mut self, p: &Pipeline) -> Cols {
@@ -303,11 +331,11 @@ impl Checker<'_> {
                 self.expr(e, &cols);
                 cols
             }
+            // Every expression of one `extend` sees the input columns only.
             OpKind::Extend(list) => {
-                let mut out = cols;
+                let mut out = cols.clone();
                 for a in list {
-                    let input = out.clone();
-                    self.assign_into(a, &input, &mut out);
+                    self.assign_into(a, &cols, &mut out);
                 }
                 out
             }
@@ -447,7 +475,11 @@ impl Checker<'_> {
                     _ => None,
                 }
             }
-            OpKind::Union { tables, .. } => self.union(Some(cols), tables),
+            OpKind::Union { tables, params } => {
+                let mut cols = self.union(Some(cols), tables);
+                Self::with_source(&mut cols, params);
+                cols
+            }
             OpKind::Distinct(list) => {
                 if list.is_empty() {
                     return cols;
@@ -535,7 +567,11 @@ impl Checker<'_> {
                 self.expr(count, &cols);
                 cols
             }
-            OpKind::As(_) => cols,
+            // `as Name` binds the rows so far to a name the rest of the query can read.
+            OpKind::As(name) => {
+                self.lets.push((name.text.clone(), Some(cols.clone())));
+                cols
+            }
             OpKind::GetSchema => Some(
                 ["ColumnName", "ColumnOrdinal", "DataType", "ColumnType"]
                     .iter()

@@ -27,6 +27,7 @@ pub fn parse(text: &str) -> Parsed {
         len: text.len(),
         errors: Vec::new(),
         depth: 0,
+        no_in: false,
     };
     let query = p.query();
     Parsed {
@@ -45,6 +46,8 @@ struct Parser<'a> {
     len: usize,
     errors: Vec<SyntaxError>,
     depth: usize,
+    /// Set while reading the axis of `make-series … on Axis in range(…)`.
+    no_in: bool,
 }
 
 type R<T> = Result<T, SyntaxError>;
@@ -706,7 +709,11 @@ impl Parser<'_> {
             None
         };
         self.expect_word("on")?;
-        let on = self.expr()?;
+        // `on Axis in range(…)`: here `in` starts the range, not a membership test.
+        self.no_in = true;
+        let on = self.expr();
+        self.no_in = false;
+        let on = on?;
         let mut range = Vec::new();
         let mut step = None;
         if self.eat_word("from") {
@@ -922,6 +929,9 @@ impl Parser<'_> {
 
     /// `in`, `!in`, `in~`, `!in~`, `between`, `!between` after `left`.
     fn in_or_between(&mut self, left: &Expr) -> R<Option<Expr>> {
+        if self.no_in && self.is_word("in") {
+            return Ok(None);
+        }
         let bang = self.is_punct("!")
             && matches!(self.peek_at(1), Some(Tok::Ident(w)) if w == "in" || w == "between");
         let word_at = usize::from(bang);
