@@ -42,6 +42,8 @@ pub struct Summary {
     pub files: usize,
     /// Condition strings given on the command line.
     pub conditions: usize,
+    /// KQL queries given on the command line (`--query`).
+    pub queries: usize,
     pub rules: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -173,6 +175,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         }
         findings.extend(sink.findings);
     }
+    report.summary.queries = options.queries.len();
     for (i, query) in options.queries.iter().enumerate() {
         let id = report.sources.add(SourceFile::new(
             format!("<query {}>", i + 1),

@@ -43,6 +43,7 @@ fn several_queries_each_get_their_own_source() {
     assert!(text.contains("<query 1>:1:1"), "{text}");
     assert!(text.contains("<query 2>:1:44"), "{text}");
     assert!(text.contains("=~"), "{text}");
+    assert!(text.contains("in 2 queries (0 rules)"), "{text}");
 }
 
 #[test]

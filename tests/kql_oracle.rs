@@ -196,6 +196,10 @@ fn oracle_and_amlguard_agree_on_the_corpus() {
             }
         }
     }
+    eprintln!(
+        "{} queries: {valid} accepted by the oracle, {name_errors} unknown names reported",
+        r.queries.len()
+    );
     assert!(valid >= 200, "only {valid} corpus queries are valid");
     assert!(
         name_errors >= 50,

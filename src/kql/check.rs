@@ -193,6 +193,23 @@ impl Checker<'_> {
         let tables = self.schemas.tables.iter().map(|t| t.name.as_str());
         let near = suggest::nearest(&n.text, tables, 3);
         let is_category = self.schemas.categories.iter().any(|c| c == &n.text);
+        // Category ModelsChangeEvent lands in table AmlModelsEvent: compare without the
+        // Change/Read/Action word and with the Aml prefix.
+        let near = if is_category {
+            let stem = format!(
+                "Aml{}",
+                n.text
+                    .replace("Change", "")
+                    .replace("Read", "")
+                    .replace("Action", "")
+                    .trim_start_matches("Aml")
+            );
+            let tables = self.schemas.tables.iter().map(|t| t.name.as_str());
+            let by_stem = suggest::nearest(&stem, tables, 1);
+            if by_stem.is_empty() { near } else { by_stem }
+        } else {
+            near
+        };
         let help = if is_category {
             Some(format!(
                 "`{}` is a resource-log category, not a table: its records land in another table{}",

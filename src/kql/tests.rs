@@ -83,3 +83,48 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let q = format!("T | where {}x", "-".repeat(5000));
     assert!(!parse(&q).errors.is_empty());
 }
+
+#[test]
+fn findings_in_a_json_string_point_into_the_file() {
+    use crate::catalog::Catalog;
+    use crate::source::FileId;
+    let file = r#"{"properties": {"criteria": {"allOf": [{"query": "AmlComputeJobEvent\n| where EventType == \"JobFaild\"\n| summarize count() by ClustrName"}]}}}"#;
+    let start = file.find("AmlComputeJobEvent").unwrap();
+    let end = file[start..].find("\"}").unwrap() + start;
+    let (query, map) = SpanMap::json_string(&file[start..end], start).unwrap();
+    let schemas = Schemas::from_catalog(&Catalog::builtin());
+    let found: Vec<(&str, &str)> = check_query(&query, &map, FileId(0), &schemas)
+        .iter()
+        .map(|f| (f.check.name, &file[f.span.start..f.span.end]))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("unknown-column-value", r#"\"JobFaild\""#),
+            ("unknown-column", "ClustrName"),
+        ]
+    );
+}
+
+#[test]
+fn a_category_name_points_at_its_table() {
+    use crate::catalog::Catalog;
+    use crate::source::FileId;
+    let schemas = Schemas::from_catalog(&Catalog::builtin());
+    for (category, table) in [
+        ("ModelsChangeEvent", "AmlModelsEvent"),
+        ("ComputeInstanceEvent", "AmlComputeInstanceEvent"),
+        ("RunReadEvent", "AmlRunEvent"),
+    ] {
+        let f = check_query(
+            &format!("{category} | take 1"),
+            &SpanMap::offset(0),
+            FileId(0),
+            &schemas,
+        );
+        assert_eq!(f.len(), 1, "{category}");
+        let help = f[0].help.clone().unwrap_or_default();
+        assert!(help.contains("resource-log category"), "{help}");
+        assert!(help.contains(&format!("`{table}`")), "{category}: {help}");
+    }
+}

@@ -185,17 +185,21 @@ pub fn summary_line(s: &Summary) -> String {
     fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}{}", if n == 1 { "" } else { "s" })
     }
-    let inputs = if s.conditions > 0 && s.files == 0 {
-        plural(s.conditions, "condition")
-    } else if s.conditions > 0 {
-        format!(
-            "{}, {}",
-            plural(s.files, "file"),
-            plural(s.conditions, "condition")
-        )
-    } else {
-        plural(s.files, "file")
-    };
+    let mut parts = Vec::new();
+    if s.files > 0 || (s.conditions == 0 && s.queries == 0) {
+        parts.push(plural(s.files, "file"));
+    }
+    if s.conditions > 0 {
+        parts.push(plural(s.conditions, "condition"));
+    }
+    if s.queries > 0 {
+        parts.push(format!(
+            "{} {}",
+            s.queries,
+            if s.queries == 1 { "query" } else { "queries" }
+        ));
+    }
+    let inputs = parts.join(", ");
     format!(
         "{}, {}, {} in {inputs} ({})\n",
         plural(s.errors, "error"),
