@@ -105,15 +105,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
 
     let mut parameters = Vec::new();
     for p in &options.parameters {
-        match std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| rules::parameter_values(&t))
-        {
-            Ok(values) => parameters.extend(values),
-            Err(message) => report.input_errors.push(InputError {
-                path: p.display().to_string(),
-                message,
-            }),
+        match inputs::read(p, &mut report.sources) {
+            Ok((_, Some(bad))) => findings.push(bad),
+            Ok((id, None)) => {
+                let (values, problems) = rules::parameter_values(report.sources.get(id).text(), id);
+                parameters.extend(values);
+                findings.extend(problems);
+            }
+            Err(e) => report.input_errors.push(e),
         }
     }
     let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS, &options.exclude);

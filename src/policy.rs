@@ -78,22 +78,25 @@ impl Policy {
 
     /// Drops what is not selected or is ignored, and applies severity overrides.
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        findings
-            .into_iter()
-            .filter(|f| self.select.is_empty() || self.select.iter().any(|s| selects(s, f.check)))
-            .filter(|f| !self.ignore.iter().any(|s| selects(s, f.check)))
-            .map(|mut f| {
-                if let Some((_, sev)) = self
-                    .severity
-                    .iter()
-                    .rev()
-                    .find(|(s, _)| selects(s, f.check))
-                {
-                    f.severity = *sev;
-                }
-                f
-            })
-            .collect()
+        findings.into_iter().filter_map(|f| self.admit(f)).collect()
+    }
+
+    /// One finding: `None` if it is not selected or is ignored, else with its severity set.
+    pub fn admit(&self, mut f: Finding) -> Option<Finding> {
+        if !(self.select.is_empty() || self.select.iter().any(|s| selects(s, f.check)))
+            || self.ignore.iter().any(|s| selects(s, f.check))
+        {
+            return None;
+        }
+        if let Some((_, sev)) = self
+            .severity
+            .iter()
+            .rev()
+            .find(|(s, _)| selects(s, f.check))
+        {
+            f.severity = *sev;
+        }
+        Some(f)
     }
 
     pub fn fails(&self, findings: &[Finding]) -> bool {

@@ -183,6 +183,70 @@ pub fn number(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<f64>> {
     }
 }
 
+/// A number that may also be written as text, as ARM accepts it (a `"type": "string"`
+/// parameter with the default `"90"`); text that is not a number is a located error.
+pub fn number_or_text(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<f64>> {
+    match &node.value {
+        Value::String(s) => match numeric_text(s) {
+            Some(v) => Some(Sp::new(v, node.span)),
+            None => {
+                wrong_type(
+                    sink,
+                    node,
+                    &format!("{what} must be a number; `{s}` is not one"),
+                    &node.value,
+                );
+                None
+            }
+        },
+        _ => number(node, what, sink),
+    }
+}
+
+/// An integer that may also be written as text (`"3"`), as ARM accepts it.
+pub fn integer_or_text(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<i64>> {
+    match &node.value {
+        Value::String(s) => match numeric_text(s) {
+            Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Some(Sp::new(v as i64, node.span)),
+            _ => {
+                wrong_type(
+                    sink,
+                    node,
+                    &format!("{what} must be an integer; `{s}` is not one"),
+                    &node.value,
+                );
+                None
+            }
+        },
+        _ => integer(node, what, sink),
+    }
+}
+
+/// A boolean that may also be written as text (`"true"`, `"False"`), as ARM accepts it.
+pub fn boolean_or_text(node: &Node, what: &str, sink: &mut Sink) -> Option<Sp<bool>> {
+    match &node.value {
+        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(Sp::new(true, node.span)),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => {
+            Some(Sp::new(false, node.span))
+        }
+        _ => boolean(node, what, sink),
+    }
+}
+
+/// The value of a decimal number written as text (`"90"`, `"-1.5"`, `"1e3"`); `None` for
+/// anything else, including `"NaN"`, `"inf"` and empty text.
+pub fn numeric_text(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let plain = !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+        && t.bytes().any(|b| b.is_ascii_digit());
+    if !plain {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 /// The items of a list. A single scalar is accepted as a one-item list when `lenient`.
 pub fn list<'a>(
     node: &'a Node,
@@ -242,6 +306,28 @@ mod tests {
             ["did you mean `threshold`?", "this format calls it `metric`"]
         );
         assert_eq!(sink.findings[0].span, Span::new(10, 18));
+    }
+
+    #[test]
+    fn numeric_text_is_a_number_and_nothing_else() {
+        assert_eq!(numeric_text("90"), Some(90.0));
+        assert_eq!(numeric_text(" -1.5 "), Some(-1.5));
+        assert_eq!(numeric_text("1e3"), Some(1000.0));
+        for bad in ["", "NaN", "inf", "-", "e", "ninety", "0x10", "1e999", "1,5"] {
+            assert_eq!(numeric_text(bad), None, "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn numeric_text_round_trips(v in -1.0e12f64..1.0e12) {
+            proptest::prop_assert_eq!(numeric_text(&v.to_string()), Some(v));
+        }
+
+        #[test]
+        fn numeric_text_never_panics(s in "\\PC*") {
+            let _ = numeric_text(&s);
+        }
     }
 
     #[test]

@@ -45,18 +45,30 @@ pub struct SourceFile {
     name: String,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    /// Whether each line is ASCII, where a column is a byte count: finding the column of a
+    /// span in a minified one-line template then costs nothing, whatever the line's length.
+    ascii_lines: Vec<bool>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
-        let line_starts = std::iter::once(0)
+        let line_starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let ascii_lines = line_starts
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let e = line_starts.get(i + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[s..e].is_ascii()
+            })
             .collect();
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            ascii_lines,
         }
     }
 
@@ -66,6 +78,11 @@ impl SourceFile {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Byte offsets where the lines start (the first is 0).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
     }
 
     pub fn shared_text(&self) -> Arc<str> {
@@ -80,7 +97,11 @@ impl SourceFile {
         }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = if self.ascii_lines[line] {
+            offset - start + 1
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
         LineCol {
             line: line + 1,
             column,
@@ -152,6 +173,15 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_count_characters_on_ascii_and_other_lines() {
+        let f = SourceFile::new("x", "ab\né\u{200b}c\nxyz");
+        assert_eq!(f.line_col(1), LineCol { line: 1, column: 2 });
+        // `c` is the third character of line 2, its sixth byte.
+        assert_eq!(f.line_col(8), LineCol { line: 2, column: 3 });
+        assert_eq!(f.line_col(12), LineCol { line: 3, column: 3 });
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {

@@ -122,10 +122,26 @@ pub fn load_lifecycles(
 }
 
 /// Audits files and directories (walked in path order; every regular file is read, its
-/// format decided by content). `-` reads stdin.
+/// format decided by content). `-` reads stdin. Returns every finding, sorted.
 pub fn audit_paths(paths: &[PathBuf], options: &AuditOptions) -> AuditReport {
+    let mut findings = Vec::new();
+    let mut report = audit_paths_streaming(paths, options, &mut |_, f| findings.push(f));
+    sort(&mut findings);
+    report.findings = findings;
+    report
+}
+
+/// [`audit_paths`] that hands each finding to `sink` as soon as it is made (policy applied,
+/// `unreadable-record` capped per reason), in the order the tracker makes them, instead of
+/// keeping them: memory does not grow with the number of findings. The report's `findings`
+/// stay empty; its summary counts every finding given to the sink.
+pub fn audit_paths_streaming(
+    paths: &[PathBuf],
+    options: &AuditOptions,
+    sink: &mut dyn FnMut(&SourceMap, Finding),
+) -> AuditReport {
     let mut report = AuditReport::default();
-    let (lifecycles, mut findings, errors) =
+    let (lifecycles, spec_findings, errors) =
         load_lifecycles(&options.lifecycles, &mut report.sources);
     report.input_errors.extend(errors);
     let (files, errors) = inputs::expand_all(paths, &options.exclude);
@@ -150,12 +166,44 @@ pub fn audit_paths(paths: &[PathBuf], options: &AuditOptions) -> AuditReport {
             Ok(Box::new(std::fs::File::open(p)?))
         }
     };
-    let (tracker_findings, stats, counts, errors, peak) =
-        run_pipeline(&lifecycles, &inputs, &opener, options);
+    let mut severities = (0usize, 0usize, 0usize);
+    let mut unreadable: HashMap<String, usize> = HashMap::new();
+    let sources = &report.sources;
+    let mut admit = |f: Finding| {
+        if f.check.name == "unreadable-record" {
+            let reason = f.message.split(':').next().unwrap_or("");
+            let n = match unreadable.get_mut(reason) {
+                Some(n) => n,
+                None => unreadable.entry(reason.to_string()).or_default(),
+            };
+            *n += 1;
+            if *n > MAX_UNREADABLE_PER_REASON {
+                return;
+            }
+        }
+        let Some(f) = options.policy.admit(f) else {
+            return;
+        };
+        match f.severity {
+            Severity::Error => severities.0 += 1,
+            Severity::Warning => severities.1 += 1,
+            Severity::Note => severities.2 += 1,
+        }
+        sink(sources, f);
+    };
+    for f in spec_findings {
+        admit(f);
+    }
+    let (stats, counts, errors, peak) =
+        run_pipeline_with(&lifecycles, &inputs, &opener, options, &mut admit);
     report.input_errors.extend(errors);
-    findings.extend(tracker_findings);
     summarize(&mut report.summary, &lifecycles, &stats, counts, peak);
-    finish(report, findings, &options.policy)
+    (
+        report.summary.errors,
+        report.summary.warnings,
+        report.summary.notes,
+    ) = severities;
+    report
 }
 
 /// Totals a run accumulates outside the tracker.
@@ -174,13 +222,32 @@ type PipelineOut = (
     usize,
 );
 
-/// Reads, parses and tracks. `open` yields the byte stream of an input.
+/// Reads, parses and tracks, and collects the findings (capped per unreadable reason).
+/// `open` yields the byte stream of an input.
 pub fn run_pipeline(
     lifecycles: &Lifecycles,
     inputs: &[(PathBuf, FileId)],
     open: &(dyn Fn(&Path) -> std::io::Result<Box<dyn Read + Send>> + Sync),
     options: &AuditOptions,
 ) -> PipelineOut {
+    let mut findings = Vec::new();
+    let (stats, counts, errors, peak) =
+        run_pipeline_with(lifecycles, inputs, open, options, &mut |f| findings.push(f));
+    cap_unreadable(&mut findings);
+    (findings, stats, counts, errors, peak)
+}
+
+/// What [`run_pipeline_with`] returns besides the findings it streams.
+type StreamedOut = (Vec<LifecycleStats>, Counts, Vec<InputError>, usize);
+
+/// Reads, parses and tracks; each finding goes to `sink` as soon as the tracker has made it.
+pub fn run_pipeline_with(
+    lifecycles: &Lifecycles,
+    inputs: &[(PathBuf, FileId)],
+    open: &(dyn Fn(&Path) -> std::io::Result<Box<dyn Read + Send>> + Sync),
+    options: &AuditOptions,
+    sink: &mut dyn FnMut(Finding),
+) -> StreamedOut {
     let classifier = Classifier::new(lifecycles);
     let threads = options.threads.max(1);
     let mut tracker = Tracker::new(
@@ -188,7 +255,6 @@ pub fn run_pipeline(
         (options.reorder_window as i64).saturating_mul(1_000_000),
         options.strict,
     );
-    let mut findings = Vec::new();
     let mut counts = Counts::default();
     let errors: Mutex<Vec<InputError>> = Mutex::new(Vec::new());
     let progress = progress_bar(options.progress);
@@ -209,17 +275,15 @@ pub fn run_pipeline(
             scope.spawn(move || work(classifier, &rx, &tx, &pool));
         }
         drop(out_tx);
-        consume(out_rx, &mut tracker, &mut findings, &mut counts);
+        consume(out_rx, &mut tracker, sink, &mut counts);
     });
     tracker.finish();
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    findings.append(&mut tracker.findings);
-    cap_unreadable(&mut findings);
+    tracker.findings.drain(..).for_each(&mut *sink);
     let peak = tracker.peak_entities;
     (
-        findings,
         tracker.stats,
         counts,
         errors.into_inner().unwrap_or_default(),
@@ -434,23 +498,31 @@ fn record<'a>(
 }
 
 /// The main thread: results in chunk order into the tracker.
+/// Findings leave as soon as each chunk is applied: the tracker's list never grows past one
+/// chunk's worth.
 fn consume(
     rx: Receiver<(u64, ChunkOut)>,
     tracker: &mut Tracker,
-    findings: &mut Vec<Finding>,
+    sink: &mut dyn FnMut(Finding),
     counts: &mut Counts,
 ) {
     let mut pending: BTreeMap<u64, ChunkOut> = BTreeMap::new();
     let mut next = 0u64;
+    let mut findings = Vec::new();
+    let mut step = |out: ChunkOut, tracker: &mut Tracker| {
+        apply(out, tracker, &mut findings, counts);
+        findings.drain(..).for_each(&mut *sink);
+        tracker.findings.drain(..).for_each(&mut *sink);
+    };
     for (seq, out) in rx {
         pending.insert(seq, out);
         while let Some(out) = pending.remove(&next) {
-            apply(out, tracker, findings, counts);
+            step(out, tracker);
             next += 1;
         }
     }
     for (_, out) in std::mem::take(&mut pending) {
-        apply(out, tracker, findings, counts);
+        step(out, tracker);
     }
 }
 
@@ -543,8 +615,8 @@ fn summarize(
     }
 }
 
-fn finish(mut report: AuditReport, findings: Vec<Finding>, policy: &Policy) -> AuditReport {
-    let mut findings = policy.apply(findings);
+/// Findings in file and line order.
+fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         let la = a.record.as_ref().map_or(0, |r| r.line);
         let lb = b.record.as_ref().map_or(0, |r| r.line);
@@ -556,13 +628,4 @@ fn finish(mut report: AuditReport, findings: Vec<Finding>, policy: &Policy) -> A
             &b.message,
         ))
     });
-    for f in &findings {
-        match f.severity {
-            Severity::Error => report.summary.errors += 1,
-            Severity::Warning => report.summary.warnings += 1,
-            Severity::Note => report.summary.notes += 1,
-        }
-    }
-    report.findings = findings;
-    report
 }

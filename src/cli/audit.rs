@@ -1,18 +1,17 @@
 //! `amlguard audit PATH…`
 
-use std::fmt::Write;
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::audit::run::{AuditOptions, AuditReport, audit_paths};
-use crate::audit::tracker::human_duration;
+use crate::audit::run::{AuditOptions, audit_paths_streaming};
 use crate::config::Config;
 use crate::duration::Duration;
-use crate::report;
+use crate::report::{self, Stream};
 
-use super::common::{Format, PolicyArgs};
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::common::{Format, OutputArgs, PolicyArgs};
+use super::{Error, ExitStatus, warn};
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -21,8 +20,8 @@ pub struct AuditArgs {
     /// CSV (portal export); gzip is read transparently.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// A lifecycle file that adds or overrides lifecycles by name (repeatable).
     #[arg(long = "lifecycle", value_name = "FILE")]
     pub lifecycles: Vec<PathBuf>,
@@ -46,14 +45,14 @@ fn parse_window(s: &str) -> Result<Duration, String> {
     Duration::parse(s).ok_or_else(|| format!("`{s}` is not a duration (1h, 15m, PT2H)"))
 }
 
-pub fn run(args: AuditArgs, config: Config, color: bool) -> u8 {
-    let policy = match args.policy.policy(&config) {
-        Ok(p) => p,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_ERROR;
-        }
-    };
+pub fn run(
+    args: AuditArgs,
+    config: Config,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let policy = args.policy.policy(&config)?;
+    let format = args.output.format;
     let mut options = AuditOptions {
         lifecycles: config
             .lifecycles
@@ -62,7 +61,7 @@ pub fn run(args: AuditArgs, config: Config, color: bool) -> u8 {
             .collect(),
         reorder_window: args.reorder_window.0,
         strict: args.strict,
-        progress: !args.no_progress && args.format == Format::Human,
+        progress: !args.no_progress && format == Format::Human,
         policy,
         exclude: config.exclude,
         ..AuditOptions::default()
@@ -70,79 +69,42 @@ pub fn run(args: AuditArgs, config: Config, color: bool) -> u8 {
     if let Some(t) = args.threads {
         options.threads = t.max(1);
     }
-    let format = args.format;
-    let report = audit_paths(&args.paths, &options);
-    for e in &report.input_errors {
-        eprintln!("error: {e}");
-    }
-    let out = match args.format {
-        Format::Json => report::json::render_with(
-            &report.sources,
-            &report.findings,
-            &report.summary,
-            &report.input_errors,
-        ),
-        Format::Human => human(&report, color),
-        Format::Sarif => report::sarif::render(&report.sources, &report.findings),
-        Format::Github => report::github::render(&report.sources, &report.findings),
-    };
-    print!("{out}");
-    if !report.input_errors.is_empty() {
-        EXIT_ERROR
-    } else if format != Format::Sarif && options.policy.fails(&report.findings) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
-}
-
-fn human(report: &AuditReport, color: bool) -> String {
-    let mut out = report::human::render_findings(&report.sources, &report.findings, color);
-    let s = &report.summary;
-    let _ = writeln!(
-        out,
-        "{} records read in {}: {} audited, {} skipped; {} entities",
-        s.records,
-        if s.files == 1 {
-            "1 file".to_string()
-        } else {
-            format!("{} files", s.files)
-        },
-        s.audited,
-        s.skipped,
-        s.entities
-    );
-    for (reason, n) in &s.skipped_by_reason {
-        let _ = writeln!(out, "  skipped {n}: {reason}");
-    }
-    for (name, l) in &s.by_lifecycle {
-        let _ = writeln!(
-            out,
-            "  {name}: {} events, {} entities, {} open at the end",
-            l.events, l.entities, l.open_at_end
-        );
-        let dwell: Vec<String> = l
-            .dwell
-            .iter()
-            .map(|(state, d)| {
-                format!(
-                    "{state} p50 {} p95 {}",
-                    human_duration(d.p50_seconds.unwrap_or(0)),
-                    human_duration(d.p95_seconds.unwrap_or(0))
-                )
-            })
-            .collect();
-        if !dwell.is_empty() {
-            let _ = writeln!(out, "    dwell: {}", dwell.join("; "));
+    let mut stream = Stream::new(out, format.into(), &args.output.options(color))?;
+    // Findings are written as the tracker makes them; the first write error stops the writing
+    // (the run is then cut short by the error below).
+    let mut failed: Option<std::io::Error> = None;
+    let report = audit_paths_streaming(&args.paths, &options, &mut |sources, f| {
+        if failed.is_none()
+            && let Err(e) = stream.finding(sources, &f)
+        {
+            failed = Some(e);
         }
+    });
+    if let Some(e) = failed {
+        return Err(Error::Write(e));
     }
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    let _ = writeln!(
-        out,
-        "{}, {}, {}",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.notes, "note")
-    );
-    out
+    for e in &report.input_errors {
+        warn(format_args!(
+            "error: {}",
+            report::sanitize::text(&e.to_string())
+        ));
+    }
+    let fails = match options.policy.fail_on {
+        crate::policy::FailOn::Never => false,
+        crate::policy::FailOn::Error => stream.errors > 0,
+        crate::policy::FailOn::Warning => stream.errors + stream.warnings > 0,
+        crate::policy::FailOn::Note => stream.errors + stream.warnings + stream.notes > 0,
+    };
+    stream.end(
+        &report.sources,
+        report::Summary::Audit(&report.summary),
+        &report.input_errors,
+    )?;
+    Ok(if !report.input_errors.is_empty() {
+        ExitStatus::Failure
+    } else if format != Format::Sarif && fails {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
 }

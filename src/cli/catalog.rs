@@ -1,5 +1,7 @@
 //! `amlguard catalog [metrics|dimensions|tables|categories|operations|sources]`
 
+use std::io::{IsTerminal, Write};
+
 use clap::{Args, ValueEnum};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
@@ -7,14 +9,15 @@ use crate::catalog::{Catalog, Support};
 use crate::linter;
 use crate::source::SourceMap;
 
-use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR};
+use super::{CatalogFiles, Error, ExitStatus, report_to_stderr, warn};
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
     /// What to list.
     #[arg(value_enum, default_value_t = Section::Metrics)]
     pub section: Section,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     #[command(flatten)]
     pub catalog: CatalogFiles,
@@ -32,31 +35,32 @@ pub enum Section {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    Table,
+    /// A table as wide as the terminal (`table` is accepted too).
+    #[value(alias = "table")]
+    Human,
+    /// JSON.
     Json,
 }
 
-pub fn run(args: CatalogArgs) -> u8 {
+pub fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let mut sources = SourceMap::new();
     let (catalog, findings, errors) = linter::load_catalog(&args.catalog.catalogs, &mut sources);
     for e in &errors {
-        eprintln!("error: {e}");
+        warn(format_args!(
+            "error: {}",
+            crate::report::sanitize::text(&e.to_string())
+        ));
     }
-    if !findings.is_empty() {
-        eprint!(
-            "{}",
-            crate::report::human::render_findings(&sources, &findings, false)
-        );
-    }
+    report_to_stderr(&sources, &findings, false);
     if !errors.is_empty() {
-        return EXIT_ERROR;
+        return Ok(ExitStatus::Failure);
     }
-    let out = match args.format {
+    let text = match args.format {
         Format::Json => json(&catalog, args.section),
-        Format::Table => table(&catalog, args.section),
+        Format::Human => table(&catalog, args.section),
     };
-    println!("{out}");
-    EXIT_CLEAN
+    writeln!(out, "{text}")?;
+    Ok(ExitStatus::Clean)
 }
 
 fn json(c: &Catalog, section: Section) -> String {
@@ -115,16 +119,27 @@ fn new_table(header: &[&str]) -> Table {
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header.to_vec());
-    if let Some((w, _)) = terminal_width() {
-        t.set_width(w);
-    } else {
-        t.set_width(160);
-    }
+    fit(&mut t);
     t
 }
 
-fn terminal_width() -> Option<(u16, u16)> {
-    std::env::var("COLUMNS").ok()?.parse().ok().map(|w| (w, 0))
+/// Fits a table to the terminal: `COLUMNS` if set, else the width of the terminal on stdout,
+/// else (output to a file or a pipe) no limit, so that no row is wrapped.
+pub(crate) fn fit(t: &mut Table) {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|&c| c > 0);
+    match columns {
+        Some(w) => {
+            t.set_width(w);
+        }
+        // comfy-table measures the terminal itself.
+        None if std::io::stdout().is_terminal() => {}
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
 }
 
 /// `deprecated since 2022-02, use X`, or nothing.
@@ -169,13 +184,13 @@ fn table(c: &Catalog, section: Section) -> String {
                         }
                     })
                     .collect();
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     m.name.clone(),
                     m.group.clone(),
                     range,
                     aggs,
                     dims.join(", "),
-                ]);
+                ]));
             }
             t.to_string()
         }
@@ -211,12 +226,12 @@ fn table(c: &Catalog, section: Section) -> String {
                             .join(", ")
                     })
                     .unwrap_or_default();
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     d.name.clone(),
                     d.rest_name().to_string(),
                     applies,
                     values,
-                ]);
+                ]));
             }
             t.to_string()
         }
@@ -224,43 +239,51 @@ fn table(c: &Catalog, section: Section) -> String {
             let mut t = new_table(&["Table", "Columns", "Status"]);
             for tb in &c.tables {
                 let cols: Vec<&str> = tb.columns.iter().map(|c| c.name.as_str()).collect();
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     tb.name.clone(),
                     cols.join(", "),
                     status(tb.deprecated.as_ref()),
-                ]);
+                ]));
             }
             t.to_string()
         }
         Section::Categories => {
             let mut t = new_table(&["Category", "Display name", "Status"]);
             for cat in &c.categories {
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     cat.name.clone(),
                     cat.display_name.clone(),
                     status(cat.deprecated.as_ref()),
-                ]);
+                ]));
             }
             t.to_string()
         }
         Section::Operations => {
             let mut t = new_table(&["Operation", "Description"]);
             for o in &c.operations {
-                t.add_row(vec![o.operation.clone(), o.description.clone()]);
+                t.add_row(clean_row(vec![o.operation.clone(), o.description.clone()]));
             }
             t.to_string()
         }
         Section::Sources => {
             let mut t = new_table(&["Id", "Title", "Where", "Primary"]);
             for s in &c.sources {
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     s.id.clone(),
                     s.title.clone(),
                     s.location.clone(),
                     s.primary.to_string(),
-                ]);
+                ]));
             }
             t.to_string()
         }
     }
+}
+
+/// Table cells with input text made safe to show.
+fn clean_row(cells: Vec<String>) -> Vec<String> {
+    cells
+        .into_iter()
+        .map(|c| crate::report::sanitize::text(&c).into_owned())
+        .collect()
 }

@@ -1,14 +1,15 @@
 //! `amlguard fmt-condition "…"`: print conditions in canonical form.
 
+use std::io::Write;
+
 use clap::Args;
 
 use crate::condition;
 use crate::finding::Sink;
-use crate::linter::Summary;
-use crate::report;
+use crate::report::sanitize::text as clean;
 use crate::source::{SourceFile, SourceMap};
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS};
+use super::{Error, ExitStatus, report_to_stderr};
 
 #[derive(Debug, Args)]
 pub struct FmtConditionArgs {
@@ -17,12 +18,12 @@ pub struct FmtConditionArgs {
     pub conditions: Vec<String>,
 }
 
-pub fn run(args: FmtConditionArgs, color: bool) -> u8 {
+pub fn run(args: FmtConditionArgs, color: bool, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let mut sources = SourceMap::new();
     let mut findings = Vec::new();
     for (i, text) in args.conditions.iter().enumerate() {
         match condition::parse(text) {
-            Ok(c) => println!("{}", condition::print(&c)),
+            Ok(c) => writeln!(out, "{}", clean(&condition::print(&c)))?,
             Err(e) => {
                 let id = sources.add(SourceFile::new(
                     format!("<condition {}>", i + 1),
@@ -34,13 +35,9 @@ pub fn run(args: FmtConditionArgs, color: bool) -> u8 {
         }
     }
     if findings.is_empty() {
-        return EXIT_CLEAN;
+        return Ok(ExitStatus::Clean);
     }
-    let mut summary = Summary::default();
-    summary.count(&findings);
-    eprint!(
-        "{}",
-        report::human::render_findings(&sources, &findings, color)
-    );
-    EXIT_FINDINGS
+    out.flush()?;
+    report_to_stderr(&sources, &findings, color);
+    Ok(ExitStatus::Findings)
 }

@@ -1,8 +1,11 @@
-//! `amlguard generate rules N`: reproducible synthetic input for benchmarks.
+//! `amlguard generate rules N` and `generate dump N`: reproducible synthetic input for
+//! benchmarks and scale tests.
+
+use std::io::Write;
 
 use clap::{Args, Subcommand};
 
-use super::EXIT_CLEAN;
+use super::{Error, ExitStatus};
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -38,14 +41,14 @@ pub enum What {
     },
 }
 
-pub fn run(args: GenerateArgs) -> u8 {
+pub fn run(args: GenerateArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match args.what {
         What::Rules {
             count,
             seed,
             broken_every,
         } => {
-            print!("{}", crate::generate::rules_yaml(count, seed, broken_every));
+            out.write_all(crate::generate::rules_yaml(count, seed, broken_every).as_bytes())?;
         }
         What::Dump {
             runs,
@@ -60,29 +63,20 @@ pub fn run(args: GenerateArgs) -> u8 {
                 shuffle_seconds,
                 plant_every,
             };
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-            let planted = match crate::generate::dump::write_dump(&spec, &mut out).and_then(|p| {
-                std::io::Write::flush(&mut out)?;
-                Ok(p)
-            }) {
-                Ok((p, _)) => p,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return super::EXIT_ERROR;
-                }
-            };
+            let (planted, _) = crate::generate::dump::write_dump(&spec, out)?;
             if let Some(path) = manifest {
                 let text: String = planted
                     .iter()
                     .map(|p| serde_json::to_string(p).unwrap_or_default() + "\n")
                     .collect();
                 if let Err(e) = std::fs::write(&path, text) {
-                    eprintln!("error: {}: {e}", path.display());
-                    return super::EXIT_ERROR;
+                    return Err(Error::Usage(format!(
+                        "cannot write {}: {e}",
+                        crate::report::sanitize::text(&path.display().to_string())
+                    )));
                 }
             }
         }
     }
-    EXIT_CLEAN
+    Ok(ExitStatus::Clean)
 }

@@ -1,6 +1,7 @@
 //! `amlguard graph NAME` and `amlguard lifecycles`.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -8,15 +9,16 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::audit::run::{AuditOptions, audit_paths, load_lifecycles};
 use crate::lifecycle::render;
-use crate::report;
+use crate::report::sanitize::text as clean;
 use crate::source::SourceMap;
 
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::{Error, ExitStatus, report_to_stderr, warn};
 
 #[derive(Debug, Args)]
 pub struct GraphArgs {
     /// The lifecycle to draw (run, compute-job, cluster, node, operation, or one of yours).
     pub name: String,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
     /// A lifecycle file that adds or overrides lifecycles (repeatable).
@@ -38,39 +40,37 @@ pub struct LifecyclesArgs {
     /// A lifecycle file that adds or overrides lifecycles (repeatable); it is checked too.
     #[arg(long = "lifecycle", value_name = "FILE")]
     pub lifecycles: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
-    Table,
+    /// A table as wide as the terminal (`table` is accepted too).
+    #[value(alias = "table")]
+    Human,
+    /// JSON.
     Json,
 }
 
-pub fn graph(args: GraphArgs, color: bool) -> u8 {
+pub fn graph(args: GraphArgs, color: bool, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let mut sources = SourceMap::new();
     let (lifecycles, findings, errors) = load_lifecycles(&args.lifecycles, &mut sources);
     for e in &errors {
-        eprintln!("error: {e}");
+        warn(format_args!("error: {}", clean(&e.to_string())));
     }
-    if !findings.is_empty() {
-        eprint!(
-            "{}",
-            report::human::render_findings(&sources, &findings, color)
-        );
-    }
+    report_to_stderr(&sources, &findings, color);
     let Some(i) = lifecycles.find(&args.name) else {
         let names: Vec<&str> = lifecycles.specs.iter().map(|s| s.name.as_str()).collect();
-        eprintln!(
-            "error: no lifecycle is named `{}`{} (lifecycles: {})",
-            args.name,
+        return Err(Error::Usage(format!(
+            "no lifecycle is named `{}`{} (lifecycles: {})",
+            clean(&args.name),
             crate::suggest::did_you_mean(&args.name, names.iter().copied())
-                .map(|h| format!("; {h}"))
+                .map(|h| format!("; {}", clean(&h)))
                 .unwrap_or_default(),
-            names.join(", ")
-        );
-        return EXIT_ERROR;
+            clean(&names.join(", "))
+        )));
     };
     let observed = if args.observed.is_empty() {
         None
@@ -81,7 +81,7 @@ pub fn graph(args: GraphArgs, color: bool) -> u8 {
         };
         let report = audit_paths(&args.observed, &options);
         for e in &report.input_errors {
-            eprintln!("error: {e}");
+            warn(format_args!("error: {}", clean(&e.to_string())));
         }
         let g = &lifecycles.graphs[i];
         let mut obs = render::Observed::new();
@@ -98,23 +98,23 @@ pub fn graph(args: GraphArgs, color: bool) -> u8 {
     };
     let spec = &lifecycles.specs[i];
     let g = &lifecycles.graphs[i];
-    let out = match args.format {
+    let text = match args.format {
         GraphFormat::Dot => render::dot(&spec.name, g, observed.as_ref()),
         GraphFormat::Mermaid => render::mermaid(g, observed.as_ref()),
     };
-    print!("{out}");
-    if errors.is_empty() {
-        EXIT_CLEAN
+    out.write_all(text.as_bytes())?;
+    Ok(if errors.is_empty() {
+        ExitStatus::Clean
     } else {
-        EXIT_ERROR
-    }
+        ExitStatus::Failure
+    })
 }
 
-pub fn list(args: LifecyclesArgs, color: bool) -> u8 {
+pub fn list(args: LifecyclesArgs, color: bool, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let mut sources = SourceMap::new();
     let (lifecycles, findings, errors) = load_lifecycles(&args.lifecycles, &mut sources);
     for e in &errors {
-        eprintln!("error: {e}");
+        warn(format_args!("error: {}", clean(&e.to_string())));
     }
     match args.format {
         ListFormat::Json => {
@@ -142,13 +142,13 @@ pub fn list(args: LifecyclesArgs, color: bool) -> u8 {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            crate::report::sanitize::write_json(out, &v, b"  ")?;
+            writeln!(out)?;
         }
-        ListFormat::Table => {
+        ListFormat::Human => {
             let mut t = Table::new();
             t.load_preset(UTF8_FULL_CONDENSED)
                 .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(160)
                 .set_header(vec![
                     "Lifecycle",
                     "Categories",
@@ -176,31 +176,35 @@ pub fn list(args: LifecyclesArgs, color: bool) -> u8 {
                 } else {
                     s.categories.join(", ")
                 };
-                t.add_row(vec![
+                t.add_row(clean_row(vec![
                     s.name.clone(),
                     cats,
                     s.key.join(" + "),
                     s.state.clone(),
                     states.join(" "),
-                ]);
+                ]));
             }
-            println!("{t}");
+            super::catalog::fit(&mut t);
+            writeln!(out, "{t}")?;
         }
     }
-    if !findings.is_empty() {
-        eprint!(
-            "{}",
-            report::human::render_findings(&sources, &findings, color)
-        );
-    }
-    if !errors.is_empty() {
-        EXIT_ERROR
+    report_to_stderr(&sources, &findings, color);
+    Ok(if !errors.is_empty() {
+        ExitStatus::Failure
     } else if findings
         .iter()
         .any(|f| f.severity == crate::finding::Severity::Error)
     {
-        EXIT_FINDINGS
+        ExitStatus::Findings
     } else {
-        EXIT_CLEAN
-    }
+        ExitStatus::Clean
+    })
+}
+
+/// Table cells with input text made safe to show.
+fn clean_row(cells: Vec<String>) -> Vec<String> {
+    cells
+        .into_iter()
+        .map(|c| crate::report::sanitize::text(&c).into_owned())
+        .collect()
 }

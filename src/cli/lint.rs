@@ -1,19 +1,24 @@
 //! `amlguard lint PATH…`
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use crate::config::Config;
 use crate::linter::{self, LintOptions};
-use crate::report;
+use crate::report::{self, Stream};
 
-use super::common::{Format, PolicyArgs};
-use super::{CatalogFiles, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::common::{Format, OutputArgs, PolicyArgs};
+use super::{CatalogFiles, Error, ExitStatus, warn};
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "amlguard lint [OPTIONS] <PATH>...\n       amlguard lint [OPTIONS] --condition <CONDITION> [PATH]...\n       amlguard lint [OPTIONS] --query <KQL> [PATH]..."
+)]
 pub struct LintArgs {
-    /// Rule files or directories (searched recursively for *.yaml and *.yml); `-` for stdin.
+    /// Rule files or directories (searched recursively); `-` for stdin. Required unless
+    /// --condition or --query is given.
     #[arg(value_name = "PATH", required_unless_present_any = ["conditions", "queries"])]
     pub paths: Vec<PathBuf>,
     /// An ARM parameter file whose values resolve `[parameters('x')]` (repeatable).
@@ -26,22 +31,21 @@ pub struct LintArgs {
     /// "AmlComputeJobEvent | where EventType == 'JobFailed'" (repeatable).
     #[arg(long = "query", value_name = "KQL")]
     pub queries: Vec<String>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub catalog: CatalogFiles,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
 
-pub fn run(args: LintArgs, config: Config, color: bool) -> u8 {
-    let policy = match args.policy.policy(&config) {
-        Ok(p) => p,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_ERROR;
-        }
-    };
+pub fn run(
+    args: LintArgs,
+    config: Config,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let policy = args.policy.policy(&config)?;
     let options = LintOptions {
         catalogs: config
             .catalogs
@@ -60,27 +64,24 @@ pub fn run(args: LintArgs, config: Config, color: bool) -> u8 {
     };
     let report = linter::lint_paths(&args.paths, &options);
     for e in &report.input_errors {
-        eprintln!("error: {e}");
+        warn(format_args!(
+            "error: {}",
+            report::sanitize::text(&e.to_string())
+        ));
     }
-    let out = match args.format {
-        Format::Human => {
-            report::human::render(&report.sources, &report.findings, &report.summary, color)
-        }
-        Format::Json => report::json::render(
-            &report.sources,
-            &report.findings,
-            &report.summary,
-            &report.input_errors,
-        ),
-        Format::Sarif => report::sarif::render(&report.sources, &report.findings),
-        Format::Github => report::github::render(&report.sources, &report.findings),
-    };
-    print!("{out}");
-    if !report.input_errors.is_empty() {
-        EXIT_ERROR
-    } else if args.format != Format::Sarif && options.policy.fails(&report.findings) {
-        EXIT_FINDINGS
+    let format = args.output.format;
+    let mut stream = Stream::new(out, format.into(), &args.output.options(color))?;
+    stream.findings(&report.sources, &report.findings)?;
+    stream.end(
+        &report.sources,
+        report::Summary::Lint(&report.summary),
+        &report.input_errors,
+    )?;
+    Ok(if !report.input_errors.is_empty() {
+        ExitStatus::Failure
+    } else if format != Format::Sarif && options.policy.fails(&report.findings) {
+        ExitStatus::Findings
     } else {
-        EXIT_CLEAN
-    }
+        ExitStatus::Clean
+    })
 }

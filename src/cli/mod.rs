@@ -1,5 +1,6 @@
 //! Command-line interface: clap definitions and one module per subcommand. Each subcommand
-//! returns an [`ExitCode`]-like number; `main` only exits with it.
+//! writes its output to the `&mut dyn Write` it is given and returns
+//! `Result<ExitStatus, Error>`; [`run`] is the one place where errors become exit statuses.
 
 mod audit;
 mod catalog;
@@ -11,28 +12,69 @@ mod graph;
 mod lint;
 mod settings;
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Exit status: no finding at or above the fail threshold.
-pub const EXIT_CLEAN: u8 = 0;
-/// Exit status: findings at or above the fail threshold.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit status: usage, I/O or internal error.
-pub const EXIT_ERROR: u8 = 2;
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// No finding at or above the fail threshold: exit 0.
+    Clean,
+    /// Findings at or above the fail threshold: exit 1.
+    Findings,
+    /// An input could not be read or a usage error was reported on stderr: exit 2.
+    Failure,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Clean => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Failure => 2,
+        }
+    }
+}
+
+/// Why a subcommand could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad arguments or settings: the message is printed as `error: …`.
+    #[error("{0}")]
+    Usage(String),
+    /// The output could not be written.
+    #[error("cannot write the output")]
+    Write(#[source] io::Error),
+    /// The problem has already been shown on stderr (a located configuration error).
+    #[error("see the error above")]
+    Reported,
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Error::Write(e)
+    }
+}
+
+/// Prints a line on stderr; a closed stderr is ignored (there is nowhere left to say it).
+pub(crate) fn warn(message: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
+const GLOBAL: &str = "Global options";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "amlguard",
     version,
-    about = "Keeps Azure Machine Learning monitoring honest: lints alert rules against the documented metrics and dimensions.",
-    after_help = "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error."
+    about = "Checks Azure Machine Learning monitoring: lints alert rules against the documented metrics and dimensions, audits resource-log dumps against the lifecycles of runs, jobs, clusters and nodes.",
+    after_help = "Commands that report findings (lint, audit) exit 0 when clean, 1 with findings at or above --fail-on, 2 on a usage or I/O error.\nSee `amlguard explain` for every check, `amlguard help COMMAND` for a command's options."
 )]
 pub struct Cli {
     /// When to colour the output.
-    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, help_heading = GLOBAL)]
     pub color: Color,
     #[command(flatten)]
     pub config: settings::ConfigArgs,
@@ -52,16 +94,14 @@ impl Color {
         match self {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
+            Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
     }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Lint alert-rule files and directories (`-` reads stdin).
+    /// Lint alert rules: YAML rule files, ARM templates, Terraform, az CLI scripts (`-` reads stdin).
     Lint(lint::LintArgs),
     /// Audit Azure ML resource-log dumps against the lifecycles of runs, jobs, clusters and nodes.
     Audit(audit::AuditArgs),
@@ -75,8 +115,7 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print az CLI conditions in canonical form.
     FmtCondition(fmt_condition::FmtConditionArgs),
-    /// Write reproducible synthetic input (for benchmarks and scale tests).
-    #[command(hide = true)]
+    /// Write reproducible synthetic rule files and dumps (for benchmarks and scale tests).
     Generate(generate::GenerateArgs),
 }
 
@@ -88,34 +127,74 @@ pub struct CatalogFiles {
     pub catalogs: Vec<PathBuf>,
 }
 
-/// Parses the arguments and runs the command; returns the exit status.
+/// Parses the arguments, runs the command and maps its outcome to an exit status: the one
+/// place where errors become exit codes. A closed output (broken pipe) ends quietly with 0,
+/// as ripgrep does: the reader has all it asked for. Any other write error is exit 2.
 pub fn run() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                EXIT_ERROR
+                ExitStatus::Failure.code()
             } else {
-                EXIT_CLEAN
+                ExitStatus::Clean.code()
             };
         }
     };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let result = dispatch(cli, &mut out).and_then(|status| {
+        out.flush()?;
+        Ok(status)
+    });
+    match result {
+        Ok(status) => status.code(),
+        Err(e) => exit_for(&e),
+    }
+}
+
+/// The exit status for an error, after saying what it was (except for a broken pipe).
+fn exit_for(e: &Error) -> u8 {
+    match e {
+        Error::Write(io) if io.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Clean.code(),
+        Error::Write(io) => {
+            warn(format_args!("error: cannot write the output: {io}"));
+            ExitStatus::Failure.code()
+        }
+        Error::Usage(message) => {
+            warn(format_args!("error: {message}"));
+            ExitStatus::Failure.code()
+        }
+        Error::Reported => ExitStatus::Failure.code(),
+    }
+}
+
+fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let color = cli.color.enabled();
     match cli.command {
-        Command::Lint(args) => match cli.config.load(color) {
-            Ok(config) => lint::run(args, config, color),
-            Err(()) => EXIT_ERROR,
-        },
-        Command::Audit(args) => match cli.config.load(color) {
-            Ok(config) => audit::run(args, config, color),
-            Err(()) => EXIT_ERROR,
-        },
-        Command::Graph(args) => graph::graph(args, color),
-        Command::Lifecycles(args) => graph::list(args, color),
-        Command::Catalog(args) => catalog::run(args),
-        Command::Explain(args) => explain::run(args),
-        Command::Generate(args) => generate::run(args),
-        Command::FmtCondition(args) => fmt_condition::run(args, color),
+        Command::Lint(args) => lint::run(args, cli.config.load(color)?, color, out),
+        Command::Audit(args) => audit::run(args, cli.config.load(color)?, color, out),
+        Command::Graph(args) => graph::graph(args, color, out),
+        Command::Lifecycles(args) => graph::list(args, color, out),
+        Command::Catalog(args) => catalog::run(args, out),
+        Command::Explain(args) => explain::run(args, out),
+        Command::Generate(args) => generate::run(args, out),
+        Command::FmtCondition(args) => fmt_condition::run(args, color, out),
     }
+}
+
+/// Writes findings about the tool's own inputs (catalog and lifecycle files) to stderr.
+pub(crate) fn report_to_stderr(
+    sources: &crate::source::SourceMap,
+    findings: &[crate::finding::Finding],
+    color: bool,
+) {
+    if findings.is_empty() {
+        return;
+    }
+    let stderr = io::stderr();
+    let mut err = io::BufWriter::new(stderr.lock());
+    // stderr closed: nowhere to report to, and the exit status still says it.
+    let _ = crate::report::write_findings(&mut err, sources, findings, color);
 }

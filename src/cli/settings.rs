@@ -9,16 +9,16 @@ use crate::config::{self, Config, ConfigError};
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
     /// Read settings from this file instead of the nearest amlguard.toml.
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, help_heading = super::GLOBAL)]
     pub config: Option<PathBuf>,
     /// Ignore any amlguard.toml.
-    #[arg(long, global = true, conflicts_with = "config")]
+    #[arg(long, global = true, conflicts_with = "config", help_heading = super::GLOBAL)]
     pub no_config: bool,
 }
 
 impl ConfigArgs {
-    /// The config in force; `Err` has already been printed.
-    pub fn load(&self, color: bool) -> Result<Config, ()> {
+    /// The config in force; an error is shown on stderr before it is returned.
+    pub fn load(&self, color: bool) -> Result<Config, super::Error> {
         if self.no_config {
             return Ok(Config::default());
         }
@@ -30,7 +30,10 @@ impl ConfigArgs {
         };
         match path {
             None => Ok(Config::default()),
-            Some(p) => config::load(&p).map_err(|e| print_error(&e, color)),
+            Some(p) => config::load(&p).map_err(|e| {
+                print_error(&e, color);
+                super::Error::Reported
+            }),
         }
     }
 }
@@ -73,8 +76,8 @@ fn print_error(e: &ConfigError, color: bool) {
         .render_report(&mut out, &diag)
         .is_ok()
     {
-        eprint!("{out}");
+        super::warn(format_args!("{}", out.trim_end()));
     } else {
-        eprintln!("error: {e}");
+        super::warn(format_args!("error: {e}"));
     }
 }

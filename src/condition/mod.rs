@@ -95,9 +95,9 @@ impl Condition<'_> {
                 since,
             } => Threshold::Dynamic(DynamicThreshold {
                 span: m(span.span),
-                sensitivity: Sp::new(sensitivity.value, m(sensitivity.span)),
-                evaluation_periods: Sp::new(i64::from(windows.value), m(windows.span)),
-                min_failing_periods: Sp::new(i64::from(violations.value), m(violations.span)),
+                sensitivity: Some(Sp::new(sensitivity.value, m(sensitivity.span))),
+                evaluation_periods: Some(Sp::new(i64::from(windows.value), m(windows.span))),
+                min_failing_periods: Some(Sp::new(i64::from(violations.value), m(violations.span))),
                 ignore_data_before: since.as_ref().map(text),
             }),
         };
@@ -105,9 +105,9 @@ impl Condition<'_> {
             span: whole,
             metric: text(&self.metric),
             namespace: self.namespace.as_ref().map(text),
-            aggregation: Sp::new(self.aggregation.value, m(self.aggregation.span)),
-            operator: Sp::new(self.operator.value, m(self.operator.span)),
-            threshold,
+            aggregation: Some(Sp::new(self.aggregation.value, m(self.aggregation.span))),
+            operator: Some(Sp::new(self.operator.value, m(self.operator.span))),
+            threshold: Some(threshold),
             dimensions: self
                 .dimensions
                 .iter()
@@ -117,7 +117,7 @@ impl Condition<'_> {
                         d.values.last().map_or(d.operator.span.end, |v| v.span.end),
                     )),
                     name: text(&d.name),
-                    operator: Sp::new(d.operator.value, m(d.operator.span)),
+                    operator: Some(Sp::new(d.operator.value, m(d.operator.span))),
                     values: d.values.iter().map(text).collect(),
                 })
                 .collect(),

@@ -53,17 +53,18 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
     };
     let metric = &ctx.catalog.metrics[index];
 
-    if let Some((allowed, cite)) = ctx.catalog.aggregations(index)
-        && !allowed.contains(&c.aggregation.value)
+    if let Some(aggregation) = &c.aggregation
+        && let Some((allowed, cite)) = ctx.catalog.aggregations(index)
+        && !allowed.contains(&aggregation.value)
     {
         let names: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
         let mut f = ctx
             .at(
                 &registry::UNSUPPORTED_AGGREGATION,
-                c.aggregation.span,
+                aggregation.span,
                 format!(
                     "`{}` does not support the {} aggregation",
-                    metric.name, c.aggregation.value
+                    metric.name, aggregation.value
                 ),
             )
             .label("aggregation not documented for this metric")

@@ -19,7 +19,8 @@ use crate::source::Span;
 pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {
-        if !target::checked_against_catalog(rule, &mut out) {
+        let catalog_applies = target::checked_against_catalog(rule, &mut out);
+        if !catalog_applies && !target::schedule_checked(rule) {
             continue;
         }
         let mut ctx = RuleContext {
@@ -28,6 +29,9 @@ pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
             out: &mut out,
         };
         schedule::check(&mut ctx);
+        if !catalog_applies {
+            continue;
+        }
         for criterion in &rule.criteria {
             let metric = metric::check(&mut ctx, criterion);
             dimension::check(&mut ctx, criterion, metric);

@@ -6,12 +6,37 @@ use crate::registry;
 use crate::rules::target::is_workspace;
 use crate::rules::{AlertRule, Target};
 
+/// Whether the rule's schedule and severity are checked although its metrics are not: a rule
+/// whose target cannot be resolved may well be an Azure ML rule.
+pub(super) fn schedule_checked(rule: &AlertRule) -> bool {
+    matches!(rule.target, Target::Unresolved(_))
+}
+
 /// Whether the rule is checked against the Azure ML catalog. A rule on another resource type
-/// gets a note and is counted, never checked. A rule whose target is unstated (YAML rules) or
-/// cannot be resolved offline is checked: a false finding on it is cheaper than a miss.
+/// gets a note and is counted, never checked. A rule whose target is unstated (YAML rules) is
+/// checked. A rule whose target the source names but that cannot be resolved offline gets an
+/// `unresolved-target` note: a metric valid on another resource type must not be an error.
 pub(super) fn checked_against_catalog(rule: &AlertRule, out: &mut Vec<Finding>) -> bool {
-    let Target::Type(ty) = &rule.target else {
-        return true;
+    let ty = match &rule.target {
+        Target::Type(ty) => ty,
+        Target::Unstated => return true,
+        Target::Unresolved(at) => {
+            out.push(
+                Finding::new(
+                    &registry::UNRESOLVED_TARGET,
+                    rule.file,
+                    rule.anchor(),
+                    format!(
+                        "the target of metric alert `{}` cannot be resolved offline; its metrics are not checked against the Azure ML catalog",
+                        rule.display_name()
+                    ),
+                )
+                .label("target unknown")
+                .related(rule.file, *at, "target given here")
+                .help("pass the parameter values with `--parameters FILE`, or set `metricNamespace` on each criterion"),
+            );
+            return false;
+        }
     };
     if is_workspace(&ty.value) {
         return true;

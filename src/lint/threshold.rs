@@ -9,14 +9,19 @@ use super::RuleContext;
 
 pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>) {
     match &c.threshold {
-        Threshold::Dynamic(d) => dynamic(ctx, c, d),
-        Threshold::Static(t) => {
-            let Some(m) = metric else { return };
-            let Some((lo, hi)) = range(ctx, m, c.aggregation.value) else {
+        None => {}
+        Some(Threshold::Dynamic(d)) => dynamic(ctx, c, d),
+        Some(Threshold::Static(t)) => {
+            let (Some(m), Some(aggregation), Some(operator)) =
+                (metric, &c.aggregation, &c.operator)
+            else {
+                return;
+            };
+            let Some((lo, hi)) = range(ctx, m, aggregation.value) else {
                 return;
             };
             let metric = &ctx.catalog.metrics[m];
-            let op = c.operator.value;
+            let op = operator.value;
             let t_val = t.value;
             let range_text = match hi {
                 Some(hi) => format!("{lo} to {hi}"),
@@ -25,7 +30,7 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
             let what = format!(
                 "{} ({} of a {} metric)",
                 metric.name,
-                c.aggregation.value,
+                aggregation.value,
                 metric.kind.as_str()
             );
             if t_val < lo || hi.is_some_and(|h| t_val > h) {
@@ -71,7 +76,7 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
                     let f = ctx
                         .at(
                             check,
-                            c.operator.span,
+                            operator.span,
                             format!(
                                 "`{} {} {t_val}` {says}: {what} ranges {range_text}",
                                 metric.name,
@@ -131,26 +136,31 @@ fn always(op: Operator, t: f64, lo: f64, hi: Option<f64>) -> bool {
 }
 
 fn dynamic(ctx: &mut RuleContext, c: &Criterion, d: &DynamicThreshold) {
-    if !c.operator.value.allowed_for_dynamic() {
+    if let Some(operator) = &c.operator
+        && !operator.value.allowed_for_dynamic()
+    {
         let f = ctx
             .at(
                 &registry::INVALID_DYNAMIC_THRESHOLD,
-                c.operator.span,
+                operator.span,
                 format!(
                     "`{}` cannot be used with a dynamic threshold",
-                    c.operator.value
+                    operator.value
                 ),
             )
             .label("not allowed with `dynamic`")
             .help("use GreaterThan, LessThan or GreaterOrLessThan (`><`)");
         ctx.push(f);
     }
-    let (n, min) = (d.evaluation_periods.value, d.min_failing_periods.value);
+    let (Some(periods), Some(failing)) = (&d.evaluation_periods, &d.min_failing_periods) else {
+        return;
+    };
+    let (n, min) = (periods.value, failing.value);
     if n < 1 {
         let f = ctx
             .at(
                 &registry::INVALID_DYNAMIC_THRESHOLD,
-                d.evaluation_periods.span,
+                periods.span,
                 format!("evaluation-periods is {n}; it must be at least 1"),
             )
             .label("at least 1");
@@ -160,7 +170,7 @@ fn dynamic(ctx: &mut RuleContext, c: &Criterion, d: &DynamicThreshold) {
         let f = ctx
             .at(
                 &registry::INVALID_DYNAMIC_THRESHOLD,
-                d.min_failing_periods.span,
+                failing.span,
                 format!("min-failing-periods is {min} of {n} evaluation periods"),
             )
             .label("cannot be met")

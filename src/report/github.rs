@@ -1,11 +1,18 @@
 //! GitHub workflow commands: `::error file=F,line=L,col=C,endLine=…,endColumn=…,title=T::message`.
 //! GitHub shows at most 10 errors and 10 warnings per step; SARIF is the complete channel.
+//!
+//! Input text is sanitised first ([`super::sanitize`]: ESC and every other control character
+//! becomes visible `\u{…}`), then escaped as the runner requires (`%`, CR, LF; `:` and `,` in
+//! properties), so that a value can neither end the command nor start another.
+
+use std::io::{self, Write};
 
 use crate::finding::{Finding, Severity};
 use crate::source::SourceMap;
 
-use super::position;
+use super::sanitize::text as clean;
 use super::sarif::relative_uri;
+use super::{Emitter, End, position};
 
 /// Escapes the message part (`%`, CR, LF).
 fn data(s: &str) -> String {
@@ -19,38 +26,43 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
-    let mut out = String::new();
-    for f in findings {
+/// The `--format github` emitter.
+pub struct Github;
+
+impl Emitter for Github {
+    fn finding(&mut self, w: &mut dyn Write, sources: &SourceMap, f: &Finding) -> io::Result<()> {
         let kind = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
         let file = relative_uri(sources.get(f.file).name());
-        let loc = match &f.record {
-            Some(r) => format!("line={}", r.line),
-            None => {
-                let p = position(sources, f);
-                format!(
-                    "line={},col={},endLine={},endColumn={}",
-                    p.line, p.column, p.end_line, p.end_column
-                )
-            }
+        let p = position(sources, f);
+        let loc = if f.record.is_some() {
+            format!("line={}", p.line)
+        } else {
+            format!(
+                "line={},col={},endLine={},endColumn={}",
+                p.line, p.column, p.end_line, p.end_column
+            )
         };
-        let mut msg = f.message.clone();
+        let mut msg = clean(&f.message).into_owned();
         if let Some(h) = &f.help {
             msg.push_str("\nhelp: ");
-            msg.push_str(h);
+            msg.push_str(&clean(h));
         }
-        out.push_str(&format!(
-            "::{kind} file={},{loc},title={}::{}\n",
-            property(&file),
+        writeln!(
+            w,
+            "::{kind} file={},{loc},title={}::{}",
+            property(&clean(&file)),
             property(&format!("{} {}", f.check.code, f.check.name)),
             data(&msg)
-        ));
+        )
     }
-    out
+
+    fn end(&mut self, _w: &mut dyn Write, _end: &End<'_>) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

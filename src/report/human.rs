@@ -1,48 +1,49 @@
 //! Human output: each finding as a miette report with the source snippet, a caret label on the
-//! exact span, related locations and a help line; then a summary line.
+//! exact span, related locations and a help line; then a summary. Findings are written one by
+//! one as they arrive; the snippet is cut out of the file per finding ([`super::snippet`]), so
+//! the cost of a finding does not depend on the size of its file. All input text is sanitised.
 
 use std::fmt;
-use std::sync::Arc;
+use std::io::{self, Write};
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
-use crate::finding::{Finding, Severity};
-use crate::linter::Summary;
+use crate::finding::{Finding, RecordContext, Severity};
 use crate::source::SourceMap;
 
-use super::position;
+use super::sanitize::text as clean;
+use super::snippet::{MAX_LINES_APART, Mark, Snippet};
+use super::{Emitter, End, position, summary};
 
-/// A finding adapted to miette.
-struct Adapter<'a> {
-    finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+/// A finding adapted to miette, its text already sanitised.
+struct Adapter {
+    message: String,
+    severity: Severity,
+    source: Snippet,
     code: String,
-    labels: Vec<LabeledSpan>,
     help: Option<String>,
 }
 
-impl fmt::Debug for Adapter<'_> {
+impl fmt::Debug for Adapter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Adapter<'_> {
+impl fmt::Display for Adapter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Adapter<'_> {}
+impl std::error::Error for Adapter {}
 
-impl Diagnostic for Adapter<'_> {
+impl Diagnostic for Adapter {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(&self.code))
     }
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
+        Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Note => miette::Severity::Advice,
@@ -57,154 +58,142 @@ impl Diagnostic for Adapter<'_> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
+        Some(Box::new(self.source.labels.iter().map(|(span, _, m)| {
+            if m.primary {
+                LabeledSpan::new_primary_with_span(m.text.clone(), *span)
+            } else {
+                LabeledSpan::new_with_span(m.text.clone(), *span)
+            }
+        })))
     }
 }
 
-fn span(s: crate::source::Span) -> SourceSpan {
-    SourceSpan::new(s.start.into(), s.len())
+/// The human emitter.
+pub struct Human {
+    handler: GraphicalReportHandler,
+    color: bool,
+    buf: String,
 }
 
-/// Renders findings and the summary line as text.
-pub fn render(sources: &SourceMap, findings: &[Finding], summary: &Summary, color: bool) -> String {
-    let mut out = render_findings(sources, findings, color);
-    out.push_str(&summary_line(summary));
-    out
-}
-
-/// Renders findings as text.
-pub fn render_findings(sources: &SourceMap, findings: &[Finding], color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
-    let mut out = String::new();
-    for f in findings {
-        let file = sources.get(f.file);
-        if let Some(r) = &f.record {
-            record_finding(&mut out, file.name(), f, r, color);
-            continue;
+impl Human {
+    pub fn new(color: bool) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        // No wrapping: a wrapped line could start with input text (`::…`), and wrapping a
+        // 1 MB message costs more than it helps.
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_context_lines(1)
+            .with_wrap_lines(false);
+        Human {
+            handler,
+            color,
+            buf: String::new(),
         }
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            (!f.label.is_empty()).then(|| f.label.clone()),
-            span(f.span),
-        )];
+    }
+}
+
+impl Emitter for Human {
+    fn finding(&mut self, w: &mut dyn Write, sources: &SourceMap, f: &Finding) -> io::Result<()> {
+        if let Some(r) = &f.record {
+            return record_finding(w, sources.get(f.file).name(), f, r, self.color);
+        }
+        let file = sources.get(f.file);
+        let primary_line = file.line_col(f.span.start).line;
+        let mut marks = vec![Mark {
+            span: f.span,
+            text: (!f.label.is_empty()).then(|| clean(&f.label).into_owned()),
+            primary: true,
+        }];
         let mut elsewhere = Vec::new();
         for r in &f.related {
-            if r.file == f.file {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(r.text.clone()),
-                    span(r.span),
-                ));
+            let other = sources.get(r.file);
+            let lc = other.line_col(r.span.start);
+            if r.file == f.file && lc.line.abs_diff(primary_line) <= MAX_LINES_APART {
+                marks.push(Mark {
+                    span: r.span,
+                    text: Some(clean(&r.text).into_owned()),
+                    primary: false,
+                });
             } else {
-                let other = sources.get(r.file);
-                let lc = other.line_col(r.span.start);
                 elsewhere.push(format!(
                     "{}: {}:{}:{}",
-                    r.text,
-                    other.name(),
+                    clean(&r.text),
+                    clean(other.name()),
                     lc.line,
                     lc.column
                 ));
             }
         }
-        let mut help = f.help.clone();
+        let mut help: Vec<String> = Vec::new();
+        if let Some(h) = &f.help {
+            help.push(clean(h).into_owned());
+        }
         if !elsewhere.is_empty() {
-            let joined = elsewhere.join("; ");
-            help = Some(match help {
-                Some(h) => format!("{h}\n{joined}"),
-                None => joined,
-            });
+            help.push(elsewhere.join("; "));
         }
         if let Some(source) = &f.source {
-            let line = format!("source: {source}");
-            help = Some(match help {
-                Some(h) => format!("{h}\n{line}"),
-                None => line,
-            });
+            help.push(format!("source: {}", clean(source)));
         }
         let adapter = Adapter {
-            finding: f,
-            source: NamedSource::new(file.name(), file.shared_text()).with_language("yaml"),
+            message: clean(&f.message).into_owned(),
+            severity: f.severity,
+            source: Snippet::new(file, marks),
             code: format!("{}({})", f.check.code, f.check.name),
-            labels,
-            help,
+            help: (!help.is_empty()).then(|| help.join("\n")),
         };
-        if handler.render_report(&mut out, &adapter).is_err() {
-            // Rendering into a String cannot fail in practice; fall back to one line.
+        self.buf.clear();
+        if self.handler.render_report(&mut self.buf, &adapter).is_err() {
+            // Rendering into a String fails only if the snippet cannot be read; one line then.
             let p = position(sources, f);
-            out.push_str(&format!(
+            self.buf.clear();
+            self.buf.push_str(&format!(
                 "{}:{}:{}: {} {}: {}\n",
-                file.name(),
+                clean(file.name()),
                 p.line,
                 p.column,
                 f.severity,
                 f.check.code,
-                f.message
+                adapter.message
             ));
         }
+        w.write_all(self.buf.as_bytes())
     }
-    out
+
+    fn end(&mut self, w: &mut dyn Write, end: &End<'_>) -> io::Result<()> {
+        summary::write(w, end)
+    }
 }
 
 /// A finding about a record of a dump: no snippet (dumps are not kept), but the file, line,
 /// entity, time and transition.
 fn record_finding(
-    out: &mut String,
+    w: &mut dyn Write,
     file: &str,
     f: &Finding,
-    r: &crate::finding::RecordContext,
+    r: &RecordContext,
     color: bool,
-) {
+) -> io::Result<()> {
     let (glyph, paint) = match f.severity {
         Severity::Error => ("×", "\x1b[31m"),
         Severity::Warning => ("⚠", "\x1b[33m"),
         Severity::Note => ("☞", "\x1b[36m"),
     };
     let (on, off) = if color { (paint, "\x1b[0m") } else { ("", "") };
-    out.push_str(&format!("{}({})\n\n", f.check.code, f.check.name));
-    out.push_str(&format!("  {on}{glyph}{off} {}\n", f.message));
-    let mut at = format!("   ╰─[{file}:{}]", r.line);
+    writeln!(w, "{}({})\n", f.check.code, f.check.name)?;
+    writeln!(w, "  {on}{glyph}{off} {}", clean(&f.message))?;
+    write!(w, "   ╰─[{}:{}]", clean(file), r.line)?;
     if let Some(t) = &r.time {
-        at.push_str(&format!(" at {t}"));
+        write!(w, " at {}", clean(t))?;
     }
-    out.push_str(&at);
-    out.push('\n');
+    writeln!(w)?;
     if let Some(h) = &f.help {
-        out.push_str(&format!("  help: {h}\n"));
+        writeln!(w, "  help: {}", clean(h))?;
     }
     if let Some(s) = &f.source {
-        out.push_str(&format!("  source: {s}\n"));
+        writeln!(w, "  source: {}", clean(s))?;
     }
-}
-
-/// `2 errors, 1 warning, 0 notes in 3 files (12 rules)`.
-pub fn summary_line(s: &Summary) -> String {
-    fn plural(n: usize, word: &str) -> String {
-        format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-    }
-    let mut parts = Vec::new();
-    if s.files > 0 || (s.conditions == 0 && s.queries == 0) {
-        parts.push(plural(s.files, "file"));
-    }
-    if s.conditions > 0 {
-        parts.push(plural(s.conditions, "condition"));
-    }
-    if s.queries > 0 {
-        parts.push(format!(
-            "{} {}",
-            s.queries,
-            if s.queries == 1 { "query" } else { "queries" }
-        ));
-    }
-    let inputs = parts.join(", ");
-    format!(
-        "{}, {}, {} in {inputs} ({})\n",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.notes, "note"),
-        plural(s.rules, "rule")
-    )
+    Ok(())
 }

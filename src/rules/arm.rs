@@ -1,13 +1,16 @@
 //! ARM templates (JSON, with the comments ARM allows; Bicep compiles to them with
 //! `az bicep build`): every `Microsoft.Insights/metricAlerts` resource at any depth — top level,
-//! child resources, nested deployments with an inline template — becomes an [`AlertRule`]
-//! whose spans point at the exact JSON tokens. `[parameters('x')]` and `[variables('x')]` are
-//! resolved from defaults and parameter files; other expressions leave their field unchecked.
-//! Property names are matched case-insensitively, as ARM does.
+//! child resources, nested deployments with an inline template, policy definitions the
+//! template deploys — becomes an [`AlertRule`] whose spans point at the exact JSON tokens.
+//! `[parameters('x')]` and `[variables('x')]` are followed to any depth from defaults, the
+//! values a deployment passes and parameter files, with cycle detection; other expressions
+//! leave their field unchecked with a note. Every field is read on its own, so one that cannot
+//! be read hides no other. Property names are matched case-insensitively, as ARM does.
 
 use crate::finding::Sink;
 use crate::registry;
 use crate::schema::{self, Sp};
+use crate::source::{FileId, Span};
 use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
 use crate::yaml::{Node, Value};
 
@@ -81,39 +84,81 @@ pub struct Scope<'a> {
     /// `parameters` of the template (with `defaultValue`s).
     pub parameters: Option<&'a Node>,
     pub variables: Option<&'a Node>,
-    /// Values given from outside (a parameter file, or a nested deployment's `parameters`).
-    pub values: Vec<(String, &'a Node)>,
+    /// Values given from outside: a parameter file (with the file they were read from), or the
+    /// `parameters` a nested deployment (or a policy's `deployIfNotExists` deployment) passes,
+    /// which are evaluated in `parent`.
+    pub values: Vec<(String, &'a Node, Option<FileId>)>,
+    /// The scope `values` are evaluated in (`None`: they are literal values).
+    pub parent: Option<&'a Scope<'a>>,
+    /// Inside a policy definition, where `[[expr]` is an expression evaluated when the policy
+    /// deploys, read as `[expr]`.
+    pub policy: bool,
 }
 
 impl<'a> Scope<'a> {
-    pub fn of(template: &'a Node, values: Vec<(String, &'a Node)>) -> Self {
+    pub fn of(template: &'a Node, values: Vec<(String, &'a Node, Option<FileId>)>) -> Self {
         Scope {
             parameters: get(template, "parameters"),
             variables: get(template, "variables"),
             values,
+            parent: None,
+            policy: false,
         }
     }
 
-    fn parameter(&self, name: &str) -> Option<&'a Node> {
-        self.values
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
-            .or_else(|| {
-                self.parameters
-                    .and_then(|p| get(p, name))
-                    .and_then(|p| get(p, "defaultValue"))
-            })
+    /// The scope of a template deployed from inside this one, given the values passed to it.
+    pub fn nested(
+        &'a self,
+        template: &'a Node,
+        values: Vec<(String, &'a Node, Option<FileId>)>,
+    ) -> Scope<'a> {
+        Scope {
+            parent: Some(self),
+            policy: self.policy,
+            ..Scope::of(template, values)
+        }
     }
 
-    fn variable(&self, name: &str) -> Option<&'a Node> {
-        self.variables.and_then(|v| get(v, name))
+    /// Where `parameters(name)` leads: a value, the scope to evaluate it in, and the parameter
+    /// file it was read from.
+    fn parameter(&'a self, name: &str) -> Option<(&'a Node, &'a Scope<'a>, Option<FileId>)> {
+        if let Some((_, v, file)) = self
+            .values
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+        {
+            return Some((v, self.parent.unwrap_or(self), *file));
+        }
+        self.declared(name)
+            .and_then(|p| get(p, "defaultValue"))
+            .map(|v| (v, self, None))
+    }
+
+    /// The declaration of parameter `name`.
+    fn declared(&self, name: &str) -> Option<&'a Node> {
+        self.parameters.and_then(|p| get(p, name))
+    }
+
+    fn variable(&'a self, name: &str) -> Option<(&'a Node, &'a Scope<'a>)> {
+        self.variables.and_then(|v| get(v, name)).map(|v| (v, self))
+    }
+
+    /// The text inside an expression string (`[x]`, and in a policy also `[[x]`), or `None` for
+    /// a literal.
+    fn expression<'s>(&self, s: &'s str) -> Option<&'s str> {
+        let t = s.trim();
+        let inner = t.strip_prefix('[')?.strip_suffix(']')?;
+        match inner.strip_prefix('[') {
+            Some(escaped) if self.policy => Some(escaped),
+            Some(_) => None,
+            None => Some(inner),
+        }
     }
 }
 
-/// `[parameters('x')]` / `[variables('x')]` → (kind, name).
-fn reference(expr: &str) -> Option<(&str, &str)> {
-    let inner = expr.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+/// `parameters('x')` / `variables('x')` (the text inside the brackets) → (kind, name).
+fn reference(inner: &str) -> Option<(&str, &str)> {
+    let inner = inner.trim();
     let (func, rest) = inner.split_once('(')?;
     let arg = rest.strip_suffix(')')?.trim();
     let name = arg.strip_prefix('\'')?.strip_suffix('\'')?;
@@ -127,56 +172,194 @@ fn is_expression(s: &str) -> bool {
     t.starts_with('[') && t.ends_with(']') && !t.starts_with("[[")
 }
 
-/// A field's value with expressions resolved. The span stays where the template refers to it.
-/// `None` (with a note) when it cannot be resolved.
-pub fn resolve<'a>(node: &'a Node, scope: &Scope<'a>, what: &str, sink: &mut Sink) -> Option<Node> {
-    let mut current = node;
-    for _ in 0..8 {
-        let Value::String(s) = &current.value else {
-            return Some(Node {
-                value: current.value.clone(),
-                span: node.span,
-            });
-        };
-        if !is_expression(s) {
-            return Some(Node {
-                value: current.value.clone(),
-                span: node.span,
-            });
-        }
-        let next = reference(s).and_then(|(func, name)| {
-            if func.eq_ignore_ascii_case("parameters") {
-                scope.parameter(name)
-            } else {
-                scope.variable(name)
-            }
-        });
-        match next {
-            Some(n) => current = n,
-            None => {
-                let why = match reference(s) {
-                    Some((func, name)) => format!("{func} `{name}` has no value here"),
-                    None => "only parameters() and variables() are evaluated".into(),
-                };
-                sink.push(
-                    sink.at(
-                        &registry::UNRESOLVED_EXPRESSION,
-                        node.span,
-                        format!("{what} `{s}` is not checked: {why}"),
-                    )
-                    .label("unresolved")
-                    .help("pass a parameter file with `--parameters FILE`"),
-                );
-                return None;
-            }
-        }
-    }
-    None
+/// How a field's expression ended when it could not be resolved.
+enum Unresolved<'a> {
+    /// A parameter with no value: its declaration, for the hints it carries (`allowedValues`).
+    Parameter(String, Option<&'a Node>),
+    Variable(String),
+    /// An expression other than `parameters()`/`variables()` (its text).
+    Other(String),
+    /// A reference chain that comes back to itself.
+    Cycle(Vec<String>),
 }
 
-/// The rules of an ARM template, with the count of metric alerts skipped as not targeting an
-/// Azure ML workspace.
-pub fn read(doc: &Node, scope: &Scope, sink: &mut Sink) -> Vec<AlertRule> {
+type Step<'a> = Result<(&'a Node, &'a Scope<'a>, Option<FileId>, String), Unresolved<'a>>;
+
+/// One reference followed: `None` when `s` is a literal.
+fn step<'a>(s: &str, sc: &'a Scope<'a>) -> Option<Step<'a>> {
+    let inner = sc.expression(s)?;
+    let Some((func, name)) = reference(inner) else {
+        return Some(Err(Unresolved::Other(s.trim().to_string())));
+    };
+    let label = format!("{}('{name}')", func.to_ascii_lowercase());
+    Some(if func.eq_ignore_ascii_case("parameters") {
+        sc.parameter(name)
+            .map(|(n, s, file)| (n, s, file, label))
+            .ok_or_else(|| Unresolved::Parameter(name.to_string(), sc.declared(name)))
+    } else {
+        sc.variable(name)
+            .map(|(n, s)| (n, s, None, label))
+            .ok_or_else(|| Unresolved::Variable(name.to_string()))
+    })
+}
+
+/// Where a resolved value was read from, when that is a parameter file.
+type Origin = Option<(FileId, Span)>;
+
+/// Follows `parameters()`/`variables()` references to any depth, with cycle detection.
+/// `Ok(None)`: `node` itself is the value.
+fn follow<'a>(
+    node: &Node,
+    scope: &'a Scope<'a>,
+) -> Result<Option<(&'a Node, Origin)>, Unresolved<'a>> {
+    let Value::String(s) = &node.value else {
+        return Ok(None);
+    };
+    let Some(first) = step(s, scope) else {
+        return Ok(None);
+    };
+    let mut next = first?;
+    let mut seen: Vec<*const Node> = Vec::new();
+    let mut chain: Vec<String> = Vec::new();
+    let mut origin = None;
+    loop {
+        let (current, sc, file, label) = next;
+        chain.push(label);
+        if seen.contains(&(current as *const Node)) {
+            return Err(Unresolved::Cycle(chain));
+        }
+        seen.push(current as *const Node);
+        if let Some(file) = file {
+            origin = Some((file, current.span));
+        }
+        let Value::String(s) = &current.value else {
+            return Ok(Some((current, origin)));
+        };
+        match step(s, sc) {
+            None => return Ok(Some((current, origin))),
+            Some(r) => next = r?,
+        }
+    }
+}
+
+/// A field's value with expressions resolved. The span stays where the template refers to it.
+/// `None` (with a note, or an error for a reference cycle) when it cannot be resolved.
+pub fn resolve<'a>(node: &Node, scope: &'a Scope<'a>, what: &str, sink: &mut Sink) -> Option<Node> {
+    resolve_from(node, scope, what, sink).map(|(n, _)| n)
+}
+
+/// [`resolve`], with the parameter file the value was read from.
+fn resolve_from<'a>(
+    node: &Node,
+    scope: &'a Scope<'a>,
+    what: &str,
+    sink: &mut Sink,
+) -> Option<(Node, Origin)> {
+    match follow(node, scope) {
+        Ok(n) => {
+            let value = match &n.map_or(node, |(v, _)| v).value {
+                // `[[…]` outside a policy is ARM's escape for a literal that starts with `[`.
+                Value::String(s) if !scope.policy && s.trim_start().starts_with("[[") => {
+                    Value::String(s.trim_start()[1..].to_string())
+                }
+                other => other.clone(),
+            };
+            Some((
+                Node {
+                    value,
+                    span: node.span,
+                },
+                n.and_then(|(_, origin)| origin),
+            ))
+        }
+        Err(why) => {
+            let s = match &node.value {
+                Value::String(s) => s.as_str(),
+                _ => "",
+            };
+            let f = match why {
+                Unresolved::Cycle(chain) => sink
+                    .at(
+                        &registry::CIRCULAR_REFERENCE,
+                        node.span,
+                        format!("{what} `{s}` refers to itself: {}", chain.join(" → ")),
+                    )
+                    .label("circular reference")
+                    .help("ARM rejects a template whose variables or parameters refer to each other in a cycle; give one of them a value"),
+                Unresolved::Parameter(name, _) => unresolved_note(sink, node, what, s, format!("parameters `{name}` has no value here")),
+                Unresolved::Variable(name) => unresolved_note(sink, node, what, s, format!("variables `{name}` has no value here")),
+                Unresolved::Other(reached) if reached == s.trim() => unresolved_note(sink, node, what, s, "only parameters() and variables() are evaluated".into()),
+                Unresolved::Other(reached) => unresolved_note(sink, node, what, s, format!("it leads to `{}`, and only parameters() and variables() are evaluated", clip(&reached))),
+            };
+            sink.push(f);
+            None
+        }
+    }
+}
+
+/// At most 80 characters of an expression, for a message.
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn unresolved_note(
+    sink: &Sink,
+    node: &Node,
+    what: &str,
+    s: &str,
+    why: String,
+) -> crate::finding::Finding {
+    sink.at(
+        &registry::UNRESOLVED_EXPRESSION,
+        node.span,
+        format!("{what} `{s}` is not checked: {why}"),
+    )
+    .label("unresolved")
+    .help("pass a parameter file with `--parameters FILE`")
+}
+
+/// A field resolved and read as a typed value. A value read from a parameter file that has the
+/// wrong type is reported in the parameter file, where the fix goes, with the template's use of
+/// it as related; the value itself keeps the template's span, where the rule uses it.
+fn typed<'a, T>(
+    node: &Node,
+    scope: &'a Scope<'a>,
+    what: &str,
+    sink: &mut Sink,
+    read: impl FnOnce(&Node, &str, &mut Sink) -> Option<Sp<T>>,
+) -> Option<Sp<T>> {
+    let (value, origin) = resolve_from(node, scope, what, sink)?;
+    let Some((file, span)) = origin else {
+        return read(&value, what, sink);
+    };
+    let mut there = Sink::new(file);
+    let got = read(
+        &Node {
+            value: value.value,
+            span,
+        },
+        what,
+        &mut there,
+    );
+    for f in there.findings {
+        sink.push(f.related(
+            sink.file,
+            node.span,
+            format!("the template's `{what}` uses it here"),
+        ));
+    }
+    got.map(|v| Sp::new(v.value, node.span))
+}
+
+/// How deep child resources and nested deployments are followed. Far beyond any real
+/// template; a rule deeper than this is noted, never silently lost.
+const MAX_DEPTH: usize = 1000;
+
+/// The rules of an ARM template.
+pub fn read<'a>(doc: &'a Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Vec<AlertRule> {
     let mut rules = Vec::new();
     if let Some(resources) = get(doc, "resources") {
         walk(resources, scope, sink, &mut rules, 0);
@@ -184,8 +367,24 @@ pub fn read(doc: &Node, scope: &Scope, sink: &mut Sink) -> Vec<AlertRule> {
     rules
 }
 
-fn walk(resources: &Node, scope: &Scope, sink: &mut Sink, rules: &mut Vec<AlertRule>, depth: u8) {
-    if depth > 16 {
+/// Reads every metric alert in `resources`, their child resources and nested deployments.
+pub(crate) fn walk<'a>(
+    resources: &'a Node,
+    scope: &'a Scope<'a>,
+    sink: &mut Sink,
+    rules: &mut Vec<AlertRule>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        sink.push(
+            sink.at(
+                &registry::UNRESOLVED_EXPRESSION,
+                resources.span,
+                format!("resources nested more than {MAX_DEPTH} levels deep are not read"),
+            )
+            .label("not read")
+            .help("any metric alert in here is not checked"),
+        );
         return;
     }
     let items: Vec<&Node> = match &resources.value {
@@ -207,23 +406,27 @@ fn walk(resources: &Node, scope: &Scope, sink: &mut Sink, rules: &mut Vec<AlertR
             }
             Some("microsoft.resources/deployments") => {
                 let props = get(r, "properties");
+                if let Some(link) = props.and_then(|p| get(p, "templateLink")) {
+                    sink.push(
+                        sink.at(
+                            &registry::UNRESOLVED_EXPRESSION,
+                            link.span,
+                            "a linked template is not read: any metric alert it deploys is not checked",
+                        )
+                        .label("linked template")
+                        .help("lint the linked template itself, with the parameters this deployment passes in a parameter file"),
+                    );
+                }
                 if let Some(template) = props.and_then(|p| get(p, "template")) {
-                    // Values a nested deployment passes to its inline template.
-                    let mut values = Vec::new();
-                    if let Some(Value::Map(entries)) =
-                        props.and_then(|p| get(p, "parameters")).map(|n| &n.value)
-                    {
-                        for (k, v) in entries {
-                            if let Some(val) = get(v, "value") {
-                                values.push((k.name.clone(), val));
-                            }
-                        }
-                    }
-                    let inner = Scope::of(template, values);
+                    let values = passed_values(props.and_then(|p| get(p, "parameters")));
+                    let inner = scope.nested(template, values);
                     if let Some(res) = get(template, "resources") {
                         walk(res, &inner, sink, rules, depth + 1);
                     }
                 }
+            }
+            Some("microsoft.authorization/policydefinitions") => {
+                rules.extend(super::policy::definition(r, sink, depth + 1));
             }
             _ => {}
         }
@@ -231,6 +434,19 @@ fn walk(resources: &Node, scope: &Scope, sink: &mut Sink, rules: &mut Vec<AlertR
             walk(children, scope, sink, rules, depth + 1);
         }
     }
+}
+
+/// The `{"name": {"value": …}}` a deployment passes to its template.
+pub(crate) fn passed_values(parameters: Option<&Node>) -> Vec<(String, &Node, Option<FileId>)> {
+    let mut values = Vec::new();
+    if let Some(Value::Map(entries)) = parameters.map(|n| &n.value) {
+        for (k, v) in entries {
+            if let Some(val) = get(v, "value") {
+                values.push((k.name.clone(), val, None));
+            }
+        }
+    }
+    values
 }
 
 /// `"metadata": {"amlguard-ignore": ["check", …]}` on any resource: a suppression covering it.
@@ -285,36 +501,48 @@ pub fn suppressions(doc: &Node, file: crate::source::FileId) -> Vec<crate::suppr
     out
 }
 
-fn string(node: &Node, scope: &Scope, what: &str, sink: &mut Sink) -> Option<Sp<String>> {
+fn string<'a>(
+    node: &Node,
+    scope: &'a Scope<'a>,
+    what: &str,
+    sink: &mut Sink,
+) -> Option<Sp<String>> {
     let n = resolve(node, scope, what, sink)?;
     schema::string(&n, what, sink)
 }
 
 /// What the rule targets, from `targetResourceType`, the ids in `scopes` and the criteria's
-/// `metricNamespace`, each resolved through parameters and variables where it can be.
-fn target(props: &Node, scope: &Scope) -> super::Target {
+/// `metricNamespace`, each resolved through parameters and variables where it can be. A
+/// parameter without a value whose `allowedValues` all name one type counts as that type.
+fn target<'a>(props: &Node, scope: &'a Scope<'a>) -> super::Target {
     use super::target::{Hint, from_hints};
-    let mut quiet = Sink::new(crate::source::FileId(usize::MAX));
-    let mut hint = |n: &Node, id: bool| match resolve(n, scope, "", &mut quiet) {
-        Some(Node {
+    let hint = |n: &Node, id: bool| match follow(n, scope).map(|v| v.map_or(n, |(v, _)| v)) {
+        Ok(Node {
             value: Value::String(s),
             ..
-        }) if !is_expression(&s) => {
-            let s = Sp::new(s, n.span);
+        }) if scope.expression(s).is_none() => {
+            let s = Sp::new(s.clone(), n.span);
             if id {
                 Hint::ResourceId(s)
             } else {
                 Hint::Type(s)
             }
         }
+        Err(Unresolved::Parameter(_, Some(declared))) => declared_type(declared, id)
+            .map_or(Hint::Unresolved(n.span), |t| Hint::Type(Sp::new(t, n.span))),
         _ => Hint::Unresolved(n.span),
     };
     let mut hints = Vec::new();
     if let Some(t) = get(props, "targetResourceType") {
         hints.push(hint(t, false));
     }
-    if let Some(Value::Seq(scopes)) = get(props, "scopes").map(|n| &n.value) {
-        hints.extend(scopes.iter().map(|s| hint(s, true)));
+    match get(props, "scopes") {
+        Some(Node {
+            value: Value::Seq(scopes),
+            ..
+        }) => hints.extend(scopes.iter().map(|s| hint(s, true))),
+        Some(other) => hints.push(hint(other, true)),
+        None => {}
     }
     let criteria = get(props, "criteria").and_then(|c| get(c, "allOf"));
     if let Some(Value::Seq(items)) = criteria.map(|n| &n.value) {
@@ -328,24 +556,50 @@ fn target(props: &Node, scope: &Scope) -> super::Target {
     from_hints(hints)
 }
 
-fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
+/// The one resource type a parameter without a value can stand for: all its `allowedValues`
+/// name the same type (as types, or as resource ids when `id`), or its `metadata.strongType`
+/// (Azure Policy's picker hint) is a resource type.
+fn declared_type(declared: &Node, id: bool) -> Option<String> {
+    use super::target::type_of_resource_id;
+    if let Some(Value::Seq(items)) = get(declared, "allowedValues").map(|a| &a.value) {
+        let types: Vec<Option<String>> = items
+            .iter()
+            .map(|i| match &i.value {
+                Value::String(s) if id => type_of_resource_id(s),
+                Value::String(s) if s.contains('/') => Some(s.trim().to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect();
+        return match types.first() {
+            Some(Some(first)) if types.iter().all(|t| t.as_ref() == Some(first)) => {
+                Some(first.clone())
+            }
+            _ => None,
+        };
+    }
+    match get(declared, "metadata").and_then(|m| get(m, "strongType")) {
+        Some(Node {
+            value: Value::String(s),
+            ..
+        }) if s.contains('/') && s.split('/').next().is_some_and(|ns| ns.contains('.')) => {
+            Some(s.trim().to_ascii_lowercase())
+        }
+        _ => None,
+    }
+}
+
+fn metric_alert<'a>(r: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<AlertRule> {
     let props = get(r, "properties")?;
     let name = get(r, "name").and_then(|n| string(n, scope, "name", sink));
     let target = target(props, scope);
     let int = |key: &str, sink: &mut Sink| {
-        get(props, key)
-            .and_then(|n| resolve(n, scope, key, sink))
-            .and_then(|n| schema::integer(&n, key, sink))
+        get(props, key).and_then(|n| typed(n, scope, key, sink, schema::integer_or_text))
     };
     let boolean = |key: &str, sink: &mut Sink| {
-        get(props, key)
-            .and_then(|n| resolve(n, scope, key, sink))
-            .and_then(|n| schema::boolean(&n, key, sink))
+        get(props, key).and_then(|n| typed(n, scope, key, sink, schema::boolean_or_text))
     };
     let dur = |key: &str, sink: &mut Sink| {
-        get(props, key)
-            .and_then(|n| resolve(n, scope, key, sink))
-            .and_then(|n| duration(&n, key, sink))
+        get(props, key).and_then(|n| typed(n, scope, key, sink, duration))
     };
     let severity = int("severity", sink);
     let enabled = boolean("enabled", sink);
@@ -388,9 +642,11 @@ fn metric_alert(r: &Node, scope: &Scope, sink: &mut Sink) -> Option<AlertRule> {
     })
 }
 
-fn criterion(c: &Node, scope: &Scope, sink: &mut Sink) -> Option<Criterion> {
+/// One criterion. Every field is read on its own: a field that cannot be read is reported and
+/// left out, and its neighbours are still read and checked.
+fn criterion<'a>(c: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Criterion> {
     let field = |key: &str, sink: &mut Sink| get(c, key).and_then(|n| resolve(n, scope, key, sink));
-    let metric = field("metricName", sink).and_then(|n| schema::string(&n, "metricName", sink))?;
+    let metric = field("metricName", sink).and_then(|n| schema::string(&n, "metricName", sink));
     let namespace =
         field("metricNamespace", sink).and_then(|n| schema::string(&n, "metricNamespace", sink));
     let aggregation = field("timeAggregation", sink).and_then(|n| {
@@ -401,9 +657,9 @@ fn criterion(c: &Node, scope: &Scope, sink: &mut Sink) -> Option<Criterion> {
             Aggregation::spellings(),
             sink,
         )
-    })?;
+    });
     let operator = field("operator", sink)
-        .and_then(|n| keyword(&n, "operator", Operator::parse, Operator::spellings(), sink))?;
+        .and_then(|n| keyword(&n, "operator", Operator::parse, Operator::spellings(), sink));
     let dynamic = field("criterionType", sink)
         .and_then(|n| match n.value {
             Value::String(s) => Some(s.eq_ignore_ascii_case("DynamicThresholdCriterion")),
@@ -419,97 +675,92 @@ fn criterion(c: &Node, scope: &Scope, sink: &mut Sink) -> Option<Criterion> {
                 ["Low", "Medium", "High"],
                 sink,
             )
-        })?;
+        });
         let fp = get(c, "failingPeriods");
         let count = |key: &str, sink: &mut Sink| {
             fp.and_then(|f| get(f, key))
-                .and_then(|n| resolve(n, scope, key, sink))
-                .and_then(|n| schema::integer(&n, key, sink))
+                .and_then(|n| typed(n, scope, key, sink, schema::integer_or_text))
         };
-        let evaluation_periods = count("numberOfEvaluationPeriods", sink)?;
-        let min_failing_periods = count("minFailingPeriodsToAlert", sink)?;
-        Threshold::Dynamic(DynamicThreshold {
+        let evaluation_periods = count("numberOfEvaluationPeriods", sink);
+        let min_failing_periods = count("minFailingPeriodsToAlert", sink);
+        Some(Threshold::Dynamic(DynamicThreshold {
             span: c.span,
             sensitivity,
             evaluation_periods,
             min_failing_periods,
             ignore_data_before: field("ignoreDataBefore", sink)
                 .and_then(|n| schema::string(&n, "ignoreDataBefore", sink)),
-        })
+        }))
     } else {
-        Threshold::Static(
-            field("threshold", sink).and_then(|n| schema::number(&n, "threshold", sink))?,
-        )
+        get(c, "threshold")
+            .and_then(|n| typed(n, scope, "threshold", sink, schema::number_or_text))
+            .map(Threshold::Static)
     };
     let mut dimensions = Vec::new();
     if let Some(list) = get(c, "dimensions") {
-        for d in schema::list(list, "dimensions", false, sink).unwrap_or_default() {
-            let dfield =
-                |key: &str, sink: &mut Sink| get(d, key).and_then(|n| resolve(n, scope, key, sink));
-            let Some(name) =
-                dfield("name", sink).and_then(|n| schema::string(&n, "dimension name", sink))
-            else {
-                continue;
-            };
-            let operator = match dfield("operator", sink) {
-                Some(n) => match keyword(
-                    &n,
-                    "dimension operator",
-                    DimensionOperator::parse,
-                    ["Include", "Exclude", "StartsWith"],
-                    sink,
-                ) {
-                    Some(o) => o,
-                    None => continue,
-                },
-                None => Sp::new(DimensionOperator::Include, name.span),
-            };
-            let Some(values_node) = dfield("values", sink) else {
-                continue;
-            };
-            let mut values = Vec::new();
-            match &values_node.value {
-                Value::Seq(items) => {
-                    for v in items {
-                        if let Some(v) = resolve(v, scope, "dimension value", sink)
-                            && let Some(s) = schema::string(&v, "dimension value", sink)
-                        {
-                            values.push(s);
-                        }
-                    }
-                }
-                _ => {
-                    schema::wrong_type(
-                        sink,
-                        &values_node,
-                        "values must be a list",
-                        &values_node.value,
-                    );
-                    continue;
-                }
+        let list = resolve(list, scope, "dimensions", sink);
+        let items = match &list {
+            Some(l) => schema::list(l, "dimensions", false, sink).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        for d in items {
+            if let Some(d) = dimension(d, scope, sink) {
+                dimensions.push(d);
             }
-            if values.is_empty() {
-                continue;
-            }
-            dimensions.push(DimensionFilter {
-                span: d.span,
-                name,
-                operator,
-                values,
-            });
         }
     }
     let skip_metric_validation = field("skipMetricValidation", sink)
-        .and_then(|n| schema::boolean(&n, "skipMetricValidation", sink));
+        .and_then(|n| schema::boolean_or_text(&n, "skipMetricValidation", sink));
     Some(Criterion {
         span: c.span,
-        metric,
+        metric: metric?,
         namespace,
         aggregation,
         operator,
         threshold,
         dimensions,
         skip_metric_validation,
+    })
+}
+
+fn dimension<'a>(d: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<DimensionFilter> {
+    let dfield =
+        |key: &str, sink: &mut Sink| get(d, key).and_then(|n| resolve(n, scope, key, sink));
+    let name = dfield("name", sink).and_then(|n| schema::string(&n, "dimension name", sink));
+    let operator = match get(d, "operator") {
+        Some(_) => dfield("operator", sink).and_then(|n| {
+            keyword(
+                &n,
+                "dimension operator",
+                DimensionOperator::parse,
+                ["Include", "Exclude", "StartsWith"],
+                sink,
+            )
+        }),
+        None => name
+            .as_ref()
+            .map(|n| Sp::new(DimensionOperator::Include, n.span)),
+    };
+    let mut values = Vec::new();
+    if let Some(values_node) = dfield("values", sink) {
+        match &values_node.value {
+            Value::Seq(items) => {
+                for v in items {
+                    if let Some(v) = resolve(v, scope, "dimension value", sink)
+                        && let Some(s) = schema::string(&v, "dimension value", sink)
+                    {
+                        values.push(s);
+                    }
+                }
+            }
+            other => schema::wrong_type(sink, &values_node, "values must be a list", other),
+        }
+    }
+    Some(DimensionFilter {
+        span: d.span,
+        name: name?,
+        operator,
+        values,
     })
 }
 
@@ -528,11 +779,84 @@ mod tests {
     #[test]
     fn references() {
         assert_eq!(
-            reference("[parameters('alertName')]"),
+            reference("parameters('alertName')"),
             Some(("parameters", "alertName"))
         );
-        assert_eq!(reference("[ variables( 'x' ) ]"), Some(("variables", "x")));
-        assert_eq!(reference("[concat('a', 'b')]"), None);
+        assert_eq!(reference(" variables( 'x' ) "), Some(("variables", "x")));
+        assert_eq!(reference("concat('a', 'b')"), None);
         assert!(!is_expression("[[literal]"));
+    }
+
+    use proptest::prelude::*;
+
+    /// Reads a template's rules with its own defaults.
+    fn rules_of(text: &str) -> (Vec<AlertRule>, Vec<crate::finding::Finding>) {
+        let doc = crate::yaml::parse(text).unwrap().unwrap();
+        let scope = Scope::of(&doc, Vec::new());
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(&doc, &scope, &mut sink);
+        (rules, sink.findings)
+    }
+
+    proptest! {
+        /// Variables that refer to each other in any pattern (chains, cycles, dangling names)
+        /// always resolve or stop with a finding: never a hang, never a panic; a cycle reached
+        /// by the severity is a circular-reference finding.
+        #[test]
+        fn any_reference_graph_terminates(edges in proptest::collection::vec(0usize..12, 1..12)) {
+            let vars: Vec<String> = edges
+                .iter()
+                .enumerate()
+                .map(|(i, to)| {
+                    if *to >= edges.len() {
+                        format!("\"v{i}\": 2")
+                    } else {
+                        format!("\"v{i}\": \"[variables('v{to}')]\"")
+                    }
+                })
+                .collect();
+            let text = format!(
+                "{{\"variables\": {{{}}}, \"resources\": [{{\"type\": \"Microsoft.Insights/metricAlerts\", \"name\": \"r\", \"properties\": {{\"severity\": \"[variables('v0')]\"}}}}]}}",
+                vars.join(", ")
+            );
+            let (rules, findings) = rules_of(&text);
+            prop_assert_eq!(rules.len(), 1);
+            // Follow the graph by hand: from v0, does it end at a value or come back?
+            let mut seen = vec![false; edges.len()];
+            let mut at = 0;
+            let cycle = loop {
+                if at >= edges.len() { break false; }
+                if seen[at] { break true; }
+                seen[at] = true;
+                at = edges[at];
+            };
+            let circular = findings.iter().any(|f| f.check.name == "circular-reference");
+            prop_assert_eq!(circular, cycle);
+            prop_assert_eq!(rules[0].severity.as_ref().map(|s| s.value), (!cycle).then_some(2));
+        }
+    }
+
+    #[test]
+    fn an_escaped_bracket_is_a_literal_outside_a_policy() {
+        let (rules, findings) = rules_of(
+            r#"{"resources": [{"type": "Microsoft.Insights/metricAlerts", "name": "r", "properties": {
+                "description": "[[not an expression]"}}]}"#,
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(
+            rules[0].description.as_ref().unwrap().value,
+            "[not an expression]"
+        );
+    }
+
+    #[test]
+    fn a_linked_template_is_noted() {
+        let (rules, findings) = rules_of(
+            r#"{"resources": [{"type": "Microsoft.Resources/deployments", "name": "d",
+                "properties": {"templateLink": {"uri": "https://example.com/alerts.json"}}}]}"#,
+        );
+        assert!(rules.is_empty());
+        assert_eq!(findings[0].check.name, "unresolved-expression");
+        assert!(findings[0].message.contains("linked template"));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod arm;
 pub mod hcl;
+pub mod policy;
 pub mod script;
 pub mod target;
 pub mod terraform;
@@ -78,15 +79,16 @@ impl AlertRule {
     }
 }
 
-/// One metric criterion of a rule.
+/// One metric criterion of a rule. A field that could not be read (already reported by the
+/// reader) is `None`, and every check that does not need it still runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
     pub span: Span,
     pub metric: Sp<String>,
     pub namespace: Option<Sp<String>>,
-    pub aggregation: Sp<Aggregation>,
-    pub operator: Sp<Operator>,
-    pub threshold: Threshold,
+    pub aggregation: Option<Sp<Aggregation>>,
+    pub operator: Option<Sp<Operator>>,
+    pub threshold: Option<Threshold>,
     pub dimensions: Vec<DimensionFilter>,
     pub skip_metric_validation: Option<Sp<bool>>,
 }
@@ -101,11 +103,11 @@ pub enum Threshold {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DynamicThreshold {
     pub span: Span,
-    pub sensitivity: Sp<Sensitivity>,
+    pub sensitivity: Option<Sp<Sensitivity>>,
     /// `numberOfEvaluationPeriods`.
-    pub evaluation_periods: Sp<i64>,
+    pub evaluation_periods: Option<Sp<i64>>,
     /// `minFailingPeriodsToAlert`.
-    pub min_failing_periods: Sp<i64>,
+    pub min_failing_periods: Option<Sp<i64>>,
     pub ignore_data_before: Option<Sp<String>>,
 }
 
@@ -114,7 +116,9 @@ pub struct DynamicThreshold {
 pub struct DimensionFilter {
     pub span: Span,
     pub name: Sp<String>,
-    pub operator: Sp<DimensionOperator>,
+    /// `None` when it could not be read (already reported): the name and values are still
+    /// checked.
+    pub operator: Option<Sp<DimensionOperator>>,
     pub values: Vec<Sp<String>>,
 }
 
@@ -134,7 +138,7 @@ pub fn read_source(
     text: &str,
     file: FileId,
     explicit: bool,
-    parameters: &[(String, Node)],
+    parameters: &[ParameterValue],
 ) -> Option<yaml::ReadRules> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let ext = std::path::Path::new(name)
@@ -143,6 +147,7 @@ pub fn read_source(
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let json = trimmed.starts_with('{')
+        || (ext == "json" && trimmed.starts_with('['))
         || (trimmed.starts_with("//") || trimmed.starts_with("/*"))
             && arm::blank_comments(trimmed).trim_start().starts_with('{');
     if json {
@@ -192,7 +197,7 @@ fn read_json(
     text: &str,
     file: FileId,
     explicit: bool,
-    parameters: &[(String, Node)],
+    parameters: &[ParameterValue],
 ) -> Option<yaml::ReadRules> {
     let mut sink = Sink::new(file);
     let blank = arm::blank_comments(text);
@@ -222,6 +227,9 @@ fn read_json(
     let mut suppressions = Vec::new();
     let rules = if terraform::is_plan(&doc) {
         terraform::read(&doc, &mut sink)
+    } else if policy::is_policy(&doc) {
+        suppressions = arm::suppressions(&doc, file);
+        policy::read(&doc, &mut sink)
     } else if schema
         .as_deref()
         .is_some_and(|s| s.contains("deploymentparameters"))
@@ -233,16 +241,19 @@ fn read_json(
             .as_deref()
             .is_some_and(|s| s.contains("deploymenttemplate"))
     {
-        let values: Vec<(String, &Node)> = parameters.iter().map(|(k, v)| (k.clone(), v)).collect();
+        let values = parameters
+            .iter()
+            .map(|p| (p.name.clone(), &p.value, Some(p.file)))
+            .collect();
         let scope = arm::Scope::of(&doc, values);
         let rules = arm::read(&doc, &scope, &mut sink);
         suppressions = arm::suppressions(&doc, file);
         rules
     } else if explicit {
         sink.push(
-            sink.at(&registry::WRONG_TYPE, doc.span, "this JSON is neither an ARM template nor a Terraform plan")
+            sink.at(&registry::WRONG_TYPE, doc.span, "this JSON is not an ARM template, an Azure Policy definition or a Terraform plan")
                 .label("not a rule source")
-                .help("lint ARM templates (`az bicep build` compiles Bicep to one) or `terraform show -json PLAN`"),
+                .help("lint ARM templates (`az bicep build` compiles Bicep to one), policy definitions, or `terraform show -json PLAN`"),
         );
         Vec::new()
     } else {
@@ -255,18 +266,90 @@ fn read_json(
     })
 }
 
-/// The values of an ARM parameter file (`parameters.NAME.value`).
-pub fn parameter_values(text: &str) -> Result<Vec<(String, Node)>, String> {
-    let doc = crate::yaml::parse(&arm::blank_comments(text))
-        .map_err(|e| e.message)?
-        .ok_or("the parameter file is empty")?;
+/// One value of an ARM parameter file, with the file it was read from.
+#[derive(Debug, Clone)]
+pub struct ParameterValue {
+    pub name: String,
+    pub value: Node,
+    pub file: FileId,
+}
+
+/// The values of an ARM parameter file (`parameters.NAME.value`), with a located finding in
+/// that file for everything that keeps a value from being read: text that is not JSON,
+/// `parameters` that is not a mapping, an entry that is not `{"value": …}`. An entry that is a
+/// Key Vault `reference` is valid and has no value offline; it is left out silently (the
+/// template's use of it is noted as unresolved).
+pub fn parameter_values(
+    text: &str,
+    file: FileId,
+) -> (Vec<ParameterValue>, Vec<crate::finding::Finding>) {
+    let mut sink = Sink::new(file);
     let mut out = Vec::new();
-    if let Some(crate::yaml::Value::Map(entries)) = arm::get(&doc, "parameters").map(|n| &n.value) {
-        for (k, v) in entries {
-            if let Some(val) = arm::get(v, "value") {
-                out.push((k.name.clone(), val.clone()));
-            }
+    let doc = match crate::yaml::parse(&arm::blank_comments(text)) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => {
+            sink.push(
+                sink.at(
+                    &registry::EMPTY_FILE,
+                    crate::source::Span::new(0, 0),
+                    "the parameter file is empty",
+                )
+                .help("a parameter file is `{\"parameters\": {\"name\": {\"value\": …}}}`"),
+            );
+            return (out, sink.findings);
+        }
+        Err(e) => {
+            sink.push(
+                sink.at(
+                    &registry::YAML_SYNTAX,
+                    e.span,
+                    format!("invalid JSON in a parameter file: {}", e.message),
+                )
+                .label("the parser stopped here")
+                .help("no value of this parameter file is used"),
+            );
+            return (out, sink.findings);
+        }
+    };
+    let Some(params) = arm::get(&doc, "parameters") else {
+        sink.push(
+            sink.at(
+                &registry::MISSING_KEY,
+                doc.span,
+                "this parameter file has no `parameters`",
+            )
+            .label("no values")
+            .help("a parameter file is `{\"parameters\": {\"name\": {\"value\": …}}}`"),
+        );
+        return (out, sink.findings);
+    };
+    let crate::yaml::Value::Map(entries) = &params.value else {
+        crate::schema::wrong_type(
+            &mut sink,
+            params,
+            "`parameters` must be a mapping of names to `{\"value\": …}`",
+            &params.value,
+        );
+        return (out, sink.findings);
+    };
+    for (k, v) in entries {
+        if let Some(val) = arm::get(v, "value") {
+            out.push(ParameterValue {
+                name: k.name.clone(),
+                value: val.clone(),
+                file,
+            });
+        } else if arm::get(v, "reference").is_none() {
+            sink.push(
+                sink.at(
+                    &registry::WRONG_TYPE,
+                    v.span,
+                    format!("parameter `{}` has no `value`", k.name),
+                )
+                .label(format!("found {}", v.value.kind()))
+                .help(format!("write `\"{}\": {{\"value\": …}}`", k.name)),
+            );
         }
     }
-    Ok(out)
+    (out, sink.findings)
 }

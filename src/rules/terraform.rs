@@ -112,7 +112,7 @@ pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
 }
 
 fn criterion(c: &Node, dynamic: bool, sink: &mut Sink) -> Option<Criterion> {
-    let metric = get(c, "metric_name").and_then(|n| schema::string(n, "metric_name", sink))?;
+    let metric = get(c, "metric_name").and_then(|n| schema::string(n, "metric_name", sink));
     let aggregation = get(c, "aggregation").and_then(|n| {
         keyword(
             n,
@@ -121,11 +121,11 @@ fn criterion(c: &Node, dynamic: bool, sink: &mut Sink) -> Option<Criterion> {
             Aggregation::spellings(),
             sink,
         )
-    })?;
+    });
     let operator = get(c, "operator")
-        .and_then(|n| keyword(n, "operator", Operator::parse, Operator::spellings(), sink))?;
+        .and_then(|n| keyword(n, "operator", Operator::parse, Operator::spellings(), sink));
     let threshold = if dynamic {
-        Threshold::Dynamic(DynamicThreshold {
+        Some(Threshold::Dynamic(DynamicThreshold {
             span: c.span,
             sensitivity: get(c, "alert_sensitivity").and_then(|n| {
                 keyword(
@@ -135,20 +135,24 @@ fn criterion(c: &Node, dynamic: bool, sink: &mut Sink) -> Option<Criterion> {
                     ["Low", "Medium", "High"],
                     sink,
                 )
-            })?,
-            evaluation_periods: get(c, "evaluation_total_count")
-                .and_then(|n| schema::integer(n, "evaluation_total_count", sink))
-                .unwrap_or(Sp::new(4, c.span)),
-            min_failing_periods: get(c, "evaluation_failure_count")
-                .and_then(|n| schema::integer(n, "evaluation_failure_count", sink))
-                .unwrap_or(Sp::new(4, c.span)),
+            }),
+            evaluation_periods: match get(c, "evaluation_total_count") {
+                Some(n) => schema::integer(n, "evaluation_total_count", sink),
+                None => Some(Sp::new(4, c.span)),
+            },
+            min_failing_periods: match get(c, "evaluation_failure_count") {
+                Some(n) => schema::integer(n, "evaluation_failure_count", sink),
+                None => Some(Sp::new(4, c.span)),
+            },
             ignore_data_before: get(c, "ignore_data_before").and_then(|n| match &n.value {
                 Value::String(_) => schema::string(n, "ignore_data_before", sink),
                 _ => None,
             }),
-        })
+        }))
     } else {
-        Threshold::Static(get(c, "threshold").and_then(|n| schema::number(n, "threshold", sink))?)
+        get(c, "threshold")
+            .and_then(|n| schema::number(n, "threshold", sink))
+            .map(Threshold::Static)
     };
     let mut dimensions = Vec::new();
     if let Some(Value::Seq(items)) = get(c, "dimension").map(|n| &n.value) {
@@ -157,33 +161,30 @@ fn criterion(c: &Node, dynamic: bool, sink: &mut Sink) -> Option<Criterion> {
             else {
                 continue;
             };
-            let operator = get(d, "operator")
-                .and_then(|n| {
-                    keyword(
-                        n,
-                        "dimension operator",
-                        DimensionOperator::parse,
-                        ["Include", "Exclude", "StartsWith"],
-                        sink,
-                    )
-                })
-                .unwrap_or(Sp::new(DimensionOperator::Include, name.span));
+            let operator = match get(d, "operator") {
+                Some(n) => keyword(
+                    n,
+                    "dimension operator",
+                    DimensionOperator::parse,
+                    ["Include", "Exclude", "StartsWith"],
+                    sink,
+                ),
+                None => Some(Sp::new(DimensionOperator::Include, name.span)),
+            };
             let values = get(d, "values")
                 .and_then(|n| schema::string_list(n, "values", sink))
                 .unwrap_or_default();
-            if !values.is_empty() {
-                dimensions.push(DimensionFilter {
-                    span: d.span,
-                    name,
-                    operator,
-                    values,
-                });
-            }
+            dimensions.push(DimensionFilter {
+                span: d.span,
+                name,
+                operator,
+                values,
+            });
         }
     }
     Some(Criterion {
         span: c.span,
-        metric,
+        metric: metric?,
         namespace: get(c, "metric_namespace")
             .and_then(|n| schema::string(n, "metric_namespace", sink)),
         aggregation,

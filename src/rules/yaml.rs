@@ -326,25 +326,27 @@ fn read_criterion(node: &Node, text: &str, sink: &mut Sink) -> Option<Criterion>
         .and_then(|(_, n)| schema::boolean(n, "skip-metric-validation", sink));
     r.finish(CRITERION_KEYS, ALIASES, sink);
 
-    let threshold = threshold?;
-    let operator = operator?;
-    if matches!(threshold, Threshold::Static(_)) && operator.value == Operator::GreaterOrLessThan {
+    let mut operator = operator;
+    if matches!(threshold, Some(Threshold::Static(_)))
+        && let Some(op) = &operator
+        && op.value == Operator::GreaterOrLessThan
+    {
         sink.push(
             sink.at(
                 &registry::INVALID_VALUE,
-                operator.span,
+                op.span,
                 "`GreaterOrLessThan` needs a dynamic threshold",
             )
             .label("only for dynamic thresholds")
             .help("use GreaterThan or LessThan with a static threshold"),
         );
-        return None;
+        operator = None;
     }
     Some(Criterion {
         span: node.span,
         metric: metric?,
         namespace,
-        aggregation: aggregation?,
+        aggregation,
         operator,
         threshold,
         dimensions,
@@ -409,9 +411,9 @@ fn read_dynamic(node: &Node, sink: &mut Sink) -> Option<DynamicThreshold> {
     r.finish(DYNAMIC_KEYS, ALIASES, sink);
     Some(DynamicThreshold {
         span: node.span,
-        sensitivity: sensitivity?,
-        evaluation_periods: evaluation_periods?,
-        min_failing_periods: min_failing_periods?,
+        sensitivity,
+        evaluation_periods,
+        min_failing_periods,
         ignore_data_before,
     })
 }
@@ -451,8 +453,8 @@ fn read_dimension(node: &Node, sink: &mut Sink) -> Option<DimensionFilter> {
     Some(DimensionFilter {
         span: node.span,
         name: name?,
-        operator: operator?,
-        values: values?,
+        operator,
+        values: values.unwrap_or_default(),
     })
 }
 
@@ -472,8 +474,8 @@ mod tests {
         let rule = &r.rules[0];
         assert_eq!(rule.frequency.as_ref().unwrap().value, Duration(300));
         let c = &rule.criteria[0];
-        assert_eq!(c.aggregation.value, Aggregation::Total);
-        assert_eq!(c.operator.value, Operator::GreaterThan);
+        assert_eq!(c.aggregation.as_ref().unwrap().value, Aggregation::Total);
+        assert_eq!(c.operator.as_ref().unwrap().value, Operator::GreaterThan);
         assert_eq!(c.dimensions[0].values.len(), 2);
         assert_eq!(&text[c.metric.span.start..c.metric.span.end], "Failed Runs");
     }
