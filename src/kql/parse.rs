@@ -398,7 +398,25 @@ impl Parser<'_> {
         self.expr()
     }
 
-    fn text_between(&self, from_tok_start: usize) -> String {
+    /// Reports the bad tokens (unterminated strings, stray characters) of skipped text, so
+    /// that text kept verbatim is never silently wrong.
+    fn report_bad(&mut self, from_tok_start: usize) {
+        let bad: Vec<SyntaxError> = self.toks[..self.pos]
+            .iter()
+            .filter(|t| t.start >= from_tok_start)
+            .filter_map(|t| match t.tok {
+                Tok::Bad(m) => Some(SyntaxError {
+                    message: m.to_string(),
+                    at: At::new(t.start, t.end),
+                }),
+                _ => None,
+            })
+            .collect();
+        self.errors.extend(bad);
+    }
+
+    fn text_between(&mut self, from_tok_start: usize) -> String {
+        self.report_bad(from_tok_start);
         // Token texts joined with single spaces: stable under printing.
         let mut out = Vec::new();
         for t in &self.toks[..self.pos] {

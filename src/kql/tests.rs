@@ -128,3 +128,11 @@ fn a_category_name_points_at_its_table() {
         assert!(help.contains(&format!("`{table}`")), "{category}: {help}");
     }
 }
+
+#[test]
+fn an_unterminated_string_in_skipped_text_is_an_error() {
+    // Found by the fuzz target: the bad token used to hide inside an unmodelled operator.
+    let p = parse("AmlComputeJobEvent\n|u~~~ > 5\n| project ClusterName, Jobs = cou@t_");
+    assert!(!p.errors.is_empty());
+    assert!(!parse("T | evaluate x(\"open)").errors.is_empty());
+}
