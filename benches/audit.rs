@@ -92,12 +92,13 @@ fn audit(c: &mut Criterion) {
                 let mut c = amlguard::audit::input::LineChunker::new(part);
                 let mut n = 0;
                 let mut seq = 0;
-                while let Ok(Some((bytes, units))) = c.next_chunk() {
+                while let Ok(Some((bytes, units, skips))) = c.next_chunk() {
                     let chunk = amlguard::audit::input::Chunk {
                         seq,
                         file: FileId(0),
                         bytes,
                         units,
+                        skips,
                     };
                     seq += 1;
                     n += amlguard::audit::run::process_chunk(&classifier, &chunk)
@@ -117,12 +118,13 @@ fn audit(c: &mut Criterion) {
     {
         let mut c = amlguard::audit::input::LineChunker::new(&bytes[..]);
         let mut seq = 0;
-        while let Ok(Some((b, units))) = c.next_chunk() {
+        while let Ok(Some((b, units, skips))) = c.next_chunk() {
             let chunk = amlguard::audit::input::Chunk {
                 seq,
                 file: FileId(0),
                 bytes: b,
                 units,
+                skips,
             };
             seq += 1;
             outs.push(amlguard::audit::run::process_chunk(&classifier, &chunk));

@@ -99,7 +99,7 @@ fn parse_iso(rest: &str) -> Option<Duration> {
 }
 
 /// Evaluation frequencies Azure accepts for metric alerts.
-/// Source: shared/reference/azure-facts.md § Metric alert rules ("Allowed evaluationFrequency").
+/// Source: Microsoft.Insights metricAlerts 2018-03-01 ARM template reference, https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts (`evaluationFrequency`).
 pub const ALLOWED_FREQUENCIES: [Duration; 5] = [
     Duration::minutes(1),
     Duration::minutes(5),
@@ -109,7 +109,7 @@ pub const ALLOWED_FREQUENCIES: [Duration; 5] = [
 ];
 
 /// Window sizes Azure accepts for metric alerts.
-/// Source: shared/reference/azure-facts.md § Metric alert rules ("Allowed windowSize").
+/// Source: Microsoft.Insights metricAlerts 2018-03-01 ARM template reference, https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts (`windowSize`).
 pub const ALLOWED_WINDOWS: [Duration; 8] = [
     Duration::minutes(1),
     Duration::minutes(5),

@@ -43,7 +43,9 @@ fn expand_filtered(
         }
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
+                // Links are followed (to files and directories); walkdir detects loops.
                 let walker = walkdir::WalkDir::new(path)
+                    .follow_links(true)
                     .sort_by_file_name()
                     .into_iter()
                     .filter_entry(|e| {
@@ -57,10 +59,7 @@ fn expand_filtered(
                             files.push(e.into_path())
                         }
                         Ok(_) => {}
-                        Err(err) => errors.push(InputError {
-                            path: err.path().unwrap_or(path).display().to_string(),
-                            message: err.to_string(),
-                        }),
+                        Err(err) => errors.push(walk_error(&err, path)),
                     }
                 }
             }
@@ -72,6 +71,29 @@ fn expand_filtered(
         }
     }
     (files, errors)
+}
+
+/// A path the walk could not follow, said in the user's terms: a link loop, a broken link, or
+/// an I/O error.
+fn walk_error(err: &walkdir::Error, root: &Path) -> InputError {
+    let path = err.path().unwrap_or(root);
+    let message = if let Some(ancestor) = err.loop_ancestor() {
+        format!(
+            "symbolic link loop (it leads back to {}); not followed",
+            ancestor.display()
+        )
+    } else if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(path).is_err()
+    {
+        "broken symbolic link (its target does not exist); skipped".to_string()
+    } else {
+        err.io_error()
+            .map_or_else(|| err.to_string(), std::string::ToString::to_string)
+    };
+    InputError {
+        path: path.display().to_string(),
+        message,
+    }
 }
 
 /// Every regular file the paths name (directories walked recursively in path order, hidden
@@ -143,6 +165,38 @@ fn char_len_at(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_loops_and_broken_links_reported() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("real")).unwrap();
+        std::fs::write(root.join("real/a.yaml"), "rules: []\n").unwrap();
+        std::fs::create_dir(root.join("walk")).unwrap();
+        symlink(root.join("real/a.yaml"), root.join("walk/file.yaml")).unwrap();
+        symlink(root.join("real"), root.join("walk/dir")).unwrap();
+        symlink(root.join("walk"), root.join("walk/loop")).unwrap();
+        symlink(root.join("nowhere.yaml"), root.join("walk/broken.yaml")).unwrap();
+        let (files, errors) = expand(&[root.join("walk")], &["yaml"], &Excludes::default());
+        let names: Vec<String> = files
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["walk/dir/a.yaml", "walk/file.yaml"]);
+        let mut messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        messages.sort();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("broken.yaml: broken symbolic link"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("loop: symbolic link loop"),
+            "{messages:?}"
+        );
+    }
 
     #[test]
     fn invalid_utf8_is_located_at_the_first_bad_byte() {

@@ -86,11 +86,22 @@ pub fn load_catalog(
             Ok((id, Some(mut bad))) => {
                 bad.file = sources.add(scratch.get(id).clone());
                 findings.push(bad);
+                errors.push(InputError {
+                    path: path.display().to_string(),
+                    message: "the catalog file is not text (reported above) and was not applied"
+                        .into(),
+                });
             }
             Err(e) => errors.push(e),
         }
     }
     let (catalog, load_findings) = Catalog::load(sources, extra);
+    for name in Catalog::rejected_files(sources, &load_findings) {
+        errors.push(InputError {
+            path: name,
+            message: "the catalog file has errors (reported above) and was not applied".into(),
+        });
+    }
     findings.extend(load_findings);
     (catalog, findings, errors)
 }

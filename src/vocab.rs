@@ -1,6 +1,6 @@
 //! The fixed vocabularies of Azure metric alerts: aggregations, operators, dimension operators.
 //! Source: ARM resource Microsoft.Insights/metricAlerts, API 2018-03-01
-//! (shared/reference/azure-facts.md § Metric alert rules).
+//! (https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts).
 
 use std::fmt;
 

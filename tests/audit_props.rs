@@ -104,13 +104,13 @@ proptest! {
         let l = lifecycles();
         let classifier = Classifier::new(l);
         let mut c = LineChunker::new(&dump[..]);
-        let (bytes, units) = c.next_chunk().unwrap().unwrap();
+        let (bytes, units, _) = c.next_chunk().unwrap().unwrap();
         let run = |groups: Vec<Vec<(u32, u32, u64)>>| {
             let mut tracker = Tracker::new(l, 3_600_000_000, false);
             let mut findings = Vec::new();
             let mut counts = Counts::default();
             for (seq, units) in groups.into_iter().enumerate() {
-                let chunk = Chunk { seq: seq as u64, file: FileId(0), bytes: bytes.clone(), units };
+                let chunk = Chunk { seq: seq as u64, file: FileId(0), bytes: bytes.clone(), units, skips: Vec::new() };
                 apply(process_chunk(&classifier, &chunk), &mut tracker, &mut findings, &mut counts);
             }
             tracker.finish();

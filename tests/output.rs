@@ -464,3 +464,75 @@ fn help_is_consistent() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn a_config_error_past_column_65535_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("amlguard.toml");
+    std::fs::write(
+        &path,
+        format!("[lint]\nselect = [\"{}\", 5]\n", "A".repeat(70_000)),
+    )
+    .unwrap();
+    let out = amlguard()
+        .arg("--config")
+        .arg(&path)
+        .args(["lint", "--condition", "avg GpuUtilization < 10"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("amlguard.toml:2:70015]"), "{stderr}");
+    assert!(stderr.lines().all(|l| l.chars().count() < 400));
+}
+
+#[test]
+fn lifecycle_names_cannot_break_out_of_dot_or_mermaid_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("evil.yaml");
+    std::fs::write(
+        &path,
+        r#"lifecycles:
+  - name: "ev\"il\u001b[2J"
+    categories: [AmlRunStatusChangedEvent]
+    key: [RunId]
+    state: Status
+    states:
+      - {name: "A\"] ; x -> y [label=\"", source: "x"}
+      - {name: B, source: "x"}
+    initial: ["A\"] ; x -> y [label=\""]
+    terminal: [B]
+    transitions:
+      - {from: "A\"] ; x -> y [label=\"", to: [B], source: "x"}
+"#,
+    )
+    .unwrap();
+    let name = "ev\"il\u{1b}[2J";
+    let dot = amlguard()
+        .args(["--no-config", "graph", "--lifecycle"])
+        .arg(&path)
+        .arg(name)
+        .output()
+        .unwrap();
+    let dot = String::from_utf8(dot.stdout).unwrap();
+    assert!(
+        dot.starts_with("digraph \"ev\\\"il\\\\u{1b}[2J\" {"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("[label=\"A\\\"] ; x -> y [label=\\\"\", penwidth=2];"),
+        "{dot}"
+    );
+    assert!(!dot.contains('\u{1b}'));
+    let mermaid = amlguard()
+        .args(["--no-config", "graph", "--format", "mermaid", "--lifecycle"])
+        .arg(&path)
+        .arg(name)
+        .output()
+        .unwrap();
+    let mermaid = String::from_utf8(mermaid.stdout).unwrap();
+    assert!(
+        mermaid.contains("state \"A#quot;] ; x -> y [label=#quot;\" as"),
+        "{mermaid}"
+    );
+}

@@ -204,10 +204,24 @@ impl<'l> Classifier<'l> {
                 );
                 return;
             };
+            let text = v.text();
+            if text.trim().is_empty() {
+                out.arena.truncate(start);
+                out.skip(
+                    "empty key",
+                    file,
+                    line,
+                    format!(
+                        "{} record whose key field `{}` is empty",
+                        spec.name, spec.key[i]
+                    ),
+                );
+                return;
+            }
             if i > 0 {
                 out.arena.push('/');
             }
-            out.arena.push_str(&v.text());
+            out.arena.push_str(&text);
         }
         let key = (start as u32, out.arena.len() as u32);
         let g = &self.lifecycles.graphs[lc as usize];

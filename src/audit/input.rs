@@ -1,9 +1,14 @@
 //! Reading dumps as they come: diagnostic-settings archives (one JSON record per line),
-//! Event Hub captures (`{"records": […]}` per line), Log Analytics query results (a JSON array
-//! of rows) and portal CSV exports, chosen by content; gzip is read transparently. Input is
-//! cut into chunks of whole records ("units") for the worker threads.
+//! Event Hub captures (`{"records": […]}`, on one line or pretty-printed), Log Analytics query
+//! results (a JSON array of rows) and portal CSV exports, chosen by content; gzip is read
+//! transparently. Input is cut into chunks of whole records ("units") for the worker threads.
+//!
+//! Every byte of a readable dump ends up in a unit or in a [`Skip`] with its line: a malformed
+//! array element, a stray `]`, a line longer than [`MAX_RECORD_BYTES`] or a stream that breaks
+//! mid-record are counted and located, and reading goes on where it can. Memory is bounded by
+//! the chunk size and the record-length limit, whatever the input.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Cursor, Read};
 use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
@@ -15,15 +20,41 @@ pub enum Format {
     JsonLines,
     /// One JSON array of row objects (`az monitor log-analytics query`).
     JsonArray,
+    /// JSON values spread over lines: pretty-printed Event Hub captures
+    /// (`{"records": [ … ]}`, whose elements are the records) or pretty-printed records.
+    JsonDocument,
     /// A CSV table with a header row.
     Csv,
 }
 
+/// What the first bytes of an input say it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sniffed {
+    Dump(Format),
+    /// Not a dump, and why (nothing of it is read).
+    NotADump(String),
+}
+
+/// How much of an input format detection looks at.
+pub const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// The longest record read; longer lines or elements are skipped (and counted) unread.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
 /// A record's place in a chunk: `(start, end, line)`.
 pub type Unit = (u32, u32, u64);
 
-/// A chunk's bytes and its records.
-pub type ChunkParts = (Vec<u8>, Vec<Unit>);
+/// A record that could not be cut out of the input, with its line and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    pub line: u64,
+    /// The summary's reason (a short, stable phrase).
+    pub reason: &'static str,
+    pub detail: String,
+}
+
+/// A chunk's bytes, its records and the records skipped while cutting it.
+pub type ChunkParts = (Vec<u8>, Vec<Unit>, Vec<Skip>);
 
 /// A batch of whole records.
 #[derive(Debug)]
@@ -33,6 +64,8 @@ pub struct Chunk {
     pub bytes: Vec<u8>,
     /// `(start, end, line)` of each record in `bytes`.
     pub units: Vec<Unit>,
+    /// Records skipped before parsing (each one counts as read).
+    pub skips: Vec<Skip>,
 }
 
 /// The target size of a chunk.
@@ -52,26 +85,196 @@ pub fn open(r: Box<dyn Read + Send>) -> std::io::Result<Box<dyn BufRead + Send>>
     }
 }
 
-/// Decides the format from the first non-blank bytes (skipping a UTF-8 byte-order mark).
-pub fn sniff(r: &mut dyn BufRead) -> std::io::Result<Format> {
-    let buf = r.fill_buf()?;
-    let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
-    Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'[') => Format::JsonArray,
-        Some(b'{') | None => Format::JsonLines,
-        Some(_) => Format::Csv,
-    })
+/// A reader that fails once with a stored error: a read error met while sampling is reported
+/// after the sampled bytes have been read.
+struct Fail(Option<std::io::Error>);
+
+impl Read for Fail {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+impl BufRead for Fail {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(&[]),
+        }
+    }
+    fn consume(&mut self, _: usize) {}
+}
+
+/// Decides the format from a sample of the first [`SAMPLE_BYTES`] (after a UTF-8 byte-order
+/// mark, which is dropped), and hands back a reader of the whole input without the mark.
+pub fn sniff(
+    mut r: Box<dyn BufRead + Send>,
+) -> std::io::Result<(Sniffed, Box<dyn BufRead + Send>)> {
+    let mut sample = Vec::with_capacity(SAMPLE_BYTES);
+    let mut eof = false;
+    let mut error = None;
+    while sample.len() < SAMPLE_BYTES {
+        let want = (SAMPLE_BYTES - sample.len()) as u64;
+        match (&mut r).take(want).read_to_end(&mut sample) {
+            Ok(0) => {
+                eof = true;
+                break;
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                if sample.is_empty() {
+                    return Err(e);
+                }
+                eof = true;
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    if sample.starts_with(b"\xEF\xBB\xBF") {
+        sample.drain(..3);
+    }
+    let sniffed = decide(&sample, eof);
+    let head = Cursor::new(sample);
+    let reader: Box<dyn BufRead + Send> = match error {
+        Some(e) => Box::new(head.chain(Fail(Some(e)))),
+        None => Box::new(head.chain(r)),
+    };
+    Ok((sniffed, reader))
+}
+
+fn trim(l: &[u8]) -> &[u8] {
+    let s = l
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(l.len());
+    let e = l
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(s, |i| i + 1);
+    &l[s..e]
+}
+
+fn is_object_line(l: &[u8]) -> bool {
+    l.first() == Some(&b'{')
+        && l.last() == Some(&b'}')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok()
+}
+
+/// The format a sample shows. Lines are weighed together, so that a bad first line (garbage,
+/// a truncated record, a stray `[`) never turns good JSON lines into skips.
+pub fn decide(sample: &[u8], eof: bool) -> Sniffed {
+    let Some(first) = sample.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Sniffed::Dump(Format::JsonLines);
+    };
+    let complete = if eof {
+        sample
+    } else {
+        &sample[..memchr::memrchr(b'\n', sample).map_or(0, |i| i + 1)]
+    };
+    let lines: Vec<&[u8]> = complete
+        .split(|&b| b == b'\n')
+        .map(trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let objects = |ls: &[&[u8]]| ls.iter().filter(|l| is_object_line(l)).count();
+    let rest = lines.get(1..).unwrap_or(&[]);
+    let objects_after_first = objects(rest);
+    let mostly_objects_after_first =
+        objects_after_first > 0 && objects_after_first * 2 >= rest.len();
+    let first_line = lines.first().copied().unwrap_or(&sample[first..]);
+    match sample[first] {
+        b'[' => {
+            let next = sample[first + 1..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace());
+            let value_follows = matches!(
+                next,
+                None | Some(b'{' | b'[' | b']' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
+            );
+            // Elements one per line end with a comma; JSON lines do not.
+            let elements = rest
+                .iter()
+                .filter(|l| l.strip_suffix(b",").is_some_and(is_object_line))
+                .count();
+            if elements > objects_after_first
+                || (value_follows && !(objects_after_first >= 2 && mostly_objects_after_first))
+            {
+                Sniffed::Dump(Format::JsonArray)
+            } else {
+                Sniffed::Dump(Format::JsonLines)
+            }
+        }
+        b'{' => {
+            if is_object_line(first_line) || mostly_objects_after_first {
+                Sniffed::Dump(Format::JsonLines)
+            } else {
+                Sniffed::Dump(Format::JsonDocument)
+            }
+        }
+        _ if mostly_objects_after_first => Sniffed::Dump(Format::JsonLines),
+        _ => {
+            let control = sample
+                .iter()
+                .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+                .count();
+            if control > 0 && (control * 100 >= sample.len() || sample[first] < 0x20) {
+                Sniffed::NotADump(format!(
+                    "not a dump: binary content ({control} control or NUL bytes in the first {} bytes)",
+                    sample.len()
+                ))
+            } else if first_line.contains(&b',') {
+                Sniffed::Dump(Format::Csv)
+            } else {
+                let shown: String =
+                    String::from_utf8_lossy(&first_line[..first_line.len().min(60)])
+                        .escape_debug()
+                        .collect();
+                Sniffed::NotADump(format!(
+                    "not a dump: the first line (`{shown}`) is neither a JSON record, a JSON array \
+                     nor a CSV header; dumps are JSON lines, Event Hub captures, Log Analytics \
+                     JSON arrays or CSV exports"
+                ))
+            }
+        }
+    }
 }
 
 /// Buffers handed back by the workers, so chunks reuse memory instead of mapping fresh pages.
 pub type BufferPool = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
 
+/// Adds where a stream broke to its read error.
+fn located(e: std::io::Error, offset: u64, line: u64) -> std::io::Error {
+    std::io::Error::new(
+        e.kind(),
+        format!(
+            "the input broke off at byte {offset} (of the decompressed text), in line {line}: {e}; \
+             the records before it were read"
+        ),
+    )
+}
+
+fn too_long(line: u64, len: u64) -> Skip {
+    Skip {
+        line,
+        reason: "record too long",
+        detail: format!(
+            "a record of {len} bytes or more, longer than the {} MiB a record may have; skipped unread",
+            MAX_RECORD_BYTES >> 20
+        ),
+    }
+}
+
 /// Cuts line-oriented input into chunks of whole lines (the last line may lack a newline).
 pub struct LineChunker<R> {
     reader: R,
     line: u64,
+    /// Bytes consumed from the reader before the current chunk's first byte.
+    offset: u64,
     carry: Vec<u8>,
     done: bool,
+    error: Option<std::io::Error>,
     pool: Option<BufferPool>,
 }
 
@@ -80,8 +283,10 @@ impl<R: BufRead> LineChunker<R> {
         LineChunker {
             reader,
             line: 1,
+            offset: 0,
             carry: Vec::new(),
             done: false,
+            error: None,
             pool: None,
         }
     }
@@ -92,10 +297,11 @@ impl<R: BufRead> LineChunker<R> {
         self
     }
 
-    /// The next chunk's bytes and units, or `None` at the end.
+    /// The next chunk's bytes, units and skips, or `None` at the end. A read error ends the
+    /// input: the bytes read before it are returned first, then the error, located.
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
         if self.done {
-            return Ok(None);
+            return self.error.take().map_or(Ok(None), Err);
         }
         let mut bytes = self
             .pool
@@ -105,14 +311,23 @@ impl<R: BufRead> LineChunker<R> {
         bytes.clear();
         bytes.extend_from_slice(&self.carry);
         self.carry.clear();
+        let mut skips = Vec::new();
         // Fill to the target size straight from the reader (a large read bypasses the
         // BufReader's own buffer), then cut at the last newline.
         while bytes.len() < CHUNK_BYTES {
             let want = (CHUNK_BYTES - bytes.len()) as u64;
-            let n = (&mut self.reader).take(want).read_to_end(&mut bytes)?;
-            if n == 0 {
-                self.done = true;
-                break;
+            match (&mut self.reader).take(want).read_to_end(&mut bytes) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.done = true;
+                    self.error = Some(e);
+                    break;
+                }
             }
         }
         if !self.done {
@@ -122,18 +337,15 @@ impl<R: BufRead> LineChunker<R> {
                     bytes.truncate(i + 1);
                 }
                 None => {
-                    // A line longer than a chunk: read on until its end.
-                    let mut rest = Vec::new();
-                    self.reader.read_until(b'\n', &mut rest)?;
-                    if rest.is_empty() {
-                        self.done = true;
+                    if let Some(len) = self.long_line(&mut bytes) {
+                        // Dropped unread: it stays counted, as one skipped record.
+                        self.offset += len;
+                        bytes.clear();
+                        skips.push(too_long(self.line, len));
+                        self.line += 1;
                     }
-                    bytes.extend_from_slice(&rest);
                 }
             }
-        }
-        if bytes.is_empty() {
-            return Ok(None);
         }
         let mut units = Vec::new();
         let mut start = 0usize;
@@ -146,7 +358,53 @@ impl<R: BufRead> LineChunker<R> {
             push_line(&bytes, start, bytes.len(), self.line, &mut units);
             self.line += 1;
         }
-        Ok(Some((bytes, units)))
+        let ends_line = bytes.last().is_none_or(|&b| b == b'\n');
+        self.offset += bytes.len() as u64;
+        if let Some(e) = self.error.take() {
+            let line = if ends_line { self.line } else { self.line - 1 };
+            self.error = Some(located(e, self.offset, line));
+        }
+        if bytes.is_empty() && skips.is_empty() {
+            return self.error.take().map_or(Ok(None), Err);
+        }
+        Ok(Some((bytes, units, skips)))
+    }
+
+    /// Reads on to the end of a line longer than a chunk. Past [`MAX_RECORD_BYTES`] the line is
+    /// read through without keeping it, and its length is returned.
+    fn long_line(&mut self, bytes: &mut Vec<u8>) -> Option<u64> {
+        let mut over: Option<u64> = None;
+        loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.done = true;
+                    self.error = Some(e);
+                    break;
+                }
+            };
+            if buf.is_empty() {
+                self.done = true;
+                break;
+            }
+            let (take, end) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            match &mut over {
+                Some(n) => *n += take as u64,
+                None if bytes.len() + take > MAX_RECORD_BYTES => {
+                    over = Some((bytes.len() + take) as u64);
+                }
+                None => bytes.extend_from_slice(&buf[..take]),
+            }
+            self.reader.consume(take);
+            if end {
+                break;
+            }
+        }
+        over
     }
 }
 
@@ -165,86 +423,263 @@ fn push_line(bytes: &[u8], start: usize, end: usize, line: u64, units: &mut Vec<
     }
 }
 
-/// Splits a JSON array into its elements as they stream by, tracking strings, nesting and
-/// lines. Malformed input ends the array with the bytes read so far as one last unit, which
-/// then fails to parse and is reported.
-pub struct ArrayChunker<R> {
+/// Splits JSON spread over lines into records as it streams by, tracking strings, nesting,
+/// lines and columns: the elements of an array (a Log Analytics result), the elements of the
+/// `records` array of `{"records": [ … ]}` (a pretty-printed Event Hub capture), and any other
+/// top-level value as one record.
+///
+/// Damage is contained to the record it is in: a `]` that ends an array early is skipped and
+/// reading goes on in the array; an element that never closes (a missing `}` or `"`) ends where
+/// the next record begins: anything but a closing bracket or a separator that starts a line at
+/// or left of the column where the broken element began (how every pretty-printer and
+/// one-record-per-line export lays records out: an element's own lines are indented deeper).
+pub struct JsonChunker<R> {
     reader: R,
-    state: ArrayState,
+    state: JsonState,
     done: bool,
+    error: Option<std::io::Error>,
+}
+
+/// `{"records":[` without blanks: the head of an Event Hub body.
+const RECORDS_HEAD: &[u8] = b"{\"records\":[";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Mode {
+    /// Between top-level values.
+    #[default]
+    Top,
+    /// In a top-level object, not yet known to be an Event Hub body.
+    Head,
+    /// In an array whose elements are records.
+    Array,
+    /// Just after an array's `]`: the end, or a stray `]`.
+    AfterArray,
+    /// In a top-level value that is one record.
+    Value,
+    /// Text that is no JSON value, up to the end of its line.
+    Garbage,
 }
 
 #[derive(Default)]
-struct ArrayState {
+struct JsonState {
+    mode: Mode,
+    /// In the `records` array of an Event Hub body, whose `}` follows its `]`.
+    records_body: bool,
     line: u64,
+    col: u64,
+    line_blank: bool,
+    offset: u64,
     depth: u32,
     in_string: bool,
     escaped: bool,
-    started: bool,
     element: Vec<u8>,
     element_line: u64,
+    element_col: u64,
+    /// The element outgrew [`MAX_RECORD_BYTES`]: counted as skipped, its bytes dropped.
+    discarding: bool,
+    head: Vec<u8>,
+    stray_line: u64,
 }
 
-impl<R: BufRead> ArrayChunker<R> {
+struct Out<'a> {
+    bytes: &'a mut Vec<u8>,
+    units: &'a mut Vec<Unit>,
+    skips: &'a mut Vec<Skip>,
+}
+
+impl<R: BufRead> JsonChunker<R> {
     pub fn new(reader: R) -> Self {
-        ArrayChunker {
+        JsonChunker {
             reader,
-            state: ArrayState {
+            state: JsonState {
                 line: 1,
+                line_blank: true,
                 element_line: 1,
-                ..ArrayState::default()
+                ..JsonState::default()
             },
             done: false,
+            error: None,
         }
     }
 
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
         if self.done {
-            return Ok(None);
+            return self.error.take().map_or(Ok(None), Err);
         }
         let mut bytes = Vec::new();
         let mut units = Vec::new();
-        let ArrayChunker {
+        let mut skips = Vec::new();
+        let mut out = Out {
+            bytes: &mut bytes,
+            units: &mut units,
+            skips: &mut skips,
+        };
+        let JsonChunker {
             reader,
             state,
             done,
+            error,
         } = self;
-        while bytes.len() < CHUNK_BYTES {
-            let buf = reader.fill_buf()?;
+        while out.bytes.len() < CHUNK_BYTES && out.skips.len() < 4096 {
+            let buf = match reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    *done = true;
+                    let line = state.element_line.min(state.line);
+                    *error = Some(located(e, state.offset, line));
+                    state.finish(&mut out);
+                    break;
+                }
+            };
             if buf.is_empty() {
                 *done = true;
-                if !state.element.iter().all(u8::is_ascii_whitespace) {
-                    state.flush(&mut bytes, &mut units);
-                }
+                state.finish(&mut out);
                 break;
             }
             let n = buf.len();
             for &b in buf {
-                state.step(b, &mut bytes, &mut units);
+                state.step(b, &mut out);
             }
             reader.consume(n);
         }
-        if bytes.is_empty() && self.done {
-            return Ok(None);
+        if bytes.is_empty() && skips.is_empty() {
+            return self.error.take().map_or(Ok(None), Err);
         }
-        Ok(Some((bytes, units)))
+        Ok(Some((bytes, units, skips)))
     }
 }
 
-impl ArrayState {
-    fn step(&mut self, b: u8, bytes: &mut Vec<u8>, units: &mut Vec<Unit>) {
+fn is_value_start(b: u8) -> bool {
+    matches!(
+        b,
+        b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+    )
+}
+
+impl JsonState {
+    fn step(&mut self, b: u8, out: &mut Out) {
+        let first_on_line = self.line_blank && !b.is_ascii_whitespace();
+        self.byte(b, first_on_line, out);
+        self.offset += 1;
         if b == b'\n' {
             self.line += 1;
-        }
-        if !self.started {
-            if b == b'[' {
-                self.started = true;
+            self.col = 0;
+            self.line_blank = true;
+        } else {
+            self.col += 1;
+            if !b.is_ascii_whitespace() {
+                self.line_blank = false;
             }
-            return;
         }
+    }
+
+    fn byte(&mut self, b: u8, first_on_line: bool, out: &mut Out) {
+        match self.mode {
+            Mode::Top => match b {
+                b if b.is_ascii_whitespace() => {}
+                b'[' => {
+                    self.mode = Mode::Array;
+                    self.depth = 0;
+                }
+                b'{' => {
+                    self.mode = Mode::Head;
+                    self.begin();
+                    self.head.clear();
+                    self.head.push(b);
+                    self.push(b, out);
+                }
+                _ => {
+                    self.mode = Mode::Garbage;
+                    self.begin();
+                    self.push(b, out);
+                }
+            },
+            Mode::Garbage => {
+                if b == b'\n' {
+                    self.flush(out);
+                    self.mode = Mode::Top;
+                } else {
+                    self.push(b, out);
+                }
+            }
+            Mode::Head => self.head_byte(b, out),
+            Mode::AfterArray => match b {
+                b if b.is_ascii_whitespace() => {}
+                b'}' if self.records_body => {
+                    self.records_body = false;
+                    self.mode = Mode::Top;
+                }
+                b',' => {
+                    self.stray(out);
+                    self.mode = Mode::Array;
+                }
+                b']' => {
+                    self.stray(out);
+                    self.stray_line = self.line;
+                }
+                b if is_value_start(b) && b != b'[' => {
+                    self.stray(out);
+                    self.mode = Mode::Array;
+                    self.element_byte(b, first_on_line, out);
+                }
+                _ => {
+                    self.records_body = false;
+                    self.mode = Mode::Top;
+                    self.byte(b, first_on_line, out);
+                }
+            },
+            Mode::Array | Mode::Value => self.element_byte(b, first_on_line, out),
+        }
+    }
+
+    /// A byte of a top-level object until it shows whether it is `{"records": [`.
+    fn head_byte(&mut self, b: u8, out: &mut Out) {
+        self.push(b, out);
         if self.in_string {
-            self.element.push(b);
+            self.head.push(b);
             if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' || b == b'\n' {
+                self.in_string = false;
+            }
+        } else if !b.is_ascii_whitespace() {
+            self.in_string = b == b'"';
+            self.head.push(b);
+        }
+        if self.head == RECORDS_HEAD {
+            self.element.clear();
+            self.head.clear();
+            self.mode = Mode::Array;
+            self.records_body = true;
+            self.depth = 0;
+        } else if !RECORDS_HEAD.starts_with(&self.head) || self.discarding {
+            // One record spread over lines: replay what was read as its start.
+            let raw = std::mem::take(&mut self.element);
+            self.head.clear();
+            self.mode = Mode::Value;
+            self.depth = 0;
+            self.in_string = false;
+            self.escaped = false;
+            let (line, col) = (self.element_line, self.element_col);
+            for &x in &raw {
+                self.element_byte(x, false, out);
+            }
+            self.element_line = line;
+            self.element_col = col;
+        }
+    }
+
+    fn element_byte(&mut self, b: u8, first_on_line: bool, out: &mut Out) {
+        if self.in_string {
+            self.push(b, out);
+            if b == b'\n' {
+                // JSON strings hold no raw newline: this one was never closed.
+                self.in_string = false;
+                self.escaped = false;
+            } else if self.escaped {
                 self.escaped = false;
             } else if b == b'\\' {
                 self.escaped = true;
@@ -253,53 +688,105 @@ impl ArrayState {
             }
             return;
         }
+        if !matches!(b, b'}' | b']' | b',' | b':')
+            && first_on_line
+            && self.depth > 0
+            && self.col <= self.element_col
+            && (!self.element.is_empty() || self.discarding)
+        {
+            // The element never closed: it ends here, and the next one begins.
+            self.flush(out);
+            self.depth = 0;
+        }
         match b {
             b'"' => {
+                self.begin();
                 self.in_string = true;
-                self.start_element();
-                self.element.push(b);
+                self.push(b, out);
             }
             b'{' | b'[' => {
-                self.start_element();
+                self.begin();
                 self.depth += 1;
-                self.element.push(b);
+                self.push(b, out);
             }
             b'}' | b']' if self.depth > 0 => {
                 self.depth -= 1;
-                self.element.push(b);
+                self.push(b, out);
+                if self.mode == Mode::Value && self.depth == 0 {
+                    self.flush(out);
+                    self.mode = Mode::Top;
+                }
             }
-            b']' => {
-                // The end of the array.
-                self.flush(bytes, units);
-                self.started = false;
+            b']' if self.mode == Mode::Array => {
+                self.flush(out);
+                self.mode = Mode::AfterArray;
+                self.stray_line = self.line;
             }
-            b',' if self.depth == 0 => self.flush(bytes, units),
-            b if b.is_ascii_whitespace() && self.element.is_empty() => {}
+            b',' if self.depth == 0 && self.mode == Mode::Array => self.flush(out),
+            b if b.is_ascii_whitespace() && self.element.is_empty() && !self.discarding => {}
             _ => {
-                self.start_element();
-                self.element.push(b);
+                self.begin();
+                self.push(b, out);
             }
         }
     }
 
-    fn start_element(&mut self) {
-        if self.element.is_empty() {
+    /// Notes where an element begins, at its first byte.
+    fn begin(&mut self) {
+        if self.element.is_empty() && !self.discarding {
             self.element_line = self.line;
+            self.element_col = self.col;
         }
     }
 
-    fn flush(&mut self, bytes: &mut Vec<u8>, units: &mut Vec<Unit>) {
-        let trimmed_len = self
+    fn push(&mut self, b: u8, out: &mut Out) {
+        if self.discarding {
+            return;
+        }
+        self.element.push(b);
+        if self.element.len() > MAX_RECORD_BYTES {
+            out.skips
+                .push(too_long(self.element_line, self.element.len() as u64));
+            self.element = Vec::new();
+            self.discarding = true;
+        }
+    }
+
+    /// A `]` that ended an array which goes on: one skipped record at its line.
+    fn stray(&mut self, out: &mut Out) {
+        out.skips.push(Skip {
+            line: self.stray_line,
+            reason: "invalid JSON",
+            detail: "a stray `]` inside the array; reading on after it".into(),
+        });
+    }
+
+    fn flush(&mut self, out: &mut Out) {
+        if self.discarding {
+            self.discarding = false;
+            self.element.clear();
+            return;
+        }
+        let len = self
             .element
             .iter()
             .rposition(|b| !b.is_ascii_whitespace())
             .map_or(0, |i| i + 1);
-        if trimmed_len > 0 {
-            let start = bytes.len();
-            bytes.extend_from_slice(&self.element[..trimmed_len]);
-            units.push((start as u32, bytes.len() as u32, self.element_line));
+        if len > 0 {
+            let start = out.bytes.len();
+            out.bytes.extend_from_slice(&self.element[..len]);
+            out.units
+                .push((start as u32, out.bytes.len() as u32, self.element_line));
         }
         self.element.clear();
+    }
+
+    /// The end of the input: what is left of a record is one (it will not parse).
+    fn finish(&mut self, out: &mut Out) {
+        self.flush(out);
+        self.mode = Mode::Top;
+        self.depth = 0;
+        self.in_string = false;
     }
 }
 
@@ -311,19 +798,27 @@ pub struct CsvChunker<R: Read> {
     /// The csv crate starts a record after a CRLF's CR, one line early: this corrects it.
     line_offset: u64,
     done: bool,
+    repeated: Option<String>,
 }
 
 impl<R: BufRead> CsvChunker<R> {
     pub fn new(mut reader: R) -> Result<Self, String> {
         // Read the header line ourselves to learn the line ending.
         let mut header = Vec::new();
-        reader
+        (&mut reader)
+            .take(MAX_RECORD_BYTES as u64)
             .read_until(b'\n', &mut header)
             .map_err(|e| e.to_string())?;
+        if header.len() >= MAX_RECORD_BYTES && !header.ends_with(b"\n") {
+            return Err(format!(
+                "the CSV header is longer than {} MiB; not read",
+                MAX_RECORD_BYTES >> 20
+            ));
+        }
         let crlf = header.ends_with(b"\r\n");
         let reader = std::io::Cursor::new(header).chain(reader);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-        let headers = reader
+        let mut headers: Vec<String> = reader
             .byte_headers()
             .map_err(|e| format!("unreadable CSV header: {e}"))?
             .iter()
@@ -338,12 +833,40 @@ impl<R: BufRead> CsvChunker<R> {
                 }
             })
             .collect();
+        // A repeated column (names compare case-insensitively, as fields are looked up) is
+        // ambiguous: the first is read, the others are reported and left out.
+        let mut repeated = Vec::new();
+        for i in 0..headers.len() {
+            if let Some(j) = (0..i)
+                .find(|&j| !headers[j].is_empty() && headers[j].eq_ignore_ascii_case(&headers[i]))
+            {
+                repeated.push(format!(
+                    "`{}` (columns {} and {})",
+                    headers[i],
+                    j + 1,
+                    i + 1
+                ));
+                headers[i].clear();
+            }
+        }
+        let repeated = (!repeated.is_empty()).then(|| {
+            format!(
+                "the CSV header repeats {}; the first of each is read, the others are ignored",
+                repeated.join(", ")
+            )
+        });
         Ok(CsvChunker {
             reader,
             headers: Arc::new(headers),
             line_offset: u64::from(crlf),
             done: false,
+            repeated,
         })
+    }
+
+    /// What is wrong with the header, if a column name is repeated.
+    pub fn repeated_columns(&self) -> Option<&str> {
+        self.repeated.as_deref()
     }
 
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
@@ -375,6 +898,9 @@ impl<R: BufRead> CsvChunker<R> {
                     } else {
                         let mut obj = serde_json::Map::new();
                         for (h, v) in self.headers.iter().zip(rec.iter()) {
+                            if h.is_empty() {
+                                continue;
+                            }
                             match std::str::from_utf8(v) {
                                 Ok(v) if !v.is_empty() => {
                                     obj.insert(h.clone(), serde_json::Value::String(v.to_string()));
@@ -418,7 +944,7 @@ impl<R: BufRead> CsvChunker<R> {
         if bytes.is_empty() && self.done {
             return Ok(None);
         }
-        Ok(Some((bytes, units)))
+        Ok(Some((bytes, units, Vec::new())))
     }
 }
 
@@ -441,7 +967,7 @@ mod tests {
     #[test]
     fn lines_with_crlf_blank_lines_and_no_final_newline() {
         let mut c = LineChunker::new(&b"{\"a\":1}\r\n\r\n  {\"b\":2}\n{\"c\":3}"[..]);
-        let (b, u) = c.next_chunk().unwrap().unwrap();
+        let (b, u, _) = c.next_chunk().unwrap().unwrap();
         assert_eq!(
             units(&b, &u),
             vec![
@@ -456,8 +982,8 @@ mod tests {
     #[test]
     fn array_elements_with_lines_and_nested_brackets() {
         let text = b"[\n  {\"a\": \"x,]\\\"y\"},\n  {\"b\": [1, {\"c\": 2}]}\n]\n";
-        let mut c = ArrayChunker::new(&text[..]);
-        let (b, u) = c.next_chunk().unwrap().unwrap();
+        let mut c = JsonChunker::new(&text[..]);
+        let (b, u, _) = c.next_chunk().unwrap().unwrap();
         assert_eq!(
             units(&b, &u),
             vec![
@@ -469,8 +995,8 @@ mod tests {
 
     #[test]
     fn truncated_array_yields_the_partial_element() {
-        let mut c = ArrayChunker::new(&b"[{\"a\":1},{\"b\":"[..]);
-        let (b, u) = c.next_chunk().unwrap().unwrap();
+        let mut c = JsonChunker::new(&b"[{\"a\":1},{\"b\":"[..]);
+        let (b, u, _) = c.next_chunk().unwrap().unwrap();
         assert_eq!(
             units(&b, &u),
             vec![("{\"a\":1}".into(), 1), ("{\"b\":".into(), 1)]
@@ -482,7 +1008,7 @@ mod tests {
         let text =
             "TimeGenerated [UTC],RunId,Status\n\"11/25/2026, 8:00:00.000 AM\",r1,Running\nbad\n";
         let mut c = CsvChunker::new(text.as_bytes()).unwrap();
-        let (b, u) = c.next_chunk().unwrap().unwrap();
+        let (b, u, _) = c.next_chunk().unwrap().unwrap();
         let got = units(&b, &u);
         assert_eq!(
             got[0].0,
@@ -499,12 +1025,158 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(b"  [ {\"a\": 1} ]").unwrap();
         let data = gz.finish().unwrap();
-        let mut r = open(Box::new(std::io::Cursor::new(data))).unwrap();
-        assert_eq!(sniff(&mut r).unwrap(), Format::JsonArray);
+        let r = open(Box::new(std::io::Cursor::new(data))).unwrap();
+        let (f, mut r) = sniff(r).unwrap();
+        assert_eq!(f, Sniffed::Dump(Format::JsonArray));
         let mut s = String::new();
         r.read_to_string(&mut s).unwrap();
         assert_eq!(s, "  [ {\"a\": 1} ]");
-        let mut r = open(Box::new(std::io::Cursor::new(b"Time,RunId\n".to_vec()))).unwrap();
-        assert_eq!(sniff(&mut r).unwrap(), Format::Csv);
+        let r = open(Box::new(std::io::Cursor::new(b"Time,RunId\n".to_vec()))).unwrap();
+        assert_eq!(sniff(r).unwrap().0, Sniffed::Dump(Format::Csv));
+    }
+
+    fn format(text: &[u8]) -> Sniffed {
+        decide(text, true)
+    }
+
+    #[test]
+    fn a_bad_first_line_never_hides_json_lines() {
+        let good = "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n";
+        for bad in ["x", "[corrupted", "[{\"a\":", "{\"a\":", "Time,RunId", "]"] {
+            assert_eq!(
+                format(format!("{bad}\n{good}").as_bytes()),
+                Sniffed::Dump(Format::JsonLines),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            format(b"[\n{\"a\":1}\n]\n"),
+            Sniffed::Dump(Format::JsonArray)
+        );
+        assert_eq!(
+            format(b"[{\"a\":1},\n{\"a\":2},\n{\"a\":3}]"),
+            Sniffed::Dump(Format::JsonArray)
+        );
+        assert_eq!(
+            format(b"{\n  \"records\": [\n    {\"a\": 1}\n  ]\n}\n"),
+            Sniffed::Dump(Format::JsonDocument)
+        );
+        assert_eq!(format(b""), Sniffed::Dump(Format::JsonLines));
+    }
+
+    #[test]
+    fn binary_and_other_text_are_not_dumps() {
+        assert!(matches!(format(&[0u8; 4096]), Sniffed::NotADump(m) if m.contains("binary")));
+        assert!(matches!(
+            format(b"rules:\n  - name: x\n"),
+            Sniffed::NotADump(m) if m.contains("rules:")
+        ));
+    }
+
+    #[test]
+    fn the_byte_order_mark_is_dropped_for_reading_too() {
+        let r: Box<dyn BufRead + Send> =
+            Box::new(std::io::Cursor::new(b"\xEF\xBB\xBF{\"a\":1}\n".to_vec()));
+        let (f, r) = sniff(r).unwrap();
+        assert_eq!(f, Sniffed::Dump(Format::JsonLines));
+        let (b, u, _) = LineChunker::new(r).next_chunk().unwrap().unwrap();
+        assert_eq!(units(&b, &u), vec![("{\"a\":1}".into(), 1)]);
+    }
+
+    fn all_json(text: &[u8]) -> (Vec<(String, u64)>, Vec<u64>) {
+        let mut c = JsonChunker::new(text);
+        let mut got = Vec::new();
+        let mut skips = Vec::new();
+        while let Some((b, u, s)) = c.next_chunk().unwrap() {
+            got.extend(units(&b, &u));
+            skips.extend(s.iter().map(|s| s.line));
+        }
+        (got, skips)
+    }
+
+    #[test]
+    fn a_stray_bracket_is_skipped_and_the_array_read_on() {
+        let (units, skips) = all_json(b"[\n{\"a\":1},\n{\"a\":2}],\n{\"a\":3}\n]\n");
+        assert_eq!(
+            units,
+            vec![
+                ("{\"a\":1}".into(), 2),
+                ("{\"a\":2}".into(), 3),
+                ("{\"a\":3}".into(), 4)
+            ]
+        );
+        assert_eq!(skips, vec![3]);
+    }
+
+    #[test]
+    fn an_element_missing_its_brace_ends_where_the_next_begins() {
+        let text = b"[\n  {\n    \"a\": {\"b\": 1}\n  ,\n  {\n    \"a\": 2\n  }\n]\n";
+        let (units, skips) = all_json(text);
+        assert_eq!(units.len(), 2, "{units:?}");
+        assert_eq!(units[0].1, 2);
+        assert!(serde_json::from_str::<serde_json::Value>(&units[0].0).is_err());
+        assert_eq!(units[1], ("{\n    \"a\": 2\n  }".into(), 5));
+        assert!(skips.is_empty());
+        // One record per line, an unclosed string.
+        let (units, _) = all_json(b"[{\"a\":\"x},\n{\"a\":2},\n{\"a\":3}]");
+        assert_eq!(units.len(), 3, "{units:?}");
+        assert_eq!(units[1], ("{\"a\":2}".into(), 2));
+    }
+
+    #[test]
+    fn pretty_event_hub_bodies_yield_their_records() {
+        let text = b"{\n  \"records\": [\n    {\"a\": 1},\n    {\n      \"a\": [2]\n    }\n  ]\n}\n{\"records\":[{\"a\":3}]}\n{\n  \"time\": 1\n}\n";
+        let (units, skips) = all_json(text);
+        assert_eq!(
+            units,
+            vec![
+                ("{\"a\": 1}".into(), 3),
+                ("{\n      \"a\": [2]\n    }".into(), 4),
+                ("{\"a\":3}".into(), 9),
+                ("{\n  \"time\": 1\n}".into(), 10)
+            ]
+        );
+        assert!(skips.is_empty());
+    }
+
+    #[test]
+    fn overlong_records_are_skipped_in_bounded_memory() {
+        let mut text = b"{\"a\":1}\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 10));
+        text.extend(b"\n{\"a\":2}\n");
+        let mut c = LineChunker::new(&text[..]);
+        let mut got = Vec::new();
+        let mut skips = Vec::new();
+        while let Some((b, u, s)) = c.next_chunk().unwrap() {
+            assert!(b.len() <= MAX_RECORD_BYTES + CHUNK_BYTES);
+            got.extend(units(&b, &u));
+            skips.extend(s);
+        }
+        assert_eq!(got, vec![("{\"a\":1}".into(), 1), ("{\"a\":2}".into(), 3)]);
+        assert_eq!(skips.len(), 1);
+        assert_eq!(skips[0].line, 2);
+    }
+
+    #[test]
+    fn a_broken_stream_returns_what_was_read_then_where_it_broke() {
+        struct Broken(std::io::Cursor<Vec<u8>>);
+        impl Read for Broken {
+            fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+                match self.0.read(b)? {
+                    0 => Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "cut",
+                    )),
+                    n => Ok(n),
+                }
+            }
+        }
+        let data = b"{\"a\":1}\n{\"a\":2}\n{\"a\"".to_vec();
+        let mut c = LineChunker::new(BufReader::new(Broken(std::io::Cursor::new(data))));
+        let (b, u, _) = c.next_chunk().unwrap().unwrap();
+        assert_eq!(units(&b, &u).len(), 3);
+        let e = c.next_chunk().unwrap_err().to_string();
+        assert!(e.contains("byte 20") && e.contains("line 3"), "{e}");
+        assert!(c.next_chunk().unwrap().is_none());
     }
 }

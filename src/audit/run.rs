@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -20,7 +21,9 @@ use crate::policy::Policy;
 use crate::source::{FileId, SourceFile, SourceMap};
 
 use super::classify::{ChunkOut, Classifier};
-use super::input::{self, ArrayChunker, Chunk, ChunkParts, CsvChunker, Format, LineChunker};
+use super::input::{
+    self, Chunk, ChunkParts, CsvChunker, Format, JsonChunker, LineChunker, Sniffed,
+};
 use super::record::{RecordError, Slots, read_json};
 use super::tracker::{LifecycleStats, Tracker};
 
@@ -125,7 +128,10 @@ pub fn load_lifecycles(
 /// format decided by content). `-` reads stdin. Returns every finding, sorted.
 pub fn audit_paths(paths: &[PathBuf], options: &AuditOptions) -> AuditReport {
     let mut findings = Vec::new();
-    let mut report = audit_paths_streaming(paths, options, &mut |_, f| findings.push(f));
+    let mut report = audit_paths_streaming(paths, options, &mut |_, f| {
+        findings.push(f);
+        ControlFlow::Continue(())
+    });
     sort(&mut findings);
     report.findings = findings;
     report
@@ -134,11 +140,12 @@ pub fn audit_paths(paths: &[PathBuf], options: &AuditOptions) -> AuditReport {
 /// [`audit_paths`] that hands each finding to `sink` as soon as it is made (policy applied,
 /// `unreadable-record` capped per reason), in the order the tracker makes them, instead of
 /// keeping them: memory does not grow with the number of findings. The report's `findings`
-/// stay empty; its summary counts every finding given to the sink.
+/// stay empty; its summary counts every finding given to the sink. A sink that breaks (its
+/// output is closed) ends the run early.
 pub fn audit_paths_streaming(
     paths: &[PathBuf],
     options: &AuditOptions,
-    sink: &mut dyn FnMut(&SourceMap, Finding),
+    sink: &mut dyn FnMut(&SourceMap, Finding) -> ControlFlow<()>,
 ) -> AuditReport {
     let mut report = AuditReport::default();
     let (lifecycles, spec_findings, errors) =
@@ -178,32 +185,74 @@ pub fn audit_paths_streaming(
             };
             *n += 1;
             if *n > MAX_UNREADABLE_PER_REASON {
-                return;
+                return ControlFlow::Continue(());
             }
         }
         let Some(f) = options.policy.admit(f) else {
-            return;
+            return ControlFlow::Continue(());
         };
         match f.severity {
             Severity::Error => severities.0 += 1,
             Severity::Warning => severities.1 += 1,
             Severity::Note => severities.2 += 1,
         }
-        sink(sources, f);
+        sink(sources, f)
     };
+    let spec_broken = Lifecycles::has_errors(&spec_findings);
     for f in spec_findings {
-        admit(f);
+        let _ = admit(f);
     }
-    let (stats, counts, errors, peak) =
-        run_pipeline_with(&lifecycles, &inputs, &opener, options, &mut admit);
+    let (stats, counts, errors, peak) = if spec_broken {
+        // A spec with errors is never used: nothing is audited against it.
+        report.input_errors.push(InputError {
+            path: options
+                .lifecycles
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: "the lifecycle specs have errors (reported below); nothing was audited".into(),
+        });
+        (Vec::new(), Counts::default(), Vec::new(), 0)
+    } else {
+        run_pipeline_with(&lifecycles, &inputs, &opener, options, &mut admit)
+    };
     report.input_errors.extend(errors);
     summarize(&mut report.summary, &lifecycles, &stats, counts, peak);
+    if let Some(e) = nothing_audited(paths, &report.summary) {
+        report.input_errors.push(e);
+    }
     (
         report.summary.errors,
         report.summary.warnings,
         report.summary.notes,
     ) = severities;
     report
+}
+
+/// Records were read but none could be audited: the run must not look clean.
+fn nothing_audited(paths: &[PathBuf], s: &AuditSummary) -> Option<InputError> {
+    if s.records == 0 || s.audited > 0 {
+        return None;
+    }
+    let reasons: Vec<String> = s
+        .skipped_by_reason
+        .iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
+    Some(InputError {
+        path: paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        message: format!(
+            "none of the {} records read could be audited (skipped: {}); is this an Azure ML \
+             resource-log dump?",
+            s.records,
+            reasons.join(", ")
+        ),
+    })
 }
 
 /// Totals a run accumulates outside the tracker.
@@ -232,7 +281,10 @@ pub fn run_pipeline(
 ) -> PipelineOut {
     let mut findings = Vec::new();
     let (stats, counts, errors, peak) =
-        run_pipeline_with(lifecycles, inputs, open, options, &mut |f| findings.push(f));
+        run_pipeline_with(lifecycles, inputs, open, options, &mut |f| {
+            findings.push(f);
+            ControlFlow::Continue(())
+        });
     cap_unreadable(&mut findings);
     (findings, stats, counts, errors, peak)
 }
@@ -241,12 +293,14 @@ pub fn run_pipeline(
 type StreamedOut = (Vec<LifecycleStats>, Counts, Vec<InputError>, usize);
 
 /// Reads, parses and tracks; each finding goes to `sink` as soon as the tracker has made it.
+/// When the sink breaks (its output is closed), reading stops: the rest of the input is not
+/// read and the counts cover what was read.
 pub fn run_pipeline_with(
     lifecycles: &Lifecycles,
     inputs: &[(PathBuf, FileId)],
     open: &(dyn Fn(&Path) -> std::io::Result<Box<dyn Read + Send>> + Sync),
     options: &AuditOptions,
-    sink: &mut dyn FnMut(Finding),
+    sink: &mut dyn FnMut(Finding) -> ControlFlow<()>,
 ) -> StreamedOut {
     let classifier = Classifier::new(lifecycles);
     let threads = options.threads.max(1);
@@ -281,7 +335,11 @@ pub fn run_pipeline_with(
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    tracker.findings.drain(..).for_each(&mut *sink);
+    for f in tracker.findings.drain(..) {
+        if sink(f).is_break() {
+            break;
+        }
+    }
     let peak = tracker.peak_entities;
     (
         tracker.stats,
@@ -327,15 +385,19 @@ fn produce(
         if let Some(p) = progress {
             p.set_message(path.display().to_string());
         }
-        let mut reader = match open(path).and_then(input::open) {
+        let reader = match open(path).and_then(input::open) {
             Ok(r) => r,
             Err(e) => {
                 fail(path, e.to_string());
                 continue;
             }
         };
-        let format = match input::sniff(&mut reader) {
-            Ok(f) => f,
+        let (format, reader) = match input::sniff(reader) {
+            Ok((Sniffed::Dump(f), r)) => (f, r),
+            Ok((Sniffed::NotADump(why), _)) => {
+                fail(path, why);
+                continue;
+            }
             Err(e) => {
                 fail(path, e.to_string());
                 continue;
@@ -346,12 +408,17 @@ fn produce(
                 let mut c = LineChunker::new(reader).with_pool(Arc::clone(&pool));
                 Box::new(move || c.next_chunk())
             }
-            Format::JsonArray => {
-                let mut c = ArrayChunker::new(reader);
+            Format::JsonArray | Format::JsonDocument => {
+                let mut c = JsonChunker::new(reader);
                 Box::new(move || c.next_chunk())
             }
             Format::Csv => match CsvChunker::new(reader) {
-                Ok(mut c) => Box::new(move || c.next_chunk()),
+                Ok(mut c) => {
+                    if let Some(why) = c.repeated_columns() {
+                        fail(path, why.to_string());
+                    }
+                    Box::new(move || c.next_chunk())
+                }
                 Err(e) => {
                     fail(path, e);
                     continue;
@@ -360,7 +427,7 @@ fn produce(
         };
         loop {
             match next() {
-                Ok(Some((bytes, units))) => {
+                Ok(Some((bytes, units, skips))) => {
                     if let Some(p) = progress {
                         p.inc(bytes.len() as u64);
                     }
@@ -369,6 +436,7 @@ fn produce(
                         file: *file,
                         bytes,
                         units,
+                        skips,
                     };
                     seq += 1;
                     if tx.send(chunk).is_err() {
@@ -421,6 +489,10 @@ fn work(
 pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
     let mut out = ChunkOut::default();
     let mut slots = Slots::new(classifier.fields.len());
+    for skip in &chunk.skips {
+        out.read += 1;
+        out.skip(skip.reason, chunk.file, skip.line, skip.detail.clone());
+    }
     for &(s, e, line) in &chunk.units {
         let unit = &chunk.bytes[s as usize..e as usize];
         out.read += 1;
@@ -500,29 +572,39 @@ fn record<'a>(
 /// The main thread: results in chunk order into the tracker.
 /// Findings leave as soon as each chunk is applied: the tracker's list never grows past one
 /// chunk's worth.
+/// Returning early drops the receiver, which stops the workers and then the reader.
 fn consume(
     rx: Receiver<(u64, ChunkOut)>,
     tracker: &mut Tracker,
-    sink: &mut dyn FnMut(Finding),
+    sink: &mut dyn FnMut(Finding) -> ControlFlow<()>,
     counts: &mut Counts,
 ) {
     let mut pending: BTreeMap<u64, ChunkOut> = BTreeMap::new();
     let mut next = 0u64;
     let mut findings = Vec::new();
-    let mut step = |out: ChunkOut, tracker: &mut Tracker| {
+    let mut step = |out: ChunkOut, tracker: &mut Tracker| -> ControlFlow<()> {
         apply(out, tracker, &mut findings, counts);
-        findings.drain(..).for_each(&mut *sink);
-        tracker.findings.drain(..).for_each(&mut *sink);
+        let mut flow = ControlFlow::Continue(());
+        for f in findings.drain(..).chain(tracker.findings.drain(..)) {
+            if flow.is_continue() {
+                flow = sink(f);
+            }
+        }
+        flow
     };
     for (seq, out) in rx {
         pending.insert(seq, out);
         while let Some(out) = pending.remove(&next) {
-            step(out, tracker);
+            if step(out, tracker).is_break() {
+                return;
+            }
             next += 1;
         }
     }
     for (_, out) in std::mem::take(&mut pending) {
-        step(out, tracker);
+        if step(out, tracker).is_break() {
+            return;
+        }
     }
 }
 

@@ -106,9 +106,44 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// RFC 3339 text of a time, for reports.
+/// RFC 3339 text of a time, for reports. Times past jiff's range (its last instant is
+/// 9999-12-30T22:00Z, which the fast path can exceed) are written out by hand.
 pub fn format(micros: i64) -> String {
-    Timestamp::from_microsecond(micros).map_or_else(|_| micros.to_string(), |t| t.to_string())
+    Timestamp::from_microsecond(micros).map_or_else(|_| format_civil(micros), |t| t.to_string())
+}
+
+fn format_civil(micros: i64) -> String {
+    let secs = micros.div_euclid(1_000_000);
+    let frac = micros.rem_euclid(1_000_000);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    let mut out = format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        t / 3600,
+        (t / 60) % 60,
+        t % 60
+    );
+    if frac != 0 {
+        let f = format!("{frac:06}");
+        out.push('.');
+        out.push_str(f.trim_end_matches('0'));
+    }
+    out.push('Z');
+    out
+}
+
+/// The proleptic Gregorian date of a day since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 #[cfg(test)]
@@ -147,5 +182,25 @@ mod tests {
         assert_eq!(parse("yesterday"), None);
         assert_eq!(parse("2026-13-25T08:00:00Z"), None);
         assert_eq!(format(base), "2026-11-25T08:00:00Z");
+    }
+
+    #[test]
+    fn times_past_jiffs_range_are_still_rfc_3339() {
+        let t = parse("9999-12-31T23:59:59.5Z").unwrap();
+        assert_eq!(format(t), "9999-12-31T23:59:59.5Z");
+        assert_eq!(
+            format_civil(parse("2026-11-25T08:00:00.25Z").unwrap()),
+            "2026-11-25T08:00:00.25Z"
+        );
+    }
+
+    proptest! {
+        /// The hand-written form agrees with jiff wherever jiff has one.
+        #[test]
+        fn civil_format_agrees_with_jiff(micros in -62_167_219_200_000_000i64..253_402_300_800_000_000) {
+            if let Ok(t) = Timestamp::from_microsecond(micros) {
+                prop_assert_eq!(format_civil(micros), t.to_string());
+            }
+        }
     }
 }

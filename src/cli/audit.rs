@@ -1,6 +1,7 @@
 //! `amlguard audit PATH…`
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -25,13 +26,13 @@ pub struct AuditArgs {
     /// A lifecycle file that adds or overrides lifecycles by name (repeatable).
     #[arg(long = "lifecycle", value_name = "FILE")]
     pub lifecycles: Vec<PathBuf>,
-    /// How far out of time order records may arrive (e.g. 1h, 15m, PT2H).
+    /// How far out of time order records may arrive (e.g. 1h, 15m, PT2H; 0 for none).
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_window)]
     pub reorder_window: Duration,
     /// Entities first seen mid-lifecycle or still open at the end are errors, not notes.
     #[arg(long)]
     pub strict: bool,
-    /// Worker threads [default: the number of cores].
+    /// Worker threads, at most the number of cores [default: the number of cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Never draw a progress bar.
@@ -42,7 +43,10 @@ pub struct AuditArgs {
 }
 
 fn parse_window(s: &str) -> Result<Duration, String> {
-    Duration::parse(s).ok_or_else(|| format!("`{s}` is not a duration (1h, 15m, PT2H)"))
+    if s.trim() == "0" {
+        return Ok(Duration(0));
+    }
+    Duration::parse(s).ok_or_else(|| format!("`{s}` is not a duration (0, 1h, 15m, PT2H)"))
 }
 
 pub fn run(
@@ -67,17 +71,26 @@ pub fn run(
         ..AuditOptions::default()
     };
     if let Some(t) = args.threads {
-        options.threads = t.max(1);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if t > cores {
+            eprintln!("note: --threads {t} is more than the {cores} cores; using {cores}");
+        }
+        options.threads = t.clamp(1, cores);
     }
     let mut stream = Stream::new(out, format.into(), &args.output.options(color))?;
-    // Findings are written as the tracker makes them; the first write error stops the writing
-    // (the run is then cut short by the error below).
+    // Findings are written as the tracker makes them; the first write error stops the run
+    // (a closed pipe then ends quietly, any other error is reported: see `cli::run`).
     let mut failed: Option<std::io::Error> = None;
     let report = audit_paths_streaming(&args.paths, &options, &mut |sources, f| {
-        if failed.is_none()
-            && let Err(e) = stream.finding(sources, &f)
-        {
-            failed = Some(e);
+        if failed.is_some() {
+            return ControlFlow::Break(());
+        }
+        match stream.finding(sources, &f) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failed = Some(e);
+                ControlFlow::Break(())
+            }
         }
     });
     if let Some(e) = failed {

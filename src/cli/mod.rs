@@ -142,8 +142,16 @@ pub fn run() -> u8 {
             };
         }
     };
+    // Line-buffered on a terminal, so findings appear as they are made; block-buffered into a
+    // file or a pipe (as ripgrep does).
     let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let terminal = stdout.is_terminal();
+    let lock = stdout.lock();
+    let mut out: Box<dyn Write> = if terminal {
+        Box::new(io::LineWriter::new(lock))
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 * 1024, lock))
+    };
     let result = dispatch(cli, &mut out).and_then(|status| {
         out.flush()?;
         Ok(status)

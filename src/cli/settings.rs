@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
-
 use crate::config::{self, Config, ConfigError};
 
 #[derive(Debug, clap::Args)]
@@ -38,46 +36,21 @@ impl ConfigArgs {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("invalid configuration: {message}")]
-struct Located {
-    message: String,
-    src: NamedSource<String>,
-    span: Option<std::ops::Range<usize>>,
-}
-
-impl Diagnostic for Located {
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.span
-            .as_ref()
-            .map(|_| &self.src as &dyn miette::SourceCode)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".into()), span),
-        )))
-    }
-}
-
 fn print_error(e: &ConfigError, color: bool) {
-    let diag = Located {
-        message: e.message.clone(),
-        src: NamedSource::new(&e.path, e.text.clone()),
-        span: e.span.clone(),
-    };
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    if GraphicalReportHandler::new_themed(theme)
-        .render_report(&mut out, &diag)
-        .is_ok()
-    {
-        super::warn(format_args!("{}", out.trim_end()));
-    } else {
-        super::warn(format_args!("error: {e}"));
-    }
+    let file = crate::source::SourceFile::new(e.path.clone(), e.text.clone());
+    let span = e
+        .span
+        .clone()
+        .map(|r| crate::source::Span::new(r.start, r.end.max(r.start)));
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    // A closed stderr leaves nowhere to report to; the exit status still says it.
+    let _ = crate::report::human::write_located(
+        &mut err,
+        &file,
+        span,
+        &format!("invalid configuration: {}", e.message),
+        "here",
+        color,
+    );
 }

@@ -59,6 +59,9 @@ enum Kind {
 struct Rec {
     /// When the record is written (its time plus any shuffle delay).
     write_at: i64,
+    /// The fraction of a second of its time (in 100 ns), so that records of one second are
+    /// written in time order too.
+    frac: u64,
     seq: u64,
     time: i64,
     entity: String,
@@ -135,6 +138,7 @@ pub fn write_dump(spec: &DumpSpec, out: &mut dyn Write) -> io::Result<(Vec<Plant
         };
         pending.push(Reverse(Rec {
             write_at: time + delay,
+            frac: (seq * 7919) % 10_000_000,
             seq,
             time,
             entity,
@@ -303,8 +307,7 @@ fn iso(t: i64, frac: u64) -> String {
 }
 
 fn record_json(r: &Rec, out: &mut Vec<u8>) {
-    let frac = (r.seq * 7919) % 10_000_000;
-    let time = iso(r.time, frac);
+    let time = iso(r.time, r.frac);
     let (category, op, props) = match &r.kind {
         Kind::Run { status } => (
             "AmlRunStatusChangedEvent",

@@ -45,7 +45,13 @@ pub fn read(text: &str, file: FileId) -> (Vec<LifecycleSpec>, Vec<Finding>) {
                     for item in
                         schema::list(list, "lifecycles", false, &mut sink).unwrap_or_default()
                     {
-                        if let Some(spec) = spec(item, file, &mut sink) {
+                        let before = sink.findings.len();
+                        let read = spec(item, file, &mut sink);
+                        let broken = sink.findings[before..]
+                            .iter()
+                            .any(|f| f.severity == crate::finding::Severity::Error);
+                        // A spec with errors is reported, never used.
+                        if let Some(spec) = read.filter(|_| !broken) {
                             out.push(spec);
                         }
                     }
@@ -57,21 +63,44 @@ pub fn read(text: &str, file: FileId) -> (Vec<LifecycleSpec>, Vec<Finding>) {
     (out, sink.findings)
 }
 
-fn names(node: &Node, what: &str, sink: &mut Sink) -> Vec<Named> {
-    schema::string_list(node, what, sink)
+/// A list of names: text, never numbers. A single name stands for a list of one where
+/// `lenient` (state names in edges); with `nonempty`, an empty list is an error too.
+fn names_of(node: &Node, what: &str, lenient: bool, nonempty: bool, sink: &mut Sink) -> Vec<Named> {
+    let out: Vec<Named> = schema::list(node, what, lenient, sink)
         .unwrap_or_default()
         .into_iter()
+        .filter_map(|n| schema::text(n, what, sink))
         .map(|s| Named {
             name: s.value,
             span: s.span,
             source: None,
         })
-        .collect()
+        .collect();
+    if nonempty && out.is_empty() && matches!(node.value, Value::Seq(_)) {
+        sink.push(
+            sink.at(
+                &registry::INVALID_VALUE,
+                node.span,
+                format!("`{what}` is empty; a lifecycle needs at least one"),
+            )
+            .label("empty list"),
+        );
+    }
+    out
+}
+
+fn names(node: &Node, what: &str, sink: &mut Sink) -> Vec<Named> {
+    names_of(node, what, true, true, sink)
 }
 
 fn strings(r: &mut MapReader, key: &str, sink: &mut Sink) -> Vec<String> {
     r.get(key)
-        .map(|(_, n)| names(n, key, sink).into_iter().map(|n| n.name).collect())
+        .map(|(_, n)| {
+            names_of(n, key, false, false, sink)
+                .into_iter()
+                .map(|n| n.name)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -94,7 +123,7 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
         .unwrap_or_default();
     let state = r
         .required("state", sink)
-        .and_then(|n| schema::string(n, "state", sink));
+        .and_then(|n| schema::text(n, "state", sink));
     let state_optional = r
         .get("state-optional")
         .and_then(|(_, n)| schema::boolean(n, "state-optional", sink))
@@ -111,7 +140,7 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
                     if let Some(mut s) = MapReader::new(item, "a state", sink) {
                         let n = s
                             .required("name", sink)
-                            .and_then(|n| schema::string(n, "name", sink));
+                            .and_then(|n| schema::text(n, "name", sink));
                         let source = text(&mut s, "source", sink);
                         s.finish(&["name", "source"], &[], sink);
                         if let Some(n) = n {
@@ -124,7 +153,7 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
                     }
                 }
                 _ => {
-                    if let Some(n) = schema::string(item, "state", sink) {
+                    if let Some(n) = schema::text(item, "state", sink) {
                         states.push(Named {
                             name: n.value,
                             span: n.span,
@@ -141,7 +170,7 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
         .unwrap_or_default();
     let terminal = r
         .get("terminal")
-        .map(|(_, n)| names(n, "terminal", sink))
+        .map(|(_, n)| names_of(n, "terminal", true, false, sink))
         .unwrap_or_default();
     let mut transitions = Vec::new();
     if let Some((_, list)) = r.get("transitions") {

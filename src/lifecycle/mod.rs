@@ -106,11 +106,17 @@ impl Lifecycles {
                     .iter_mut()
                     .find(|s| s.name.eq_ignore_ascii_case(&spec.name))
                 {
-                    Some(existing) => *existing = spec,
+                    Some(existing) => {
+                        if existing.file != builtin {
+                            findings.push(twice(sources, &spec, existing));
+                        }
+                        *existing = spec;
+                    }
                     None => specs.push(spec),
                 }
             }
         }
+        findings.extend(shared_categories(sources, &specs));
         let mut graphs = Vec::new();
         for spec in &specs {
             let (g, f) = LifecycleGraph::build(spec);
@@ -118,6 +124,13 @@ impl Lifecycles {
             graphs.push(g);
         }
         (Lifecycles { specs, graphs }, findings)
+    }
+
+    /// Whether any of `findings` (from [`Lifecycles::load`]) makes the specs unusable.
+    pub fn has_errors(findings: &[Finding]) -> bool {
+        findings
+            .iter()
+            .any(|f| f.severity == crate::finding::Severity::Error)
     }
 
     pub fn builtin() -> Lifecycles {
@@ -129,6 +142,61 @@ impl Lifecycles {
             .iter()
             .position(|s| s.name.eq_ignore_ascii_case(name))
     }
+}
+
+/// `file:line` of a spec's name, for messages.
+fn place(sources: &SourceMap, spec: &LifecycleSpec) -> String {
+    let f = sources.get(spec.file);
+    format!("{}:{}", f.name(), f.line_col(spec.name_span.start).line)
+}
+
+/// A user's lifecycle defined again under the same name: the later one is used.
+fn twice(sources: &SourceMap, later: &LifecycleSpec, earlier: &LifecycleSpec) -> Finding {
+    Finding::new(
+        &crate::registry::INVALID_VALUE,
+        later.file,
+        later.name_span,
+        format!(
+            "lifecycle `{}` is defined twice (also at {}); a name may be defined once",
+            later.name,
+            place(sources, earlier)
+        ),
+    )
+    .label("defined again here")
+    .help("remove one definition, or give it another name")
+}
+
+/// Two lifecycles that claim one category: its records could only ever go to one of them.
+fn shared_categories(sources: &SourceMap, specs: &[LifecycleSpec]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (j, later) in specs.iter().enumerate() {
+        for earlier in &specs[..j] {
+            for c in &later.categories {
+                if earlier.categories.iter().any(|e| e.eq_ignore_ascii_case(c)) {
+                    out.push(
+                        Finding::new(
+                            &crate::registry::INVALID_VALUE,
+                            later.file,
+                            later.name_span,
+                            format!(
+                                "lifecycle `{}` claims category `{c}`, which lifecycle `{}` ({}) \
+                                 already claims; a category belongs to one lifecycle",
+                                later.name,
+                                earlier.name,
+                                place(sources, earlier)
+                            ),
+                        )
+                        .label("claims a category already taken")
+                        .help(format!(
+                            "name it `{}` to replace that lifecycle, or drop `{c}` from one of them",
+                            earlier.name
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -21,12 +21,26 @@ fn id(name: &str) -> String {
     s
 }
 
+/// A name from a lifecycle file inside a DOT string: control and invisible characters shown
+/// as `\u{…}` (see `report::sanitize`), quotes and backslashes escaped, so that a name can
+/// neither end its string nor add statements to the graph.
+fn dot_text(s: &str) -> String {
+    crate::report::sanitize::text(s)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+}
+
+/// A name inside a Mermaid quoted label: as [`dot_text`], with `"` as Mermaid's `#quot;`.
+fn mermaid_text(s: &str) -> String {
+    crate::report::sanitize::text(s).replace('"', "#quot;")
+}
+
 pub fn dot(name: &str, g: &LifecycleGraph, observed: Option<&Observed>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "digraph \"{name}\" {{");
+    let _ = writeln!(out, "digraph \"{}\" {{", dot_text(name));
     out.push_str("  rankdir=LR;\n  node [shape=box, style=rounded];\n");
     for (i, s) in g.names.iter().enumerate() {
-        let mut attrs = vec![format!("label=\"{s}\"")];
+        let mut attrs = vec![format!("label=\"{}\"", dot_text(s))];
         if g.initial[i] {
             attrs.push("penwidth=2".into());
         }
@@ -78,7 +92,7 @@ pub fn mermaid(g: &LifecycleGraph, observed: Option<&Observed>) -> String {
     let mut out = String::from("stateDiagram-v2\n");
     for (i, s) in g.names.iter().enumerate() {
         if id(s) != *s {
-            let _ = writeln!(out, "    state \"{s}\" as {}", id(s));
+            let _ = writeln!(out, "    state \"{}\" as {}", mermaid_text(s), id(s));
         }
         if g.initial[i] {
             let _ = writeln!(out, "    [*] --> {}", id(s));

@@ -17,7 +17,29 @@ fn run_edges_follow_the_sources() {
     let g = &l.graphs[l.find("run").unwrap()];
     let s = |n| g.state(n).unwrap();
     assert!(g.legal(s("Queued"), s("Running")));
-    assert!(g.legal(s("NotResponding"), s("Running")));
+    // JobStatus: "A run can go from NotResponding to any of the previous states."
+    for back in [
+        "NotStarted",
+        "Starting",
+        "Provisioning",
+        "Preparing",
+        "Queued",
+        "Running",
+        "Finalizing",
+        "CancelRequested",
+        "Completed",
+        "Failed",
+        "Canceled",
+    ] {
+        assert!(
+            g.legal(s("NotResponding"), s(back)),
+            "NotResponding -> {back}"
+        );
+    }
+    assert!(
+        !g.legal(s("Queued"), s("Starting")),
+        "only NotResponding is exempt"
+    );
     assert!(
         g.legal(s("Starting"), s("Queued")),
         "Provisioning and Preparing may be skipped"
@@ -26,6 +48,29 @@ fn run_edges_follow_the_sources() {
     assert!(!g.legal(s("Completed"), s("Running")));
     assert!(g.is_terminal(s("Canceled")));
     assert_eq!(g.state("running"), g.state("Running"));
+}
+
+#[test]
+fn builtin_citations_name_public_documents() {
+    let text = include_str!("builtin.yaml");
+    assert!(
+        !text.contains("shared/"),
+        "a citation names a path outside the repository"
+    );
+    assert!(!text.contains("azure-facts"));
+    let l = Lifecycles::builtin();
+    for spec in &l.specs {
+        for t in &spec.transitions {
+            let src = t.source.as_deref().unwrap_or("");
+            assert!(
+                ["seed", "JobStatus", "AllocationState", "NodeState"]
+                    .iter()
+                    .any(|k| src.starts_with(k)),
+                "{}: {src}",
+                spec.name
+            );
+        }
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@ use crate::registry;
 
 use super::RuleContext;
 
-const REFERENCE: &str = "azure-facts § Metric alert rules";
+const REFERENCE: &str = "Microsoft.Insights/metricAlerts 2018-03-01 template reference (https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts)";
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let rule = ctx.rule;

@@ -19,8 +19,8 @@ use super::{Emitter, End, position, summary};
 struct Adapter {
     message: String,
     severity: Severity,
-    source: Snippet,
-    code: String,
+    source: Option<Snippet>,
+    code: Option<String>,
     help: Option<String>,
 }
 
@@ -40,7 +40,9 @@ impl std::error::Error for Adapter {}
 
 impl Diagnostic for Adapter {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.code))
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.severity {
@@ -55,10 +57,11 @@ impl Diagnostic for Adapter {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.source.labels.iter().map(|(span, _, m)| {
+        let source = self.source.as_ref()?;
+        Some(Box::new(source.labels.iter().map(|(span, _, m)| {
             if m.primary {
                 LabeledSpan::new_primary_with_span(m.text.clone(), *span)
             } else {
@@ -140,8 +143,8 @@ impl Emitter for Human {
         let adapter = Adapter {
             message: clean(&f.message).into_owned(),
             severity: f.severity,
-            source: Snippet::new(file, marks),
-            code: format!("{}({})", f.check.code, f.check.name),
+            source: Some(Snippet::new(file, marks)),
+            code: Some(format!("{}({})", f.check.code, f.check.name)),
             help: (!help.is_empty()).then(|| help.join("\n")),
         };
         self.buf.clear();
@@ -165,6 +168,40 @@ impl Emitter for Human {
     fn end(&mut self, w: &mut dyn Write, end: &End<'_>) -> io::Result<()> {
         summary::write(w, end)
     }
+}
+
+/// An error in one of the tool's own inputs (a configuration file), shown like a finding: the
+/// message, and when the place is known a clipped, sanitised snippet with a label.
+pub fn write_located(
+    w: &mut dyn Write,
+    file: &crate::source::SourceFile,
+    span: Option<crate::source::Span>,
+    message: &str,
+    label: &str,
+    color: bool,
+) -> io::Result<()> {
+    let human = Human::new(color);
+    let adapter = Adapter {
+        message: clean(message).into_owned(),
+        severity: Severity::Error,
+        source: span.map(|span| {
+            Snippet::new(
+                file,
+                vec![Mark {
+                    span,
+                    text: Some(clean(label).into_owned()),
+                    primary: true,
+                }],
+            )
+        }),
+        code: None,
+        help: None,
+    };
+    let mut buf = String::new();
+    if human.handler.render_report(&mut buf, &adapter).is_err() {
+        buf = format!("error: {}\n", adapter.message);
+    }
+    w.write_all(buf.as_bytes())
 }
 
 /// A finding about a record of a dump: no snippet (dumps are not kept), but the file, line,

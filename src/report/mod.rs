@@ -212,3 +212,91 @@ pub fn position(sources: &SourceMap, f: &Finding) -> Position {
         end_column: end.column,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::RecordContext;
+    use crate::source::{SourceFile, Span};
+    use proptest::prelude::*;
+
+    const FORMATS: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Azure,
+    ];
+
+    /// Renders one finding made of `name`, `text` and `value` in every format.
+    fn render_all(name: &str, text: &str, value: &str, at: usize) -> Vec<(Format, String)> {
+        let mut sources = SourceMap::new();
+        let id = sources.add(SourceFile::new(name, text));
+        let at = at.min(text.len());
+        let check = &crate::registry::ALL[0];
+        let plain = Finding::new(check, id, Span::new(at, text.len()), value)
+            .label(value)
+            .help(value)
+            .related(id, Span::new(0, at), value)
+            .source(value);
+        let record = Finding::new(check, id, Span::default(), value).at_record(RecordContext {
+            line: 3,
+            lifecycle: Some(value.into()),
+            entity: Some(value.into()),
+            time: Some(value.into()),
+            from: Some(value.into()),
+            to: Some(value.into()),
+        });
+        FORMATS
+            .iter()
+            .map(|&format| {
+                let mut out = Vec::new();
+                let mut stream = Stream::new(&mut out, format, &Options::default()).unwrap();
+                stream.finding(&sources, &plain).unwrap();
+                stream.finding(&sources, &record).unwrap();
+                stream.end(&sources, Summary::None, &[]).unwrap();
+                (format, String::from_utf8(out).unwrap())
+            })
+            .collect()
+    }
+
+    fn hostile() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "(::error::x|\n::add-mask::y|##vso\\[task.complete]|\u{1b}\\]0;t\u{7}|\u{202e}|\u{200b}|\r|\0|%|;|\\]|:|,| |a){0,12}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn no_format_lets_input_command_a_terminal_or_a_ci_log(
+            name in hostile(),
+            text in hostile(),
+            value in hostile(),
+            at in 0usize..64,
+        ) {
+            for (format, out) in render_all(&name, &text, &value, at) {
+                prop_assert!(!out.chars().any(|c| c != '\n' && sanitize::is_hidden(c)), "{format:?}: {out:?}");
+                for line in out.lines() {
+                    let t = line.trim_start();
+                    match format {
+                        Format::Github => prop_assert!(
+                            !t.starts_with("::") || t.starts_with("::error file=") || t.starts_with("::warning file=") || t.starts_with("::notice file="),
+                            "{line:?}"
+                        ),
+                        _ => prop_assert!(!t.starts_with("::"), "{format:?}: {line:?}"),
+                    }
+                    let vso = line.matches("##vso[").count();
+                    match format {
+                        Format::Azure => prop_assert!(vso == 1 && line.starts_with("##vso[task.logissue ") && line.matches(']').count() == 1, "{line:?}"),
+                        _ => prop_assert_eq!(vso, 0, "{:?}: {:?}", format, line),
+                    }
+                }
+                if matches!(format, Format::Json | Format::Sarif) {
+                    prop_assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok(), "{out}");
+                }
+            }
+        }
+    }
+}
