@@ -14,6 +14,7 @@ pub mod duration;
 pub mod finding;
 pub mod generate;
 pub mod inputs;
+pub mod kql;
 pub mod lifecycle;
 pub mod lint;
 pub mod linter;

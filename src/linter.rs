@@ -8,6 +8,7 @@ use crate::config::Excludes;
 use crate::finding::Sink;
 use crate::finding::{Finding, Severity};
 use crate::inputs::{self, InputError};
+use crate::kql;
 use crate::lint;
 use crate::policy::Policy;
 use crate::rules::{self, AlertRule};
@@ -30,6 +31,7 @@ pub const RULE_EXTENSIONS: &[&str] = &[
     "bat",
     "bicep",
     "bicepparam",
+    "kql",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -46,6 +48,8 @@ pub struct LintOptions {
     /// A run that finds no alert rule at all is normally an error (a wrong path, a typo that
     /// made every file unreadable); this makes it a clean run.
     pub allow_empty: bool,
+    /// Bare KQL queries (`--query`), each checked against the catalog's tables.
+    pub queries: Vec<String>,
 }
 
 /// Counts for the summary line and the JSON summary.
@@ -54,6 +58,8 @@ pub struct Summary {
     pub files: usize,
     /// Condition strings given on the command line.
     pub conditions: usize,
+    /// KQL queries given on the command line (`--query`).
+    pub queries: usize,
     pub rules: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -143,6 +149,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     let mut skipped = 0;
     let mut instantiated = 0;
     let bicep_used = rules::bicep::ParamTargets::of(&files);
+    let mut schemas: Option<kql::Schemas> = None;
+    let mut kql_files = 0;
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);
         if !explicit && bicep_used.contains(path) {
@@ -171,6 +179,22 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                         findings.extend(r.check(&catalog));
                     }
                 }
+            }
+            Ok((id, None)) if is_kql(path) => {
+                report.summary.files += 1;
+                kql_files += 1;
+                let file = report.sources.get(id);
+                // KQL comments start with `//`: read as `# ` (same length, same offsets), the
+                // suppression comments are found as in every other format.
+                let hashed = file.text().replace("//", "# ");
+                suppressions.extend(crate::suppress::from_comments(&hashed, id));
+                let schemas = schemas.get_or_insert_with(|| kql::Schemas::from_catalog(&catalog));
+                findings.extend(kql::check_query(
+                    file.text(),
+                    &kql::SpanMap::offset(0),
+                    id,
+                    schemas,
+                ));
             }
             Ok((id, None)) => {
                 let file = report.sources.get(id);
@@ -209,9 +233,24 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         }
         findings.extend(sink.findings);
     }
+    report.summary.queries = options.queries.len();
+    for (i, query) in options.queries.iter().enumerate() {
+        let id = report.sources.add(SourceFile::new(
+            format!("<query {}>", i + 1),
+            format!("{query}\n"),
+        ));
+        let schemas = schemas.get_or_insert_with(|| kql::Schemas::from_catalog(&catalog));
+        findings.extend(kql::check_query(
+            query,
+            &kql::SpanMap::offset(0),
+            id,
+            schemas,
+        ));
+    }
     report.summary.rules = all_rules.len() + instantiated;
-    // Rules on another resource type count: they were seen (and noted by the checks).
-    let seen = all_rules.len() + instantiated;
+    // Rules on another resource type count: they were seen (and noted by the checks); so do
+    // KQL queries.
+    let seen = all_rules.len() + instantiated + kql_files + options.queries.len();
     findings.extend(lint::check_rules(&catalog, &all_rules));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
     let mut report = finish(report, findings, &options.policy);
@@ -254,6 +293,16 @@ fn nothing_linted(paths: &[PathBuf], summary: &Summary, skipped: usize) -> Input
             .join(", "),
         message,
     }
+}
+
+/// Lints one rule source given as text, with the given catalog (for tests, benches, fuzzing
+/// and embedding). The format is chosen as for a file named `name` ([`rules::detect::detect`]:
+/// by extension, or by content when `name` has none).
+
+/// KQL query files, checked as one query each.
+fn is_kql(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("kql"))
 }
 
 /// Lints one rule source given as text, with the given catalog (for tests, benches, fuzzing

@@ -20,6 +20,8 @@ pub enum Family {
     Audit,
     /// The lifecycle specs themselves.
     Lifecycle,
+    /// KQL queries of log alerts, checked against the Azure ML tables.
+    Query,
 }
 
 impl Family {
@@ -32,6 +34,7 @@ impl Family {
             Family::RuleSet => "rule-set",
             Family::Audit => "audit",
             Family::Lifecycle => "lifecycle",
+            Family::Query => "query",
         }
     }
 }
@@ -370,6 +373,45 @@ would hide event-after-terminal findings.\n\nFix: remove the edge or the state's
         "Every state must be declared under `states` (with its source). An undeclared name is \
 usually a typo, and the edge or flag that uses it is ignored.\n\nFix: declare the state or \
 correct the name.");
+    QUERY_SYNTAX = ("AML701", "query-syntax", Error, Query,
+        "A log alert query is not valid KQL.",
+        "The query of a log alert (or a `.kql` file, or `--query`) could not be parsed as KQL, so \
+Azure Monitor would reject the rule or the query would fail at every evaluation. The diagnostic \
+points at the token where the parser stopped (an unclosed string or bracket, a missing operand, \
+an operator where an expression was expected); parsing resumes at the next `|`, so later \
+problems are still reported.\n\nExample:\n\n    AmlComputeJobEvent | where EventType == | count\n\n\
+Fix: complete the expression at the reported position.");
+    QUERY_NOT_MODELLED = ("AML702", "query-not-modelled", Note, Query,
+        "A query operator that amlguard reads past without checking.",
+        "amlguard models the operators alert queries use (where, extend, project, summarize, join, \
+union, make-series, mv-expand, parse, …). An operator it does not model (evaluate, render, \
+fork, …) is skipped up to the next `|`: it is never an error, but the columns it produces are \
+unknown, so the column checks stop there for the rest of that pipeline. This note says where.\n\n\
+Fix: nothing; move the operator after the ones you want checked if you can.");
+    UNKNOWN_TABLE = ("AML703", "unknown-table", Error, Query,
+        "A log alert query reads a table that does not exist.",
+        "A query over a table that the Log Analytics workspace does not have fails validation or, \
+with skipQueryValidation, returns no rows at every evaluation: the alert never fires. Table names \
+are case-sensitive. Resource-log category names are not always table names (records of the \
+ComputeInstanceEvent category, for example, are not in a table of that name).\n\nExample:\n\n    \
+AmlComputeJobEvents | where EventType == \"JobFailed\"\n\nFix: use the table name the help \
+suggests; `amlguard catalog` lists the tables.");
+    UNKNOWN_COLUMN = ("AML704", "unknown-column", Error, Query,
+        "A log alert query uses a column that does not exist at that point of the query.",
+        "Every column a query refers to must exist where it is used: in the table read, or made by \
+an earlier `extend`, `project`, `summarize`, `project-rename`, `parse` or `join`. After \
+`project` or `summarize` only the columns they produce remain. Column names are case-sensitive. \
+A misspelt column makes the query fail, so the alert never fires.\n\nExample:\n\n    \
+AmlComputeJobEvent | summarize count() by ClusterName | where EventType == \"JobFailed\"\n\n\
+Fix: use the column the help suggests, or move the filter before the operator that dropped it.");
+    UNKNOWN_COLUMN_VALUE = ("AML705", "unknown-column-value", Error, Query,
+        "A query compares an enum-like column with a value it never takes.",
+        "Some columns of the Azure ML tables take a known set of values (EventType, \
+ExecutionState, Status, AllocationState, ResultType, Level). A comparison with any other value \
+never matches, so the query returns nothing and the alert never fires, silently. `==`, `!=` \
+and `in` compare case-sensitively; `=~`, `!~` and `in~` do not.\n\nExample:\n\n    \
+AmlComputeJobEvent | where EventType == \"JobFaild\"\n\nFix: use a value the help lists, with \
+its exact case, or compare with `=~`.");
 }
 
 /// Finds a check by code (`AML103`) or name (`dimension-not-applicable`), case-insensitively.

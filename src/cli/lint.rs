@@ -14,12 +14,12 @@ use super::{CatalogFiles, Error, ExitStatus, warn};
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "amlguard lint [OPTIONS] <PATH>...\n       amlguard lint [OPTIONS] --condition <CONDITION> [PATH]..."
+    override_usage = "amlguard lint [OPTIONS] <PATH>...\n       amlguard lint [OPTIONS] --condition <CONDITION> [PATH]...\n       amlguard lint [OPTIONS] --query <KQL> [PATH]..."
 )]
 pub struct LintArgs {
-    /// Rule files, ARM templates, Terraform, scripts or directories (searched recursively); `-`
-    /// for stdin. Required unless --condition is given.
-    #[arg(value_name = "PATH", required_unless_present = "conditions")]
+    /// Rule files, ARM templates, Bicep, Terraform, scripts, KQL files or directories (searched
+    /// recursively); `-` for stdin. Required unless --condition or --query is given.
+    #[arg(value_name = "PATH", required_unless_present_any = ["conditions", "queries"])]
     pub paths: Vec<PathBuf>,
     /// An ARM parameter file whose values resolve `[parameters('x')]` (repeatable).
     #[arg(long = "parameters", value_name = "FILE")]
@@ -30,6 +30,10 @@ pub struct LintArgs {
     /// Exit 0 when no alert rule is found (by default a run that finds none is an error).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Check a KQL log-alert query against the Azure ML tables, e.g.
+    /// "AmlComputeJobEvent | where EventType == 'JobFailed'" (repeatable).
+    #[arg(long = "query", value_name = "KQL")]
+    pub queries: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -54,6 +58,7 @@ pub fn run(
         policy,
         exclude: config.exclude,
         conditions: args.conditions,
+        queries: args.queries,
         parameters: config
             .parameters
             .into_iter()

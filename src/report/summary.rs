@@ -24,17 +24,21 @@ pub fn write(w: &mut dyn Write, end: &End<'_>) -> io::Result<()> {
 
 /// `2 errors, 1 warning, 0 notes in 3 files (12 rules)`.
 pub fn lint_line(s: &linter::Summary) -> String {
-    let inputs = if s.conditions > 0 && s.files == 0 {
-        plural(s.conditions, "condition")
-    } else if s.conditions > 0 {
-        format!(
-            "{}, {}",
-            plural(s.files, "file"),
-            plural(s.conditions, "condition")
-        )
-    } else {
-        plural(s.files, "file")
-    };
+    let mut parts = Vec::new();
+    if s.files > 0 || (s.conditions == 0 && s.queries == 0) {
+        parts.push(plural(s.files, "file"));
+    }
+    if s.conditions > 0 {
+        parts.push(plural(s.conditions, "condition"));
+    }
+    if s.queries > 0 {
+        parts.push(format!(
+            "{} {}",
+            s.queries,
+            if s.queries == 1 { "query" } else { "queries" }
+        ));
+    }
+    let inputs = parts.join(", ");
     format!(
         "{}, {}, {} in {inputs} ({})\n",
         plural(s.errors, "error"),

@@ -1,0 +1,316 @@
+//! Splits KQL text into tokens with byte spans. Comments (`// …`) and whitespace are dropped.
+//! Never fails: a character that starts no token becomes a `Bad` token for the parser to report.
+
+use nom::IResult;
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::{tag, tag_no_case, take_while, take_while1};
+use nom::character::complete::{digit1, one_of};
+use nom::combinator::{opt, recognize};
+use nom::sequence::pair;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    /// A name or keyword: `where`, `EventType`, `project-away`, `$left`.
+    Ident(String),
+    /// `['Event Type']`.
+    Quoted(String),
+    Number(String),
+    Timespan(String),
+    Str {
+        value: String,
+        verbatim: bool,
+    },
+    /// Punctuation and symbolic operators: `|`, `==`, `=~`, `..`, …
+    Punct(&'static str),
+    /// A character that starts no token, or an unterminated string (with the message).
+    Bad(&'static str),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub tok: Tok,
+    pub start: usize,
+    pub end: usize,
+}
+
+const PUNCT: &[&str] = &[
+    "==", "!=", "<>", "<=", ">=", "=~", "!~", "..", "=>", "|", "(", ")", "[", "]", "{", "}", ",",
+    ";", ":", ".", "=", "<", ">", "+", "-", "*", "/", "%", "!", "?", "~",
+];
+
+/// Words that glue to a following `-word` (`project-away`, `mv-expand`, `make-series`).
+const HYPHEN_HEADS: &[&str] = &[
+    "project",
+    "mv",
+    "make",
+    "top",
+    "parse",
+    "graph",
+    "partition",
+];
+
+/// Timespan units, longest first so that `ms` wins over `m`.
+const UNITS: &[&str] = &[
+    "microseconds",
+    "microsecond",
+    "milliseconds",
+    "millisecond",
+    "minutes",
+    "minute",
+    "seconds",
+    "second",
+    "ticks",
+    "tick",
+    "hours",
+    "hour",
+    "days",
+    "day",
+    "microsec",
+    "millisec",
+    "min",
+    "sec",
+    "ms",
+    "d",
+    "h",
+    "m",
+    "s",
+];
+
+fn is_ident_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_' || c == '$'
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// `12`, `2.5`, `1e-3`, `0x1F`.
+fn number(i: &str) -> IResult<&str, &str> {
+    alt((
+        recognize(pair(
+            tag_no_case("0x"),
+            take_while1(|c: char| c.is_ascii_hexdigit()),
+        )),
+        recognize((
+            digit1,
+            opt(pair(tag("."), digit1)),
+            opt((one_of("eE"), opt(one_of("+-")), digit1)),
+        )),
+        recognize((
+            tag("."),
+            digit1,
+            opt((one_of("eE"), opt(one_of("+-")), digit1)),
+        )),
+    ))
+    .parse(i)
+}
+
+fn ident(i: &str) -> IResult<&str, &str> {
+    recognize(pair(take_while1(is_ident_start), take_while(is_ident_char))).parse(i)
+}
+
+/// A string literal body after its opening quote; returns the decoded value and the length
+/// consumed (closing quote included), or `None` when the string is not closed on its line.
+fn string_body(rest: &str, quote: char, verbatim: bool) -> Option<(String, usize)> {
+    let mut value = String::new();
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '\n' {
+            return None;
+        }
+        if c == quote {
+            if verbatim && rest[i + 1..].starts_with(quote) {
+                value.push(quote);
+                chars.next();
+                continue;
+            }
+            return Some((value, i + 1));
+        }
+        if c == '\\' && !verbatim {
+            let (_, e) = chars.next()?;
+            match e {
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                'r' => value.push('\r'),
+                '\n' => return None,
+                other => value.push(other),
+            }
+            continue;
+        }
+        value.push(c);
+    }
+    None
+}
+
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        let c = rest.chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            pos += c.len_utf8();
+            continue;
+        }
+        if rest.starts_with("//") {
+            pos += rest.find('\n').unwrap_or(rest.len());
+            continue;
+        }
+        let start = pos;
+        let push = |out: &mut Vec<Token>, tok, len: usize| {
+            out.push(Token {
+                tok,
+                start,
+                end: start + len,
+            });
+            start + len
+        };
+        // ```multi-line``` strings.
+        if let Some(body) = rest
+            .strip_prefix("```")
+            .or_else(|| rest.strip_prefix("~~~"))
+        {
+            let fence = &rest[..3];
+            pos = match body.find(fence) {
+                Some(e) => push(
+                    &mut out,
+                    Tok::Str {
+                        value: body[..e].to_string(),
+                        verbatim: true,
+                    },
+                    e + 6,
+                ),
+                None => push(&mut out, Tok::Bad("unterminated string"), rest.len()),
+            };
+            continue;
+        }
+        // Verbatim and obfuscated strings: @"…", h"…", H@'…'.
+        let prefix_len = ["h@", "H@", "@", "h", "H"]
+            .iter()
+            .find(|p| rest.starts_with(**p) && rest[p.len()..].starts_with(['"', '\'']))
+            .map_or(0, |p| p.len());
+        if prefix_len > 0 || c == '"' || c == '\'' {
+            let verbatim = rest[..prefix_len].contains('@');
+            let quote = rest[prefix_len..].chars().next().unwrap_or('"');
+            let body = &rest[prefix_len + 1..];
+            pos = match string_body(body, quote, verbatim) {
+                Some((value, len)) => {
+                    push(&mut out, Tok::Str { value, verbatim }, prefix_len + 1 + len)
+                }
+                None => {
+                    let line = body.find('\n').unwrap_or(body.len());
+                    push(
+                        &mut out,
+                        Tok::Bad("unterminated string"),
+                        prefix_len + 1 + line,
+                    )
+                }
+            };
+            continue;
+        }
+        if c == '[' && (rest[1..].starts_with('\'') || rest[1..].starts_with('"')) {
+            let quote = rest[1..].chars().next().unwrap_or('\'');
+            if let Some((value, len)) = string_body(&rest[2..], quote, false)
+                && rest[2 + len..].starts_with(']')
+            {
+                pos = push(&mut out, Tok::Quoted(value), 2 + len + 1);
+                continue;
+            }
+        }
+        if (c.is_ascii_digit() || (c == '.' && rest[1..].starts_with(|d: char| d.is_ascii_digit())))
+            && let Ok((after, num)) = number(rest)
+        {
+            {
+                let unit = UNITS.iter().find(|u| {
+                    after.starts_with(**u) && !after[u.len()..].starts_with(is_ident_char)
+                });
+                pos = match unit {
+                    Some(u) if !num.starts_with("0x") && !num.starts_with("0X") => {
+                        let len = num.len() + u.len();
+                        push(&mut out, Tok::Timespan(rest[..len].to_string()), len)
+                    }
+                    _ => push(&mut out, Tok::Number(num.to_string()), num.len()),
+                };
+                continue;
+            }
+        }
+        if is_ident_start(c)
+            && let Ok((after, word)) = ident(rest)
+        {
+            let mut len = word.len();
+            if HYPHEN_HEADS.contains(&word)
+                && let Some(tail) = after.strip_prefix('-')
+                && let Ok((_, w2)) = ident(tail)
+            {
+                len += 1 + w2.len();
+            }
+            pos = push(&mut out, Tok::Ident(rest[..len].to_string()), len);
+            continue;
+        }
+        if let Some(p) = PUNCT.iter().find(|p| rest.starts_with(**p)) {
+            pos = push(&mut out, Tok::Punct(p), p.len());
+            continue;
+        }
+        pos = push(&mut out, Tok::Bad("unexpected character"), c.len_utf8());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<Tok> {
+        tokenize(s).into_iter().map(|t| t.tok).collect()
+    }
+
+    #[test]
+    fn timespans_numbers_and_hyphenated_operators() {
+        assert_eq!(
+            toks("T | project-away A | where x > 5m and y < 1.5e3 // c\n"),
+            vec![
+                Tok::Ident("T".into()),
+                Tok::Punct("|"),
+                Tok::Ident("project-away".into()),
+                Tok::Ident("A".into()),
+                Tok::Punct("|"),
+                Tok::Ident("where".into()),
+                Tok::Ident("x".into()),
+                Tok::Punct(">"),
+                Tok::Timespan("5m".into()),
+                Tok::Ident("and".into()),
+                Tok::Ident("y".into()),
+                Tok::Punct("<"),
+                Tok::Number("1.5e3".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_of_every_kind() {
+        assert_eq!(
+            toks(r#""a\"b" 'c' @"d""e" @'f' ['g h']"#),
+            vec![
+                Tok::Str {
+                    value: "a\"b".into(),
+                    verbatim: false
+                },
+                Tok::Str {
+                    value: "c".into(),
+                    verbatim: false
+                },
+                Tok::Str {
+                    value: "d\"e".into(),
+                    verbatim: true
+                },
+                Tok::Str {
+                    value: "f".into(),
+                    verbatim: true
+                },
+                Tok::Quoted("g h".into()),
+            ]
+        );
+        assert_eq!(toks("\"open"), vec![Tok::Bad("unterminated string")]);
+    }
+}
