@@ -229,6 +229,7 @@ impl<'l> Classifier<'l> {
         // Findings are rare: the key text is copied only when one is made.
         let ctx = |key_text: &str, from: Option<String>, to: Option<String>| RecordContext {
             line,
+            at: Default::default(),
             lifecycle: Some(spec.name.clone()),
             entity: Some(key_text.to_string()),
             time: Some(time::format(t)),

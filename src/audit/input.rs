@@ -798,7 +798,48 @@ pub struct CsvChunker<R: Read> {
     /// The csv crate starts a record after a CRLF's CR, one line early: this corrects it.
     line_offset: u64,
     done: bool,
-    repeated: Option<String>,
+    repeated: Vec<RepeatedColumn>,
+}
+
+/// A CSV header column whose name an earlier column already has: it is left out of every row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatedColumn {
+    pub name: String,
+    /// 1-based index of the column that is read, and of this one.
+    pub first: usize,
+    pub index: usize,
+    /// The column's name in the header line.
+    pub at: crate::finding::RecordPos,
+}
+
+/// The header line without its line ending.
+fn header_text(header: &[u8]) -> &[u8] {
+    let h = header.strip_suffix(b"\n").unwrap_or(header);
+    h.strip_suffix(b"\r").unwrap_or(h)
+}
+
+/// The byte range of each field of a CSV line (quotes included), commas inside quotes skipped.
+fn header_fields(line: &[u8]) -> Vec<(usize, usize)> {
+    let mut fields = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, &b) in line.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                fields.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    fields.push((start, line.len()));
+    fields
+}
+
+/// Characters in UTF-8 text (bytes that do not continue a character).
+fn char_count(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
 }
 
 impl<R: BufRead> CsvChunker<R> {
@@ -816,6 +857,7 @@ impl<R: BufRead> CsvChunker<R> {
             ));
         }
         let crlf = header.ends_with(b"\r\n");
+        let line = header_text(&header).to_vec();
         let reader = std::io::Cursor::new(header).chain(reader);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         let mut headers: Vec<String> = reader
@@ -835,26 +877,30 @@ impl<R: BufRead> CsvChunker<R> {
             .collect();
         // A repeated column (names compare case-insensitively, as fields are looked up) is
         // ambiguous: the first is read, the others are reported and left out.
+        let text = &line[..];
+        let fields = header_fields(text);
         let mut repeated = Vec::new();
         for i in 0..headers.len() {
             if let Some(j) = (0..i)
                 .find(|&j| !headers[j].is_empty() && headers[j].eq_ignore_ascii_case(&headers[i]))
             {
-                repeated.push(format!(
-                    "`{}` (columns {} and {})",
-                    headers[i],
-                    j + 1,
-                    i + 1
-                ));
+                let (start, end) = fields.get(i).copied().unwrap_or((0, text.len()));
+                let column = char_count(&text[..start]) + 1;
+                repeated.push(RepeatedColumn {
+                    name: headers[i].clone(),
+                    first: j + 1,
+                    index: i + 1,
+                    at: crate::finding::RecordPos {
+                        column,
+                        end_line: 1,
+                        end_column: column + char_count(&text[start..end]),
+                        offset: start as u64,
+                        length: (end - start) as u64,
+                    },
+                });
                 headers[i].clear();
             }
         }
-        let repeated = (!repeated.is_empty()).then(|| {
-            format!(
-                "the CSV header repeats {}; the first of each is read, the others are ignored",
-                repeated.join(", ")
-            )
-        });
         Ok(CsvChunker {
             reader,
             headers: Arc::new(headers),
@@ -864,9 +910,9 @@ impl<R: BufRead> CsvChunker<R> {
         })
     }
 
-    /// What is wrong with the header, if a column name is repeated.
-    pub fn repeated_columns(&self) -> Option<&str> {
-        self.repeated.as_deref()
+    /// The header's columns that repeat an earlier column's name (and are not read).
+    pub fn repeated_columns(&self) -> &[RepeatedColumn] {
+        &self.repeated
     }
 
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {

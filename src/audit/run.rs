@@ -14,10 +14,12 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::config::Excludes;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, RecordContext, Severity};
 use crate::inputs::{self, InputError};
 use crate::lifecycle::Lifecycles;
 use crate::policy::Policy;
+use crate::registry;
+use crate::source::Span;
 use crate::source::{FileId, SourceFile, SourceMap};
 
 use super::classify::{ChunkOut, Classifier};
@@ -311,6 +313,8 @@ pub fn run_pipeline_with(
     );
     let mut counts = Counts::default();
     let errors: Mutex<Vec<InputError>> = Mutex::new(Vec::new());
+    // Findings about an input as a whole (a CSV header), made while reading it.
+    let notes: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let progress = progress_bar(options.progress);
     std::thread::scope(|scope| {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(threads * 2);
@@ -318,9 +322,20 @@ pub fn run_pipeline_with(
         let (out_tx, out_rx) = sync_channel::<(u64, ChunkOut)>(threads * 2);
         let chunk_rx = Arc::new(Mutex::new(chunk_rx));
         let errors = &errors;
+        let notes = &notes;
         let progress = &progress;
         let producer_pool = Arc::clone(&pool);
-        scope.spawn(move || produce(inputs, open, chunk_tx, errors, progress, producer_pool));
+        scope.spawn(move || {
+            produce(
+                inputs,
+                open,
+                chunk_tx,
+                errors,
+                notes,
+                progress,
+                producer_pool,
+            )
+        });
         for _ in 0..threads {
             let rx = Arc::clone(&chunk_rx);
             let tx = out_tx.clone();
@@ -335,7 +350,8 @@ pub fn run_pipeline_with(
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    for f in tracker.findings.drain(..) {
+    let notes = notes.into_inner().unwrap_or_default();
+    for f in notes.into_iter().chain(tracker.findings.drain(..)) {
         if sink(f).is_break() {
             break;
         }
@@ -369,6 +385,7 @@ fn produce(
     open: &(dyn Fn(&Path) -> std::io::Result<Box<dyn Read + Send>> + Sync),
     tx: SyncSender<Chunk>,
     errors: &Mutex<Vec<InputError>>,
+    notes: &Mutex<Vec<Finding>>,
     progress: &Option<indicatif::ProgressBar>,
     pool: input::BufferPool,
 ) {
@@ -414,8 +431,12 @@ fn produce(
             }
             Format::Csv => match CsvChunker::new(reader) {
                 Ok(mut c) => {
-                    if let Some(why) = c.repeated_columns() {
-                        fail(path, why.to_string());
+                    if let Ok(mut v) = notes.lock() {
+                        v.extend(
+                            c.repeated_columns()
+                                .iter()
+                                .map(|r| repeated_column(*file, r)),
+                        );
                     }
                     Box::new(move || c.next_chunk())
                 }
@@ -451,6 +472,27 @@ fn produce(
             }
         }
     }
+}
+
+/// A repeated CSV column, as a finding at its name in the header line.
+fn repeated_column(file: FileId, r: &input::RepeatedColumn) -> Finding {
+    Finding::new(
+        &registry::UNREADABLE_RECORD,
+        file,
+        Span::default(),
+        format!(
+            "repeated CSV column: the header names `{}` in columns {} and {}; column {} is \
+             read, column {} is ignored in every row",
+            r.name, r.first, r.index, r.first, r.index
+        ),
+    )
+    .label("repeated column")
+    .help("rename or remove one of the columns (names compare case-insensitively)")
+    .at_record(RecordContext {
+        line: 1,
+        at: r.at,
+        ..RecordContext::default()
+    })
 }
 
 #[derive(serde::Deserialize)]

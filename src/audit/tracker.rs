@@ -119,6 +119,7 @@ impl<'l> Tracker<'l> {
     fn context(&self, lifecycle: u8, key: &str, t: i64, line: u64) -> RecordContext {
         RecordContext {
             line,
+            at: Default::default(),
             lifecycle: Some(self.lifecycles.specs[lifecycle as usize].name.clone()),
             entity: Some(key.to_string()),
             time: Some(time::format(t)),
@@ -250,6 +251,7 @@ impl<'l> Tracker<'l> {
         let name = |s: StateId| g.names[s as usize].clone();
         let ctx = |from: Option<StateId>, to: StateId, line: u64, key: &str| RecordContext {
             line,
+            at: Default::default(),
             lifecycle: Some(spec.name.clone()),
             entity: Some(key.to_string()),
             time: Some(time::format(p.time)),
@@ -406,6 +408,7 @@ impl<'l> Tracker<'l> {
             // The entity still in `state`, seen at `line`.
             let still = |line: u64| RecordContext {
                 line,
+                at: Default::default(),
                 lifecycle: Some(spec.name.clone()),
                 entity: Some(e.key.to_string()),
                 time: Some(time::format(e.entered)),
