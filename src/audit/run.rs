@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::config::Excludes;
-use crate::finding::{Finding, RecordContext, Severity};
+use crate::finding::{Finding, RecordAt, RecordContext, Severity};
 use crate::inputs::{self, InputError};
 use crate::lifecycle::Lifecycles;
 use crate::policy::Policy;
@@ -533,10 +533,19 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
     let mut slots = Slots::new(classifier.fields.len());
     for skip in &chunk.skips {
         out.read += 1;
-        out.skip(skip.reason, chunk.file, skip.line, skip.detail.clone());
+        out.skip(
+            skip.reason,
+            chunk.file,
+            RecordAt::line(skip.line),
+            skip.detail.clone(),
+        );
     }
-    for &(s, e, line) in &chunk.units {
-        let unit = &chunk.bytes[s as usize..e as usize];
+    for u in &chunk.units {
+        let unit = &chunk.bytes[u.start as usize..u.end as usize];
+        let line = RecordAt {
+            line: u.line,
+            pos: u.place(&chunk.bytes),
+        };
         out.read += 1;
         if std::str::from_utf8(unit).is_err() {
             out.skip(
@@ -554,14 +563,15 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
                     out.read -= 1;
                     for r in body.records {
                         slots.clear();
-                        record(
-                            classifier,
-                            r.get().as_bytes(),
-                            &mut slots,
-                            chunk.file,
-                            line,
-                            &mut out,
-                        );
+                        let inner = r.get().as_bytes();
+                        // A sub-slice of the unit: where it lies follows from the pointers.
+                        let from = (inner.as_ptr() as usize).saturating_sub(unit.as_ptr() as usize);
+                        let sub = u.sub(&chunk.bytes, from, from + inner.len());
+                        let at = RecordAt {
+                            line: sub.line,
+                            pos: sub.place(&chunk.bytes),
+                        };
+                        record(classifier, inner, &mut slots, chunk.file, at, &mut out);
                     }
                 }
                 Err(e) => out.skip(
@@ -589,7 +599,7 @@ fn record<'a>(
     bytes: &'a [u8],
     slots: &mut Slots<'a>,
     file: FileId,
-    line: u64,
+    line: RecordAt,
     out: &mut ChunkOut,
 ) {
     match read_json(bytes, &classifier.fields, slots) {
