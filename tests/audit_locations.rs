@@ -234,3 +234,28 @@ fn csv_rows_are_located_by_their_raw_bytes() {
         assert_eq!(got[0].0, 3);
     }
 }
+
+#[test]
+fn offsets_count_the_byte_order_mark_and_columns_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = bogus("a");
+    let second = bogus("b");
+    let text = format!("\u{feff}{first}\n{second}\n");
+    let p = write(dir.path(), "bom.jsonl", text.as_bytes());
+    let got = bogus_place(&audit_json(&p));
+    let n = first.len() as u64;
+    assert_eq!(
+        got,
+        vec![(1, 1, 1, n + 1, 3, n), (2, 1, 2, n + 1, 3 + n + 1, n)]
+    );
+    let header = "TimeGenerated,RunId,Status,Type";
+    let row = "2026-11-24T10:00:00Z,r,Bogus,AmlRunStatusChangedEvent";
+    let p = write(
+        dir.path(),
+        "bom.csv",
+        format!("\u{feff}{header}\n{row}\n").as_bytes(),
+    );
+    let got = bogus_place(&audit_json(&p));
+    let (h, r) = (header.len() as u64, row.len() as u64);
+    assert_eq!(got, vec![(2, 1, 2, r + 1, 3 + h + 1, r)]);
+}

@@ -179,9 +179,15 @@ impl BufRead for Fail {
 
 /// Decides the format from a sample of the first [`SAMPLE_BYTES`] (after a UTF-8 byte-order
 /// mark, which is dropped), and hands back a reader of the whole input without the mark.
-pub fn sniff(
+pub fn sniff(r: Box<dyn BufRead + Send>) -> std::io::Result<(Sniffed, Box<dyn BufRead + Send>)> {
+    sniff_marked(r).map(|(s, r, _)| (s, r))
+}
+
+/// [`sniff`], also giving the length of the byte-order mark it dropped (0 or 3): the offset in
+/// the input of the reader's first byte.
+pub fn sniff_marked(
     mut r: Box<dyn BufRead + Send>,
-) -> std::io::Result<(Sniffed, Box<dyn BufRead + Send>)> {
+) -> std::io::Result<(Sniffed, Box<dyn BufRead + Send>, u64)> {
     let mut sample = Vec::with_capacity(SAMPLE_BYTES);
     let mut eof = false;
     let mut error = None;
@@ -204,16 +210,19 @@ pub fn sniff(
             }
         }
     }
-    if sample.starts_with(b"\xEF\xBB\xBF") {
+    let mark = if sample.starts_with(b"\xEF\xBB\xBF") {
         sample.drain(..3);
-    }
+        3
+    } else {
+        0
+    };
     let sniffed = decide(&sample, eof);
     let head = Cursor::new(sample);
     let reader: Box<dyn BufRead + Send> = match error {
         Some(e) => Box::new(head.chain(Fail(Some(e)))),
         None => Box::new(head.chain(r)),
     };
-    Ok((sniffed, reader))
+    Ok((sniffed, reader, mark))
 }
 
 fn trim(l: &[u8]) -> &[u8] {
@@ -361,6 +370,12 @@ impl<R: BufRead> LineChunker<R> {
             error: None,
             pool: None,
         }
+    }
+
+    /// Counts offsets from `offset`: where the reader's first byte is in the input.
+    pub fn at_offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
     }
 
     /// Takes chunk buffers from `pool` when it has some.
@@ -593,6 +608,12 @@ impl<R: BufRead> JsonChunker<R> {
             done: false,
             error: None,
         }
+    }
+
+    /// Counts offsets from `offset`: where the reader's first byte is in the input.
+    pub fn at_offset(mut self, offset: u64) -> Self {
+        self.state.offset = offset;
+        self
     }
 
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
@@ -910,6 +931,8 @@ pub struct CsvChunker<R: Read> {
     reader: csv::Reader<Tap<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>>,
     /// The input bytes from the current row's first byte on, as the csv reader consumed them.
     raw: Arc<std::sync::Mutex<TapBuf>>,
+    /// The input offset of the reader's first byte.
+    base: u64,
     headers: Arc<Vec<String>>,
     /// The csv crate starts a record after a CRLF's CR, one line early: this corrects it.
     line_offset: u64,
@@ -1074,6 +1097,7 @@ impl<R: BufRead> CsvChunker<R> {
         Ok(CsvChunker {
             reader,
             raw,
+            base: 0,
             headers: Arc::new(headers),
             line_offset: u64::from(crlf),
             done: false,
@@ -1089,7 +1113,7 @@ impl<R: BufRead> CsvChunker<R> {
             end: end as u32,
             line,
             column: 1,
-            offset: from,
+            offset: self.base + from,
             ..Unit::default()
         };
         if let Ok(mut t) = self.raw.lock() {
@@ -1104,13 +1128,22 @@ impl<R: BufRead> CsvChunker<R> {
                     .take_while(|&&b| b == b'\n' || b == b'\r')
                     .count();
             let (end_line, end_column) = end_of(line, 1, &row[..len]);
-            unit.offset = from + lead as u64;
+            unit.offset = self.base + from + lead as u64;
             unit.length = len as u64;
             unit.end_line = end_line;
             unit.end_column = end_column;
             t.drop_before(to);
         }
         unit
+    }
+
+    /// Counts offsets from `offset`: where the reader's first byte is in the input.
+    pub fn at_offset(mut self, offset: u64) -> Self {
+        self.base = offset;
+        for r in &mut self.repeated {
+            r.at.offset += offset;
+        }
+        self
     }
 
     /// The header's columns that repeat an earlier column's name (and are not read).
@@ -1186,11 +1219,14 @@ impl<R: BufRead> CsvChunker<R> {
                         end: bytes.len() as u32,
                         line,
                         column: 1,
-                        offset: e.position().map_or(0, |p| p.byte()),
+                        offset: self.base + e.position().map_or(0, |p| p.byte()),
                         length: 0,
                         end_line: line,
                         end_column: 1,
                     });
+                    if let Ok(mut t) = self.raw.lock() {
+                        t.drop_before(self.reader.position().byte());
+                    }
                     if !matches!(
                         e.kind(),
                         csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }

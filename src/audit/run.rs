@@ -409,9 +409,9 @@ fn produce(
                 continue;
             }
         };
-        let (format, reader) = match input::sniff(reader) {
-            Ok((Sniffed::Dump(f), r)) => (f, r),
-            Ok((Sniffed::NotADump(why), _)) => {
+        let (format, reader, mark) = match input::sniff_marked(reader) {
+            Ok((Sniffed::Dump(f), r, mark)) => (f, r, mark),
+            Ok((Sniffed::NotADump(why), _, _)) => {
                 fail(path, why);
                 continue;
             }
@@ -422,14 +422,16 @@ fn produce(
         };
         let mut next: Box<dyn FnMut() -> std::io::Result<Option<ChunkParts>>> = match format {
             Format::JsonLines => {
-                let mut c = LineChunker::new(reader).with_pool(Arc::clone(&pool));
+                let mut c = LineChunker::new(reader)
+                    .at_offset(mark)
+                    .with_pool(Arc::clone(&pool));
                 Box::new(move || c.next_chunk())
             }
             Format::JsonArray | Format::JsonDocument => {
-                let mut c = JsonChunker::new(reader);
+                let mut c = JsonChunker::new(reader).at_offset(mark);
                 Box::new(move || c.next_chunk())
             }
-            Format::Csv => match CsvChunker::new(reader) {
+            Format::Csv => match CsvChunker::new(reader).map(|c| c.at_offset(mark)) {
                 Ok(mut c) => {
                     if let Ok(mut v) = notes.lock() {
                         v.extend(
