@@ -10,6 +10,7 @@
 //! catalogs = ["catalog/extra.yaml"]
 //! lifecycles = ["ops/lifecycles.yaml"]  # for `audit`
 //! parameters = ["infra/alerts.parameters.json"]
+//! allow-empty = false                  # `lint` finding no rule at all is an error
 //!
 //! [lint.severity]
 //! display-name-used = "warning"
@@ -49,6 +50,8 @@ struct RawLint {
     #[serde(default)]
     parameters: Vec<PathBuf>,
     #[serde(default)]
+    allow_empty: bool,
+    #[serde(default)]
     severity: std::collections::BTreeMap<String, String>,
 }
 
@@ -67,6 +70,8 @@ pub struct Config {
     pub lifecycles: Vec<PathBuf>,
     /// ARM parameter files for `lint`.
     pub parameters: Vec<PathBuf>,
+    /// `lint` exits 0 when it finds no alert rule.
+    pub allow_empty: bool,
     pub severity: Vec<(String, Severity)>,
 }
 
@@ -186,6 +191,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             .into_iter()
             .map(|c| root.join(c))
             .collect(),
+        allow_empty: raw.lint.allow_empty,
         root,
         path: Some(path.to_path_buf()),
         exclude,

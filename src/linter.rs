@@ -31,6 +31,9 @@ pub struct LintOptions {
     pub conditions: Vec<String>,
     /// ARM parameter files whose values resolve `[parameters('x')]`.
     pub parameters: Vec<PathBuf>,
+    /// A run that finds no alert rule at all is normally an error (a wrong path, a typo that
+    /// made every file unreadable); this makes it a clean run.
+    pub allow_empty: bool,
 }
 
 /// Counts for the summary line and the JSON summary.
@@ -81,11 +84,22 @@ pub fn load_catalog(
             Ok((id, Some(mut bad))) => {
                 bad.file = sources.add(scratch.get(id).clone());
                 findings.push(bad);
+                errors.push(InputError {
+                    path: path.display().to_string(),
+                    message: "the catalog file is not text (reported above) and was not applied"
+                        .into(),
+                });
             }
             Err(e) => errors.push(e),
         }
     }
     let (catalog, load_findings) = Catalog::load(sources, extra);
+    for name in Catalog::rejected_files(sources, &load_findings) {
+        errors.push(InputError {
+            path: name,
+            message: "the catalog file has errors (reported above) and was not applied".into(),
+        });
+    }
     findings.extend(load_findings);
     (catalog, findings, errors)
 }
@@ -114,6 +128,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     report.input_errors.extend(errors);
     let mut all_rules: Vec<AlertRule> = Vec::new();
     let mut suppressions = Vec::new();
+    let mut skipped = 0;
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);
         match inputs::read(path, &mut report.sources) {
@@ -126,6 +141,11 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                 if let Some(read) =
                     rules::read_source(file.name(), file.text(), id, explicit, &parameters)
                 {
+                    if rules::only_not_a_rule_source(&read) {
+                        skipped += 1;
+                        findings.extend(read.findings);
+                        continue;
+                    }
                     report.summary.files += 1;
                     suppressions.extend(crate::suppress::from_comments(file.text(), id));
                     suppressions.extend(read.suppressions);
@@ -154,13 +174,55 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         findings.extend(sink.findings);
     }
     report.summary.rules = all_rules.len();
+    // Rules on another resource type count: they were seen (and noted by the checks).
+    let seen = all_rules.len();
     findings.extend(lint::check_rules(&catalog, &all_rules));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
-    finish(report, findings, &options.policy)
+    let mut report = finish(report, findings, &options.policy);
+    if seen == 0
+        && !options.allow_empty
+        && report.input_errors.is_empty()
+        && !options.policy.fails(&report.findings)
+    {
+        report
+            .input_errors
+            .push(nothing_linted(paths, &report.summary, skipped));
+    }
+    report
 }
 
-/// Lints one rule file given as text, with the built-in catalog (for tests, benches and
-/// embedding).
+/// The error of a run that found no alert rule to check.
+fn nothing_linted(paths: &[PathBuf], summary: &Summary, skipped: usize) -> InputError {
+    let files = match summary.files {
+        1 => "1 file".to_string(),
+        n => format!("{n} files"),
+    };
+    let mut message = format!("no alert rule found ({files} read");
+    if skipped > 0 {
+        message.push_str(&format!(
+            ", {skipped} not read as rules: see the not-a-rule-source notes"
+        ));
+    }
+    message.push_str(
+        "); check the paths, or pass --allow-empty (`allow-empty = true` in amlguard.toml) if an \
+         empty run is intended",
+    );
+    InputError {
+        path: paths
+            .iter()
+            .map(|p| match p.as_os_str().to_str() {
+                Some("-") => "<stdin>".to_string(),
+                _ => p.display().to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        message,
+    }
+}
+
+/// Lints one rule source given as text, with the given catalog (for tests, benches, fuzzing
+/// and embedding). The format is chosen as for a file named `name` ([`rules::detect::detect`]:
+/// by extension, or by content when `name` has none).
 pub fn lint_text(
     name: &str,
     text: &str,
@@ -168,7 +230,7 @@ pub fn lint_text(
 ) -> (SourceMap, Vec<AlertRule>, Vec<Finding>) {
     let mut sources = SourceMap::new();
     let id = sources.add(SourceFile::new(name, text));
-    let read = rules::yaml::read(text, id);
+    let read = rules::read_source(name, text, id, true, &[]).unwrap_or_default();
     let mut findings = read.findings;
     findings.extend(lint::check_rules(catalog, &read.rules));
     sort(&mut findings);

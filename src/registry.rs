@@ -133,6 +133,30 @@ that lead back to where they started, so it has no value: Azure Resource Manager
 template (\"circular dependency\"), and the field that uses it is not checked. References are \
 followed to any depth; the message lists the chain.\n\nExample:\n\n    \"variables\": { \"a\": \"[variables('b')]\", \"b\": \"[variables('a')]\" }\n\nFix: give one of the \
 variables a value that does not refer back.");
+    JSON_SYNTAX = ("AML015", "json-syntax", Error, Input,
+        "The file is not valid JSON (an ARM template, parameter file or Terraform plan).",
+        "A file read as JSON (by its `.json` extension, or because it starts with `{`) could not be \
+parsed, so none of its rules were checked. The diagnostic points at the place where the parser \
+stopped: a missing comma or bracket, a trailing comma, an unquoted key, a key repeated in one \
+object. Comments (`//`, `/* */`) are allowed, as ARM allows them.\n\nExample:\n\n    {\"resources\": [\n      {\"type\": \"Microsoft.Insights/metricAlerts\",}\n    ]}\n\nFix: correct the syntax at the reported position (`az bicep build` and `terraform show -json` always write valid JSON). The other files of the run are still checked.");
+    HCL_SYNTAX = ("AML016", "hcl-syntax", Error, Input,
+        "The Terraform file is not valid HCL.",
+        "A `.tf` file (or Terraform given on stdin) could not be parsed as HCL, so none of its \
+`azurerm_monitor_metric_alert` resources were checked. The diagnostic points at the place where the \
+parser stopped and says what it expected there: an unbalanced `{` or `}`, an unclosed string, an \
+attribute without `=`.\n\nExample:\n\n    resource \"azurerm_monitor_metric_alert\" \"a\" {\n      name = \"a\"\n    }\n    }\n\nFix: correct the syntax at the reported position (`terraform validate` agrees). The other files of the run are still checked.");
+    NOT_A_RULE_SOURCE = ("AML017", "not-a-rule-source", Note, Input,
+        "A file that looks like a rule source was not read as one, or holds no alert rule.",
+        "A directory walk reads every file with a rule extension, and skips quietly those that are \
+plainly something else (a Kubernetes manifest, a package.json). A file that is close to a rule \
+source is never skipped quietly: an ARM template or Terraform plan without any metric alert, \
+JSON that mentions metric alerts but is neither a template nor a plan, YAML that holds rule keys \
+(`criteria:`, `metric:`) but no top-level `rules:` list, a Terraform file that names \
+`azurerm_monitor_metric_alert` outside a resource block, a format amlguard does not read yet. \
+This note says why the file was not read, so that a rule lost to a typo or a wrong path does not \
+pass as a clean run. (A YAML file whose top-level key is a misspelling of `rules:` is read as a rule \
+file, and the misspelt key is reported as `unknown-key`.)\n\nFix: correct the file, or exclude it \
+(`exclude` in amlguard.toml, `--ignore not-a-rule-source`).");
     UNKNOWN_METRIC = ("AML101", "unknown-metric", Error, Catalog,
         "The metric is not a metric of Microsoft.MachineLearningServices/workspaces.",
         "Azure Monitor rejects a metric alert on a metric that the resource does not emit, unless \
@@ -179,22 +203,30 @@ of AmlComputeClusterEvent). A rule on a deprecated source stops working when the
 Average, Maximum, Minimum and Total; the run metrics also Count. A criterion with another \
 aggregation is rejected at deployment.\n\nFix: use one of the aggregations the help lists.");
     UNKNOWN_NAMESPACE = ("AML109", "unknown-namespace", Error, Catalog,
-        "The metric namespace is not the Azure ML workspace namespace.",
-        "Azure ML workspace metrics live in the namespace `Microsoft.MachineLearningServices/workspaces`. \
-A criterion with another namespace looks for the metric elsewhere and never matches the workspace. \
-Namespaces compare case-insensitively.\n\nFix: remove `namespace:` or set it to `Microsoft.MachineLearningServices/workspaces`.");
+        "The criterion's metric namespace is none of the Azure ML metric namespaces.",
+        "Azure ML metrics live in three namespaces: `Microsoft.MachineLearningServices/workspaces`, \
+`…/workspaces/onlineEndpoints` and `…/workspaces/onlineEndpoints/deployments` (`amlguard catalog \
+metrics --namespace NS` lists each). A criterion whose `metricNamespace` is another one looks for \
+the metric elsewhere and never matches. Namespaces compare case-insensitively; a criterion's own \
+namespace, when it is one of these, is the one its metric is checked in.\n\nFix: remove \
+`namespace:` or set it to the namespace of the rule's target.");
     DISPLAY_NAME_USED = ("AML110", "display-name-used", Note, Catalog,
         "A display name is used where Azure's REST API has a different name.",
-        "Some Azure ML dimensions have a display name that differs from their REST name: `Cluster Name` \
-is `ClusterName`, `Vm Family Name` is `VmFamilyName`, `Vm Priority` is `VmPriority`. amlguard \
-accepts both, but ARM templates, Terraform and the az CLI send the name to the REST API, which \
+        "Some Azure ML metrics and dimensions have a display name that differs from their REST name: \
+`Cluster Name` is `ClusterName`, `Vm Family Name` is `VmFamilyName`, the online endpoint metric \
+`Request Latency P99` is `RequestLatency_P99`. amlguard accepts both, but ARM templates, Terraform and the az CLI send the name to the REST API, which \
 expects the REST name.\n\nFix: write the REST name the help gives.");
     NOT_A_WORKSPACE_RULE = ("AML111", "not-a-workspace-rule", Note, Catalog,
-        "A metric alert whose target is not an Azure ML workspace; it is counted and skipped.",
-        "In ARM templates and Terraform, only rules whose target resource type, scopes or metric \
-namespace is Microsoft.MachineLearningServices/workspaces are checked against the Azure ML \
-catalog. Rules on virtual machines, storage accounts or anything else are reported once as \
-skipped, so that nothing is silently ignored.\n\nFix: nothing; use a linter for that service.");
+        "A metric alert on a resource type the catalog has no metric namespace for; counted and skipped.",
+        "Each rule is checked against the metric namespace of its target: the Azure ML workspace, \
+an online endpoint (Microsoft.MachineLearningServices/workspaces/onlineEndpoints) or one of its \
+deployments (…/onlineEndpoints/deployments). The target comes from `targetResourceType`, the \
+resource ids in `scopes` or a criterion's metric namespace (ARM, Terraform), `--scopes` and \
+`--target-resource-type` (az CLI), or the `namespace` and `scopes` keys of a YAML rule (default: \
+the workspace). Rules on virtual \
+machines, storage accounts or anything else are reported once as skipped, so that nothing is \
+silently ignored.\n\nFix: nothing, or add that namespace's metrics with `--catalog` (the JSON of \
+`az monitor metrics list-definitions --resource ID -o json` will do) to have them checked.");
     UNRESOLVED_TARGET = ("AML119", "unresolved-target", Note, Catalog,
         "A metric alert whose target resource type cannot be known offline; catalog checks are skipped.",
         "The catalog checks (metric and dimension names, aggregations, threshold ranges) only hold \
@@ -206,8 +238,9 @@ schedule and severity are still checked.\n\nExample:\n\n    \"scopes\": [\"[para
 parameter values with `--parameters FILE`, or set `metricNamespace` on the criteria.");
     THRESHOLD_OUT_OF_RANGE = ("AML201", "threshold-out-of-range", Error, Threshold,
         "The threshold lies outside the values the metric can take.",
-        "A percentage metric (CpuUtilization, GpuUtilization, GpuMemoryUtilization, Quota Utilization \
-Percentage) takes values from 0 to 100; a count or energy metric is never negative. A threshold \
+        "A percentage metric (CpuUtilization, GpuUtilization, Quota Utilization Percentage, a \
+deployment's CpuUtilizationPercentage or DiskUtilization) takes values from 0 to 100; a count, \
+energy, latency (milliseconds) or rate metric is never negative. A threshold \
 outside that range is almost always a unit mistake (0.9 meant as 90 %, or 9000 meant as 90.00).\n\nExample:\n\n    metric: GpuUtilization\n    operator: GreaterThan\n    threshold: 150\n\nFix: express the threshold in the metric's unit.");
     CONDITION_NEVER_FIRES = ("AML202", "condition-never-fires", Error, Threshold,
         "The condition can never be true for the metric's range.",
@@ -243,6 +276,19 @@ rejected at deployment.\n\nFix: use 0–4.");
         "An alert rule's name is its identity in the resource group: deploying two rules with the same \
 name makes the second overwrite the first. Names compare case-insensitively, as Azure resource \
 names do, across every file of the run.\n\nFix: rename one of the rules.");
+    INVERTED_PERCENTILE_THRESHOLDS = ("AML402", "inverted-percentile-thresholds", Warning, RuleSet,
+        "A lower latency percentile alerts above a higher threshold than a higher percentile does.",
+        "Percentiles of one distribution are ordered: P50 ≤ P90 ≤ P95 ≤ P99 at every moment. A rule set \
+that alerts on `RequestLatency_P50 > 800` and on `RequestLatency_P99 > 500` for the same resource \
+and dimension filters has its thresholds inverted: whenever the P50 rule fires, the P99 rule is \
+already firing, so the P50 rule never tells anyone anything new, and the thresholds were most \
+likely swapped. The check compares static `greater than` criteria on percentile metrics of one \
+namespace with the same aggregation and dimension filters, across every file of the run.\n\nExample:\n\n    \
+- name: p50-slow\n      namespace: Microsoft.MachineLearningServices/workspaces/onlineEndpoints\n      \
+criteria: [{metric: RequestLatency_P50, aggregation: Average, operator: GreaterThan, threshold: 800}]\n    \
+- name: p99-slow\n      namespace: Microsoft.MachineLearningServices/workspaces/onlineEndpoints\n      \
+criteria: [{metric: RequestLatency_P99, aggregation: Average, operator: GreaterThan, threshold: 500}]\n\n\
+Fix: give higher percentiles higher thresholds (P50 ≤ P90 ≤ P95 ≤ P99), or drop the redundant rule.");
     ILLEGAL_TRANSITION = ("AML501", "illegal-transition", Error, Audit,
         "An entity moved between two states that its lifecycle does not connect.",
         "Each lifecycle (run, compute job, cluster, node, operation) lists its legal transitions, \

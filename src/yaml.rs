@@ -86,10 +86,78 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
                 .map(|loc| location_span(&loc, text))
                 .unwrap_or_default();
             Err(YamlError {
-                message: first_line(&e.to_string()),
+                message: user_message(&e),
                 span,
             })
         }
+    }
+}
+
+/// What went wrong, in the terms of someone writing YAML rather than of the parser's API
+/// (serde-saphyr's own messages name its `Options` and print budget structs).
+fn user_message(e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter, budget::BudgetBreach};
+    let mut inner = e;
+    while let Error::WithSnippet { error, .. } | Error::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    match inner {
+        Error::DuplicateMappingKey { key: Some(k), .. } => {
+            format!("the key `{k}` appears twice in one mapping")
+        }
+        Error::DuplicateMappingKey { key: None, .. } => {
+            "a key appears twice in one mapping".to_string()
+        }
+        Error::UnknownAnchor { .. } => {
+            "this alias (`*name`) refers to no anchor (`&name`) defined before it".to_string()
+        }
+        Error::InvalidScalar { ty, .. } => {
+            let tag = match *ty {
+                t if t.starts_with('u') || t.starts_with('i') => "!!int",
+                t if t.starts_with('f') => "!!float",
+                "bool" => "!!bool",
+                _ => "its tag",
+            };
+            format!("this value is not what {tag} says it is")
+        }
+        Error::BinaryNotUtf8 { .. } => "a `!!binary` value that is not UTF-8 text".to_string(),
+        Error::MultipleDocuments { .. } => {
+            "more than one YAML document (`---`) in one file".to_string()
+        }
+        Error::Budget { breach, .. } => {
+            let why = match breach {
+                BudgetBreach::Events { events } => {
+                    format!("more than {} YAML tokens", events.saturating_sub(1))
+                }
+                BudgetBreach::Nodes { nodes } => {
+                    format!("more than {} values", nodes.saturating_sub(1))
+                }
+                BudgetBreach::Depth { depth } => {
+                    format!("nesting deeper than {} levels", depth.saturating_sub(1))
+                }
+                BudgetBreach::ScalarBytes { total_scalar_bytes } => {
+                    format!("{total_scalar_bytes} bytes of text in its values")
+                }
+                BudgetBreach::Documents { documents } => {
+                    format!("{documents} YAML documents")
+                }
+                BudgetBreach::MergeKeys { merge_keys } => {
+                    format!("{merge_keys} merge keys (`<<`)")
+                }
+                BudgetBreach::Aliases { .. }
+                | BudgetBreach::Anchors { .. }
+                | BudgetBreach::AliasAnchorRatio { .. }
+                | BudgetBreach::RecordedAnchorEvents { .. }
+                | BudgetBreach::RecordedAnchorBytes { .. } => {
+                    "aliases (`*name`) that expand to more than a rule file can hold \
+                     (an alias bomb?)"
+                        .to_string()
+                }
+                _ => "more than a rule file can hold".to_string(),
+            };
+            format!("the document is too large to read: {why}")
+        }
+        other => first_line(&UserMessageFormatter.format_message(other)),
     }
 }
 
@@ -280,6 +348,42 @@ impl<'de> Deserialize<'de> for KeyText {
 mod tests {
     use super::*;
 
+    /// The parser's API (`Options`, `DuplicateKeyPolicy`, budget structs) never reaches users.
+    #[test]
+    fn errors_are_worded_for_users() {
+        let cases = [
+            (
+                "rules:\n  - name: a\n    name: b\n",
+                "the key `name` appears twice",
+            ),
+            ("a: !!int x\n", "!!int"),
+            ("rules: *x\n", "refers to no anchor"),
+            ("a: 1\n---\nb: 2\n", "more than one YAML document"),
+        ];
+        // The parser recurses once per level before it checks the depth: more stack than a test
+        // thread's default.
+        let deep = std::thread::Builder::new().stack_size(64 << 20);
+        let e = deep
+            .spawn(|| parse(&format!("rules: {}{}", "[".repeat(100), "]".repeat(100))))
+            .unwrap()
+            .join()
+            .unwrap()
+            .expect_err("too deep");
+        assert!(
+            e.message.contains("nesting deeper than 64"),
+            "{}",
+            e.message
+        );
+        for (text, want) in cases {
+            let e = parse(text).expect_err(want);
+            assert!(e.message.contains(want), "{want}: {}", e.message);
+            for internal in ["Options", "Policy", "budget", "{", "u64"] {
+                assert!(!e.message.contains(internal), "{}", e.message);
+            }
+            assert!(e.span.end <= text.len());
+        }
+    }
+
     fn at<'a>(text: &'a str, n: &Node) -> &'a str {
         &text[n.span.start..n.span.end]
     }
@@ -318,11 +422,7 @@ mod tests {
     #[test]
     fn duplicate_keys_are_an_error() {
         let err = parse("a: 1\na: 2\n").unwrap_err();
-        assert!(
-            err.message.to_lowercase().contains("duplicate"),
-            "{}",
-            err.message
-        );
+        assert_eq!(err.message, "the key `a` appears twice in one mapping");
     }
 
     #[test]

@@ -41,6 +41,7 @@ fn explain_lists_every_check() {
 fn catalog_tables_and_json() {
     amlguard()
         .args(["catalog", "metrics"])
+        .env("COLUMNS", "400")
         .assert()
         .code(0)
         .stdout(
@@ -58,7 +59,40 @@ fn catalog_tables_and_json() {
         .iter()
         .find(|d| d["name"] == "DeviceId")
         .unwrap();
-    assert_eq!(device["metrics"], serde_json::json!(["GpuUtilization"]));
+    let on: Vec<&str> = device["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(on.contains(&"GpuUtilization") && on.contains(&"GpuMemoryUtilization"));
+    assert!(!on.contains(&"CpuUtilization"));
+    let out = amlguard()
+        .args([
+            "catalog",
+            "metrics",
+            "--format",
+            "json",
+            "--namespace",
+            "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let metrics = v.as_array().unwrap();
+    assert_eq!(metrics.len(), 14);
+    assert!(metrics.iter().all(|m| m["namespace"]
+        == "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments"));
+    amlguard()
+        .args([
+            "catalog",
+            "metrics",
+            "--namespace",
+            "Microsoft.Compute/virtualMachines",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no metric namespace"));
     amlguard().args(["catalog", "categories"]).assert().stdout(
         predicate::str::contains("AmlComputeClusterNodeEvent")
             .and(predicate::str::contains("deprecated since 2022-02")),
@@ -144,7 +178,13 @@ fn a_broken_user_catalog_is_reported_in_its_own_file() {
     let cat = dir.path().join("extra.yaml");
     std::fs::write(&cat, "metrics:\n  - name: X\n    grup: Model\n").unwrap();
     let (code, json) = lint_json(&["rules/recommended.yaml", "--catalog", cat.to_str().unwrap()]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a catalog file with errors is not applied");
+    assert!(
+        json["input_errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("not applied")
+    );
     let f = &json["findings"][0];
     assert_eq!(f["name"], "unknown-key");
     assert_eq!(f["file"], cat.to_str().unwrap());

@@ -76,39 +76,60 @@ impl Spec {
     }
 }
 
-fn spec() -> impl Strategy<Value = Spec> {
+/// Thresholds the grammar can write: non-negative finite numbers of every magnitude, including
+/// those Rust would print with an exponent (`1e-300`, `1.7e308`) and subnormals.
+fn threshold_value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (0u64..10_000_000, 0u32..4).prop_map(|(n, k)| n as f64 / 10f64.powi(k as i32)),
+        (1u64..u64::MAX, -330i32..290)
+            .prop_map(|(m, e)| m as f64 * 10f64.powi(e))
+            .prop_filter("finite", |v| v.is_finite()),
+        any::<f64>().prop_filter("finite, non-negative", |v| v.is_finite() && *v >= 0.0),
+        Just(f64::MIN_POSITIVE / 4.0),
+        Just(f64::MAX),
+    ]
+}
+
+/// A metric or dimension name: a word, words with blanks and punctuation, non-ASCII text, or
+/// text holding one kind of quote (printed inside the other kind).
+fn name_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z_][A-Za-z0-9_]{0,10}",
+        "[A-Za-z][A-Za-z0-9]{0,6}( [A-Za-z0-9]{1,6}){1,2}",
+        "[\\p{L}\\p{N}][\\p{L}\\p{N} ._/:%|,-]{0,10}",
+        "[A-Za-z][A-Za-z ]{0,5}'[A-Za-z ]{0,5}",
+        "[A-Za-z][A-Za-z ]{0,5}\"[A-Za-z ]{0,5}",
+    ]
+    .prop_filter("keyword", |s: &String| not_keyword(s))
+}
+
+/// A dimension value: words of value characters, commas inside words (never before a blank:
+/// `, ` separates values) and words glued to a comma that start with a separator keyword
+/// (`or,x`, `and,1`).
+fn value_text() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        "[A-Za-z0-9_.*:~|%-]{1,6}",
+        "[A-Za-z0-9_.*:~|%-]{1,4},[A-Za-z0-9_.*:~|%-]{1,4}",
+        "(or|OR|and|with),[A-Za-z0-9]{1,3}",
+        "[a-z]{1,3},(or|and|with)",
+    ];
+    proptest::collection::vec(word, 1..4)
+        .prop_map(|w| w.join(" "))
+        .prop_filter("keyword", |s: &String| not_keyword(s))
+}
+
+fn spec_with(threshold: impl Strategy<Value = ThresholdSpec>) -> impl Strategy<Value = Spec> {
     let agg = proptest::sample::select(Aggregation::ALL.to_vec());
     let op = proptest::sample::select(Operator::ALL.to_vec());
     let ns = proptest::option::of("[A-Za-z0-9_/]{1,8}(\\.[A-Za-z0-9_/]{1,8}){0,2}");
-    let metric = "[A-Za-z0-9_./:%,|-]{1,8}( [A-Za-z0-9_./:%,|-]{1,8}){0,3}";
-    let threshold = prop_oneof![
-        (0u64..10_000_000, 0u32..4)
-            .prop_map(|(n, k)| ThresholdSpec::Static(n as f64 / 10f64.powi(k as i32))),
-        (
-            proptest::sample::select(vec![
-                Sensitivity::Low,
-                Sensitivity::Medium,
-                Sensitivity::High
-            ]),
-            0u32..1000,
-            0u32..1000,
-            proptest::option::of(
-                "20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z"
-            ),
-        )
-            .prop_map(|(s, v, w, d)| ThresholdSpec::Dynamic(s, v, w, d)),
+    let metric = prop_oneof![
+        "[A-Za-z0-9_./:%,|-]{1,8}( [A-Za-z0-9_./:%,|-]{1,8}){0,3}",
+        name_text(),
     ];
-    let name = prop_oneof![
-        "[A-Za-z_][A-Za-z0-9_]{0,10}",
-        "[A-Za-z][A-Za-z0-9]{0,6}( [A-Za-z0-9]{1,6}){1,2}",
-    ]
-    .prop_filter("keyword", |s: &String| not_keyword(s));
-    let value = "[A-Za-z0-9_.*:~|%-]{1,8}( [A-Za-z0-9_.*:~|%-]{1,8}){0,2}"
-        .prop_filter("keyword", |s: &String| not_keyword(s));
     let dim = (
-        name,
+        name_text(),
         proptest::sample::select(vec![DimensionOperator::Include, DimensionOperator::Exclude]),
-        proptest::collection::vec(value, 1..4),
+        proptest::collection::vec(value_text(), 1..4),
     );
     (
         agg,
@@ -132,6 +153,26 @@ fn spec() -> impl Strategy<Value = Spec> {
         )
 }
 
+fn spec() -> impl Strategy<Value = Spec> {
+    let threshold = prop_oneof![
+        threshold_value().prop_map(ThresholdSpec::Static),
+        (
+            proptest::sample::select(vec![
+                Sensitivity::Low,
+                Sensitivity::Medium,
+                Sensitivity::High
+            ]),
+            0u32..1000,
+            0u32..1000,
+            proptest::option::of(
+                "20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z"
+            ),
+        )
+            .prop_map(|(s, v, w, d)| ThresholdSpec::Dynamic(s, v, w, d)),
+    ];
+    spec_with(threshold)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
 
@@ -142,6 +183,20 @@ proptest! {
         let back = parse(&text).map_err(|e| TestCaseError::fail(format!("{text:?}: {e:?}")))?;
         prop_assert_eq!(&back, &c, "{}", text);
         prop_assert_eq!(print(&back), text);
+    }
+
+    /// The grammar has no sign (as the CLI's): a negative threshold, which only a program can
+    /// put in a condition, prints to text that is refused at the sign, never to text that
+    /// reads back as another value.
+    #[test]
+    fn a_negative_threshold_never_prints_as_another_value(
+        s in spec_with(threshold_value()
+            .prop_filter("non-zero", |v| *v > 0.0)
+            .prop_map(|v| ThresholdSpec::Static(-v)))
+    ) {
+        let text = print(&s.condition());
+        let e = parse(&text).expect_err("a sign is not in the grammar");
+        prop_assert_eq!(&text[e.span.start..e.span.start + 1], "-", "{}", text);
     }
 
     #[test]

@@ -13,7 +13,7 @@ fn bundled_rules_lint_clean_with_the_repository_config() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "0 errors, 0 warnings, 0 notes in 1 file (9 rules)",
+            "0 errors, 0 warnings, 0 notes in 1 file (17 rules)",
         ));
 }
 
@@ -47,6 +47,6 @@ fn one_broken_file_does_not_stop_the_others() {
     let (code, json) = lint_json(&["rules/examples/syntax.yaml", "rules/recommended.yaml"]);
     assert_eq!(code, 1);
     assert_eq!(json["summary"]["files"], 2);
-    assert_eq!(json["summary"]["rules"], 9);
+    assert_eq!(json["summary"]["rules"], 17);
     assert_eq!(json["summary"]["errors"], 1);
 }

@@ -54,12 +54,30 @@ fn unknown_top_level_key() {
     assert_eq!(f, one("unknown-key", 1, 1));
 }
 
+/// An empty input is a warning in itself, and a run that found no rule at all is an error
+/// (exit 2) unless `--allow-empty` says it is intended.
 #[test]
 fn empty_input() {
-    assert_eq!(lint_stdin(Vec::new()), (0, one("empty-file", 1, 1)));
+    assert_eq!(lint_stdin(Vec::new()), (2, one("empty-file", 1, 1)));
     assert_eq!(
         lint_stdin(b"\n# only a comment\n".to_vec()),
-        (0, one("empty-file", 1, 1))
+        (2, one("empty-file", 1, 1))
+    );
+    let out = amlguard()
+        .args(["--no-config", "lint", "--allow-empty", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = amlguard()
+        .args(["--no-config", "lint", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("<stdin>: no alert rule found") && stderr.contains("--allow-empty"),
+        "{stderr}"
     );
 }
 

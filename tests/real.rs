@@ -497,7 +497,9 @@ fn mutations() -> Vec<Mutation> {
                     offset: 2,
                     parameters: None,
                 });
-            } else {
+            } else if !metric.starts_with("Model ") {
+                // Count is documented for the run and Model metrics (supported-metrics
+                // reference), not for the quota ones.
                 out.push(Mutation {
                     file,
                     what: "unsupported aggregation",

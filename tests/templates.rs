@@ -447,7 +447,7 @@ fn a_broken_parameter_file_is_reported_where_it_is_broken() {
     ]);
     let (code, found) = lint(&dir, &["t.json", "--parameters", "not-json.json"]);
     assert_eq!(code, 1);
-    assert!(found.iter().any(|f| f.0 == "yaml-syntax"), "{found:?}");
+    assert!(found.iter().any(|f| f.0 == "json-syntax"), "{found:?}");
     let (_, found) = lint(&dir, &["t.json", "--parameters", "list.json"]);
     assert!(has(&found, "wrong-type", pos(list, "[", 0)), "{found:?}");
     let (_, found) = lint(&dir, &["t.json", "--parameters", "bare.json"]);
@@ -522,7 +522,10 @@ fn a_policy_definition_computed_by_an_expression_is_noted_not_skipped_in_silence
 }
 "#;
     let dir = write(&[("t.json", t)]);
-    let (code, found) = lint(&dir, &["t.json"]);
+    // No rule is read, so without --allow-empty the run is an error (exit 2) on top of the note.
+    let (code, _) = lint(&dir, &["t.json"]);
+    assert_eq!(code, 2);
+    let (code, found) = lint(&dir, &["t.json", "--allow-empty"]);
     assert_eq!(code, 0);
     assert_eq!(
         found,

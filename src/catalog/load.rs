@@ -12,6 +12,8 @@ use crate::yaml::{self, Node};
 
 use super::*;
 
+mod definitions;
+
 const TOP_KEYS: &[&str] = &[
     "namespace",
     "sources",
@@ -47,12 +49,19 @@ pub fn load_into(catalog: &mut Catalog, text: &str, file: FileId, builtin: bool)
             return sink.findings;
         }
     };
+    let namespace = catalog.namespace.clone();
     let mut loader = Loader {
         catalog,
         sink: &mut sink,
         builtin,
+        namespace,
     };
-    loader.document(&doc);
+    if definitions::is_definitions(&doc) {
+        loader.user_source();
+        loader.definitions(&doc);
+    } else {
+        loader.document(&doc);
+    }
     loader.catalog.reindex();
     sink.findings
 }
@@ -61,6 +70,8 @@ struct Loader<'c, 's> {
     catalog: &'c mut Catalog,
     sink: &'s mut Sink,
     builtin: bool,
+    /// The namespace of this file's entries that do not name one (its top-level `namespace`).
+    namespace: String,
 }
 
 impl Loader<'_, '_> {
@@ -71,16 +82,12 @@ impl Loader<'_, '_> {
         if let Some((_, n)) = top.get("namespace")
             && let Some(ns) = schema::text(n, "namespace", self.sink)
         {
-            self.catalog.namespace = ns.value;
+            if self.builtin {
+                self.catalog.namespace = ns.value.clone();
+            }
+            self.namespace = ns.value;
         }
-        if !self.builtin && self.catalog.source_info(USER_SOURCE).is_none() {
-            self.catalog.sources.push(SourceInfo {
-                id: USER_SOURCE.into(),
-                title: "user catalog files (--catalog)".into(),
-                location: String::new(),
-                primary: true,
-            });
-        }
+        self.user_source();
         // Order matters: sources before citations, groups before metrics, metrics before dimensions.
         self.each(&mut top, "sources", "a source", Self::source);
         self.each(&mut top, "groups", "a group", Self::group);
@@ -101,6 +108,17 @@ impl Loader<'_, '_> {
         );
         self.each(&mut top, "tables", "a table", Self::table);
         top.finish(TOP_KEYS, &[], self.sink);
+    }
+
+    fn user_source(&mut self) {
+        if !self.builtin && self.catalog.source_info(USER_SOURCE).is_none() {
+            self.catalog.sources.push(SourceInfo {
+                id: USER_SOURCE.into(),
+                title: "user catalog files (--catalog)".into(),
+                location: String::new(),
+                primary: true,
+            });
+        }
     }
 
     fn each(
@@ -165,7 +183,12 @@ impl Loader<'_, '_> {
 
     fn name(&mut self, r: &mut MapReader) -> Option<Sp<String>> {
         let node = r.required("name", self.sink)?;
-        schema::string(node, "name", self.sink)
+        let name = schema::string(node, "name", self.sink)?;
+        if name.value.trim().is_empty() {
+            self.invalid(name.span, "the name is empty".into(), None);
+            return None;
+        }
+        Some(name)
     }
 
     fn opt_text(&mut self, r: &mut MapReader, key: &str) -> Option<String> {
@@ -288,7 +311,11 @@ impl Loader<'_, '_> {
             "description",
             "source",
             "aggregations",
+            "time-grains",
+            "exportable",
+            "percentile",
             "deprecated",
+            "namespace",
         ];
         let Some(mut r) = MapReader::new(node, what, self.sink) else {
             return;
@@ -297,6 +324,9 @@ impl Loader<'_, '_> {
             r.finish(KEYS, &[], self.sink);
             return;
         };
+        let namespace = self
+            .opt_text(&mut r, "namespace")
+            .unwrap_or_else(|| self.namespace.clone());
         let internal = self.opt_text(&mut r, "internal");
         let group = r
             .get("group")
@@ -338,6 +368,29 @@ impl Loader<'_, '_> {
         let aggregations = r
             .get("aggregations")
             .and_then(|(_, n)| self.aggregations(n));
+        let time_grains = r
+            .get("time-grains")
+            .and_then(|(_, n)| schema::string_list(n, "time-grains", self.sink))
+            .map(|items| self.time_grains(items));
+        let exportable = r
+            .get("exportable")
+            .and_then(|(_, n)| schema::boolean(n, "exportable", self.sink))
+            .map(|b| b.value);
+        let percentile = r
+            .get("percentile")
+            .and_then(|(_, n)| schema::number(n, "percentile", self.sink))
+            .and_then(|p| {
+                if p.value > 0.0 && p.value < 100.0 {
+                    Some(p.value)
+                } else {
+                    self.invalid(
+                        p.span,
+                        format!("percentile {} is not between 0 and 100", p.value),
+                        None,
+                    );
+                    None
+                }
+            });
         let deprecated = self.deprecation(&mut r);
         r.finish(KEYS, &[], self.sink);
 
@@ -350,15 +403,20 @@ impl Loader<'_, '_> {
                 None,
             );
         }
-        let existing = self
-            .catalog
-            .metric(&name.value)
-            .or_else(|| internal.as_deref().and_then(|i| self.catalog.metric(i)));
+        let existing = self.catalog.metric_in(&namespace, &name.value).or_else(|| {
+            internal
+                .as_deref()
+                .and_then(|i| self.catalog.metric_in(&namespace, i))
+        });
         let m = match existing {
             Some(i) => &mut self.catalog.metrics[i],
             None => {
                 let kind = kind.unwrap_or(MetricKind::Count);
                 self.catalog.metrics.push(Metric {
+                    namespace: self
+                        .catalog
+                        .namespace_named(&namespace)
+                        .map_or_else(|| namespace.clone(), str::to_string),
                     name: name.value.clone(),
                     internal: None,
                     group: String::new(),
@@ -376,6 +434,9 @@ impl Loader<'_, '_> {
                         section: String::new(),
                     },
                     aggregations: None,
+                    time_grains: Vec::new(),
+                    exportable: None,
+                    percentile: None,
                     deprecated: None,
                 });
                 self.catalog.metrics.last_mut().expect("just pushed")
@@ -408,9 +469,37 @@ impl Loader<'_, '_> {
         if aggregations.is_some() {
             m.aggregations = aggregations;
         }
+        if let Some(g) = time_grains {
+            m.time_grains = g;
+        }
+        if exportable.is_some() {
+            m.exportable = exportable;
+        }
+        if percentile.is_some() {
+            m.percentile = percentile;
+        }
         if deprecated.is_some() {
             m.deprecated = deprecated;
         }
+        let i = existing.unwrap_or(self.catalog.metrics.len() - 1);
+        self.catalog.index_metric(i);
+    }
+
+    /// ISO 8601 durations such as `PT1M`; anything else is reported and left out.
+    fn time_grains(&mut self, items: Vec<Sp<String>>) -> Vec<String> {
+        let mut out = Vec::new();
+        for item in items {
+            if crate::duration::Duration::parse(&item.value).is_some() {
+                out.push(item.value);
+            } else {
+                self.invalid(
+                    item.span,
+                    format!("`{}` is not an ISO 8601 time grain", item.value),
+                    Some("write a duration such as PT1M or PT1H".into()),
+                );
+            }
+        }
+        out
     }
 
     fn dimension(&mut self, node: &Node, what: &'static str) {
@@ -487,25 +576,32 @@ impl Loader<'_, '_> {
         if deprecated.is_some() {
             d.deprecated = deprecated;
         }
-        self.catalog.reindex();
+        let i = existing.unwrap_or(self.catalog.dimensions.len() - 1);
+        self.catalog.index_dimension(i);
     }
 
     fn applicability(&mut self, node: &Node) -> Option<Applicability> {
         let mut r = MapReader::new(node, "an applies-to entry", self.sink)?;
         let source = self.required_cite(&mut r, "source");
+        let namespace = self
+            .opt_text(&mut r, "namespace")
+            .unwrap_or_else(|| self.namespace.clone());
         let mut metrics = Vec::new();
         if let Some((_, n)) = r.get("metrics") {
             for m in schema::string_list(n, "metrics", self.sink).unwrap_or_default() {
-                match self.catalog.metric(&m.value) {
+                match self.catalog.metric_in(&namespace, &m.value) {
                     Some(i) => metrics.push(i),
                     None => {
-                        let help = suggest::did_you_mean(&m.value, self.catalog.metric_names());
+                        let help = suggest::did_you_mean(
+                            &m.value,
+                            self.catalog.metric_names_in(&namespace),
+                        );
                         let f = self
                             .sink
                             .at(
                                 &registry::UNKNOWN_METRIC,
                                 m.span,
-                                format!("unknown metric `{}`", m.value),
+                                format!("unknown metric `{}` in {namespace}", m.value),
                             )
                             .label("not in the catalog")
                             .maybe_help(help);
@@ -534,12 +630,13 @@ impl Loader<'_, '_> {
             .and_then(|(_, n)| schema::boolean(n, "any-metric", self.sink))
             .is_some_and(|b| b.value);
         r.finish(
-            &["source", "metrics", "groups", "any-metric"],
+            &["source", "namespace", "metrics", "groups", "any-metric"],
             &[],
             self.sink,
         );
         Some(Applicability {
             source: source?,
+            namespace,
             metrics,
             groups,
             any_metric,

@@ -4,13 +4,14 @@
 //! The facts live in `builtin.yaml` (embedded in the binary, every entry citing its source);
 //! users extend or override them with `--catalog FILE` in the same format.
 
+pub mod diff;
 mod load;
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::source::{SourceFile, SourceMap};
 use crate::vocab::Aggregation;
 
@@ -20,6 +21,27 @@ pub use load::load_into;
 pub const BUILTIN: &str = include_str!("builtin.yaml");
 /// The name findings in the built-in catalog are reported under.
 pub const BUILTIN_NAME: &str = "<built-in catalog>";
+
+/// The metric namespace of an Azure ML workspace: where rules that do not say otherwise are.
+pub const WORKSPACE: &str = "Microsoft.MachineLearningServices/workspaces";
+/// The metric namespace of an online endpoint.
+pub const ONLINE_ENDPOINTS: &str = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
+/// The metric namespace of a deployment of an online endpoint.
+pub const DEPLOYMENTS: &str =
+    "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
+
+/// Same namespace, whatever the case and surrounding space.
+pub fn same_namespace(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+fn key(namespace: &str, name: &str) -> String {
+    format!(
+        "{}\n{}",
+        namespace.trim().to_lowercase(),
+        name.trim().to_lowercase()
+    )
+}
 
 /// A citation: a source id and the section of that source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,6 +84,10 @@ pub enum MetricKind {
     Count,
     Percent,
     Energy,
+    /// A duration in milliseconds (request latency).
+    Duration,
+    /// A rate per second (bytes or connections per second).
+    Rate,
 }
 
 impl MetricKind {
@@ -70,6 +96,8 @@ impl MetricKind {
             "count" => Some(MetricKind::Count),
             "percent" => Some(MetricKind::Percent),
             "energy" => Some(MetricKind::Energy),
+            "duration" => Some(MetricKind::Duration),
+            "rate" => Some(MetricKind::Rate),
             _ => None,
         }
     }
@@ -79,6 +107,8 @@ impl MetricKind {
             MetricKind::Count => "count",
             MetricKind::Percent => "percent",
             MetricKind::Energy => "energy",
+            MetricKind::Duration => "duration",
+            MetricKind::Rate => "rate",
         }
     }
 }
@@ -92,6 +122,8 @@ pub struct Deprecation {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Metric {
+    /// The metric namespace (resource type) the metric belongs to, as Azure spells it.
+    pub namespace: String,
     pub name: String,
     /// Azure Monitor's REST name, where it differs from `name`.
     pub internal: Option<String>,
@@ -104,6 +136,13 @@ pub struct Metric {
     pub source: Cite,
     /// Overrides the group's aggregations.
     pub aggregations: Option<Vec<Aggregation>>,
+    /// The intervals Azure samples the metric at (`PT1M`).
+    pub time_grains: Vec<String>,
+    /// Whether diagnostic settings export the metric to Azure Monitor Logs.
+    pub exportable: Option<bool>,
+    /// The percentile of a distribution the metric reports (99 for a P99 latency): of two
+    /// percentiles of one namespace and unit, the lower one is never above the higher.
+    pub percentile: Option<f64>,
     pub deprecated: Option<Deprecation>,
 }
 
@@ -118,7 +157,9 @@ impl Metric {
 #[derive(Debug, Clone, Serialize)]
 pub struct Applicability {
     pub source: Cite,
-    /// Metric indices.
+    /// The namespace `groups` and `any_metric` are read in (metrics are already resolved).
+    pub namespace: String,
+    /// Metric indices, sorted once a load is complete.
     pub metrics: Vec<usize>,
     /// Group names: every metric of the group.
     pub groups: Vec<String>,
@@ -196,6 +237,7 @@ pub enum Support<'a> {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Catalog {
+    /// The namespace of rules that do not state one (the workspace).
     pub namespace: String,
     pub sources: Vec<SourceInfo>,
     pub groups: Vec<Group>,
@@ -225,8 +267,42 @@ impl Catalog {
         ));
         for file in extra {
             let id = sources.add(file);
-            findings.extend(load_into(&mut catalog, sources.get(id).text(), id, false));
+            // A file with errors is not applied: its findings say why, and nothing of it is
+            // half-merged into the catalog the rules are checked against.
+            let mut candidate = catalog.clone();
+            let found = load_into(&mut candidate, sources.get(id).text(), id, false);
+            if !found.iter().any(|f| f.severity == Severity::Error) {
+                catalog = candidate;
+            }
+            findings.extend(found);
         }
+        (catalog, findings)
+    }
+
+    /// The names of the catalog files whose errors kept them from being applied.
+    pub fn rejected_files(sources: &SourceMap, findings: &[Finding]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for f in findings {
+            let name = sources.get(f.file).name();
+            if f.severity == Severity::Error
+                && name != BUILTIN_NAME
+                && !out.iter().any(|n| n == name)
+            {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
+
+    /// One catalog file alone (not merged over the built-in catalog), for comparing it with
+    /// the built-in one; entries without a namespace are the workspace's.
+    pub fn from_file(sources: &mut SourceMap, file: SourceFile) -> (Catalog, Vec<Finding>) {
+        let mut catalog = Catalog {
+            namespace: WORKSPACE.to_string(),
+            ..Catalog::default()
+        };
+        let id = sources.add(file);
+        let findings = load_into(&mut catalog, sources.get(id).text(), id, false);
         (catalog, findings)
     }
 
@@ -237,11 +313,18 @@ impl Catalog {
     }
 
     fn reindex(&mut self) {
+        // Sorted metric lists let `applies` search instead of scanning.
+        for d in &mut self.dimensions {
+            for a in &mut d.applies_to {
+                a.metrics.sort_unstable();
+                a.metrics.dedup();
+            }
+        }
         self.metric_index.clear();
         for (i, m) in self.metrics.iter().enumerate() {
-            self.metric_index.insert(m.name.to_lowercase(), i);
+            self.metric_index.insert(key(&m.namespace, &m.name), i);
             if let Some(internal) = &m.internal {
-                self.metric_index.insert(internal.to_lowercase(), i);
+                self.metric_index.insert(key(&m.namespace, internal), i);
             }
         }
         self.dimension_index.clear();
@@ -253,9 +336,61 @@ impl Catalog {
         }
     }
 
-    /// A metric by display or REST name, case-insensitively.
+    /// Adds one metric's names to the index (a whole reindex per entry would make loading a
+    /// large catalog quadratic); `reindex` at the end of a load drops stale names.
+    fn index_metric(&mut self, i: usize) {
+        let m = &self.metrics[i];
+        self.metric_index.insert(key(&m.namespace, &m.name), i);
+        if let Some(internal) = &m.internal {
+            self.metric_index.insert(key(&m.namespace, internal), i);
+        }
+    }
+
+    fn index_dimension(&mut self, i: usize) {
+        let d = &self.dimensions[i];
+        self.dimension_index.insert(d.name.to_lowercase(), i);
+        if let Some(internal) = &d.internal {
+            self.dimension_index.insert(internal.to_lowercase(), i);
+        }
+    }
+
+    /// A metric of the default (workspace) namespace by display or REST name,
+    /// case-insensitively.
     pub fn metric(&self, name: &str) -> Option<usize> {
-        self.metric_index.get(&name.to_lowercase()).copied()
+        self.metric_in(&self.namespace, name)
+    }
+
+    /// A metric of `namespace` by display or REST name, case-insensitively.
+    pub fn metric_in(&self, namespace: &str, name: &str) -> Option<usize> {
+        self.metric_index.get(&key(namespace, name)).copied()
+    }
+
+    /// The namespace of the catalog spelled like `namespace`, if the catalog has metrics in it.
+    pub fn namespace_named(&self, namespace: &str) -> Option<&str> {
+        if same_namespace(&self.namespace, namespace) {
+            return Some(&self.namespace);
+        }
+        self.metrics
+            .iter()
+            .find(|m| same_namespace(&m.namespace, namespace))
+            .map(|m| m.namespace.as_str())
+    }
+
+    /// Every namespace with metrics, the default first, then in catalog order.
+    pub fn namespaces(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![&self.namespace];
+        for m in &self.metrics {
+            if !out.iter().any(|n| same_namespace(n, &m.namespace)) {
+                out.push(&m.namespace);
+            }
+        }
+        out
+    }
+
+    /// The metrics of one namespace, in catalog order.
+    pub fn metrics_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..self.metrics.len())
+            .filter(move |&i| same_namespace(&self.metrics[i].namespace, namespace))
     }
 
     /// A dimension by display or REST name, case-insensitively.
@@ -284,6 +419,14 @@ impl Catalog {
             .flat_map(|m| std::iter::once(m.name.as_str()).chain(m.internal.as_deref()))
     }
 
+    /// The metric names, display and REST, of one namespace.
+    pub fn metric_names_in<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.metrics
+            .iter()
+            .filter(move |m| same_namespace(&m.namespace, namespace))
+            .flat_map(|m| std::iter::once(m.name.as_str()).chain(m.internal.as_deref()))
+    }
+
     pub fn dimension_names(&self) -> impl Iterator<Item = &str> {
         self.dimensions
             .iter()
@@ -301,11 +444,10 @@ impl Catalog {
     }
 
     fn applies(&self, a: &Applicability, metric: usize) -> bool {
-        a.any_metric
-            || a.metrics.contains(&metric)
-            || a.groups
-                .iter()
-                .any(|g| g.eq_ignore_ascii_case(&self.metrics[metric].group))
+        let m = &self.metrics[metric];
+        a.metrics.binary_search(&metric).is_ok()
+            || (same_namespace(&a.namespace, &m.namespace)
+                && (a.any_metric || a.groups.iter().any(|g| g.eq_ignore_ascii_case(&m.group))))
     }
 
     /// Which source, if any, says that `dimension` applies to `metric`.

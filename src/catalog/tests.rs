@@ -14,8 +14,14 @@ fn builtin_catalog_loads_without_findings() {
 #[test]
 fn builtin_catalog_holds_the_seed() {
     let (c, _) = builtin();
-    // seed § Metrics: 5 Model + 13 Quota + 4 Resource + 14 Run.
-    assert_eq!(c.metrics.len(), 36);
+    // seed § Metrics: 5 Model + 13 Quota + 4 Resource + 14 Run; the Azure Monitor reference adds
+    // 22 Resource and 7 Agents metrics to the workspace, 11 for online endpoints and 14 for
+    // their deployments.
+    assert_eq!(c.metrics_in(WORKSPACE).count(), 36 + 22 + 7);
+    assert_eq!(c.metrics_in(ONLINE_ENDPOINTS).count(), 11);
+    assert_eq!(c.metrics_in(DEPLOYMENTS).count(), 14);
+    assert_eq!(c.metrics.len(), 65 + 11 + 14);
+    assert_eq!(c.namespaces(), [WORKSPACE, ONLINE_ENDPOINTS, DEPLOYMENTS]);
     let seed_dims = [
         "Cluster Name",
         "Vm Family Name",
@@ -43,6 +49,32 @@ fn builtin_catalog_holds_the_seed() {
 }
 
 #[test]
+fn metrics_are_found_in_their_own_namespace_only() {
+    let (c, _) = builtin();
+    let ws = c.metric_in(WORKSPACE, "CpuUtilizationPercentage").unwrap();
+    let dep = c
+        .metric_in(DEPLOYMENTS, "cpuutilizationpercentage")
+        .unwrap();
+    assert_ne!(ws, dep);
+    assert_eq!(
+        c.metric_in(DEPLOYMENTS, "CPU Utilization Percentage"),
+        Some(dep)
+    );
+    assert!(
+        c.metric_in(ONLINE_ENDPOINTS, "CpuUtilizationPercentage")
+            .is_none()
+    );
+    assert!(c.metric_in(WORKSPACE, "RequestLatency_P99").is_none());
+    assert_eq!(
+        c.namespace_named("microsoft.machinelearningservices/workspaces/onlineendpoints"),
+        Some(ONLINE_ENDPOINTS)
+    );
+    let inst = c.dimension("instanceId").unwrap();
+    assert!(matches!(c.support(dep, inst), Support::Primary(_)));
+    assert!(matches!(c.support(ws, inst), Support::Primary(_)));
+}
+
+#[test]
 fn names_match_case_insensitively_by_display_or_rest_name() {
     let (c, _) = builtin();
     assert_eq!(c.dimension("clustername"), c.dimension("Cluster Name"));
@@ -67,10 +99,14 @@ fn seed_pairs_are_primary_and_newer_pairs_secondary() {
     ));
     assert!(matches!(
         c.support(m("Cancelled Runs"), d("RunType")),
-        Support::SecondaryOnly(_)
+        Support::Primary(_)
     ));
     assert!(matches!(
         c.support(m("Active Cores"), d("Scenario")),
+        Support::Primary(_)
+    ));
+    assert!(matches!(
+        c.support(m("Tokens"), d("AgentId")),
         Support::SecondaryOnly(_)
     ));
     assert_eq!(c.support(m("Active Cores"), d("RunType")), Support::None);
@@ -91,21 +127,40 @@ fn a_user_catalog_adds_and_overrides_with_located_problems() {
         "extra.yaml",
         "metrics:\n  - name: Model Deploy Retried\n    group: Model\n  - name: GpuUtilization\n    max: 110\n    colour: red\ndimensions:\n  - name: DeviceId\n    applies-to:\n      - metrics: [GpuMemoryUtilization, GpuMemUtil]\n",
     );
-    let (c, findings) = Catalog::load(&mut sources, vec![extra]);
+    let good = SourceFile::new(
+        "good.yaml",
+        "metrics:\n  - name: Model Deploy Retried\n    group: Model\n  - name: GpuUtilization\n    max: 110\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![good, extra]);
+    assert_eq!(
+        Catalog::rejected_files(&sources, &findings),
+        ["extra.yaml"],
+        "a file with errors is not applied"
+    );
     assert!(c.metric("model deploy retried").is_some());
     assert_eq!(
         c.metrics[c.metric("GpuUtilization").unwrap()].max,
         Some(110.0)
     );
-    let dev = c.dimension("DeviceId").unwrap();
-    assert!(matches!(
-        c.support(c.metric("GpuMemoryUtilization").unwrap(), dev),
-        Support::Primary(_)
-    ));
     let names: Vec<_> = findings.iter().map(|f| f.check.name).collect();
     assert_eq!(names, ["unknown-key", "unknown-metric"], "{findings:#?}");
     let file = sources.get(findings[0].file);
     assert_eq!(file.name(), "extra.yaml");
     let lc = file.line_col(findings[0].span.start);
     assert_eq!((lc.line, lc.column), (6, 5));
+}
+
+#[test]
+fn a_range_upside_down_is_flagged_and_not_applied() {
+    let mut sources = SourceMap::new();
+    let bad = SourceFile::new(
+        "bad.yaml",
+        "metrics:\n  - name: Failed Runs\n    min: 200\n    max: -5\n    kind: percentage\n    time-grains: [often]\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![bad]);
+    let names: Vec<_> = findings.iter().map(|f| f.check.name).collect();
+    assert_eq!(names.len(), 3, "every field is reported: {findings:#?}");
+    let m = &c.metrics[c.metric("Failed Runs").unwrap()];
+    assert_eq!((m.min, m.max), (Some(0.0), None));
+    assert_eq!(Catalog::rejected_files(&sources, &findings), ["bad.yaml"]);
 }

@@ -1,4 +1,5 @@
-//! `amlguard catalog [metrics|dimensions|tables|categories|operations|sources]`
+//! `amlguard catalog [metrics|dimensions|tables|categories|operations|sources]` and
+//! `amlguard catalog diff FILE`.
 
 use std::io::{IsTerminal, Write};
 
@@ -13,12 +14,20 @@ use super::{CatalogFiles, Error, ExitStatus, report_to_stderr, warn};
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
-    /// What to list.
+    /// What to list; `diff FILE` compares a catalog file (such as the JSON of
+    /// `az monitor metrics list-definitions --resource ID -o json`) with the built-in catalog.
     #[arg(value_enum, default_value_t = Section::Metrics)]
     pub section: Section,
+    /// The catalog file `diff` compares with the built-in catalog.
+    #[arg(value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// List only the metrics (and dimensions) of this metric namespace, e.g.
+    /// Microsoft.MachineLearningServices/workspaces/onlineEndpoints (any case).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
     #[command(flatten)]
     pub catalog: CatalogFiles,
 }
@@ -31,6 +40,9 @@ pub enum Section {
     Categories,
     Operations,
     Sources,
+    /// What FILE adds to (+), lacks from (-) or contradicts (!) in the built-in catalog; exit 1
+    /// when they differ.
+    Diff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,6 +55,15 @@ pub enum Format {
 }
 
 pub fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    if matches!(args.section, Section::Diff) {
+        return diff(&args, out);
+    }
+    if let Some(f) = &args.file {
+        return Err(Error::Usage(format!(
+            "unexpected argument `{}`: only `diff` takes a file",
+            crate::report::sanitize::text(&f.display().to_string())
+        )));
+    }
     let mut sources = SourceMap::new();
     let (catalog, findings, errors) = linter::load_catalog(&args.catalog.catalogs, &mut sources);
     for e in &errors {
@@ -55,21 +76,112 @@ pub fn run(args: CatalogArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     if !errors.is_empty() {
         return Ok(ExitStatus::Failure);
     }
+    let namespace = match &args.namespace {
+        None => None,
+        Some(ns) => match catalog.namespace_named(ns) {
+            Some(known) => Some(known.to_string()),
+            None => {
+                return Err(Error::Usage(format!(
+                    "`{}` is no metric namespace of the catalog; it has {}",
+                    crate::report::sanitize::text(ns),
+                    catalog.namespaces().join(", ")
+                )));
+            }
+        },
+    };
+    let shown = |i: usize| {
+        namespace
+            .as_deref()
+            .is_none_or(|ns| catalog.metrics[i].namespace == ns)
+    };
     let text = match args.format {
-        Format::Json => json(&catalog, args.section),
-        Format::Human => table(&catalog, args.section),
+        Format::Json => json(&catalog, args.section, &shown),
+        Format::Human => table(&catalog, args.section, &shown),
     };
     writeln!(out, "{text}")?;
     Ok(ExitStatus::Clean)
 }
 
-fn json(c: &Catalog, section: Section) -> String {
+/// `amlguard catalog diff FILE`: exit 0 when FILE agrees with the built-in catalog (the
+/// `--catalog` files merged over it), 1 when it differs, 2 when it cannot be read or has errors.
+fn diff(args: &CatalogArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let Some(path) = &args.file else {
+        return Err(Error::Usage(
+            "`catalog diff` needs a FILE (e.g. the output of `az monitor metrics list-definitions --resource ID -o json`)".into(),
+        ));
+    };
+    let mut sources = SourceMap::new();
+    let (base, mut findings, mut errors) =
+        linter::load_catalog(&args.catalog.catalogs, &mut sources);
+    let mut scratch = SourceMap::new();
+    let file = match crate::inputs::read(path, &mut scratch) {
+        Ok((id, None)) => Some(scratch.get(id).clone()),
+        Ok((id, Some(mut bad))) => {
+            bad.file = sources.add(scratch.get(id).clone());
+            findings.push(bad);
+            None
+        }
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let other = file.map(|f| {
+        let (c, found) = Catalog::from_file(&mut sources, f);
+        findings.extend(found);
+        c
+    });
+    for e in &errors {
+        warn(format_args!(
+            "error: {}",
+            crate::report::sanitize::text(&e.to_string())
+        ));
+    }
+    report_to_stderr(&sources, &findings, false);
+    let failed = findings
+        .iter()
+        .any(|f| f.severity == crate::finding::Severity::Error);
+    let Some(other) = other.filter(|_| errors.is_empty() && !failed) else {
+        return Ok(ExitStatus::Failure);
+    };
+    let changes = crate::catalog::diff::diff(&base, &other);
+    match args.format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&changes).expect("serializable")
+        )?,
+        Format::Human => {
+            for c in &changes {
+                writeln!(out, "{}", crate::report::sanitize::text(&c.to_string()))?;
+            }
+            let count = |sign| changes.iter().filter(|c| c.sign() == sign).count();
+            writeln!(
+                out,
+                "{} metric(s) in {}: {} added, {} built-in only, {} contradicting",
+                other.metrics.len(),
+                crate::report::sanitize::text(&path.display().to_string()),
+                count('+'),
+                count('-'),
+                count('!')
+            )?;
+        }
+    }
+    Ok(if changes.is_empty() {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Findings
+    })
+}
+
+fn json(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String {
     let value = match section {
         Section::Metrics => {
             let metrics: Vec<serde_json::Value> = c
                 .metrics
                 .iter()
                 .enumerate()
+                .filter(|(i, _)| shown(*i))
                 .map(|(i, m)| {
                     let mut v = serde_json::to_value(m).expect("serializable");
                     let dims: Vec<serde_json::Value> = c
@@ -93,14 +205,21 @@ fn json(c: &Catalog, section: Section) -> String {
                 .dimensions
                 .iter()
                 .enumerate()
+                .filter(|(i, _)| c.metrics_with(*i).into_iter().any(shown))
                 .map(|(i, d)| {
                     let mut v = serde_json::to_value(d).expect("serializable");
-                    let metrics: Vec<&str> = c
+                    let metrics: Vec<serde_json::Value> = c
                         .metrics_with(i)
                         .into_iter()
-                        .map(|m| c.metrics[m].name.as_str())
+                        .filter(|&m| shown(m))
+                        .map(|m| {
+                            serde_json::json!({
+                                "namespace": c.metrics[m].namespace,
+                                "name": c.metrics[m].rest_name(),
+                            })
+                        })
                         .collect();
-                    v["metrics"] = serde_json::to_value(metrics).expect("serializable");
+                    v["metrics"] = serde_json::Value::Array(metrics);
                     v
                 })
                 .collect();
@@ -110,6 +229,7 @@ fn json(c: &Catalog, section: Section) -> String {
         Section::Categories => serde_json::to_value(&c.categories).expect("serializable"),
         Section::Operations => serde_json::to_value(&c.operations).expect("serializable"),
         Section::Sources => serde_json::to_value(&c.sources).expect("serializable"),
+        Section::Diff => serde_json::Value::Null,
     };
     // Catalog files are input: their text keeps its data but never a raw control character.
     let mut out = Vec::new();
@@ -158,17 +278,19 @@ fn status(d: Option<&crate::catalog::Deprecation>) -> String {
     })
 }
 
-fn table(c: &Catalog, section: Section) -> String {
+fn table(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String {
     match section {
         Section::Metrics => {
             let mut t = new_table(&[
-                "Metric",
+                "Namespace",
+                "Metric (REST name)",
+                "Unit",
                 "Group",
                 "Range",
                 "Aggregations",
                 "Dimensions (* = newer source only)",
             ]);
-            for (i, m) in c.metrics.iter().enumerate() {
+            for (i, m) in c.metrics.iter().enumerate().filter(|(i, _)| shown(*i)) {
                 let range = match (m.min, m.max) {
                     (Some(lo), Some(hi)) => format!("{lo}–{hi} ({})", m.kind.as_str()),
                     (Some(lo), None) => format!("≥ {lo} ({})", m.kind.as_str()),
@@ -189,8 +311,18 @@ fn table(c: &Catalog, section: Section) -> String {
                         }
                     })
                     .collect();
+                let short = m
+                    .namespace
+                    .strip_prefix("Microsoft.MachineLearningServices/")
+                    .unwrap_or(&m.namespace);
+                let name = match &m.internal {
+                    Some(rest) => format!("{} ({rest})", m.name),
+                    None => m.name.clone(),
+                };
                 t.add_row(clean_row(vec![
-                    m.name.clone(),
+                    short.to_string(),
+                    name,
+                    m.unit.clone(),
                     m.group.clone(),
                     range,
                     aggs,
@@ -210,11 +342,15 @@ fn table(c: &Catalog, section: Section) -> String {
                 let metrics: Vec<String> = c
                     .metrics_with(i)
                     .into_iter()
+                    .filter(|&m| shown(m))
                     .map(|m| match c.support(m, i) {
                         Support::Primary(_) => c.metrics[m].name.clone(),
                         _ => format!("{}*", c.metrics[m].name),
                     })
                     .collect();
+                if metrics.is_empty() && c.has_specific_pairs(i) {
+                    continue;
+                }
                 let applies = if !c.has_specific_pairs(i) {
                     "any metric (source names no pairing)".to_string()
                 } else {
@@ -282,6 +418,7 @@ fn table(c: &Catalog, section: Section) -> String {
             }
             t.to_string()
         }
+        Section::Diff => String::new(),
     }
 }
 

@@ -17,8 +17,8 @@ use super::{CatalogFiles, Error, ExitStatus, warn};
     override_usage = "amlguard lint [OPTIONS] <PATH>...\n       amlguard lint [OPTIONS] --condition <CONDITION> [PATH]..."
 )]
 pub struct LintArgs {
-    /// Rule files or directories (searched recursively); `-` for stdin. Required unless
-    /// --condition is given.
+    /// Rule files, ARM templates, Terraform, scripts or directories (searched recursively); `-`
+    /// for stdin. Required unless --condition is given.
     #[arg(value_name = "PATH", required_unless_present = "conditions")]
     pub paths: Vec<PathBuf>,
     /// An ARM parameter file whose values resolve `[parameters('x')]` (repeatable).
@@ -27,6 +27,9 @@ pub struct LintArgs {
     /// Lint a condition string as the az CLI takes it, e.g. "avg GpuUtilization < 10" (repeatable).
     #[arg(long = "condition", value_name = "CONDITION")]
     pub conditions: Vec<String>,
+    /// Exit 0 when no alert rule is found (by default a run that finds none is an error).
+    #[arg(long)]
+    pub allow_empty: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -56,6 +59,7 @@ pub fn run(
             .into_iter()
             .chain(args.parameters)
             .collect(),
+        allow_empty: args.allow_empty || config.allow_empty,
     };
     let report = linter::lint_paths(&args.paths, &options);
     for e in &report.input_errors {

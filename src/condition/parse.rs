@@ -28,8 +28,11 @@ pub struct ParseError {
 /// The operators, as the error message lists them.
 pub const OPERATORS: &str = "> >= < <= = != ><";
 const KEYWORDS_AFTER_THRESHOLD: [&str; 2] = ["where", "with"];
-/// Keywords that cannot stand as a word inside a value (`or`, `and`, `with` end the value).
-const VALUE_KEYWORDS: [&str; 7] = [
+/// Keywords that cannot stand as a word inside a value. `or`, `and` and `with` followed by a
+/// blank end the value; glued to a comma (`x or, y`) they would be read as part of it and
+/// printed back as a separator, changing the values (found by fuzzing), so they are refused
+/// as words too, as the CLI's lexer does.
+const VALUE_KEYWORDS: [&str; 10] = [
     "where",
     "includes",
     "excludes",
@@ -37,6 +40,9 @@ const VALUE_KEYWORDS: [&str; 7] = [
     "of",
     "since",
     "skipmetricvalidation",
+    "or",
+    "and",
+    "with",
 ];
 
 fn is_word(c: char) -> bool {
@@ -722,7 +728,18 @@ impl<'a> Cursor<'a> {
                     message: format!(
                         "`{word}` is a keyword and cannot appear in a dimension value"
                     ),
-                    help: Some("a condition has one `where`; join dimensions with `and`".into()),
+                    help: Some(
+                        if ["or", "and", "with"]
+                            .iter()
+                            .any(|k| word.eq_ignore_ascii_case(k))
+                        {
+                            "between values write ` or ` or `, `; between dimensions ` and `; \
+                         `with` starts `with skipmetricvalidation`"
+                                .into()
+                        } else {
+                            "a condition has one `where`; join dimensions with `and`".into()
+                        },
+                    ),
                 });
             }
             word_at += word.len() + 1;

@@ -35,7 +35,10 @@ pub fn print(c: &Condition) -> String {
     out.push(' ');
     match &c.threshold {
         ConditionThreshold::Static(t) => {
-            let _ = write!(out, "{}", t.value);
+            // `{}` writes every finite f64 in plain decimal digits (never an exponent), the
+            // shortest that reads back to the same number; -0 is 0 (the grammar has no sign).
+            let v = if t.value == 0.0 { 0.0 } else { t.value };
+            let _ = write!(out, "{v}");
         }
         ConditionThreshold::Dynamic {
             sensitivity,

@@ -118,3 +118,22 @@ fn values_cannot_end_with_a_comma() {
     assert_eq!((e.span.start, e.span.end), (28, 29));
     assert!(parse("avg X > 2 where D includes a,b, c").is_ok());
 }
+
+/// Found by fuzzing: `x or, y` read as the values `x or` and `y`, printed as `x or or y`, which
+/// reads back as other values. A separator keyword cannot be a word of a value.
+#[test]
+fn separator_keywords_cannot_be_words_of_a_value() {
+    let c = "total 'Failed Runs' > 0 where RunType includes x or, y";
+    let e = err(c);
+    assert_eq!(&c[e.span.start..e.span.end], "or");
+    for c in [
+        "avg X > 2 where D includes x and, y",
+        "avg X > 2 where D includes x with, y",
+        "avg X > 2 where D includes x, or y",
+        "avg X > 2 where D includes x, OR y",
+    ] {
+        assert!(parse(c).is_err(), "{c}");
+    }
+    assert!(parse("avg X > 2 where D includes x or,y").is_ok());
+    assert!(parse("avg X > 2 where D includes order, y").is_ok());
+}

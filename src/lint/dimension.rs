@@ -131,7 +131,7 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
                 format!(
                     "dimension `{}` on `{}` is documented only by {}",
                     d.name,
-                    metric.name,
+                    metric.rest_name(),
                     source_title(ctx, &cite.source)
                 )
             } else {
@@ -151,7 +151,8 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
             let with: Vec<&str> = catalog
                 .metrics_with(dim)
                 .into_iter()
-                .map(|i| catalog.metrics[i].name.as_str())
+                .filter(|&i| catalog.metrics[i].namespace == metric.namespace)
+                .map(|i| catalog.metrics[i].rest_name())
                 .collect();
             let own: Vec<&str> = catalog
                 .dimensions_of(m)
@@ -159,11 +160,29 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
                 .filter(|&i| catalog.support(m, i) != Support::None && !any_metric_only(catalog, i))
                 .map(|i| catalog.dimensions[i].rest_name())
                 .collect();
-            let mut help = format!("`{}` applies only to {}", d.name, english_list(&with));
-            if own.is_empty() {
-                help.push_str(&format!("; `{}` has no dimensions", metric.name));
+            let mut help = if with.is_empty() {
+                format!("`{}` applies to no metric of {}", d.name, metric.namespace)
+            } else if with.len() > 5 {
+                format!(
+                    "`{}` applies only to {}, {}, {}, {} and {} more (`amlguard catalog dimensions`)",
+                    d.name,
+                    with[0],
+                    with[1],
+                    with[2],
+                    with[3],
+                    with.len() - 4
+                )
             } else {
-                help.push_str(&format!("; `{}` has {}", metric.name, english_list(&own)));
+                format!("`{}` applies only to {}", d.name, english_list(&with))
+            };
+            if own.is_empty() {
+                help.push_str(&format!("; `{}` has no dimensions", metric.rest_name()));
+            } else {
+                help.push_str(&format!(
+                    "; `{}` has {}",
+                    metric.rest_name(),
+                    english_list(&own)
+                ));
             }
             let sources: Vec<String> = d
                 .applies_to
@@ -176,9 +195,13 @@ fn applicability(ctx: &mut RuleContext, filter: &DimensionFilter, m: usize, dim:
                 .at(
                     &registry::DIMENSION_NOT_APPLICABLE,
                     filter.name.span,
-                    format!("metric `{}` has no dimension `{}`", metric.name, d.name),
+                    format!(
+                        "metric `{}` has no dimension `{}`",
+                        metric.rest_name(),
+                        d.name
+                    ),
                 )
-                .label(format!("not a dimension of {}", metric.name))
+                .label(format!("not a dimension of {}", metric.rest_name()))
                 .help(help)
                 .source(sources_dedup.join(", "));
             ctx.push(f);

@@ -8,31 +8,54 @@ use super::{RuleContext, either};
 
 /// Checks the criterion's metric; returns its catalog index when it is known.
 pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
-    if let Some(ns) = &c.namespace
-        && !ns.value.trim().eq_ignore_ascii_case(&ctx.catalog.namespace)
-    {
-        let f = ctx
-            .at(
-                &registry::UNKNOWN_NAMESPACE,
-                ns.span,
-                format!(
-                    "`{}` is not the Azure ML workspace metric namespace",
-                    ns.value
-                ),
-            )
-            .label("other namespace")
-            .help(format!(
-                "use `{}` or remove `namespace:`",
-                ctx.catalog.namespace
-            ));
-        ctx.push(f);
+    // The criterion's own metric namespace counts when the catalog knows it.
+    let mut namespace = ctx.namespace;
+    if let Some(ns) = &c.namespace {
+        match ctx.catalog.namespace_named(&ns.value) {
+            Some(known) => namespace = known,
+            None => {
+                let known = ctx.catalog.namespaces();
+                let help =
+                    suggest::did_you_mean(&ns.value, known.iter().copied()).unwrap_or_else(|| {
+                        format!("use `{namespace}` (the rule's target) or remove `namespace:`")
+                    });
+                let f = ctx
+                    .at(
+                        &registry::UNKNOWN_NAMESPACE,
+                        ns.span,
+                        format!(
+                            "`{}` is not a metric namespace of Azure ML ({})",
+                            ns.value,
+                            known.join(", ")
+                        ),
+                    )
+                    .label("other namespace")
+                    .help(help);
+                ctx.push(f);
+            }
+        }
     }
 
-    let Some(index) = ctx.catalog.metric(c.metric.value.trim()) else {
-        let near = suggest::nearest(&c.metric.value, ctx.catalog.metric_names(), 3);
-        let help = if near.is_empty() {
-            "run `amlguard catalog metrics` for the list, or add the metric with `--catalog`"
-                .to_string()
+    let Some(index) = ctx.catalog.metric_in(namespace, c.metric.value.trim()) else {
+        let elsewhere: Vec<&str> = ctx
+            .catalog
+            .namespaces()
+            .into_iter()
+            .filter(|ns| *ns != namespace)
+            .filter(|ns| ctx.catalog.metric_in(ns, c.metric.value.trim()).is_some())
+            .collect();
+        let near = suggest::nearest(&c.metric.value, ctx.catalog.metric_names_in(namespace), 3);
+        let help = if !elsewhere.is_empty() {
+            let quoted: Vec<String> = elsewhere.iter().map(|n| format!("`{n}`")).collect();
+            format!(
+                "`{}` is a metric of {}: point the rule's scopes or namespace there",
+                c.metric.value.trim(),
+                super::either(&quoted)
+            )
+        } else if near.is_empty() {
+            format!(
+                "run `amlguard catalog metrics --namespace {namespace}` for the list, or add the metric with `--catalog`"
+            )
         } else {
             let quoted: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
             format!("did you mean {}?", quoted.join(" or "))
@@ -46,12 +69,29 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
         }
         let f = ctx
             .at(&registry::UNKNOWN_METRIC, c.metric.span, message)
-            .label("not a Microsoft.MachineLearningServices/workspaces metric")
+            .label(format!("not a {namespace} metric"))
             .help(help);
         ctx.push(f);
         return None;
     };
     let metric = &ctx.catalog.metrics[index];
+
+    if let Some(rest) = &metric.internal {
+        let written = c.metric.value.trim();
+        if written.eq_ignore_ascii_case(&metric.name) && !written.eq_ignore_ascii_case(rest) {
+            let f = ctx
+                .at(
+                    &registry::DISPLAY_NAME_USED,
+                    c.metric.span,
+                    format!("`{written}` is the display name; Azure's REST API calls it `{rest}`"),
+                )
+                .label("display name")
+                .help(format!(
+                    "write `{rest}`: ARM, Terraform and the az CLI send the metric name to the REST API"
+                ));
+            ctx.push(f);
+        }
+    }
 
     if let Some(aggregation) = &c.aggregation
         && let Some((allowed, cite)) = ctx.catalog.aggregations(index)
@@ -64,7 +104,8 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
                 aggregation.span,
                 format!(
                     "`{}` does not support the {} aggregation",
-                    metric.name, aggregation.value
+                    metric.rest_name(),
+                    aggregation.value
                 ),
             )
             .label("aggregation not documented for this metric")
@@ -84,7 +125,11 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion) -> Option<usize> {
             .at(
                 &registry::DEPRECATED_SOURCE,
                 c.metric.span,
-                format!("metric `{}` is deprecated since {}", metric.name, dep.since),
+                format!(
+                    "metric `{}` is deprecated since {}",
+                    metric.rest_name(),
+                    dep.since
+                ),
             )
             .label("deprecated")
             .help(help)

@@ -4,6 +4,7 @@
 mod dimension;
 mod metric;
 mod names;
+mod percentiles;
 mod schedule;
 mod target;
 mod threshold;
@@ -18,26 +19,40 @@ use crate::source::Span;
 /// cross-file checks such as duplicate names see them all).
 pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut bounds = Vec::new();
     for rule in rules {
-        let catalog_applies = target::checked_against_catalog(rule, &mut out);
-        if !catalog_applies && !target::schedule_checked(rule) {
-            continue;
-        }
+        let namespace = match target::decide(catalog, rule, &mut out) {
+            target::Checked::Namespace(ns) => Some(ns),
+            target::Checked::ScheduleOnly => None,
+            target::Checked::Nothing => continue,
+        };
         let mut ctx = RuleContext {
             catalog,
             rule,
+            namespace: namespace.unwrap_or(&catalog.namespace),
             out: &mut out,
         };
         schedule::check(&mut ctx);
-        if !catalog_applies {
+        if namespace.is_none() {
             continue;
         }
         for criterion in &rule.criteria {
             let metric = metric::check(&mut ctx, criterion);
             dimension::check(&mut ctx, criterion, metric);
             threshold::check(&mut ctx, criterion, metric);
+            if let Some(m) = metric
+                && percentiles::is_bound(catalog, criterion, m)
+            {
+                bounds.push(percentiles::Bound {
+                    rule,
+                    criterion,
+                    metric: m,
+                    namespace: catalog.metrics[m].namespace.as_str(),
+                });
+            }
         }
     }
+    percentiles::check(catalog, &bounds, &mut out);
     names::check(rules, &mut out);
     out
 }
@@ -46,6 +61,8 @@ pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
 pub(crate) struct RuleContext<'a> {
     pub catalog: &'a Catalog,
     pub rule: &'a AlertRule,
+    /// The catalog namespace the rule's target resolves to.
+    pub namespace: &'a str,
     pub out: &'a mut Vec<Finding>,
 }
 

@@ -1,25 +1,35 @@
-//! AML111 `not-a-workspace-rule`: which rules the catalog applies to, decided once from the
-//! rule's [`Target`] rather than by each reader.
+//! AML111 `not-a-workspace-rule`, `unresolved-target`, and the choice of the catalog namespace a
+//! rule is checked against, decided once from the rule's [`Target`] rather than by each reader.
 
+use crate::catalog::Catalog;
 use crate::finding::Finding;
 use crate::registry;
-use crate::rules::target::is_workspace;
 use crate::rules::{AlertRule, Target};
 
-/// Whether the rule's schedule and severity are checked although its metrics are not: a rule
-/// whose target cannot be resolved may well be an Azure ML rule.
-pub(super) fn schedule_checked(rule: &AlertRule) -> bool {
-    matches!(rule.target, Target::Unresolved(_))
+/// How much of a rule is checked.
+pub(super) enum Checked<'c> {
+    /// Everything, against this catalog namespace.
+    Namespace(&'c str),
+    /// Its schedule and severity only: a rule whose target cannot be resolved may well be an
+    /// Azure ML rule, but a metric valid on another resource type must not be an error.
+    ScheduleOnly,
+    /// Nothing: a rule on a resource type the catalog has no metrics for (noted and counted).
+    Nothing,
 }
 
-/// Whether the rule is checked against the Azure ML catalog. A rule on another resource type
-/// gets a note and is counted, never checked. A rule whose target is unstated (YAML rules) is
-/// checked. A rule whose target the source names but that cannot be resolved offline gets an
-/// `unresolved-target` note: a metric valid on another resource type must not be an error.
-pub(super) fn checked_against_catalog(rule: &AlertRule, out: &mut Vec<Finding>) -> bool {
+/// Decides how a rule is checked. A rule whose target is unstated (YAML rules without `scopes`
+/// or `namespace`) is checked against the workspace. A rule on a type the catalog has a
+/// namespace for (the workspace, an online endpoint, a deployment) is checked against that
+/// namespace; a rule on any other type gets a note. A rule whose target the source names but
+/// that cannot be resolved offline gets an `unresolved-target` note.
+pub(super) fn decide<'c>(
+    catalog: &'c Catalog,
+    rule: &AlertRule,
+    out: &mut Vec<Finding>,
+) -> Checked<'c> {
     let ty = match &rule.target {
         Target::Type(ty) => ty,
-        Target::Unstated => return true,
+        Target::Unstated => return Checked::Namespace(&catalog.namespace),
         Target::Unresolved(at) => {
             out.push(
                 Finding::new(
@@ -35,25 +45,29 @@ pub(super) fn checked_against_catalog(rule: &AlertRule, out: &mut Vec<Finding>) 
                 .related(rule.file, *at, "target given here")
                 .help("pass the parameter values with `--parameters FILE`, or set `metricNamespace` on each criterion"),
             );
-            return false;
+            return Checked::ScheduleOnly;
         }
     };
-    if is_workspace(&ty.value) {
-        return true;
+    if let Some(ns) = catalog.namespace_named(&ty.value) {
+        return Checked::Namespace(ns);
     }
+    let known = catalog.namespaces().join(", ");
     out.push(
         Finding::new(
             &registry::NOT_A_WORKSPACE_RULE,
             rule.file,
             rule.anchor(),
             format!(
-                "metric alert `{}` targets `{}`, not an Azure ML workspace; skipped",
+                "metric alert `{}` targets `{}`, which is no namespace of the catalog; skipped",
                 rule.display_name(),
                 ty.value
             ),
         )
         .label("other target")
-        .related(rule.file, ty.span, "target read here"),
+        .related(rule.file, ty.span, "target read here")
+        .help(format!(
+            "the catalog knows {known}; add the namespace's metrics with `--catalog` to check it"
+        )),
     );
-    false
+    Checked::Nothing
 }

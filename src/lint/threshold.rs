@@ -29,7 +29,7 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
             };
             let what = format!(
                 "{} ({} of a {} metric)",
-                metric.name,
+                metric.rest_name(),
                 aggregation.value,
                 metric.kind.as_str()
             );
@@ -79,7 +79,7 @@ pub(super) fn check(ctx: &mut RuleContext, c: &Criterion, metric: Option<usize>)
                             operator.span,
                             format!(
                                 "`{} {} {t_val}` {says}: {what} ranges {range_text}",
-                                metric.name,
+                                metric.rest_name(),
                                 op.symbol()
                             ),
                         )

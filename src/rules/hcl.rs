@@ -48,16 +48,18 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(b) => b,
         Err(e) => {
-            let loc = e.location();
-            let file = crate::source::SourceFile::new("", text);
-            let at = file.offset_of(loc.line(), loc.column()).unwrap_or(0);
+            let mut at = e.location().offset().min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             sink.push(
                 sink.at(
-                    &registry::YAML_SYNTAX,
-                    Span::new(at, at),
-                    format!("invalid HCL: {}", e.message()),
+                    &registry::HCL_SYNTAX,
+                    Span::new(at, end),
+                    format!("invalid Terraform (HCL): {}", hcl_message(e.message())),
                 )
-                .label("the parser stopped here"),
+                .label("the HCL parser stopped here"),
             );
             return Vec::new();
         }
@@ -105,6 +107,16 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
         }
     }
     rules
+}
+
+/// hcl-edit's message, which lists what the parser expected, as one sentence.
+fn hcl_message(message: &str) -> String {
+    let m = message.trim().trim_end_matches('.');
+    if m.is_empty() {
+        "unexpected input".to_string()
+    } else {
+        m.lines().map(str::trim).collect::<Vec<_>>().join("; ")
+    }
 }
 
 fn key(name: &str, span: Span) -> Key {

@@ -2,6 +2,7 @@
 //! check can point at it whichever format the rule came from.
 
 pub mod arm;
+pub mod detect;
 pub mod hcl;
 pub mod policy;
 pub mod script;
@@ -13,6 +14,7 @@ use crate::duration::Duration;
 use crate::schema::Sp;
 use crate::source::{FileId, Span};
 use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
+use detect::Format;
 
 /// One metric alert rule (Azure's `Microsoft.Insights/metricAlerts`).
 #[derive(Debug, Clone, PartialEq)]
@@ -129,10 +131,14 @@ use crate::yaml::Node;
 /// File extensions read as scripts (`az monitor metrics alert create` invocations).
 pub const SCRIPT_EXTENSIONS: &[&str] = &["sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat"];
 
-/// Reads rules from a file of any supported kind, chosen by content: JSON (an ARM template or
-/// a Terraform plan), text that invokes `az monitor metrics alert create` (scripts and pipeline
-/// YAML), or a rule file. A file found by walking a directory that is none of these is skipped
-/// (`None`); one named explicitly gets a diagnostic instead.
+/// Reads rules from a file of any supported kind, in the format [`detect::detect`] finds for
+/// it (by extension where that decides, by content otherwise): JSON (an ARM template or a
+/// Terraform plan), Terraform source, Bicep, text that invokes `az monitor metrics alert
+/// create` (scripts and pipeline YAML), or a rule file.
+///
+/// A file named explicitly is always read and reported on. A file found by walking a directory
+/// that is plainly not a rule source is skipped (`None`); one that is close to a rule source is
+/// read as one, or gets a `not-a-rule-source` note saying why it was not.
 pub fn read_source(
     name: &str,
     text: &str,
@@ -140,57 +146,201 @@ pub fn read_source(
     explicit: bool,
     parameters: &[ParameterValue],
 ) -> Option<yaml::ReadRules> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    let ext = std::path::Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let json = trimmed.starts_with('{')
-        || (ext == "json" && trimmed.starts_with('['))
-        || (trimmed.starts_with("//") || trimmed.starts_with("/*"))
-            && arm::blank_comments(trimmed).trim_start().starts_with('{');
-    if json {
-        return read_json(text, file, explicit, parameters);
+    match detect::detect(name, text) {
+        Format::Json => read_json(text, file, explicit, parameters),
+        Format::Hcl => read_hcl(text, file, explicit),
+        Format::Script => read_script(text, file, explicit),
+        Format::Bicep => read_bicep(name, text, file, explicit),
+        Format::Yaml => read_yaml(text, file, explicit),
     }
-    if ext == "tf" {
-        let mut sink = Sink::new(file);
-        let rules = hcl::read(text, &mut sink);
-        if rules.is_empty() && sink.findings.is_empty() && !explicit {
+}
+
+/// Whether what a reader returned is only the note that the file is not a rule source (the
+/// file is then counted as skipped, not as read).
+pub fn only_not_a_rule_source(read: &yaml::ReadRules) -> bool {
+    read.rules.is_empty()
+        && !read.findings.is_empty()
+        && read
+            .findings
+            .iter()
+            .all(|f| std::ptr::eq(f.check, &registry::NOT_A_RULE_SOURCE))
+}
+
+/// The one note a file that was not read as rules gets.
+fn not_a_rule_source(
+    file: FileId,
+    at: crate::source::Span,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> yaml::ReadRules {
+    let sink = Sink::new(file);
+    yaml::ReadRules {
+        findings: vec![
+            sink.at(&registry::NOT_A_RULE_SOURCE, at, message)
+                .label("not read as rules")
+                .help(help),
+        ],
+        ..yaml::ReadRules::default()
+    }
+}
+
+/// Bicep source and parameter files: the one place a Bicep reader plugs in.
+fn read_bicep(name: &str, _text: &str, file: FileId, _explicit: bool) -> Option<yaml::ReadRules> {
+    let shown = match std::path::Path::new(name).file_name() {
+        Some(n) if !name.starts_with('<') => n.to_string_lossy().into_owned(),
+        _ => "FILE.bicep".to_string(),
+    };
+    Some(not_a_rule_source(
+        file,
+        crate::source::Span::new(0, 0),
+        "Bicep is not read directly; this file was not checked",
+        format!(
+            "compile it and lint the ARM template: `az bicep build --file {shown} --stdout | amlguard lint -`"
+        ),
+    ))
+}
+
+fn read_hcl(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
+    let mut sink = Sink::new(file);
+    let rules = hcl::read(text, &mut sink);
+    if rules.is_empty() && sink.findings.is_empty() {
+        let mention = text.find("azurerm_monitor_metric_alert");
+        if !explicit && mention.is_none() {
             return None;
         }
-        return Some(yaml::ReadRules {
-            rules,
-            findings: sink.findings,
-            suppressions: Vec::new(),
+        let at = mention.map_or(crate::source::Span::new(0, 0), |i| {
+            crate::source::Span::new(i, i + "azurerm_monitor_metric_alert".len())
         });
+        return Some(not_a_rule_source(
+            file,
+            at,
+            if mention.is_some() {
+                "`azurerm_monitor_metric_alert` is named here, but no `resource \"azurerm_monitor_metric_alert\"` block was found"
+            } else {
+                "no `resource \"azurerm_monitor_metric_alert\"` block in this Terraform file"
+            },
+            "amlguard reads the metric alerts a Terraform file declares as resources (for rules \
+             built by modules, lint the plan: `terraform show -json PLAN`)",
+        ));
     }
-    if SCRIPT_EXTENSIONS.contains(&ext.as_str()) || script::mentions_command(text) {
-        let mut sink = Sink::new(file);
-        let rules = script::read(text, &mut sink);
-        if rules.is_empty() && sink.findings.is_empty() && !explicit {
-            return None;
-        }
-        if rules.is_empty() && explicit && sink.findings.is_empty() {
-            sink.push(
-                sink.at(
-                    &registry::EMPTY_FILE,
-                    crate::source::Span::new(0, 0),
-                    "no `az monitor metrics alert create` in this script",
-                )
-                .help("amlguard reads the alert rules a script creates"),
-            );
-        }
-        return Some(yaml::ReadRules {
-            rules,
-            findings: sink.findings,
-            suppressions: Vec::new(),
-        });
-    }
-    if !explicit && !text.contains("rules:") {
+    Some(yaml::ReadRules {
+        rules,
+        findings: sink.findings,
+        suppressions: Vec::new(),
+    })
+}
+
+fn read_script(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
+    let mut sink = Sink::new(file);
+    let rules = script::read(text, &mut sink);
+    if rules.is_empty() && sink.findings.is_empty() && !explicit {
         return None;
     }
-    Some(yaml::read(text, file))
+    if rules.is_empty() && explicit && sink.findings.is_empty() {
+        sink.push(
+            sink.at(
+                &registry::EMPTY_FILE,
+                crate::source::Span::new(0, 0),
+                "no `az monitor metrics alert create` in this script",
+            )
+            .help("amlguard reads the alert rules a script creates"),
+        );
+    }
+    Some(yaml::ReadRules {
+        rules,
+        findings: sink.findings,
+        suppressions: Vec::new(),
+    })
+}
+
+/// Keys of a rule or criterion: YAML holding them is close to a rule file.
+const RULE_KEYS: &[&str] = &["criteria", "metric", "condition", "threshold"];
+
+/// A rule file, or YAML met in a walk: read when it is (close to) a rule file, noted when it
+/// holds rule keys elsewhere, skipped otherwise (Kubernetes manifests, workflows, compose
+/// files).
+fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
+    if explicit {
+        return Some(yaml::read(text, file));
+    }
+    // Only YAML that shows a rule file's keys is parsed: a walk through a large OpenAPI spec
+    // or chart costs a scan, not a parse.
+    let top_key = text.lines().any(|l| {
+        !l.starts_with([' ', '\t', '#', '-'])
+            && l.split_once(':').is_some_and(|(k, _)| {
+                let k = k.trim().trim_matches(['"', '\'']);
+                is_misspelt_rules(k) || RULE_KEYS.contains(&k)
+            })
+    });
+    if !top_key && rule_key_line(text, RULE_KEYS).is_none() {
+        return None;
+    }
+    let doc = match crate::yaml::parse(text) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => return None,
+        // Broken YAML is reported when it shows a rule file's keys at the start of a line;
+        // other broken YAML (templated Helm charts) is not ours to judge.
+        Err(_) => {
+            return rule_key_line(text, &["rules"])
+                .or_else(|| rule_key_line(text, RULE_KEYS))
+                .map(|_| yaml::read(text, file));
+        }
+    };
+    let close = match &doc.value {
+        crate::yaml::Value::Map(entries) => {
+            let is_manifest =
+                arm::get(&doc, "apiVersion").is_some() && arm::get(&doc, "kind").is_some();
+            !is_manifest
+                && entries.iter().any(|(k, _)| {
+                    k.name == "rules"
+                        || RULE_KEYS.contains(&k.name.as_str())
+                        || is_misspelt_rules(&k.name)
+                })
+        }
+        crate::yaml::Value::Seq(items) => items.first().is_some_and(|i| match &i.value {
+            crate::yaml::Value::Map(entries) => entries
+                .iter()
+                .any(|(k, _)| RULE_KEYS.contains(&k.name.as_str())),
+            _ => false,
+        }),
+        _ => false,
+    };
+    if close {
+        return Some(yaml::read(text, file));
+    }
+    let (at, key) = rule_key_line(text, RULE_KEYS)?;
+    Some(not_a_rule_source(
+        file,
+        at,
+        format!(
+            "this YAML has a `{key}:` key but no top-level `rules:` list; it was not read as a rule file"
+        ),
+        "a rule file is a mapping with a `rules:` list of rules (see README § A 60-second tour); \
+         name the file explicitly to see every problem amlguard finds in it",
+    ))
+}
+
+/// `Rules`, `rule`, `rulez`, `ruels`: one edit from `rules`, ignoring case. (Not `runs`, the
+/// top key of a GitHub composite action, two edits away.)
+fn is_misspelt_rules(key: &str) -> bool {
+    strsim::damerau_levenshtein(&key.to_ascii_lowercase(), "rules") <= 1
+}
+
+/// The first line holding one of `keys` as a YAML key (`key:` after blanks or `- `), and the key.
+fn rule_key_line<'k>(text: &str, keys: &[&'k str]) -> Option<(crate::source::Span, &'k str)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches([' ', '\t']);
+        let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
+        for k in keys {
+            if body.strip_prefix(k).is_some_and(|r| r.starts_with(':')) {
+                let start = offset + (line.len() - body.len());
+                return Some((crate::source::Span::new(start, start + k.len()), k));
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn read_json(
@@ -205,13 +355,15 @@ fn read_json(
         Ok(Some(doc)) => doc,
         Ok(None) => return Some(yaml::ReadRules::default()),
         Err(e) => {
+            let (span, message) =
+                json_error(&blank, text).unwrap_or((snap(e.span, text), e.message));
             sink.push(
                 sink.at(
-                    &registry::YAML_SYNTAX,
-                    e.span,
-                    format!("invalid JSON: {}", e.message),
+                    &registry::JSON_SYNTAX,
+                    span,
+                    format!("invalid JSON: {message}"),
                 )
-                .label("the parser stopped here"),
+                .label("the JSON parser stopped here"),
             );
             return Some(yaml::ReadRules {
                 rules: Vec::new(),
@@ -249,6 +401,11 @@ fn read_json(
         let rules = arm::read(&doc, &scope, &mut sink);
         suppressions = arm::suppressions(&doc, file);
         rules
+    } else if matches!(&doc.value, crate::yaml::Value::Map(entries)
+        if entries.iter().any(|(k, _)| is_misspelt_rules(&k.name)))
+    {
+        // A rule file written in JSON (JSON is YAML), its top key spelt right or nearly.
+        return Some(yaml::read(text, file));
     } else if explicit {
         sink.push(
             sink.at(&registry::WRONG_TYPE, doc.span, "this JSON is not an ARM template, an Azure Policy definition or a Terraform plan")
@@ -257,13 +414,74 @@ fn read_json(
         );
         Vec::new()
     } else {
-        return None;
+        let lower = text.to_ascii_lowercase();
+        let at = lower
+            .find("microsoft.insights/metricalerts")
+            .map(|i| (i, "microsoft.insights/metricalerts".len()))
+            .or_else(|| lower.find("azurerm_monitor_metric_alert").map(|i| (i, 28)))?;
+        return Some(not_a_rule_source(
+            file,
+            crate::source::Span::new(at.0, at.0 + at.1),
+            "this JSON mentions metric alerts but is not an ARM template (no `resources`), an Azure Policy definition or a Terraform plan; it was not read",
+            "amlguard reads ARM deployment templates, policy definitions and initiatives, and `terraform show -json PLAN` output",
+        ));
     };
+    if rules.is_empty() && sink.findings.is_empty() {
+        let what = if terraform::is_plan(&doc) {
+            "this Terraform plan has no `azurerm_monitor_metric_alert` resource"
+        } else if policy::is_policy(&doc) {
+            "this Azure Policy definition deploys no `Microsoft.Insights/metricAlerts` resource"
+        } else {
+            "this ARM template has no `Microsoft.Insights/metricAlerts` resource"
+        };
+        return Some(not_a_rule_source(
+            file,
+            crate::source::Span::new(doc.span.start, doc.span.start + 1),
+            format!("{what}: nothing to check"),
+            "amlguard checks metric alert rules; other resources are not its business",
+        ));
+    }
     Some(yaml::ReadRules {
         rules,
         findings: sink.findings,
         suppressions,
     })
+}
+
+/// A span found in comment-blanked text, widened to `text`'s character boundaries.
+fn snap(span: crate::source::Span, text: &str) -> crate::source::Span {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    crate::source::Span::new(start, end)
+}
+
+/// Where and why strict JSON parsing stops, in serde_json's words (which name JSON's tokens),
+/// for text that the YAML parser already refused. `None` when serde_json accepts it (the YAML
+/// parser's own reason then stands: a repeated key, a size limit).
+///
+/// `blank` is `text` with its comments blanked (the same length, not always the same
+/// characters); the span is on `text`'s character boundaries.
+fn json_error(blank: &str, text: &str) -> Option<(crate::source::Span, String)> {
+    let e = serde_json::from_str::<serde::de::IgnoredAny>(blank).err()?;
+    let file = crate::source::SourceFile::new("", blank);
+    let line_start = file.offset_of(e.line().max(1), 1).unwrap_or(blank.len());
+    let mut at = (line_start + e.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    Some((crate::source::Span::new(at, end), message))
 }
 
 /// One value of an ARM parameter file, with the file it was read from.
@@ -299,13 +517,15 @@ pub fn parameter_values(
             return (out, sink.findings);
         }
         Err(e) => {
+            let (span, message) = json_error(&arm::blank_comments(text), text)
+                .unwrap_or((snap(e.span, text), e.message));
             sink.push(
                 sink.at(
-                    &registry::YAML_SYNTAX,
-                    e.span,
-                    format!("invalid JSON in a parameter file: {}", e.message),
+                    &registry::JSON_SYNTAX,
+                    span,
+                    format!("invalid JSON in a parameter file: {message}"),
                 )
-                .label("the parser stopped here")
+                .label("the JSON parser stopped here")
                 .help("no value of this parameter file is used"),
             );
             return (out, sink.findings);

@@ -10,6 +10,7 @@ use crate::schema::Sp;
 use crate::source::Span;
 
 use super::AlertRule;
+use super::target::{Hint, from_hints};
 
 const COMMAND: [&str; 5] = ["az", "monitor", "metrics", "alert", "create"];
 
@@ -130,9 +131,36 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
 
 fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     let mut rule = AlertRule::new(sink.file, Span::new(ws[0].span.start, ws.last()?.span.end));
+    let mut hints = Vec::new();
     let mut i = COMMAND.len();
     while i < ws.len() {
         let flag = ws[i].text.as_str();
+        // What the rule is on: `--target-resource-type`, then the ids of `--scopes` (one or more
+        // words), as Azure reads them.
+        if matches!(
+            flag,
+            "--scopes" | "--target-resource-type" | "--target-type"
+        ) {
+            let mut j = i + 1;
+            while j < ws.len() && !ws[j].text.starts_with('-') {
+                let w = &ws[j];
+                // A shell variable (`--scopes $WS`) says nothing about the type: such a rule
+                // stays unstated, checked against the workspace as scripts always were.
+                if !w.dynamic {
+                    hints.push(if flag == "--scopes" {
+                        Hint::ResourceId(Sp::new(w.text.clone(), w.span))
+                    } else {
+                        Hint::Type(Sp::new(w.text.clone(), w.span))
+                    });
+                }
+                j += 1;
+                if flag != "--scopes" {
+                    break;
+                }
+            }
+            i = j;
+            continue;
+        }
         let value = ws.get(i + 1);
         let (flag, inline) = match flag.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f, Some(v)),
@@ -209,6 +237,9 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
         }
         i += consumed;
     }
+    // A type stated outright wins over the types of the scopes, as in ARM.
+    hints.sort_by_key(|h| !matches!(h, Hint::Type(_)));
+    rule.target = from_hints(hints);
     Some(rule)
 }
 
@@ -260,6 +291,25 @@ mod tests {
             &t[ws[8].span.start..ws[8].span.end],
             "\"avg GpuUtilization < 10\""
         );
+    }
+
+    #[test]
+    fn scopes_and_target_type_give_the_target() {
+        let t = "az monitor metrics alert create -n p99 --scopes /subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e /subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/f --condition 'avg RequestLatency_P99 > 500'\n";
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(t, &mut sink);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        assert!(matches!(&rules[0].target, crate::rules::Target::Type(ty)
+            if ty.value == "microsoft.machinelearningservices/workspaces/onlineendpoints"));
+        assert_eq!(rules[0].criteria.len(), 1);
+        let t = "az monitor metrics alert create -n x --scopes $EP --target-resource-type Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments --condition 'avg CpuUtilizationPercentage > 90'\n";
+        let rules = read(t, &mut sink);
+        assert!(matches!(&rules[0].target, crate::rules::Target::Type(ty)
+            if ty.value.ends_with("/deployments")));
+        let t =
+            "az monitor metrics alert create -n x --scopes $WS --condition 'total Errors > 0'\n";
+        let rules = read(t, &mut sink);
+        assert_eq!(rules[0].target, crate::rules::Target::Unstated);
     }
 
     #[test]

@@ -26,6 +26,7 @@ use crate::suggest;
 use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
 use crate::yaml::{self, Node, Value};
 
+use super::target::{Hint, from_hints, type_of_resource_id};
 use super::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
 
 const TOP_KEYS: &[&str] = &["rules"];
@@ -37,6 +38,8 @@ const RULE_KEYS: &[&str] = &[
     "frequency",
     "window",
     "auto-mitigate",
+    "scopes",
+    "namespace",
     "criteria",
 ];
 const CRITERION_KEYS: &[&str] = &[
@@ -175,6 +178,31 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
     let auto_mitigate = r
         .get("auto-mitigate")
         .and_then(|(_, n)| schema::boolean(n, "auto-mitigate", sink));
+    // What the rule is on: `namespace` (a metric namespace, i.e. a resource type), then the
+    // resource ids of `scopes`; neither means the workspace.
+    let mut hints = Vec::new();
+    if let Some((_, n)) = r.get("namespace")
+        && let Some(ns) = schema::string(n, "namespace", sink)
+    {
+        hints.push(Hint::Type(ns));
+    }
+    if let Some((_, n)) = r.get("scopes") {
+        for id in schema::string_list(n, "scopes", sink).unwrap_or_default() {
+            if type_of_resource_id(&id.value).is_none() {
+                sink.push(
+                    sink.at(
+                        &registry::INVALID_VALUE,
+                        id.span,
+                        format!("`{}` is not a resource id", id.value),
+                    )
+                    .label("not a resource id")
+                    .help("write /subscriptions/…/providers/Microsoft.MachineLearningServices/workspaces/NAME[/onlineEndpoints/NAME[/deployments/NAME]]"),
+                );
+            }
+            hints.push(Hint::ResourceId(id));
+        }
+    }
+    let target = from_hints(hints);
     let mut criteria = Vec::new();
     if let Some(list) = r.required("criteria", sink) {
         let items = schema::list(list, "criteria", false, sink).unwrap_or_default();
@@ -206,7 +234,7 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
         frequency,
         window,
         auto_mitigate,
-        target: super::Target::Unstated,
+        target,
         criteria,
     })
 }

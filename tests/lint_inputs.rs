@@ -1,0 +1,267 @@
+//! What `lint` reads, through the real binary: no run silently reads nothing, every format is
+//! chosen by content when there is no file name, and every syntax error names its format.
+
+mod common;
+
+use common::*;
+
+use std::path::Path;
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Runs `lint --format json` on the arguments; (exit code, findings, stderr).
+fn lint(args: &[&str], stdin: &str) -> (i32, Vec<(String, u64, u64)>, String) {
+    let out = amlguard()
+        .args(["--no-config", "lint", "--format", "json"])
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    (
+        out.status.code().unwrap(),
+        found(&json),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn one(name: &str, line: u64, col: u64) -> Vec<(String, u64, u64)> {
+    vec![(name.to_string(), line, col)]
+}
+
+const RULE_BODY: &str = "  - name: a
+    criteria:
+      - metric: Failed Runs
+        aggregation: Total
+        operator: GreaterThan
+        threshold: 0
+";
+
+#[test]
+fn a_misspelt_top_key_in_a_walked_file_is_reported_as_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "alerts/a.yaml", &format!("rule:\n{RULE_BODY}"));
+    let d = dir.path().join("alerts");
+    let (code, f, _) = lint(&[d.to_str().unwrap()], "");
+    assert_eq!((code, f), (1, one("unknown-key", 1, 1)));
+    let file = d.join("a.yaml");
+    let (code, f, _) = lint(&[file.to_str().unwrap()], "");
+    assert_eq!((code, f), (1, one("unknown-key", 1, 1)));
+    // Other spellings close to `rules`, and rules written without the list.
+    for (text, want) in [
+        (format!("Rules:\n{RULE_BODY}"), one("unknown-key", 1, 1)),
+        (format!("rulez:\n{RULE_BODY}"), one("unknown-key", 1, 1)),
+        (
+            RULE_BODY
+                .lines()
+                .map(|l| format!("{}\n", &l[2..]))
+                .collect(),
+            one("wrong-type", 1, 1),
+        ),
+    ] {
+        write(dir.path(), "alerts/a.yaml", &text);
+        let (code, f, _) = lint(&[d.to_str().unwrap()], "");
+        assert_eq!((code, &f), (1, &want), "{text}");
+    }
+    // A rule file in JSON, top key misspelt.
+    std::fs::remove_file(d.join("a.yaml")).unwrap();
+    write(
+        dir.path(),
+        "alerts/a.json",
+        "{\"rule\": [{\"name\": \"a\"}]}\n",
+    );
+    let (code, f, _) = lint(&[d.to_str().unwrap()], "");
+    assert_eq!((code, f), (1, one("unknown-key", 1, 2)));
+}
+
+#[test]
+fn a_run_that_finds_no_rule_fails_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    // Plainly not rule sources: skipped quietly.
+    write(
+        dir.path(),
+        "k8s/role.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nrules:\n  - apiGroups: [\"\"]\n    verbs: [get]\n",
+    );
+    write(dir.path(), "package.json", "{\"name\": \"x\"}\n");
+    write(dir.path(), ".github/workflows/ci.yml", "on: push\n");
+    write(
+        dir.path(),
+        "action/action.yml",
+        "name: x\nruns:\n  using: composite\n  steps: []\n",
+    );
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n",
+    );
+    write(
+        dir.path(),
+        "chart/templates/d.yaml",
+        "{{- if .Values.x }}\nkind: {{ .Values.k }}\n",
+    );
+    let d = dir.path().to_str().unwrap();
+    let (code, f, stderr) = lint(&[d], "");
+    assert_eq!((code, f), (2, vec![]));
+    assert!(
+        stderr.contains("no alert rule found (0 files read)") && stderr.contains("--allow-empty"),
+        "{stderr}"
+    );
+    let (code, f, stderr) = lint(&[d, "--allow-empty"], "");
+    assert_eq!((code, f), (0, vec![]), "{stderr}");
+    // The setting in amlguard.toml.
+    write(dir.path(), "amlguard.toml", "[lint]\nallow-empty = true\n");
+    let out = amlguard()
+        .args([
+            "--config",
+            dir.path().join("amlguard.toml").to_str().unwrap(),
+        ])
+        .args(["lint", d])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // One rule anywhere makes the run a normal one.
+    write(dir.path(), "alerts.yaml", &format!("rules:\n{RULE_BODY}"));
+    let (code, f, _) = lint(&[d], "");
+    assert_eq!((code, f), (0, vec![]));
+}
+
+#[test]
+fn files_close_to_a_rule_source_get_a_note_saying_why_they_were_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "arm/storage.json",
+        "{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n  \"resources\": []\n}\n",
+    );
+    write(
+        dir.path(),
+        "policy.json",
+        "{\n  \"properties\": {\n    \"then\": {\"type\": \"Microsoft.Insights/metricAlerts\"}\n  }\n}\n",
+    );
+    write(
+        dir.path(),
+        "notes.yaml",
+        "alerts:\n  failed:\n    criteria:\n      - metric: Failed Runs\n",
+    );
+    write(
+        dir.path(),
+        "main.tf",
+        "output \"ids\" {\n  value = azurerm_monitor_metric_alert.a.id\n}\n",
+    );
+    write(
+        dir.path(),
+        "other.tf",
+        "resource \"azurerm_storage_account\" \"s\" {}\n",
+    );
+    let d = dir.path().to_str().unwrap();
+    let (code, f, stderr) = lint(&[d], "");
+    assert_eq!(
+        f,
+        vec![
+            ("not-a-rule-source".into(), 1, 1),
+            ("not-a-rule-source".into(), 2, 11),
+            ("not-a-rule-source".into(), 3, 5),
+            ("not-a-rule-source".into(), 3, 23),
+        ]
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("0 files read, 4 not read as rules"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn terraform_on_stdin_is_read_as_terraform() {
+    let tf = "resource \"azurerm_monitor_metric_alert\" \"a\" {
+  name     = \"a\"
+  scopes   = [azurerm_machine_learning_workspace.ws.id]
+  severity = 7
+  criteria {
+    metric_namespace = \"Microsoft.MachineLearningServices/workspaces\"
+    metric_name      = \"Failed Runs\"
+    aggregation      = \"Total\"
+    operator         = \"GreaterThan\"
+    threshold        = 0
+  }
+}
+";
+    let (code, f, _) = lint(&["-"], tf);
+    assert_eq!((code, f), (1, one("severity-out-of-range", 4, 14)));
+    let (code, f, _) = lint(&["-"], &format!("{tf}}}\n"));
+    assert_eq!((code, f), (1, one("hcl-syntax", 13, 1)));
+    // The position is exact after non-ASCII text (hcl-edit counts bytes, columns count characters).
+    let (_, f, _) = lint(&["-"], "resource \"a\" \"b\" {\n  name = \"éé\" x\n}\n");
+    assert_eq!(f, one("hcl-syntax", 2, 15));
+}
+
+#[test]
+fn every_format_has_its_own_syntax_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.tf",
+        "resource \"x\" \"y\" {\n  name = \"a\"\n}\n}\n",
+    );
+    write(
+        dir.path(),
+        "b.json",
+        "{\"resources\": [\n  {\"type\": \"x\" \"name\": \"y\"}\n]}\n",
+    );
+    write(dir.path(), "c.yaml", "rules:\n  - name: [a\n");
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    assert_eq!(lint(&[&p("a.tf")], "").1, one("hcl-syntax", 4, 1));
+    assert_eq!(lint(&[&p("b.json")], "").1, one("json-syntax", 2, 16));
+    assert_eq!(lint(&[&p("c.yaml")], "").1, one("yaml-syntax", 2, 11));
+    // JSON on stdin is JSON, whatever the parser that stopped.
+    let (code, f, _) = lint(&["-"], "{\"resources\": [\n  {\"type\": \"x\",, }\n]}\n");
+    assert_eq!((code, f), (1, one("json-syntax", 2, 16)));
+}
+
+#[test]
+fn bicep_is_never_read_as_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let bicep = "@description('threshold')\nparam threshold int = 3\n";
+    write(dir.path(), "main.bicep", bicep);
+    write(dir.path(), "main.bicepparam", "using './main.bicep'\n");
+    for name in ["main.bicep", "main.bicepparam"] {
+        let path = dir.path().join(name);
+        let out = amlguard()
+            .args(["--no-config", "lint", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("not-a-rule-source"), "{stdout}");
+        assert!(stdout.contains("az bicep build --file"), "{stdout}");
+        assert!(!stdout.contains("yaml-syntax"), "{stdout}");
+    }
+    let (_, f, _) = lint(&["-"], bicep);
+    assert_eq!(f, one("not-a-rule-source", 1, 1));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, .. Default::default() })]
+
+    /// Whatever the text and whatever reader its content picks, reading never panics and every
+    /// finding lies inside the text, on character boundaries.
+    #[test]
+    fn any_text_in_any_format_reads_without_panic(
+        text in "(\\{|\\}|\\[|\\]|\"|'|@|=|:|,|-|#|//|/\\*|\\*/|\n|  |\t|é|\u{feff}|\\{\\{|rules|rule|resource|param|criteria|metric|azurerm_monitor_metric_alert|Microsoft.Insights/metricAlerts|resources|\\$schema|planned_values|az monitor metrics alert create|--condition|[a-z0-9]{1,4}){0,40}",
+        name in proptest::sample::select(vec!["<stdin>", "a.yaml", "a.json", "a.tf", "a.bicep", "a.sh", "a.txt"]),
+    ) {
+        static CATALOG: std::sync::OnceLock<amlguard::catalog::Catalog> = std::sync::OnceLock::new();
+        let catalog = CATALOG.get_or_init(amlguard::catalog::Catalog::builtin);
+        let (_, _, findings) = amlguard::linter::lint_text(name, &text, catalog);
+        for f in findings {
+            proptest::prop_assert!(f.span.start <= f.span.end && f.span.end <= text.len());
+            proptest::prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+        }
+    }
+}
