@@ -1028,6 +1028,9 @@ fn end_of(line: u64, column: u64, text: &[u8]) -> (u64, u64) {
 
 /// Characters in UTF-8 text (bytes that do not continue a character).
 fn char_count(bytes: &[u8]) -> u64 {
+    if bytes.is_ascii() {
+        return bytes.len() as u64;
+    }
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
 }
 
