@@ -50,15 +50,56 @@ pub struct Label {
 }
 
 /// Where in a log dump an audit finding was made: dumps are not kept in memory, so the
-/// location is a line, not a span, and the finding names the entity and the transition.
+/// location is carried with the finding (a record's line span and bytes), and the finding
+/// names the entity and the transition.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordContext {
     pub line: u64,
+    /// Where the finding lies in the dump, past `line`; all zero when only the line is known.
+    pub at: RecordPos,
     pub lifecycle: Option<String>,
     pub entity: Option<String>,
     pub time: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+}
+
+/// A place in a dump, as read (the decompressed text of a gzip file, without a byte-order
+/// mark): 1-based columns in characters, the end column exclusive, byte offset and length.
+/// A record spans from column 1 of its first line to the end of its last character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct RecordPos {
+    pub column: u64,
+    pub end_line: u64,
+    pub end_column: u64,
+    pub offset: u64,
+    pub length: u64,
+}
+
+/// A record's line, and its place when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct RecordAt {
+    pub line: u64,
+    pub pos: RecordPos,
+}
+
+impl RecordAt {
+    /// Where only the line is known.
+    pub fn line(line: u64) -> Self {
+        RecordAt {
+            line,
+            pos: RecordPos::default(),
+        }
+    }
+
+    /// A context at this record, to be completed with the entity and transition.
+    pub fn context(self) -> RecordContext {
+        RecordContext {
+            line: self.line,
+            at: self.pos,
+            ..RecordContext::default()
+        }
+    }
 }
 
 /// One problem found in one place.

@@ -457,24 +457,6 @@ fn two_lifecycles_for_one_category_or_one_name_are_rejected() {
 }
 
 #[test]
-fn a_repeated_csv_column_is_reported_and_the_first_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = "TimeGenerated [UTC],RunId,Status,runid,Type\n\
-                2026-11-24T10:00:00Z,r1,Running,other,AmlRunStatusChangedEvent\n\
-                2026-11-24T10:01:00Z,r1,Completed,other,AmlRunStatusChangedEvent\n";
-    let p = write(dir.path(), "export.csv", text.as_bytes());
-    let r = audit(&[&p]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("repeats `runid` (columns 2 and 4)"),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(counts(&r.json), (2, 2, 0));
-    assert_eq!(r.json["summary"]["by_lifecycle"]["run"]["entities"], 1);
-}
-
-#[test]
 fn a_gzip_cut_within_the_sampled_head_still_counts_what_was_inflated() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!("{}\n", records(300).join("\n"));

@@ -105,7 +105,7 @@ proptest! {
         let classifier = Classifier::new(l);
         let mut c = LineChunker::new(&dump[..]);
         let (bytes, units, _) = c.next_chunk().unwrap().unwrap();
-        let run = |groups: Vec<Vec<(u32, u32, u64)>>| {
+        let run = |groups: Vec<Vec<amlguard::audit::input::Unit>>| {
             let mut tracker = Tracker::new(l, 3_600_000_000, false);
             let mut findings = Vec::new();
             let mut counts = Counts::default();

@@ -21,7 +21,8 @@ pub fn drain(mut next: impl FnMut() -> std::io::Result<Option<ChunkParts>>) {
     let mut seq = 0;
     let mut last_line = 0;
     while let Ok(Some((bytes, units, skips))) = next() {
-        for &(s, e, line) in &units {
+        for u in &units {
+            let (s, e, line) = (u.start, u.end, u.line);
             assert!(s <= e && e as usize <= bytes.len());
             assert!(line >= 1);
             assert!(line >= last_line, "lines go back: {line} after {last_line}");

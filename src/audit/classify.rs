@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::finding::{Finding, RecordContext};
+use crate::finding::{Finding, RecordAt, RecordContext};
 use crate::lifecycle::graph::StateId;
 use crate::lifecycle::{Lifecycles, RecordCheck};
 use crate::registry;
@@ -26,7 +26,7 @@ pub struct Event {
     /// The entity key: a range of the chunk's arena.
     pub key: (u32, u32),
     pub file: FileId,
-    pub line: u64,
+    pub line: RecordAt,
 }
 
 /// What a worker makes of a chunk.
@@ -48,15 +48,11 @@ impl ChunkOut {
     }
 
     /// Counts a skipped record and reports it.
-    pub fn skip(&mut self, reason: &str, file: FileId, line: u64, detail: String) {
+    pub fn skip(&mut self, reason: &str, file: FileId, line: RecordAt, detail: String) {
         *self.skipped.entry(reason.to_string()).or_default() += 1;
         self.findings.push(
-            Finding::new(&registry::UNREADABLE_RECORD, file, Span::default(), detail).at_record(
-                RecordContext {
-                    line,
-                    ..RecordContext::default()
-                },
-            ),
+            Finding::new(&registry::UNREADABLE_RECORD, file, Span::default(), detail)
+                .at_record(line.context()),
         );
     }
 }
@@ -137,7 +133,7 @@ impl<'l> Classifier<'l> {
     }
 
     /// Turns one record into an event (or a skip, or in-record findings).
-    pub fn classify(&self, slots: &Slots, file: FileId, line: u64, out: &mut ChunkOut) {
+    pub fn classify(&self, slots: &Slots, file: FileId, line: RecordAt, out: &mut ChunkOut) {
         let lc = match self.lifecycle(slots) {
             Ok(lc) => lc,
             Err(category) => {
@@ -228,7 +224,8 @@ impl<'l> Classifier<'l> {
         let state = slots.get(c.state).map(|v| v.text());
         // Findings are rare: the key text is copied only when one is made.
         let ctx = |key_text: &str, from: Option<String>, to: Option<String>| RecordContext {
-            line,
+            line: line.line,
+            at: line.pos,
             lifecycle: Some(spec.name.clone()),
             entity: Some(key_text.to_string()),
             time: Some(time::format(t)),

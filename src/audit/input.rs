@@ -41,8 +41,80 @@ pub const SAMPLE_BYTES: usize = 64 * 1024;
 /// The longest record read; longer lines or elements are skipped (and counted) unread.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
-/// A record's place in a chunk: `(start, end, line)`.
-pub type Unit = (u32, u32, u64);
+/// A record: its place in a chunk's bytes, and where it was in the input as read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unit {
+    /// The record's bytes in the chunk: `bytes[start..end]`.
+    pub start: u32,
+    pub end: u32,
+    /// The 1-based line and character column of its first byte.
+    pub line: u64,
+    pub column: u64,
+    /// Byte offset of its first byte in the input as read, and its length there.
+    pub offset: u64,
+    pub length: u64,
+    /// Where it ends (line, exclusive character column), for records whose chunk bytes are not
+    /// the input's (CSV rows, re-encoded); zero when the chunk bytes are the input's, from
+    /// which the end follows ([`Unit::place`]).
+    pub end_line: u64,
+    pub end_column: u64,
+}
+
+impl Unit {
+    /// A record in `bytes[start..end]` at `line`, column 1, with no place in the input.
+    pub fn new(start: u32, end: u32, line: u64) -> Self {
+        Unit {
+            start,
+            end,
+            line,
+            column: 1,
+            ..Unit::default()
+        }
+    }
+
+    /// The record inside this one at `bytes[self.start + from..self.start + to]` (a record of
+    /// an Event Hub body), when this one's chunk bytes are the input's.
+    pub fn sub(&self, bytes: &[u8], from: usize, to: usize) -> Unit {
+        if self.end_line != 0 {
+            // Re-encoded: only the whole record has a place in the input.
+            return *self;
+        }
+        let s = (self.start as usize + from).min(self.end as usize);
+        let e = (self.start as usize + to).clamp(s, self.end as usize);
+        let before = bytes.get(self.start as usize..s).unwrap_or_default();
+        let (line, column) = end_of(self.line, self.column, before);
+        Unit {
+            start: s as u32,
+            end: e as u32,
+            line,
+            column,
+            offset: self.offset + (s - self.start as usize) as u64,
+            length: (e - s) as u64,
+            end_line: 0,
+            end_column: 0,
+        }
+    }
+
+    /// Where the record is: its span from its first character to just after its last, and its
+    /// bytes. `bytes` are the chunk's (the end is counted from them when not given).
+    pub fn place(&self, bytes: &[u8]) -> crate::finding::RecordPos {
+        let (end_line, end_column) = if self.end_line != 0 {
+            (self.end_line, self.end_column)
+        } else {
+            let text = bytes
+                .get(self.start as usize..self.end as usize)
+                .unwrap_or_default();
+            end_of(self.line, self.column, text)
+        };
+        crate::finding::RecordPos {
+            column: self.column,
+            end_line,
+            end_column,
+            offset: self.offset,
+            length: self.length,
+        }
+    }
+}
 
 /// A record that could not be cut out of the input, with its line and the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,9 +179,15 @@ impl BufRead for Fail {
 
 /// Decides the format from a sample of the first [`SAMPLE_BYTES`] (after a UTF-8 byte-order
 /// mark, which is dropped), and hands back a reader of the whole input without the mark.
-pub fn sniff(
+pub fn sniff(r: Box<dyn BufRead + Send>) -> std::io::Result<(Sniffed, Box<dyn BufRead + Send>)> {
+    sniff_marked(r).map(|(s, r, _)| (s, r))
+}
+
+/// [`sniff`], also giving the length of the byte-order mark it dropped (0 or 3): the offset in
+/// the input of the reader's first byte.
+pub fn sniff_marked(
     mut r: Box<dyn BufRead + Send>,
-) -> std::io::Result<(Sniffed, Box<dyn BufRead + Send>)> {
+) -> std::io::Result<(Sniffed, Box<dyn BufRead + Send>, u64)> {
     let mut sample = Vec::with_capacity(SAMPLE_BYTES);
     let mut eof = false;
     let mut error = None;
@@ -132,16 +210,19 @@ pub fn sniff(
             }
         }
     }
-    if sample.starts_with(b"\xEF\xBB\xBF") {
+    let mark = if sample.starts_with(b"\xEF\xBB\xBF") {
         sample.drain(..3);
-    }
+        3
+    } else {
+        0
+    };
     let sniffed = decide(&sample, eof);
     let head = Cursor::new(sample);
     let reader: Box<dyn BufRead + Send> = match error {
         Some(e) => Box::new(head.chain(Fail(Some(e)))),
         None => Box::new(head.chain(r)),
     };
-    Ok((sniffed, reader))
+    Ok((sniffed, reader, mark))
 }
 
 fn trim(l: &[u8]) -> &[u8] {
@@ -291,6 +372,12 @@ impl<R: BufRead> LineChunker<R> {
         }
     }
 
+    /// Counts offsets from `offset`: where the reader's first byte is in the input.
+    pub fn at_offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+
     /// Takes chunk buffers from `pool` when it has some.
     pub fn with_pool(mut self, pool: BufferPool) -> Self {
         self.pool = Some(pool);
@@ -350,12 +437,19 @@ impl<R: BufRead> LineChunker<R> {
         let mut units = Vec::new();
         let mut start = 0usize;
         for i in memchr::memchr_iter(b'\n', &bytes) {
-            push_line(&bytes, start, i, self.line, &mut units);
+            push_line(&bytes, start, i, self.line, self.offset, &mut units);
             self.line += 1;
             start = i + 1;
         }
         if start < bytes.len() {
-            push_line(&bytes, start, bytes.len(), self.line, &mut units);
+            push_line(
+                &bytes,
+                start,
+                bytes.len(),
+                self.line,
+                self.offset,
+                &mut units,
+            );
             self.line += 1;
         }
         let ends_line = bytes.last().is_none_or(|&b| b == b'\n');
@@ -409,7 +503,7 @@ impl<R: BufRead> LineChunker<R> {
 }
 
 /// A line as a unit, without its CR and surrounding blanks; blank lines are not records.
-fn push_line(bytes: &[u8], start: usize, end: usize, line: u64, units: &mut Vec<Unit>) {
+fn push_line(bytes: &[u8], start: usize, end: usize, line: u64, base: u64, units: &mut Vec<Unit>) {
     let mut s = start;
     let mut e = end;
     while e > s && bytes[e - 1].is_ascii_whitespace() {
@@ -419,7 +513,17 @@ fn push_line(bytes: &[u8], start: usize, end: usize, line: u64, units: &mut Vec<
         s += 1;
     }
     if s < e {
-        units.push((s as u32, e as u32, line));
+        units.push(Unit {
+            start: s as u32,
+            end: e as u32,
+            line,
+            // Leading blanks are ASCII: one column each.
+            column: (s - start) as u64 + 1,
+            offset: base + s as u64,
+            length: (e - s) as u64,
+            end_line: 0,
+            end_column: 0,
+        });
     }
 }
 
@@ -475,6 +579,10 @@ struct JsonState {
     element: Vec<u8>,
     element_line: u64,
     element_col: u64,
+    element_offset: u64,
+    /// The character column (0-based) of the current byte, and of the element's first.
+    chars: u64,
+    element_col_chars: u64,
     /// The element outgrew [`MAX_RECORD_BYTES`]: counted as skipped, its bytes dropped.
     discarding: bool,
     head: Vec<u8>,
@@ -500,6 +608,12 @@ impl<R: BufRead> JsonChunker<R> {
             done: false,
             error: None,
         }
+    }
+
+    /// Counts offsets from `offset`: where the reader's first byte is in the input.
+    pub fn at_offset(mut self, offset: u64) -> Self {
+        self.state.offset = offset;
+        self
     }
 
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
@@ -565,9 +679,11 @@ impl JsonState {
         if b == b'\n' {
             self.line += 1;
             self.col = 0;
+            self.chars = 0;
             self.line_blank = true;
         } else {
             self.col += 1;
+            self.chars += u64::from(b & 0xC0 != 0x80);
             if !b.is_ascii_whitespace() {
                 self.line_blank = false;
             }
@@ -663,12 +779,21 @@ impl JsonState {
             self.depth = 0;
             self.in_string = false;
             self.escaped = false;
-            let (line, col) = (self.element_line, self.element_col);
+            let at = (
+                self.element_line,
+                self.element_col,
+                self.element_offset,
+                self.element_col_chars,
+            );
             for &x in &raw {
                 self.element_byte(x, false, out);
             }
-            self.element_line = line;
-            self.element_col = col;
+            (
+                self.element_line,
+                self.element_col,
+                self.element_offset,
+                self.element_col_chars,
+            ) = at;
         }
     }
 
@@ -736,6 +861,8 @@ impl JsonState {
         if self.element.is_empty() && !self.discarding {
             self.element_line = self.line;
             self.element_col = self.col;
+            self.element_offset = self.offset;
+            self.element_col_chars = self.chars;
         }
     }
 
@@ -775,8 +902,16 @@ impl JsonState {
         if len > 0 {
             let start = out.bytes.len();
             out.bytes.extend_from_slice(&self.element[..len]);
-            out.units
-                .push((start as u32, out.bytes.len() as u32, self.element_line));
+            out.units.push(Unit {
+                start: start as u32,
+                end: out.bytes.len() as u32,
+                line: self.element_line,
+                column: self.element_col_chars + 1,
+                offset: self.element_offset,
+                length: len as u64,
+                end_line: 0,
+                end_column: 0,
+            });
         }
         self.element.clear();
     }
@@ -793,12 +928,110 @@ impl JsonState {
 /// Reads CSV rows and re-encodes each as a JSON object (header → value), so that one record
 /// reader serves every format. Header suffixes such as ` [UTC]` are dropped.
 pub struct CsvChunker<R: Read> {
-    reader: csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
+    reader: csv::Reader<Tap<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>>,
+    /// The input bytes from the current row's first byte on, as the csv reader consumed them.
+    raw: Arc<std::sync::Mutex<TapBuf>>,
+    /// The input offset of the reader's first byte.
+    base: u64,
     headers: Arc<Vec<String>>,
     /// The csv crate starts a record after a CRLF's CR, one line early: this corrects it.
     line_offset: u64,
     done: bool,
-    repeated: Option<String>,
+    repeated: Vec<RepeatedColumn>,
+}
+
+/// A reader that keeps what it reads, so that a CSV row's own bytes can be located.
+struct Tap<R> {
+    inner: R,
+    buf: Arc<std::sync::Mutex<TapBuf>>,
+}
+
+/// Bytes read through a [`Tap`], the first of which is at input offset `base`.
+#[derive(Default)]
+struct TapBuf {
+    base: u64,
+    bytes: Vec<u8>,
+}
+
+impl TapBuf {
+    /// The bytes in `start..end` (input offsets), as far as they are kept.
+    fn get(&self, start: u64, end: u64) -> &[u8] {
+        let s = start.saturating_sub(self.base).min(self.bytes.len() as u64) as usize;
+        let e = end.saturating_sub(self.base).min(self.bytes.len() as u64) as usize;
+        &self.bytes[s..e.max(s)]
+    }
+
+    /// Forgets the bytes before input offset `at`.
+    fn drop_before(&mut self, at: u64) {
+        let n = at.saturating_sub(self.base).min(self.bytes.len() as u64);
+        self.bytes.drain(..n as usize);
+        self.base += n;
+    }
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(b)?;
+        if let Ok(mut t) = self.buf.lock() {
+            t.bytes.extend_from_slice(&b[..n]);
+        }
+        Ok(n)
+    }
+}
+
+/// A CSV header column whose name an earlier column already has: it is left out of every row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatedColumn {
+    pub name: String,
+    /// 1-based index of the column that is read, and of this one.
+    pub first: usize,
+    pub index: usize,
+    /// The column's name in the header line.
+    pub at: crate::finding::RecordPos,
+}
+
+/// The header line without its line ending.
+fn header_text(header: &[u8]) -> &[u8] {
+    let h = header.strip_suffix(b"\n").unwrap_or(header);
+    h.strip_suffix(b"\r").unwrap_or(h)
+}
+
+/// The byte range of each field of a CSV line (quotes included), commas inside quotes skipped.
+fn header_fields(line: &[u8]) -> Vec<(usize, usize)> {
+    let mut fields = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, &b) in line.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                fields.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    fields.push((start, line.len()));
+    fields
+}
+
+/// The line and exclusive character column just after `text`, which starts at `line`, `column`.
+fn end_of(line: u64, column: u64, text: &[u8]) -> (u64, u64) {
+    match memchr::memrchr(b'\n', text) {
+        Some(i) => (
+            line + memchr::memchr_iter(b'\n', text).count() as u64,
+            char_count(&text[i + 1..]) + 1,
+        ),
+        None => (line, column + char_count(text)),
+    }
+}
+
+/// Characters in UTF-8 text (bytes that do not continue a character).
+fn char_count(bytes: &[u8]) -> u64 {
+    if bytes.is_ascii() {
+        return bytes.len() as u64;
+    }
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
 }
 
 impl<R: BufRead> CsvChunker<R> {
@@ -816,7 +1049,12 @@ impl<R: BufRead> CsvChunker<R> {
             ));
         }
         let crlf = header.ends_with(b"\r\n");
-        let reader = std::io::Cursor::new(header).chain(reader);
+        let line = header_text(&header).to_vec();
+        let raw = Arc::new(std::sync::Mutex::new(TapBuf::default()));
+        let reader = Tap {
+            inner: std::io::Cursor::new(header).chain(reader),
+            buf: Arc::clone(&raw),
+        };
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         let mut headers: Vec<String> = reader
             .byte_headers()
@@ -835,28 +1073,34 @@ impl<R: BufRead> CsvChunker<R> {
             .collect();
         // A repeated column (names compare case-insensitively, as fields are looked up) is
         // ambiguous: the first is read, the others are reported and left out.
+        let text = &line[..];
+        let fields = header_fields(text);
         let mut repeated = Vec::new();
         for i in 0..headers.len() {
             if let Some(j) = (0..i)
                 .find(|&j| !headers[j].is_empty() && headers[j].eq_ignore_ascii_case(&headers[i]))
             {
-                repeated.push(format!(
-                    "`{}` (columns {} and {})",
-                    headers[i],
-                    j + 1,
-                    i + 1
-                ));
+                let (start, end) = fields.get(i).copied().unwrap_or((0, text.len()));
+                let column = char_count(&text[..start]) + 1;
+                repeated.push(RepeatedColumn {
+                    name: headers[i].clone(),
+                    first: j + 1,
+                    index: i + 1,
+                    at: crate::finding::RecordPos {
+                        column,
+                        end_line: 1,
+                        end_column: column + char_count(&text[start..end]),
+                        offset: start as u64,
+                        length: (end - start) as u64,
+                    },
+                });
                 headers[i].clear();
             }
         }
-        let repeated = (!repeated.is_empty()).then(|| {
-            format!(
-                "the CSV header repeats {}; the first of each is read, the others are ignored",
-                repeated.join(", ")
-            )
-        });
         Ok(CsvChunker {
             reader,
+            raw,
+            base: 0,
             headers: Arc::new(headers),
             line_offset: u64::from(crlf),
             done: false,
@@ -864,9 +1108,50 @@ impl<R: BufRead> CsvChunker<R> {
         })
     }
 
-    /// What is wrong with the header, if a column name is repeated.
-    pub fn repeated_columns(&self) -> Option<&str> {
-        self.repeated.as_deref()
+    /// A row's unit: its place in the chunk (`start..end`) and in the input (`from..to`, the
+    /// row and its line end as the csv reader consumed them).
+    fn located(&self, start: usize, end: usize, line: u64, from: u64, to: u64) -> Unit {
+        let mut unit = Unit {
+            start: start as u32,
+            end: end as u32,
+            line,
+            column: 1,
+            offset: self.base + from,
+            ..Unit::default()
+        };
+        if let Ok(mut t) = self.raw.lock() {
+            let row = t.get(from, to);
+            // A row may begin with the LF of the CRLF before it, and ends with its own.
+            let lead = row.iter().take_while(|&&b| b == b'\n').count();
+            let row = &row[lead..];
+            let len = row.len()
+                - row
+                    .iter()
+                    .rev()
+                    .take_while(|&&b| b == b'\n' || b == b'\r')
+                    .count();
+            let (end_line, end_column) = end_of(line, 1, &row[..len]);
+            unit.offset = self.base + from + lead as u64;
+            unit.length = len as u64;
+            unit.end_line = end_line;
+            unit.end_column = end_column;
+            t.drop_before(to);
+        }
+        unit
+    }
+
+    /// Counts offsets from `offset`: where the reader's first byte is in the input.
+    pub fn at_offset(mut self, offset: u64) -> Self {
+        self.base = offset;
+        for r in &mut self.repeated {
+            r.at.offset += offset;
+        }
+        self
+    }
+
+    /// The header's columns that repeat an earlier column's name (and are not read).
+    pub fn repeated_columns(&self) -> &[RepeatedColumn] {
+        &self.repeated
     }
 
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
@@ -918,7 +1203,9 @@ impl<R: BufRead> CsvChunker<R> {
                                 .map_err(std::io::Error::other)?;
                         }
                     }
-                    units.push((start as u32, bytes.len() as u32, line));
+                    let from = rec.position().map_or(0, |p| p.byte());
+                    let to = self.reader.position().byte();
+                    units.push(self.located(start, bytes.len(), line, from, to));
                 }
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line()) + self.line_offset;
@@ -930,7 +1217,19 @@ impl<R: BufRead> CsvChunker<R> {
                         )
                         .as_bytes(),
                     );
-                    units.push((start as u32, bytes.len() as u32, line));
+                    units.push(Unit {
+                        start: start as u32,
+                        end: bytes.len() as u32,
+                        line,
+                        column: 1,
+                        offset: self.base + e.position().map_or(0, |p| p.byte()),
+                        length: 0,
+                        end_line: line,
+                        end_column: 1,
+                    });
+                    if let Ok(mut t) = self.raw.lock() {
+                        t.drop_before(self.reader.position().byte());
+                    }
                     if !matches!(
                         e.kind(),
                         csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
@@ -952,13 +1251,13 @@ impl<R: BufRead> CsvChunker<R> {
 mod tests {
     use super::*;
 
-    fn units(bytes: &[u8], units: &[(u32, u32, u64)]) -> Vec<(String, u64)> {
+    fn units(bytes: &[u8], units: &[Unit]) -> Vec<(String, u64)> {
         units
             .iter()
-            .map(|&(s, e, l)| {
+            .map(|u| {
                 (
-                    String::from_utf8_lossy(&bytes[s as usize..e as usize]).into_owned(),
-                    l,
+                    String::from_utf8_lossy(&bytes[u.start as usize..u.end as usize]).into_owned(),
+                    u.line,
                 )
             })
             .collect()

@@ -14,10 +14,12 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::config::Excludes;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, RecordAt, RecordContext, Severity};
 use crate::inputs::{self, InputError};
 use crate::lifecycle::Lifecycles;
 use crate::policy::Policy;
+use crate::registry;
+use crate::source::Span;
 use crate::source::{FileId, SourceFile, SourceMap};
 
 use super::classify::{ChunkOut, Classifier};
@@ -311,6 +313,8 @@ pub fn run_pipeline_with(
     );
     let mut counts = Counts::default();
     let errors: Mutex<Vec<InputError>> = Mutex::new(Vec::new());
+    // Findings about an input as a whole (a CSV header), made while reading it.
+    let notes: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let progress = progress_bar(options.progress);
     std::thread::scope(|scope| {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(threads * 2);
@@ -318,9 +322,20 @@ pub fn run_pipeline_with(
         let (out_tx, out_rx) = sync_channel::<(u64, ChunkOut)>(threads * 2);
         let chunk_rx = Arc::new(Mutex::new(chunk_rx));
         let errors = &errors;
+        let notes = &notes;
         let progress = &progress;
         let producer_pool = Arc::clone(&pool);
-        scope.spawn(move || produce(inputs, open, chunk_tx, errors, progress, producer_pool));
+        scope.spawn(move || {
+            produce(
+                inputs,
+                open,
+                chunk_tx,
+                errors,
+                notes,
+                progress,
+                producer_pool,
+            )
+        });
         for _ in 0..threads {
             let rx = Arc::clone(&chunk_rx);
             let tx = out_tx.clone();
@@ -335,7 +350,8 @@ pub fn run_pipeline_with(
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    for f in tracker.findings.drain(..) {
+    let notes = notes.into_inner().unwrap_or_default();
+    for f in notes.into_iter().chain(tracker.findings.drain(..)) {
         if sink(f).is_break() {
             break;
         }
@@ -369,6 +385,7 @@ fn produce(
     open: &(dyn Fn(&Path) -> std::io::Result<Box<dyn Read + Send>> + Sync),
     tx: SyncSender<Chunk>,
     errors: &Mutex<Vec<InputError>>,
+    notes: &Mutex<Vec<Finding>>,
     progress: &Option<indicatif::ProgressBar>,
     pool: input::BufferPool,
 ) {
@@ -392,9 +409,9 @@ fn produce(
                 continue;
             }
         };
-        let (format, reader) = match input::sniff(reader) {
-            Ok((Sniffed::Dump(f), r)) => (f, r),
-            Ok((Sniffed::NotADump(why), _)) => {
+        let (format, reader, mark) = match input::sniff_marked(reader) {
+            Ok((Sniffed::Dump(f), r, mark)) => (f, r, mark),
+            Ok((Sniffed::NotADump(why), _, _)) => {
                 fail(path, why);
                 continue;
             }
@@ -405,17 +422,23 @@ fn produce(
         };
         let mut next: Box<dyn FnMut() -> std::io::Result<Option<ChunkParts>>> = match format {
             Format::JsonLines => {
-                let mut c = LineChunker::new(reader).with_pool(Arc::clone(&pool));
+                let mut c = LineChunker::new(reader)
+                    .at_offset(mark)
+                    .with_pool(Arc::clone(&pool));
                 Box::new(move || c.next_chunk())
             }
             Format::JsonArray | Format::JsonDocument => {
-                let mut c = JsonChunker::new(reader);
+                let mut c = JsonChunker::new(reader).at_offset(mark);
                 Box::new(move || c.next_chunk())
             }
-            Format::Csv => match CsvChunker::new(reader) {
+            Format::Csv => match CsvChunker::new(reader).map(|c| c.at_offset(mark)) {
                 Ok(mut c) => {
-                    if let Some(why) = c.repeated_columns() {
-                        fail(path, why.to_string());
+                    if let Ok(mut v) = notes.lock() {
+                        v.extend(
+                            c.repeated_columns()
+                                .iter()
+                                .map(|r| repeated_column(*file, r)),
+                        );
                     }
                     Box::new(move || c.next_chunk())
                 }
@@ -451,6 +474,27 @@ fn produce(
             }
         }
     }
+}
+
+/// A repeated CSV column, as a finding at its name in the header line.
+fn repeated_column(file: FileId, r: &input::RepeatedColumn) -> Finding {
+    Finding::new(
+        &registry::UNREADABLE_RECORD,
+        file,
+        Span::default(),
+        format!(
+            "repeated CSV column: the header names `{}` in columns {} and {}; column {} is \
+             read, column {} is ignored in every row",
+            r.name, r.first, r.index, r.first, r.index
+        ),
+    )
+    .label("repeated column")
+    .help("rename or remove one of the columns (names compare case-insensitively)")
+    .at_record(RecordContext {
+        line: 1,
+        at: r.at,
+        ..RecordContext::default()
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -491,10 +535,19 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
     let mut slots = Slots::new(classifier.fields.len());
     for skip in &chunk.skips {
         out.read += 1;
-        out.skip(skip.reason, chunk.file, skip.line, skip.detail.clone());
+        out.skip(
+            skip.reason,
+            chunk.file,
+            RecordAt::line(skip.line),
+            skip.detail.clone(),
+        );
     }
-    for &(s, e, line) in &chunk.units {
-        let unit = &chunk.bytes[s as usize..e as usize];
+    for u in &chunk.units {
+        let unit = &chunk.bytes[u.start as usize..u.end as usize];
+        let line = RecordAt {
+            line: u.line,
+            pos: u.place(&chunk.bytes),
+        };
         out.read += 1;
         if std::str::from_utf8(unit).is_err() {
             out.skip(
@@ -512,14 +565,15 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
                     out.read -= 1;
                     for r in body.records {
                         slots.clear();
-                        record(
-                            classifier,
-                            r.get().as_bytes(),
-                            &mut slots,
-                            chunk.file,
-                            line,
-                            &mut out,
-                        );
+                        let inner = r.get().as_bytes();
+                        // A sub-slice of the unit: where it lies follows from the pointers.
+                        let from = (inner.as_ptr() as usize).saturating_sub(unit.as_ptr() as usize);
+                        let sub = u.sub(&chunk.bytes, from, from + inner.len());
+                        let at = RecordAt {
+                            line: sub.line,
+                            pos: sub.place(&chunk.bytes),
+                        };
+                        record(classifier, inner, &mut slots, chunk.file, at, &mut out);
                     }
                 }
                 Err(e) => out.skip(
@@ -547,7 +601,7 @@ fn record<'a>(
     bytes: &'a [u8],
     slots: &mut Slots<'a>,
     file: FileId,
-    line: u64,
+    line: RecordAt,
     out: &mut ChunkOut,
 ) {
     match read_json(bytes, &classifier.fields, slots) {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::finding::{Finding, RecordContext, Severity};
+use crate::finding::{Finding, RecordAt, RecordContext, Severity};
 use crate::lifecycle::Lifecycles;
 use crate::lifecycle::graph::StateId;
 use crate::registry;
@@ -26,7 +26,7 @@ struct Pending {
     entity: u32,
     state: StateId,
     file: u32,
-    line: u64,
+    line: RecordAt,
 }
 
 impl Timed for Pending {
@@ -41,8 +41,8 @@ struct Entity {
     key: Rc<str>,
     state: Option<StateId>,
     entered: i64,
-    entered_at: (u32, u64),
-    last_at: (u32, u64),
+    entered_at: (u32, RecordAt),
+    last_at: (u32, RecordAt),
     terminal_at: Option<i64>,
     pending: u32,
 }
@@ -116,9 +116,10 @@ impl<'l> Tracker<'l> {
         self.watermark.saturating_sub(self.window)
     }
 
-    fn context(&self, lifecycle: u8, key: &str, t: i64, line: u64) -> RecordContext {
+    fn context(&self, lifecycle: u8, key: &str, t: i64, line: RecordAt) -> RecordContext {
         RecordContext {
-            line,
+            line: line.line,
+            at: line.pos,
             lifecycle: Some(self.lifecycles.specs[lifecycle as usize].name.clone()),
             entity: Some(key.to_string()),
             time: Some(time::format(t)),
@@ -135,7 +136,7 @@ impl<'l> Tracker<'l> {
         state: StateId,
         t: i64,
         file: FileId,
-        line: u64,
+        line: RecordAt,
     ) {
         let lc = lifecycle as usize;
         if t < self.horizon() {
@@ -248,8 +249,9 @@ impl<'l> Tracker<'l> {
         stats.events += 1;
         let file = FileId(p.file as usize);
         let name = |s: StateId| g.names[s as usize].clone();
-        let ctx = |from: Option<StateId>, to: StateId, line: u64, key: &str| RecordContext {
-            line,
+        let ctx = |from: Option<StateId>, to: StateId, line: RecordAt, key: &str| RecordContext {
+            line: line.line,
+            at: line.pos,
             lifecycle: Some(spec.name.clone()),
             entity: Some(key.to_string()),
             time: Some(time::format(p.time)),
@@ -342,7 +344,7 @@ impl<'l> Tracker<'l> {
                     "it left {} at {} (line {})",
                     name(current),
                     time::format(p.time),
-                    p.line
+                    p.line.line
                 ))
                 .at_record(RecordContext {
                     time: Some(time::format(e.entered)),
@@ -404,8 +406,9 @@ impl<'l> Tracker<'l> {
             let has_terminal = g.terminal.iter().any(|t| *t);
             let stayed = ((now - e.entered).max(0) / 1_000_000) as u64;
             // The entity still in `state`, seen at `line`.
-            let still = |line: u64| RecordContext {
-                line,
+            let still = |line: RecordAt| RecordContext {
+                line: line.line,
+                at: line.pos,
                 lifecycle: Some(spec.name.clone()),
                 entity: Some(e.key.to_string()),
                 time: Some(time::format(e.entered)),

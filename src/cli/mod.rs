@@ -15,6 +15,7 @@ mod settings;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
+use crate::report::sanitize;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// How a run ended.
@@ -133,13 +134,14 @@ pub struct CatalogFiles {
 pub fn run() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            print_usage_error(&e);
+            return ExitStatus::Failure.code();
+        }
         Err(e) => {
+            // --help and --version: nothing of the user's is repeated.
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitStatus::Failure.code()
-            } else {
-                ExitStatus::Clean.code()
-            };
+            return ExitStatus::Clean.code();
         }
     };
     // Line-buffered on a terminal, so findings appear as they are made; block-buffered into a
@@ -159,6 +161,29 @@ pub fn run() -> u8 {
     match result {
         Ok(status) => status.code(),
         Err(e) => exit_for(&e),
+    }
+}
+
+/// Prints a usage error without letting the arguments it repeats drive the terminal or a CI
+/// log: the arguments are parsed again with every control, invisible and workflow-command
+/// character escaped (see [`crate::report::sanitize`]), and that error, which names the same
+/// problem in the escaped text, is printed with clap's layout and colours. Should the escaped
+/// arguments parse, the first error is printed as plain text, escaped line by line.
+fn print_usage_error(e: &clap::Error) {
+    let escaped: Vec<String> = std::env::args_os()
+        .map(|a| sanitize::text(&a.to_string_lossy()).into_owned())
+        .collect();
+    match Cli::try_parse_from(&escaped) {
+        Err(again) if again.kind() == e.kind() => {
+            let _ = again.print();
+        }
+        _ => {
+            let plain = e.render().to_string();
+            let mut err = io::stderr().lock();
+            for line in plain.lines() {
+                let _ = writeln!(err, "{}", sanitize::text(line));
+            }
+        }
     }
 }
 

@@ -58,7 +58,7 @@ impl Emitter for Azure {
             escape(&clean(&file)),
             p.line
         )?;
-        if f.record.is_none() {
+        if f.record.as_ref().is_none_or(|r| r.at.end_line != 0) {
             write!(w, ";columnnumber={}", p.column)?;
         }
         writeln!(w, ";code={}]{}", f.check.code, escape(&msg))

@@ -38,7 +38,7 @@ impl Emitter for Github {
         };
         let file = relative_uri(sources.get(f.file).name());
         let p = position(sources, f);
-        let loc = if f.record.is_some() {
+        let loc = if f.record.as_ref().is_some_and(|r| r.at.end_line == 0) {
             format!("line={}", p.line)
         } else {
             format!(

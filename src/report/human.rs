@@ -221,7 +221,17 @@ fn record_finding(
     let (on, off) = if color { (paint, "\x1b[0m") } else { ("", "") };
     writeln!(w, "{}({})\n", f.check.code, f.check.name)?;
     writeln!(w, "  {on}{glyph}{off} {}", clean(&f.message))?;
-    write!(w, "   ╰─[{}:{}]", clean(file), r.line)?;
+    if r.at.end_line == 0 {
+        write!(w, "   ╰─[{}:{}]", clean(file), r.line)?;
+    } else {
+        write!(
+            w,
+            "   ╰─[{}:{}:{}]",
+            clean(file),
+            r.line,
+            r.at.column.max(1)
+        )?;
+    }
     if let Some(t) = &r.time {
         write!(w, " at {}", clean(t))?;
     }

@@ -79,8 +79,12 @@ impl Emitter for Json {
             column: p.column,
             end_line: p.end_line,
             end_column: p.end_column,
-            offset: f.span.start,
-            length: f.span.len(),
+            offset: rec.map_or(f.span.start, |r| {
+                usize::try_from(r.at.offset).unwrap_or(usize::MAX)
+            }),
+            length: rec.map_or(f.span.len(), |r| {
+                usize::try_from(r.at.length).unwrap_or(usize::MAX)
+            }),
             label: &f.label,
             help: f.help.as_deref(),
             source: f.source.as_deref(),

@@ -194,12 +194,22 @@ pub struct Position {
 /// Where a finding is: its span's position, or for a dump record its line.
 pub fn position(sources: &SourceMap, f: &Finding) -> Position {
     if let Some(r) = &f.record {
-        let line = usize::try_from(r.line).unwrap_or(usize::MAX);
-        return Position {
-            line,
-            column: 1,
-            end_line: line,
-            end_column: 1,
+        let n = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+        let line = n(r.line);
+        return if r.at.end_line == 0 {
+            Position {
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 1,
+            }
+        } else {
+            Position {
+                line,
+                column: n(r.at.column.max(1)),
+                end_line: n(r.at.end_line),
+                end_column: n(r.at.end_column),
+            }
         };
     }
     let file = sources.get(f.file);
@@ -241,6 +251,7 @@ mod tests {
             .source(value);
         let record = Finding::new(check, id, Span::default(), value).at_record(RecordContext {
             line: 3,
+            at: Default::default(),
             lifecycle: Some(value.into()),
             entity: Some(value.into()),
             time: Some(value.into()),

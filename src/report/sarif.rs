@@ -90,7 +90,7 @@ impl Emitter for Sarif {
         let file = sources.get(f.file);
         let p = position(sources, f);
         let mut region = json!({"startLine": p.line.max(1), "startColumn": p.column.max(1)});
-        if f.record.is_none() {
+        if f.record.as_ref().is_none_or(|r| r.at.end_line != 0) {
             let end_column = p
                 .end_column
                 .max(p.column + usize::from(p.end_line == p.line));
