@@ -46,11 +46,14 @@ pub fn quote(value: &str) -> String {
     s
 }
 
+/// Whether the lexer reads `s` as one identifier: a run of letters, `_` and `$`, then letters,
+/// digits and `_` (and the `-`, `*`, `.` that names of operators and wildcards carry).
 fn is_plain_ident(s: &str) -> bool {
-    let mut cs = s.chars();
-    cs.next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
-        && cs.all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '*' || c == '.')
+    let rest = s.trim_start_matches(|c: char| c.is_alphabetic() || c == '_' || c == '$');
+    rest.len() < s.len()
+        && rest
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '*' || c == '.')
 }
 
 fn name(n: &Name) -> String {
