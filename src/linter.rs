@@ -295,10 +295,6 @@ fn nothing_linted(paths: &[PathBuf], summary: &Summary, skipped: usize) -> Input
     }
 }
 
-/// Lints one rule source given as text, with the given catalog (for tests, benches, fuzzing
-/// and embedding). The format is chosen as for a file named `name` ([`rules::detect::detect`]:
-/// by extension, or by content when `name` has none).
-
 /// KQL query files, checked as one query each.
 fn is_kql(path: &std::path::Path) -> bool {
     path.extension()
