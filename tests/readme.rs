@@ -64,18 +64,15 @@ fn examples(readme: &str) -> Vec<Example> {
 /// The command as the shell should run it: the binary in place of `amlguard` / `cargo run`.
 fn shell_command(command: &str, tmp: &str) -> String {
     let bin = env!("CARGO_BIN_EXE_amlguard");
-    let mut c = command.to_string();
+    // The README's `/tmp/` paths move to this run's scratch directory; the binary's own path is
+    // substituted afterwards, since the checkout itself may live under /tmp.
+    let c = command.replace("/tmp/", tmp);
     for prefix in ["cargo run -q --release --", "cargo run -q --", "amlguard"] {
         if let Some(rest) = c.strip_prefix(prefix) {
-            c = format!("'{bin}'{rest}");
-            break;
+            return format!("'{bin}'{rest}");
         }
     }
-    assert!(
-        c.starts_with(&format!("'{bin}'")),
-        "README command `{command}` does not run amlguard"
-    );
-    c.replace("/tmp/", tmp)
+    panic!("README command `{command}` does not run amlguard");
 }
 
 fn run(ex: &Example, tmp: &str) -> (Vec<String>, i32) {
