@@ -344,6 +344,20 @@ impl<'a> Parser_<'a> {
         }
     }
 
+    /// After an array item or object property: a `,`, the end of the line, or the closing
+    /// bracket must follow.
+    fn item_separator(&mut self, close: char) -> PResult<()> {
+        self.skip_inline();
+        if !self.eat(",") && !self.at_line_end() && self.peek() != Some(close) {
+            let message = self.stray_text(&format!(
+                "expected `,`, `{close}` or a new line, found {}",
+                self.found()
+            ));
+            return Err(self.error(message));
+        }
+        Ok(())
+    }
+
     /// `message`, or, when text follows a closing quote directly (`'it's'`), what is most
     /// likely wrong: an unescaped quote inside the string.
     fn stray_text(&self, message: &str) -> String {
@@ -1330,14 +1344,7 @@ impl<'a> Parser_<'a> {
             } else {
                 items.push(Item::Value(self.expr(false)?));
             }
-            self.skip_inline();
-            if !self.eat(",") && !self.at_line_end() && self.peek() != Some(']') {
-                let message = self.stray_text(&format!(
-                    "expected `,`, `]` or a new line, found {}",
-                    self.found()
-                ));
-                return Err(self.error(message));
-            }
+            self.item_separator(']')?;
         }
         self.depth -= 1;
         Ok(Expr {
@@ -1466,14 +1473,7 @@ impl<'a> Parser_<'a> {
                     value,
                 });
             }
-            self.skip_inline();
-            if !self.eat(",") && !self.at_line_end() && self.peek() != Some('}') {
-                let message = self.stray_text(&format!(
-                    "expected `,`, `}}` or a new line, found {}",
-                    self.found()
-                ));
-                return Err(self.error(message));
-            }
+            self.item_separator('}')?;
         }
         self.depth -= 1;
         Ok(Expr {
