@@ -18,6 +18,7 @@ pub mod kql;
 pub mod lifecycle;
 pub mod lint;
 pub mod linter;
+pub mod model;
 pub mod policy;
 pub mod registry;
 pub mod report;

@@ -10,8 +10,9 @@ use crate::finding::{Finding, Severity};
 use crate::inputs::{self, InputError};
 use crate::kql;
 use crate::lint;
+use crate::model::AlertRule;
 use crate::policy::Policy;
-use crate::rules::{self, AlertRule};
+use crate::rules;
 use crate::source::Span;
 use crate::source::{SourceFile, SourceMap};
 

@@ -7,18 +7,7 @@ use crate::source::Span;
 use crate::suggest;
 use crate::yaml::{Key, Node, Value};
 
-/// A value together with the span it came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sp<T> {
-    pub value: T,
-    pub span: Span,
-}
-
-impl<T> Sp<T> {
-    pub fn new(value: T, span: Span) -> Self {
-        Sp { value, span }
-    }
-}
+pub use crate::model::Sp;
 
 /// The keys of one mapping, read one by one; whatever is left over is reported as unknown.
 pub struct MapReader<'a> {

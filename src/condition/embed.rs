@@ -2,8 +2,8 @@
 //! their spans back into the file, so findings point at the right column inside the string.
 
 use crate::finding::{Finding, Sink};
+use crate::model::Criterion;
 use crate::registry;
-use crate::rules::Criterion;
 use crate::source::Span;
 
 use super::parse;

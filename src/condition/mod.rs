@@ -14,7 +14,7 @@ pub mod embed;
 mod parse;
 mod print;
 
-use crate::rules::{Criterion, DimensionFilter, DynamicThreshold, Threshold};
+use crate::model::{Criterion, DimensionFilter, DynamicThreshold, Threshold};
 use crate::schema::Sp;
 use crate::source::Span;
 use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use crate::catalog::Support;
+use crate::model::{Criterion, DimensionFilter};
 use crate::registry;
-use crate::rules::{Criterion, DimensionFilter};
 use crate::suggest;
 
 use super::{RuleContext, english_list, metric_label};

@@ -1,7 +1,7 @@
 //! unknown-metric, unknown-namespace, unsupported-aggregation, deprecated-source (metrics).
 
+use crate::model::Criterion;
 use crate::registry;
-use crate::rules::Criterion;
 use crate::suggest;
 
 use super::{RuleContext, either};

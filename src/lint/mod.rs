@@ -11,8 +11,8 @@ mod threshold;
 
 use crate::catalog::Catalog;
 use crate::finding::Finding;
+use crate::model::{AlertRule, Criterion};
 use crate::registry::CheckInfo;
-use crate::rules::{AlertRule, Criterion};
 use crate::source::Span;
 
 /// Runs every check over a set of rules (the rules of every file of one run, so that

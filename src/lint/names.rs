@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use crate::finding::Finding;
+use crate::model::AlertRule;
 use crate::registry;
-use crate::rules::AlertRule;
 
 pub(super) fn check(rules: &[AlertRule], out: &mut Vec<Finding>) {
     let mut first: HashMap<String, &AlertRule> = HashMap::new();

@@ -3,8 +3,8 @@
 
 use crate::catalog::Catalog;
 use crate::finding::Finding;
+use crate::model::{AlertRule, Criterion, Threshold};
 use crate::registry;
-use crate::rules::{AlertRule, Criterion, Threshold};
 use crate::schema::Sp;
 use crate::vocab::{DimensionOperator, Operator};
 

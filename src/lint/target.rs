@@ -3,8 +3,8 @@
 
 use crate::catalog::Catalog;
 use crate::finding::Finding;
+use crate::model::{AlertRule, Target};
 use crate::registry;
-use crate::rules::{AlertRule, Target};
 
 /// How much of a rule is checked.
 pub(super) enum Checked<'c> {

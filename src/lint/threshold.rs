@@ -1,8 +1,8 @@
 //! threshold-out-of-range, condition-never-fires, condition-always-fires,
 //! invalid-dynamic-threshold.
 
+use crate::model::{Criterion, DynamicThreshold, Threshold};
 use crate::registry;
-use crate::rules::{Criterion, DynamicThreshold, Threshold};
 use crate::vocab::{Aggregation, Operator};
 
 use super::RuleContext;

@@ -15,7 +15,7 @@ use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
 use crate::yaml::{Node, Value};
 
 use super::yaml::{duration, keyword};
-use super::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
+use crate::model::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
 
 /// Replaces `//` and `/* */` comments outside strings with spaces (newlines kept), so byte
 /// offsets stay those of the original text.

@@ -1,5 +1,5 @@
-//! The source-agnostic alert-rule model. Every field keeps the span it was read from, so a
-//! check can point at it whichever format the rule came from.
+//! The readers: one module per source format, each filling the rule model of
+//! [`crate::model`] with the spans it read every field from.
 
 pub mod arm;
 pub mod bicep;
@@ -11,119 +11,12 @@ pub mod target;
 pub mod terraform;
 pub mod yaml;
 
-use crate::duration::Duration;
-use crate::schema::Sp;
-use crate::source::{FileId, Span};
-use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
+use crate::source::FileId;
 use detect::Format;
 
-/// One metric alert rule (Azure's `Microsoft.Insights/metricAlerts`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AlertRule {
-    pub file: FileId,
-    /// The whole rule.
-    pub span: Span,
-    pub name: Option<Sp<String>>,
-    pub description: Option<Sp<String>>,
-    pub severity: Option<Sp<i64>>,
-    pub enabled: Option<Sp<bool>>,
-    pub frequency: Option<Sp<Duration>>,
-    pub window: Option<Sp<Duration>>,
-    pub auto_mitigate: Option<Sp<bool>>,
-    /// What the rule is on, as far as its source says (see [`Target`]).
-    pub target: Target,
-    pub criteria: Vec<Criterion>,
-}
-
-/// The resource a rule targets, from every hint its source carries (`targetResourceType`,
-/// the resource types in `scopes`, a criterion's `metricNamespace`, a parameter's
-/// `allowedValues`). The linter picks the catalog namespace a rule is checked against from
-/// this; readers never decide on their own to skip a rule.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Target {
-    /// The source says nothing about the target (YAML rules, `--condition`): an Azure ML
-    /// workspace, as the rule format documents.
-    #[default]
-    Unstated,
-    /// A resource type, lowercased (`microsoft.machinelearningservices/workspaces`,
-    /// `microsoft.machinelearningservices/workspaces/onlineendpoints`, `microsoft.compute/virtualmachines`),
-    /// with the span it was read from.
-    Type(Sp<String>),
-    /// The source names a target but it cannot be resolved offline (a parameter without a
-    /// default, `resourceId()` of an existing resource): the span of that expression.
-    Unresolved(Span),
-}
-
-impl AlertRule {
-    /// A rule with no fields set yet.
-    pub fn new(file: FileId, span: Span) -> Self {
-        AlertRule {
-            file,
-            span,
-            name: None,
-            description: None,
-            severity: None,
-            enabled: None,
-            frequency: None,
-            window: None,
-            auto_mitigate: None,
-            target: Target::Unstated,
-            criteria: Vec::new(),
-        }
-    }
-
-    /// The span a rule-level finding points at: its name, or the rule itself.
-    pub fn anchor(&self) -> Span {
-        self.name.as_ref().map_or(self.span, |n| n.span)
-    }
-
-    pub fn display_name(&self) -> &str {
-        self.name.as_ref().map_or("<unnamed>", |n| n.value.as_str())
-    }
-}
-
-/// One metric criterion of a rule. A field that could not be read (already reported by the
-/// reader) is `None`, and every check that does not need it still runs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Criterion {
-    pub span: Span,
-    pub metric: Sp<String>,
-    pub namespace: Option<Sp<String>>,
-    pub aggregation: Option<Sp<Aggregation>>,
-    pub operator: Option<Sp<Operator>>,
-    pub threshold: Option<Threshold>,
-    pub dimensions: Vec<DimensionFilter>,
-    pub skip_metric_validation: Option<Sp<bool>>,
-}
-
-/// A static number or a dynamic (machine-learned) threshold.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Threshold {
-    Static(Sp<f64>),
-    Dynamic(DynamicThreshold),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct DynamicThreshold {
-    pub span: Span,
-    pub sensitivity: Option<Sp<Sensitivity>>,
-    /// `numberOfEvaluationPeriods`.
-    pub evaluation_periods: Option<Sp<i64>>,
-    /// `minFailingPeriodsToAlert`.
-    pub min_failing_periods: Option<Sp<i64>>,
-    pub ignore_data_before: Option<Sp<String>>,
-}
-
-/// `{name, operator, values}` on one dimension.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DimensionFilter {
-    pub span: Span,
-    pub name: Sp<String>,
-    /// `None` when it could not be read (already reported): the name and values are still
-    /// checked.
-    pub operator: Option<Sp<DimensionOperator>>,
-    pub values: Vec<Sp<String>>,
-}
+pub use crate::model::{
+    AlertRule, Criterion, DimensionFilter, DynamicThreshold, Target, Threshold,
+};
 
 use crate::finding::Sink;
 use crate::registry;

@@ -299,17 +299,17 @@ mod tests {
         let mut sink = Sink::new(FileId(0));
         let rules = read(t, &mut sink);
         assert!(sink.findings.is_empty(), "{:?}", sink.findings);
-        assert!(matches!(&rules[0].target, crate::rules::Target::Type(ty)
+        assert!(matches!(&rules[0].target, crate::model::Target::Type(ty)
             if ty.value == "microsoft.machinelearningservices/workspaces/onlineendpoints"));
         assert_eq!(rules[0].criteria.len(), 1);
         let t = "az monitor metrics alert create -n x --scopes $EP --target-resource-type Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments --condition 'avg CpuUtilizationPercentage > 90'\n";
         let rules = read(t, &mut sink);
-        assert!(matches!(&rules[0].target, crate::rules::Target::Type(ty)
+        assert!(matches!(&rules[0].target, crate::model::Target::Type(ty)
             if ty.value.ends_with("/deployments")));
         let t =
             "az monitor metrics alert create -n x --scopes $WS --condition 'total Errors > 0'\n";
         let rules = read(t, &mut sink);
-        assert_eq!(rules[0].target, crate::rules::Target::Unstated);
+        assert_eq!(rules[0].target, crate::model::Target::Unstated);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::yaml::{Node, Value};
 
 use super::arm::get;
 use super::yaml::{duration, keyword};
-use super::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
+use crate::model::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
 
 /// Whether a JSON document is a Terraform plan or state rendering.
 pub fn is_plan(doc: &Node) -> bool {

@@ -27,7 +27,7 @@ use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
 use crate::yaml::{self, Node, Value};
 
 use super::target::{Hint, from_hints, type_of_resource_id};
-use super::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
+use crate::model::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
 
 const TOP_KEYS: &[&str] = &["rules"];
 const RULE_KEYS: &[&str] = &[

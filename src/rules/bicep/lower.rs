@@ -192,7 +192,7 @@ pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out:
     let placed = BicepRule {
         rule: rule
             .clone()
-            .unwrap_or_else(|| crate::rules::AlertRule::new(env.file, decl)),
+            .unwrap_or_else(|| crate::model::AlertRule::new(env.file, decl)),
         remote: low.remote,
         via: via.to_vec(),
     };
@@ -204,7 +204,7 @@ pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out:
 
 fn place(remote: &[FileId], via: &[Label], findings: Vec<Finding>) -> Vec<Finding> {
     BicepRule {
-        rule: crate::rules::AlertRule::new(FileId(0), Span::default()),
+        rule: crate::model::AlertRule::new(FileId(0), Span::default()),
         remote: remote.to_vec(),
         via: via.to_vec(),
     }
