@@ -9,7 +9,7 @@ use crate::suggest;
 
 use super::ast::*;
 use super::schema::Schemas;
-use super::span::SpanMap;
+use crate::model::SpanMap;
 
 /// A column at some point of a pipeline, and the table column it still is (for known values).
 #[derive(Debug, Clone)]

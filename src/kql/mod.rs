@@ -11,13 +11,12 @@ mod lex;
 mod parse;
 mod print;
 mod schema;
-mod span;
 
+pub use crate::model::SpanMap;
 pub use check::check_query;
 pub use parse::{Parsed, SyntaxError, parse};
 pub use print::{print, quote};
 pub use schema::{KnownValues, Schemas, TableSchema};
-pub use span::SpanMap;
 
 #[cfg(test)]
 mod tests;

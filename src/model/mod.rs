@@ -2,16 +2,22 @@
 //! imports none of them. Every field keeps the span it was read from, so a check can point at
 //! it whichever format the rule came from.
 
+mod log;
 mod metric;
+mod span_map;
 mod spanned;
 
+pub use log::{FailingPeriods, LogCriterion, LogRule, LogRuleKind, Query};
 pub use metric::{Criterion, DimensionFilter, DynamicThreshold, Threshold};
+pub use span_map::SpanMap;
 pub use spanned::Sp;
 
 use crate::duration::Duration;
 use crate::source::{FileId, Span};
 
-/// One metric alert rule (Azure's `Microsoft.Insights/metricAlerts`).
+/// One alert rule: a metric alert (Azure's `Microsoft.Insights/metricAlerts`, with metric
+/// `criteria`) or a log alert (`Microsoft.Insights/scheduledQueryRules`, with `log` set and its
+/// criteria there).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertRule {
     pub file: FileId,
@@ -26,7 +32,10 @@ pub struct AlertRule {
     pub auto_mitigate: Option<Sp<bool>>,
     /// What the rule is on, as far as its source says (see [`Target`]).
     pub target: Target,
+    /// Metric criteria (empty for a log rule).
     pub criteria: Vec<Criterion>,
+    /// Set for a log alert rule.
+    pub log: Option<LogRule>,
 }
 
 /// The resource a rule targets, from every hint its source carries (`targetResourceType`,
@@ -63,12 +72,18 @@ impl AlertRule {
             auto_mitigate: None,
             target: Target::Unstated,
             criteria: Vec::new(),
+            log: None,
         }
     }
 
     /// The span a rule-level finding points at: its name, or the rule itself.
     pub fn anchor(&self) -> Span {
         self.name.as_ref().map_or(self.span, |n| n.span)
+    }
+
+    /// Whether this is a log alert rule (`scheduledQueryRules`).
+    pub fn is_log(&self) -> bool {
+        self.log.is_some()
     }
 
     pub fn display_name(&self) -> &str {

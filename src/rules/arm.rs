@@ -643,6 +643,7 @@ pub(crate) fn metric_alert<'a>(
         auto_mitigate,
         target,
         criteria,
+        log: None,
     })
 }
 

@@ -108,6 +108,7 @@ pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
             .and_then(|n| schema::boolean(n, "auto_mitigate", sink)),
         target,
         criteria,
+        log: None,
     })
 }
 

@@ -236,6 +236,7 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
         auto_mitigate,
         target,
         criteria,
+        log: None,
     })
 }
 
