@@ -169,6 +169,7 @@ pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out:
         values: Vec::new(),
         parent: None,
         policy: false,
+        text: None,
     };
     let mut sink = Sink::new(env.file);
     let rule = arm::metric_alert(&node, &scope, &mut sink);
