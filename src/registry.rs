@@ -420,7 +420,7 @@ by a column. Each must be a column of the result, spelt exactly (names are case-
 column the query dropped (after `project` or `summarize … by`, only what they name remains) or \
 misspelt makes Azure reject the rule, or, with skipQueryValidation, the rule never fires.\n\n\
 Example:\n\n    query: AmlComputeJobEvent | summarize Failed = count() by ClusterName\n    \
-metric-measure-column: failed\n\nFix: name a column the help lists, or make the query return it \
+measure-column: failed\n\nFix: name a column the help lists, or make the query return it \
 (add it to `summarize … by` or `project`).");
     MEASURE_COLUMN_AGGREGATION = ("AML707", "measure-column-aggregation", Error, Query,
         "A log alert's aggregation and measure column do not go together.",
@@ -499,6 +499,16 @@ has dimensions, failing periods and auto-mitigation; amlguard checks their query
 Example:\n\n    {\"type\": \"Microsoft.Insights/scheduledQueryRules\", \"apiVersion\": \
 \"2018-04-16\", \"properties\": {\"source\": {\"query\": \"…\"}, \"schedule\": {…}, \"action\": \
 {…}}}\n\nFix: rewrite the rule with `criteria.allOf`, `evaluationFrequency` and `windowSize`.");
+    NOT_AN_AML_QUERY = ("AML718", "not-an-aml-query", Note, Query,
+        "A log alert's query reads no Azure ML table, so it is not checked against the catalog.",
+        "amlguard knows the tables of Azure ML's resource logs (AmlComputeJobEvent, \
+AmlRunStatusChangedEvent, …). A log alert over other tables (Perf, Heartbeat, requests, \
+AzureDiagnostics) is somebody else's rule: rather than call every such table unknown, the rule \
+is noted, its query is parsed (syntax errors are still errors) and its schedule and settings are \
+checked, but its tables and columns are not. A table name close to an Azure ML table \
+(`AmlComputeJobEvents`) is still an `unknown-table` error.\n\nExample:\n\n    query: Perf | \
+where CounterName == \"% Free Space\"\n\nFix: nothing; add the tables to the catalog if you \
+want them checked.");
 }
 
 /// Finds a check by code (`AML103`) or name (`dimension-not-applicable`), case-insensitively.

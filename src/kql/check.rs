@@ -48,6 +48,20 @@ pub struct Analysis {
     /// The columns of the query's result, in order; `None` when they cannot be known (an
     /// unknown table, an operator that is not modelled, a syntax error).
     pub output: Option<Vec<OutputColumn>>,
+    /// The tables the query reads, in order.
+    pub tables: Vec<TableRead>,
+}
+
+/// A table a query reads, and whether the schemas know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRead {
+    pub name: String,
+    /// Where the name is, in the file.
+    pub span: Span,
+    pub known: bool,
+    /// For an unknown table: whether it looks like a known one (a did-you-mean, or a
+    /// resource-log category of that name), i.e. is most likely a misspelt Azure ML table.
+    pub near: bool,
 }
 
 /// The columns at a point of a pipeline; `None` once they cannot be known.
@@ -60,6 +74,7 @@ struct Checker<'a> {
     /// `let` names in scope: tabular ones with their columns, scalar ones with `None`.
     lets: Vec<(String, Option<Cols>)>,
     findings: Vec<Finding>,
+    tables: Vec<TableRead>,
 }
 
 /// Parses and checks `text`; spans are mapped through `map` into `file`.
@@ -76,6 +91,7 @@ pub fn analyse_query(text: &str, map: &SpanMap, file: FileId, schemas: &Schemas)
         file,
         lets: Vec::new(),
         findings: Vec::new(),
+        tables: Vec::new(),
     };
     for e in &parsed.errors {
         c.push(&registry::QUERY_SYNTAX, e.at.0, e.message.clone(), None);
@@ -111,6 +127,7 @@ pub fn analyse_query(text: &str, map: &SpanMap, file: FileId, schemas: &Schemas)
     Analysis {
         findings: c.findings,
         output,
+        tables: c.tables,
     }
 }
 
@@ -271,6 +288,12 @@ impl Checker<'_> {
                 }
                 if let Some(t) = self.schemas.table(&n.text) {
                     let name = t.name.clone();
+                    self.tables.push(TableRead {
+                        name: name.clone(),
+                        span: self.map.map(n.at.0),
+                        known: true,
+                        near: false,
+                    });
                     return Some(
                         t.columns
                             .iter()
@@ -336,6 +359,12 @@ impl Checker<'_> {
         } else {
             near
         };
+        self.tables.push(TableRead {
+            name: n.text.clone(),
+            span: self.map.map(n.at.0),
+            known: false,
+            near: is_category || !near.is_empty(),
+        });
         let help = if is_category {
             Some(format!(
                 "`{}` is a resource-log category, not a table: its records land in another table{}",

@@ -10,9 +10,7 @@
 //! (<https://learn.microsoft.com/rest/api/monitor/scheduled-query-rules/create-or-update>).
 
 use crate::finding::Sink;
-use crate::model::{
-    AlertRule, FailingPeriods, LogCriterion, LogRule, LogRuleKind, Query, SpanMap, Target,
-};
+use crate::model::{AlertRule, FailingPeriods, LogCriterion, LogRule, LogRuleKind, Query, Target};
 use crate::registry;
 use crate::schema::{self, Sp};
 use crate::vocab::{Aggregation, Operator};
@@ -22,12 +20,14 @@ use super::arm::{Scope, dimension, get, is_expression, literal_in_file, resolve,
 use super::yaml::{duration, keyword};
 
 /// Reads one scheduled query rule resource.
-pub(super) fn log_alert<'a>(
+pub(crate) fn log_alert<'a>(
     r: &'a Node,
     scope: &'a Scope<'a>,
     sink: &mut Sink,
 ) -> Option<AlertRule> {
     let props = get(r, "properties")?;
+    // A property set to null (a Bicep parameter `T?` not given) is not set.
+    let get = |n: &'a Node, key: &str| get(n, key).filter(|v| !matches!(v.value, Value::Null));
     let name = get(r, "name").and_then(|n| string(n, scope, "name", sink));
     let mut rule = AlertRule::new(sink.file, r.span);
     rule.name = name.filter(|n| !is_expression(&n.value));
@@ -125,6 +125,7 @@ fn criterion<'a>(
     kind: Option<LogRuleKind>,
     sink: &mut Sink,
 ) -> LogCriterion {
+    let get = |n: &'a Node, key: &str| get(n, key).filter(|v| !matches!(v.value, Value::Null));
     let field = |key: &str, sink: &mut Sink| get(c, key).and_then(|n| resolve(n, scope, key, sink));
     let mut out = LogCriterion::new(c.span);
     match get(c, "query") {
@@ -209,15 +210,12 @@ fn query<'a>(q: &'a Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Query
     }
     let (map, span) = match (literal_in_file(q, scope), scope.text) {
         (Some(lit), Some(file)) => (super::query_map::map(file, lit.span, &text), lit.span),
-        _ => (collapsed(text.len(), q.span.start), q.span),
+        _ => (
+            super::query_map::collapsed(text.len(), q.span.start),
+            q.span,
+        ),
     };
     Some(Query { text, map, span })
-}
-
-/// A map that sends every character of a query to one place (a reference to a value written
-/// in another file).
-fn collapsed(len: usize, at: usize) -> SpanMap {
-    SpanMap::from_pieces((0..=len).map(|i| (i, at)).collect())
 }
 
 /// A rule of the legacy API (2018-04-16): `source.query`, `schedule` and `action`. Its query is

@@ -2,7 +2,7 @@
 //! [`crate::model`] with the spans it read every field from.
 
 pub mod arm;
-mod arm_log;
+pub(crate) mod arm_log;
 pub mod bicep;
 pub mod detect;
 pub mod hcl;

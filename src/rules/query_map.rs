@@ -10,11 +10,12 @@ use crate::source::Span;
 /// characters; block scalars (`|`, `>`) and Bicep's `'''` strings drop their header and
 /// indentation. Each character of the value is found in order in
 /// the scalar's source; what lies between (indentation, line breaks a fold turned into
-/// spaces, escape backslashes) is skipped. When the value cannot be aligned so, the whole
-/// query maps to the start of the scalar.
+/// spaces, escape backslashes) is skipped. When the value cannot be aligned so (an escape
+/// that is not a plain copy, an interpolation), every character maps to the start of the
+/// literal: the finding is placed at the string, never at a wrong column.
 pub fn map(file_text: &str, span: Span, value: &str) -> SpanMap {
     let Some(raw) = file_text.get(span.start..span.end) else {
-        return SpanMap::offset(span.start);
+        return collapsed(value.len(), span.start);
     };
     if let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'))
         && let Some((decoded, map)) = SpanMap::json_string(inner, span.start + 1)
@@ -42,7 +43,7 @@ pub fn map(file_text: &str, span: Span, value: &str) -> SpanMap {
         let want = ch.encode_utf8(&mut buf).as_bytes();
         loop {
             if r >= bytes.len() {
-                return SpanMap::offset(span.start + skip.min(raw.len()));
+                return collapsed(value.len(), span.start);
             }
             if bytes[r..].starts_with(want) {
                 break;
@@ -52,7 +53,7 @@ pub fn map(file_text: &str, span: Span, value: &str) -> SpanMap {
                 break;
             }
             if !matches!(bytes[r], b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\'') {
-                return SpanMap::offset(span.start + skip.min(raw.len()));
+                return collapsed(value.len(), span.start);
             }
             r += 1;
         }
@@ -69,4 +70,10 @@ pub fn map(file_text: &str, span: Span, value: &str) -> SpanMap {
     }
     pieces.push((value.len(), span.start + r));
     SpanMap::from_pieces(pieces)
+}
+
+/// A map that sends every character of a query to one place: the literal (or the reference to
+/// a value written elsewhere) that the query was read from.
+pub fn collapsed(len: usize, at: usize) -> SpanMap {
+    SpanMap::from_pieces((0..=len).map(|i| (i, at)).collect())
 }

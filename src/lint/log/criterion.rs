@@ -15,7 +15,27 @@ use super::facts;
 pub(super) fn check(ctx: &mut RuleContext, c: &LogCriterion, schemas: &Schemas) {
     let output = match &c.query {
         Some(q) => {
-            let analysis = kql::analyse_query(&q.text, &q.map, ctx.rule.file, schemas);
+            let mut analysis = kql::analyse_query(&q.text, &q.map, ctx.rule.file, schemas);
+            if let Some(first) = foreign(&analysis.tables) {
+                // Not an Azure ML query (Perf, Heartbeat, requests…): noted, like a metric
+                // alert on another resource type, and its tables are not judged.
+                analysis
+                    .findings
+                    .retain(|f| f.check.code != registry::UNKNOWN_TABLE.code);
+                let names: Vec<&str> = analysis.tables.iter().map(|t| t.name.as_str()).collect();
+                let f = ctx
+                    .at(
+                        &registry::NOT_AN_AML_QUERY,
+                        first.span,
+                        format!(
+                            "the query reads no Azure ML table ({}); its tables and columns are not checked",
+                            names.join(", ")
+                        ),
+                    )
+                    .label("not a table of the catalog")
+                    .help("the catalog knows the Azure ML resource-log tables (`amlguard catalog`); the rule's schedule and settings are still checked");
+                ctx.push(f);
+            }
             ctx.out.extend(analysis.findings);
             analysis.output
         }
@@ -36,6 +56,14 @@ pub(super) fn check(ctx: &mut RuleContext, c: &LogCriterion, schemas: &Schemas) 
     }
     aggregation(ctx, c);
     operator(ctx, c);
+}
+
+/// The first table of a query that reads tables, none of them known or like a known one.
+fn foreign(tables: &[kql::TableRead]) -> Option<&kql::TableRead> {
+    if tables.iter().any(|t| t.known || t.near) {
+        return None;
+    }
+    tables.first()
 }
 
 fn in_output(
