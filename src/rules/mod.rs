@@ -5,10 +5,12 @@ pub mod arm;
 pub mod bicep;
 pub mod detect;
 pub mod hcl;
+mod hcl_text;
 pub mod policy;
 pub mod script;
 pub mod target;
 pub mod terraform;
+pub mod terraform_log;
 pub mod yaml;
 
 use crate::source::FileId;
@@ -267,7 +269,7 @@ fn read_json(
     });
     let mut suppressions = Vec::new();
     let rules = if terraform::is_plan(&doc) {
-        terraform::read(&doc, &mut sink)
+        terraform::read(&doc, text, &mut sink)
     } else if policy::is_policy(&doc) {
         suppressions = arm::suppressions(&doc, file);
         policy::read(&doc, &mut sink)
