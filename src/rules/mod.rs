@@ -8,6 +8,7 @@ pub mod hcl;
 mod hcl_text;
 pub mod policy;
 pub mod script;
+mod script_log;
 pub mod target;
 pub mod terraform;
 pub mod terraform_log;
