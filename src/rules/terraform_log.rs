@@ -209,7 +209,7 @@ pub(crate) fn alert_legacy(
     let v = field(r, "values")?;
     sink.push(
         sink.at(
-            &registry::DEPRECATED_SOURCE,
+            &registry::LEGACY_LOG_ALERT_API,
             type_span,
             "`azurerm_monitor_scheduled_query_rules_alert` is superseded by `azurerm_monitor_scheduled_query_rules_alert_v2`",
         )
@@ -536,7 +536,7 @@ resource "azurerm_monitor_scheduled_query_rules_alert" "old" {
 "#;
         let (rules, sink) = read(t);
         let names: Vec<&str> = sink.findings.iter().map(|f| f.check.name).collect();
-        assert_eq!(names, ["deprecated-source"]);
+        assert_eq!(names, ["legacy-log-alert-api"]);
         assert_eq!(
             at(t, sink.findings[0].span),
             "\"azurerm_monitor_scheduled_query_rules_alert\""
