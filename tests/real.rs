@@ -19,6 +19,10 @@ const CORPUS: &[(&str, u64)] = &[
     ),
     // Log alerts (scheduled query rules).
     (
+        "azure-cli-extensions/src/scheduled-query/azext_scheduled_query/_help.py",
+        2,
+    ),
+    (
         "terraform-provider-azurerm/website/docs/r/monitor_scheduled_query_rules_alert_v2.html.markdown",
         1,
     ),
@@ -237,20 +241,44 @@ const CORPUS: &[(&str, u64)] = &[
 /// The errors and warnings a corpus file does get, each a true finding: the legacy log alert
 /// resource is superseded (one warning per rule), and its documentation's two examples share
 /// the name `example` in one resource group.
-const EXPECTED: &[(&str, &[&str])] = &[(
-    "terraform-provider-azurerm/website/docs/r/monitor_scheduled_query_rules_alert.html.markdown",
-    &[
-        "legacy-log-alert-api",
-        "legacy-log-alert-api",
-        "duplicate-rule-name",
-    ],
-)];
+///
+/// The az CLI's help gives two examples named `{name1}` (a duplicate as written), whose query is
+/// `union Event, Syslog`: tables outside the catalog, which the query checks call unknown when
+/// they are read through `union` (a query reading them directly gets only a not-an-aml-query
+/// note).
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "terraform-provider-azurerm/website/docs/r/monitor_scheduled_query_rules_alert.html.markdown",
+        &[
+            "legacy-log-alert-api",
+            "legacy-log-alert-api",
+            "duplicate-rule-name",
+        ],
+    ),
+    (
+        "azure-cli-extensions/src/scheduled-query/azext_scheduled_query/_help.py",
+        &[
+            "unknown-table",
+            "unknown-table",
+            "duplicate-rule-name",
+            "unknown-table",
+            "unknown-table",
+        ],
+    ),
+];
 
 /// What amlguard reads of a corpus file, and the extension to give it: documentation pages
 /// are read for their ```` ```hcl ```` examples, everything else as it is.
 fn lintable(path: &str, text: &str) -> (String, &'static str) {
     if !path.ends_with(".markdown") {
-        let ext = if path.ends_with(".tf") { "tf" } else { "json" };
+        let ext = if path.ends_with(".tf") {
+            "tf"
+        } else if path.ends_with(".py") {
+            // Read for the az CLI invocations it holds, as any text that names them.
+            "py"
+        } else {
+            "json"
+        };
         return (text.to_string(), ext);
     }
     let mut out = String::new();
@@ -709,6 +737,40 @@ fn mutations() -> Vec<Mutation> {
         replace: "query                   = <<-QUERY\n      ${var.table}".into(),
         check: "unresolved-expression",
         at: "${var.table}".into(),
+        offset: 0,
+        parameters: None,
+    });
+    let help = "azure-cli-extensions/src/scheduled-query/azext_scheduled_query/_help.py";
+    out.push(Mutation {
+        file: help,
+        what: "an Azure ML query written in the condition, with a misspelt value",
+        after: "Create a scheduled query for a VM.",
+        find: "'union Event, Syslog | where TimeGenerated > ago(1h) | where EventLevelName==\\\"Error\\\" or SeverityLevel==\\\"err\\\"'",
+        replace: "'AmlComputeJobEvent | where EventType == \\\"JobFaild\\\"'".into(),
+        check: "unknown-column-value",
+        at: "\\\"JobFaild".into(),
+        offset: 0,
+        parameters: None,
+    });
+    out.push(Mutation {
+        file: help,
+        what: "an operator the condition grammar does not have",
+        after: "Create a scheduled query for a VM.",
+        find: "' > 360",
+        replace: "' => 360".into(),
+        check: "condition-syntax",
+        at: "=> 360".into(),
+        offset: 0,
+        parameters: None,
+    });
+    out.push(Mutation {
+        file: help,
+        what: "failing periods with a word missing",
+        after: "Create a scheduled query for a VM.",
+        find: "out of 5 aggregated",
+        replace: "out 5 aggregated".into(),
+        check: "condition-syntax",
+        at: "5 aggregated".into(),
         offset: 0,
         parameters: None,
     });
