@@ -62,6 +62,12 @@ impl Builder {
     /// Pushes `c`, which stands for the file text `from..to`.
     fn push(&mut self, c: char, from: usize, to: usize) {
         if self.next != Some(from) {
+            // Text was skipped (a heredoc's stripped indent, an interpolation): a piece at the
+            // end of the previous character ends it there, and the next piece, at the same
+            // query offset, starts this one.
+            if let Some(end) = self.next {
+                self.pieces.push((self.out.len(), end));
+            }
             self.pieces.push((self.out.len(), from));
         }
         self.out.push(c);
