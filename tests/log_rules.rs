@@ -265,3 +265,18 @@ fn sarif_and_github_outputs_place_a_query_finding_inside_the_string() {
     let gh = String::from_utf8(out.stdout).unwrap();
     assert!(gh.contains(&format!("line={line},col={col},")), "{gh}");
 }
+
+#[test]
+fn a_deprecated_table_is_a_warning_and_a_plain_column_name_stays_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // `N` and `on` are booleans to a YAML 1.1 reader; as column names they are text.
+    let text = "rules:\n  - name: r\n    frequency: PT5M\n    window: PT5M\n    criteria:\n      - query: AmlComputeClusterNodeEvent | summarize N = count() by on = bin(TimeGenerated, 5m)\n        aggregation: Total\n        measure-column: N\n        resource-id-column: on\n        operator: '>'\n        threshold: 0\n";
+    let p = write(dir.path(), "dep.yaml", text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![("deprecated-source".to_string(), 6, 16)],
+        "{json}"
+    );
+}

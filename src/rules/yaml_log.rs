@@ -157,10 +157,10 @@ pub(super) fn read_log_criterion(
     });
     c.metric_measure_column = r
         .get("measure-column")
-        .and_then(|(_, n)| schema::string(n, "measure-column", sink));
+        .and_then(|(_, n)| column(n, text, "measure-column", sink));
     c.resource_id_column = r
         .get("resource-id-column")
-        .and_then(|(_, n)| schema::string(n, "resource-id-column", sink));
+        .and_then(|(_, n)| column(n, text, "resource-id-column", sink));
     let operator = if alerting {
         r.required("operator", sink)
     } else {
@@ -196,6 +196,23 @@ pub(super) fn read_log_criterion(
         .and_then(|(_, n)| schema::string(n, "metric-name", sink));
     r.finish(LOG_CRITERION_KEYS, ALIASES, sink);
     Some(c)
+}
+
+/// A column name as written: a plain scalar that YAML reads as a boolean or a number (`N`,
+/// `on`, `1e3`) is the name spelt in the file, not `false` or `1000`.
+fn column(
+    node: &Node,
+    text: &str,
+    what: &str,
+    sink: &mut Sink,
+) -> Option<crate::schema::Sp<String>> {
+    match &node.value {
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+            let raw = text.get(node.span.start..node.span.end)?.trim();
+            Some(crate::schema::Sp::new(raw.to_string(), node.span))
+        }
+        _ => schema::string(node, what, sink),
+    }
 }
 
 fn read_failing_periods(node: &Node, sink: &mut Sink) -> Option<FailingPeriods> {

@@ -37,6 +37,7 @@ pub(super) fn check(ctx: &mut RuleContext, c: &LogCriterion, schemas: &Schemas) 
                 ctx.push(f);
             }
             ctx.out.extend(analysis.findings);
+            deprecated_tables(ctx, &analysis.tables);
             analysis.output
         }
         None => None,
@@ -56,6 +57,40 @@ pub(super) fn check(ctx: &mut RuleContext, c: &LogCriterion, schemas: &Schemas) 
     }
     aggregation(ctx, c);
     operator(ctx, c);
+}
+
+/// deprecated-source, for a table the catalog marks deprecated (once per table).
+fn deprecated_tables(ctx: &mut RuleContext, tables: &[kql::TableRead]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for t in tables.iter().filter(|t| t.known) {
+        if seen.contains(&t.name.as_str()) {
+            continue;
+        }
+        seen.push(&t.name);
+        let Some(dep) = ctx
+            .catalog
+            .tables
+            .iter()
+            .find(|c| c.name == t.name)
+            .and_then(|c| c.deprecated.as_ref())
+        else {
+            continue;
+        };
+        let help = dep.replacement.as_ref().map_or_else(
+            || "move the query to a table that is not deprecated".to_string(),
+            |r| format!("read `{r}` instead"),
+        );
+        let f = ctx
+            .at(
+                &registry::DEPRECATED_SOURCE,
+                t.span,
+                format!("table `{}` is deprecated since {}", t.name, dep.since),
+            )
+            .label("deprecated table")
+            .help(help)
+            .source(dep.source.to_string());
+        ctx.push(f);
+    }
 }
 
 /// The first table of a query that reads tables, none of them known or like a known one.
