@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cli;
 pub mod condition;
 pub mod config;
+pub mod coverage;
 pub mod duration;
 pub mod finding;
 pub mod generate;

@@ -5,6 +5,7 @@
 mod audit;
 mod catalog;
 mod common;
+mod coverage;
 mod explain;
 mod fmt_condition;
 mod generate;
@@ -116,6 +117,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print az CLI conditions in canonical form.
     FmtCondition(fmt_condition::FmtConditionArgs),
+    /// Show which failure signals (failure states, dwell limits, failure metrics) no enabled rule watches.
+    Coverage(coverage::CoverageArgs),
     /// Write reproducible synthetic rule files and dumps (for benchmarks and scale tests).
     Generate(generate::GenerateArgs),
 }
@@ -212,6 +215,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Lifecycles(args) => graph::list(args, color, out),
         Command::Catalog(args) => catalog::run(args, out),
         Command::Explain(args) => explain::run(args, out),
+        Command::Coverage(args) => coverage::run(args, cli.config.load(color)?, color, out),
         Command::Generate(args) => generate::run(args, out),
         Command::FmtCondition(args) => fmt_condition::run(args, color, out),
     }
