@@ -11,6 +11,7 @@ pub mod cli;
 pub mod condition;
 pub mod config;
 pub mod duration;
+pub mod evaluate;
 pub mod finding;
 pub mod generate;
 pub mod inputs;
