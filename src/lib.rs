@@ -12,6 +12,7 @@ pub mod condition;
 pub mod config;
 pub mod coverage;
 pub mod duration;
+pub mod evaluate;
 pub mod finding;
 pub mod generate;
 pub mod inputs;
