@@ -25,6 +25,7 @@ pub mod policy;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod ruletest;
 pub mod schema;
 pub mod source;
 pub mod suggest;

@@ -12,6 +12,7 @@ mod generate;
 mod graph;
 mod lint;
 mod settings;
+mod test;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -72,7 +73,7 @@ const GLOBAL: &str = "Global options";
     name = "amlguard",
     version,
     about = "Checks Azure Machine Learning monitoring: lints alert rules against the documented metrics and dimensions, audits resource-log dumps against the lifecycles of runs, jobs, clusters and nodes.",
-    after_help = "Commands that report findings (lint, audit) exit 0 when clean, 1 with findings at or above --fail-on, 2 on a usage or I/O error.\nSee `amlguard explain` for every check, `amlguard help COMMAND` for a command's options."
+    after_help = "Commands that report findings (lint, audit, test) exit 0 when clean, 1 with findings at or above --fail-on, 2 on a usage or I/O error.\nSee `amlguard explain` for every check, `amlguard help COMMAND` for a command's options."
 )]
 pub struct Cli {
     /// When to colour the output.
@@ -117,6 +118,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print az CLI conditions in canonical form.
     FmtCondition(fmt_condition::FmtConditionArgs),
+    /// Run rule unit tests: input series, evaluation times and the alerts expected to be open.
+    Test(test::TestArgs),
     /// Show which failure signals (failure states, dwell limits, failure metrics) no enabled rule watches.
     Coverage(coverage::CoverageArgs),
     /// Write reproducible synthetic rule files and dumps (for benchmarks and scale tests).
@@ -215,6 +218,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Lifecycles(args) => graph::list(args, color, out),
         Command::Catalog(args) => catalog::run(args, out),
         Command::Explain(args) => explain::run(args, out),
+        Command::Test(args) => test::run(args, cli.config.load(color)?, color, out),
         Command::Coverage(args) => coverage::run(args, cli.config.load(color)?, color, out),
         Command::Generate(args) => generate::run(args, out),
         Command::FmtCondition(args) => fmt_condition::run(args, color, out),
