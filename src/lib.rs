@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cli;
 pub mod condition;
 pub mod config;
+pub mod derive;
 pub mod duration;
 pub mod evaluate;
 pub mod finding;

@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::series::{Dims, Evidence, Minute, Point, Series, SeriesSet};
+use super::series::{Dims, Evidence, Minute, Point, Series, SeriesSet, same_dimension};
 use crate::duration::Duration;
 use crate::model::{AlertRule, Criterion, Threshold};
 use crate::vocab::{Aggregation, DimensionOperator, Operator};
@@ -453,7 +453,7 @@ fn prepare(c: &Criterion, data: &SeriesSet) -> Result<Prepared, NotEvaluated> {
             let v = s
                 .dims
                 .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .find(|(k, _)| same_dimension(k, name))
                 .map_or("", |(_, v)| v.as_str());
             if !passes(v, *op, values) {
                 keep = false;
@@ -505,13 +505,13 @@ fn join(prepared: &[Prepared]) -> Vec<(Dims, Vec<usize>)> {
             for (i, s) in p.series.iter().enumerate() {
                 let agrees = s.dims.iter().all(|(k, v)| {
                     key.iter()
-                        .find(|(k2, _)| k2.eq_ignore_ascii_case(k))
+                        .find(|(k2, _)| same_dimension(k2, k))
                         .is_none_or(|(_, v2)| v2.eq_ignore_ascii_case(v))
                 });
                 if agrees {
                     let mut k = key.clone();
                     for (d, v) in &s.dims {
-                        if !k.keys().any(|k2| k2.eq_ignore_ascii_case(d)) {
+                        if !k.keys().any(|k2| same_dimension(k2, d)) {
                             k.insert(d.clone(), v.clone());
                         }
                     }
