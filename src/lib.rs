@@ -6,6 +6,7 @@
 //! [`registry::ALL`].
 
 pub mod audit;
+pub mod backtest;
 pub mod catalog;
 pub mod cli;
 pub mod condition;

@@ -38,6 +38,8 @@ struct Table {
     metrics: Vec<(String, usize, String)>,
     seen: bool,
     seen_dims: Vec<bool>,
+    /// Gauge fields some record carried (a gauge no record reports is not determined).
+    seen_metrics: Vec<bool>,
 }
 
 struct Gauge {
@@ -86,6 +88,7 @@ impl Deriver {
                         .collect(),
                     seen: false,
                     seen_dims: vec![false; t.dimensions.len()],
+                    seen_metrics: vec![false; t.metrics.len()],
                 };
                 (t.table.clone(), table)
             })
@@ -163,14 +166,15 @@ impl Deriver {
                     .add(&metric, &dims, minute, Point::sample(1.0), &[at]);
             }
             Kind::Gauge => {
-                let updates: Vec<(String, f64)> = table
-                    .metrics
-                    .iter()
-                    .filter_map(|(_, slot, m)| {
-                        let v = slots.get(*slot)?.number()?;
-                        v.is_finite().then(|| (m.clone(), v))
-                    })
-                    .collect();
+                let mut updates: Vec<(String, f64)> = Vec::new();
+                for (i, (_, slot, m)) in table.metrics.iter().enumerate() {
+                    if let Some(v) = slots.get(*slot).and_then(|v| v.number())
+                        && v.is_finite()
+                    {
+                        table.seen_metrics[i] = true;
+                        updates.push((m.clone(), v));
+                    }
+                }
                 for (metric, value) in updates {
                     self.gauge(&metric, &dims, minute, value, &at);
                 }
@@ -250,8 +254,10 @@ impl Deriver {
                 .filter(|(_, seen)| **seen)
                 .map(|((n, _), _)| n.as_str())
                 .collect();
-            for (_, _, m) in &t.metrics {
-                self.set.declare(m, &dims);
+            for (i, (_, _, m)) in t.metrics.iter().enumerate() {
+                if t.kind == Kind::Count || t.seen_metrics[i] {
+                    self.set.declare(m, &dims);
+                }
             }
         }
         (self.set, self.stats)

@@ -125,7 +125,9 @@ impl fmt::Display for NotEvaluated {
             NotEvaluated::Disabled => {
                 write!(f, "disabled (`enabled: false`): Azure does not evaluate it")
             }
-            NotEvaluated::NoCriteria => write!(f, "no criteria"),
+            NotEvaluated::NoCriteria => {
+                write!(f, "no criterion could be read (`amlguard lint` shows why)")
+            }
             NotEvaluated::DynamicThreshold { metric } => write!(
                 f,
                 "`{metric}` has a dynamic threshold, which Azure learns from its own history of the metric"
