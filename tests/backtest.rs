@@ -291,3 +291,59 @@ fn human_output_survives_a_closed_pipe() {
     let out = child.wait_with_output().unwrap();
     assert!(matches!(out.status.code(), Some(0)), "{out:?}");
 }
+
+#[test]
+fn plot_draws_each_replayed_rule_with_its_threshold_and_fired_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = generate(
+        dir.path(),
+        &[
+            "Failed@2026-11-18T11:30Z x20",
+            "NotResponding@2026-11-18T11:45Zx6",
+        ],
+    );
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(&rules, RULES).unwrap();
+    let svg = dir.path().join("out.svg");
+    let out = amlguard()
+        .args([
+            "backtest",
+            rules.to_str().unwrap(),
+            "--logs",
+            &dump,
+            "--plot",
+        ])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"));
+    // One panel per replayed rule, with its name, its threshold and one shaded interval per
+    // alert (3 alerts in all).
+    for name in ["failed-burst", "failed-by-experiment", "not-responding"] {
+        assert!(text.contains(name), "{name}");
+    }
+    assert!(
+        !text.contains("gpu-idle"),
+        "a rule not replayed has no panel"
+    );
+    assert!(text.contains("threshold 10") && text.contains("threshold 4"));
+    assert_eq!(text.matches("fill=\"#E63C3C\"").count(), 3);
+    assert!(text.contains("ExperimentName=burst"));
+
+    // An unwritable plot is an I/O error: exit 2, said on stderr.
+    let out = amlguard()
+        .args([
+            "backtest",
+            rules.to_str().unwrap(),
+            "--logs",
+            &dump,
+            "--plot",
+            "/nonexistent/dir/x.svg",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write /nonexistent/dir/x.svg"));
+}

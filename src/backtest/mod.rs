@@ -4,6 +4,7 @@
 //! A rule that cannot be replayed says precisely why.
 
 pub mod output;
+pub mod plot;
 pub mod rules;
 
 use std::path::PathBuf;

@@ -29,6 +29,9 @@ pub struct BacktestArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = BacktestFormat::Human)]
     pub format: BacktestFormat,
+    /// Also draw, per replayed rule, its series, threshold and fired intervals as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 pub fn run(args: BacktestArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -48,6 +51,13 @@ pub fn run(args: BacktestArgs, out: &mut dyn Write) -> Result<ExitStatus, Error>
     match args.format {
         BacktestFormat::Human => output::write_human(out, &b)?,
         BacktestFormat::Json => output::write_json(out, &b)?,
+    }
+    if let Some(path) = &args.plot {
+        let shown = sanitize::text(&path.display().to_string()).into_owned();
+        let svg = backtest::plot::svg(&b)
+            .map_err(|e| Error::Usage(format!("cannot draw {shown}: {e}")))?;
+        std::fs::write(path, svg)
+            .map_err(|e| Error::Usage(format!("cannot write {shown}: {e}")))?;
     }
     for e in &b.input_errors {
         warn(format_args!("error: {}", sanitize::text(&e.to_string())));

@@ -211,6 +211,8 @@ pub struct Evaluation {
     pub stateful: bool,
     /// Every evaluation time.
     pub times: Vec<Minute>,
+    /// Each criterion's threshold, in the rule's order.
+    pub thresholds: Vec<f64>,
     pub alerts: Vec<Alert>,
     pub traces: Vec<Trace>,
 }
@@ -339,6 +341,7 @@ pub fn evaluate(
         window,
         stateful,
         times,
+        thresholds: prepared.iter().map(|p| p.threshold).collect(),
         alerts,
         traces,
     })
