@@ -6,11 +6,13 @@
 //! [`registry::ALL`].
 
 pub mod audit;
+pub mod backtest;
 pub mod catalog;
 pub mod cli;
 pub mod condition;
 pub mod config;
 pub mod coverage;
+pub mod derive;
 pub mod duration;
 pub mod evaluate;
 pub mod finding;

@@ -3,6 +3,7 @@
 //! `Result<ExitStatus, Error>`; [`run`] is the one place where errors become exit statuses.
 
 mod audit;
+mod backtest;
 mod catalog;
 mod common;
 mod coverage;
@@ -108,6 +109,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Audit Azure ML resource-log dumps against the lifecycles of runs, jobs, clusters and nodes.
     Audit(audit::AuditArgs),
+    /// Replay metric alert rules on resource-log dumps: when would each have fired, and why.
+    Backtest(backtest::BacktestArgs),
     /// Draw a lifecycle as DOT or Mermaid, optionally with what a dump did.
     Graph(graph::GraphArgs),
     /// List the lifecycles in force and check their specs.
@@ -214,6 +217,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Lint(args) => lint::run(args, cli.config.load(color)?, color, out),
         Command::Audit(args) => audit::run(args, cli.config.load(color)?, color, out),
+        Command::Backtest(args) => backtest::run(args, out),
         Command::Graph(args) => graph::graph(args, color, out),
         Command::Lifecycles(args) => graph::list(args, color, out),
         Command::Catalog(args) => catalog::run(args, out),

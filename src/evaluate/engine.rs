@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::series::{Dims, Evidence, Minute, Point, Series, SeriesSet};
+use super::series::{Dims, Evidence, Minute, Point, Series, SeriesSet, same_dimension};
 use crate::duration::Duration;
 use crate::model::{AlertRule, Criterion, Threshold};
 use crate::vocab::{Aggregation, DimensionOperator, Operator};
@@ -125,7 +125,9 @@ impl fmt::Display for NotEvaluated {
             NotEvaluated::Disabled => {
                 write!(f, "disabled (`enabled: false`): Azure does not evaluate it")
             }
-            NotEvaluated::NoCriteria => write!(f, "no criteria"),
+            NotEvaluated::NoCriteria => {
+                write!(f, "no criterion could be read (`amlguard lint` shows why)")
+            }
             NotEvaluated::DynamicThreshold { metric } => write!(
                 f,
                 "`{metric}` has a dynamic threshold, which Azure learns from its own history of the metric"
@@ -209,6 +211,8 @@ pub struct Evaluation {
     pub stateful: bool,
     /// Every evaluation time.
     pub times: Vec<Minute>,
+    /// Each criterion's threshold, in the rule's order.
+    pub thresholds: Vec<f64>,
     pub alerts: Vec<Alert>,
     pub traces: Vec<Trace>,
 }
@@ -337,6 +341,7 @@ pub fn evaluate(
         window,
         stateful,
         times,
+        thresholds: prepared.iter().map(|p| p.threshold).collect(),
         alerts,
         traces,
     })
@@ -453,7 +458,7 @@ fn prepare(c: &Criterion, data: &SeriesSet) -> Result<Prepared, NotEvaluated> {
             let v = s
                 .dims
                 .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .find(|(k, _)| same_dimension(k, name))
                 .map_or("", |(_, v)| v.as_str());
             if !passes(v, *op, values) {
                 keep = false;
@@ -505,13 +510,13 @@ fn join(prepared: &[Prepared]) -> Vec<(Dims, Vec<usize>)> {
             for (i, s) in p.series.iter().enumerate() {
                 let agrees = s.dims.iter().all(|(k, v)| {
                     key.iter()
-                        .find(|(k2, _)| k2.eq_ignore_ascii_case(k))
+                        .find(|(k2, _)| same_dimension(k2, k))
                         .is_none_or(|(_, v2)| v2.eq_ignore_ascii_case(v))
                 });
                 if agrees {
                     let mut k = key.clone();
                     for (d, v) in &s.dims {
-                        if !k.keys().any(|k2| k2.eq_ignore_ascii_case(d)) {
+                        if !k.keys().any(|k2| same_dimension(k2, d)) {
                             k.insert(d.clone(), v.clone());
                         }
                     }

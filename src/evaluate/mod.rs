@@ -14,7 +14,7 @@ pub use engine::{
 };
 pub use series::{
     Dims, EVIDENCE_PER_POINT, Evidence, MetricData, Minute, Point, Series, SeriesSet,
-    minute_of_micros, rfc3339,
+    minute_of_micros, rfc3339, same_dimension,
 };
 
 #[cfg(test)]

@@ -105,14 +105,25 @@ pub struct MetricData {
 }
 
 impl MetricData {
-    /// The data's spelling of `dimension` (matched case-insensitively, as Azure matches
-    /// dimension names), if the data carries it.
+    /// The data's spelling of `dimension`, if the data carries it: matched case-insensitively
+    /// (as Azure matches dimension names) and regardless of spaces (the display name `Cluster
+    /// Name` is the REST name `ClusterName`).
     pub fn dimension(&self, dimension: &str) -> Option<&str> {
         self.dimensions
             .iter()
-            .find(|d| d.eq_ignore_ascii_case(dimension))
+            .find(|d| same_dimension(d, dimension))
             .map(String::as_str)
     }
+}
+
+/// Whether two dimension names are the same dimension: equal but for case and spaces.
+pub fn same_dimension(a: &str, b: &str) -> bool {
+    fn squeeze(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+    }
+    squeeze(a).eq(squeeze(b))
 }
 
 /// Metric data keyed by metric name (case-insensitively), and the span of time it covers.
