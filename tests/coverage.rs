@@ -152,3 +152,28 @@ fn disabled_rules_and_unreadable_files() {
         .code(2)
         .stderr(predicate::str::contains("no/such/path.yaml"));
 }
+
+/// The whole JSON document for the starter pack, pinned: which signal is watched by which rule.
+#[test]
+fn the_starter_pack_coverage_document() {
+    let out = amlguard()
+        .args([
+            "--no-config",
+            "coverage",
+            "--format",
+            "json",
+            "rules/recommended.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::assert_snapshot!(
+            "coverage__recommended__json",
+            String::from_utf8(out.stdout).unwrap()
+        );
+    });
+}
