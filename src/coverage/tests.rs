@@ -215,3 +215,35 @@ fn percent_and_fail_under() {
     assert!(!c.below(exact));
     assert!(c.below(exact + 0.01));
 }
+
+#[test]
+fn filters_follow_lets_unions_and_both_sides_of_or() {
+    let f = state_filters(
+        "let jobs = AmlComputeJobEvent | where ClusterName == 'gpu'; jobs | where EventType == 'JobFailed' or 'JobSucceeded' == EventType",
+    );
+    let got: Vec<(&str, &str, &str)> = f
+        .iter()
+        .map(|f| (f.table.as_str(), f.field.as_str(), f.value.as_str()))
+        .collect();
+    assert!(
+        got.contains(&("AmlComputeJobEvent", "EventType", "JobFailed")),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("AmlComputeJobEvent", "EventType", "JobSucceeded")),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("AmlComputeJobEvent", "ClusterName", "gpu")),
+        "{got:?}"
+    );
+    let f = state_filters(
+        "union AmlRunStatusChangedEvent, AmlComputeJobEvent | where Status has 'Failed'",
+    );
+    let tables: Vec<&str> = f.iter().map(|f| f.table.as_str()).collect();
+    assert_eq!(tables, ["AmlRunStatusChangedEvent", "AmlComputeJobEvent"]);
+    assert!(f.iter().all(|f| !f.exact));
+    // A query that does not parse selects what it can, and never panics.
+    let _ = state_filters("AmlRunStatusChangedEvent | where Status == ");
+    assert!(state_filters("").is_empty());
+}
