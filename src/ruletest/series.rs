@@ -130,7 +130,11 @@ pub fn parse(text: &str) -> Result<Vec<SpannedTerm>, SeriesError> {
         };
         let end = offset(after);
         // A term must end at a blank or at the end: `1+2x3y` is one bad term, not two.
-        if after.chars().next().is_some_and(|c| !c.is_whitespace()) {
+        if after
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii_whitespace())
+        {
             return Err(bad_term(text, start));
         }
         let span = Span::new(start, end);
@@ -195,9 +199,12 @@ fn check(raw: RawTerm, span: Span) -> Result<Term, SeriesError> {
 }
 
 fn bad_term(text: &str, start: usize) -> SeriesError {
-    let end = text[start..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| start + i);
+    // Blanks are ASCII (as the parser reads them); the word is at least its first character,
+    // whole, so the span always falls on character boundaries.
+    let first = text[start..].chars().next().map_or(0, char::len_utf8);
+    let end = text[start + first..]
+        .find(|c: char| c.is_ascii_whitespace())
+        .map_or(text.len(), |i| start + first + i);
     let word = &text[start..end];
     let help = if word.eq_ignore_ascii_case("stale") {
         "Azure metrics have no staleness marker: write `_` for a minute without samples".to_string()
@@ -207,7 +214,7 @@ fn bad_term(text: &str, start: usize) -> SeriesError {
     };
     SeriesError {
         message: format!("`{word}` is not a series term"),
-        span: Span::new(start, end.max(start + 1).min(text.len().max(start))),
+        span: Span::new(start, end),
         help: Some(help),
     }
 }
@@ -291,6 +298,18 @@ mod tests {
         assert!(e.message.contains("too large"), "{e:?}");
         let e = parse("1 0x99999999999999999999999").unwrap_err();
         assert_eq!(e.span, Span::new(2, 27));
+    }
+
+    #[test]
+    fn a_unicode_blank_is_part_of_a_bad_term_and_spans_whole_characters() {
+        // Found by the series fuzz target: a blank outside ASCII after a term.
+        let text = "1\u{2003}2";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.span, Span::new(0, text.len()));
+        let text = "0 \u{a0}x";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.span, Span::new(2, text.len()));
+        assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end));
     }
 
     #[test]
