@@ -177,3 +177,33 @@ fn the_starter_pack_coverage_document() {
         );
     });
 }
+
+/// A log rule read from YAML covers the states its query selects; a misspelt value selects
+/// nothing, so the gap shows.
+#[test]
+fn log_rules_cover_the_states_their_queries_select() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("log.yaml");
+    let rule = |value: &str| {
+        format!(
+            "rules:\n  - name: failed-jobs\n    severity: 2\n    frequency: PT5M\n    window: PT15M\n    criteria:\n      - query: |\n          AmlComputeJobEvent\n          | where EventType == \"{value}\"\n        aggregation: Count\n        operator: GreaterThan\n        threshold: 0\n"
+        )
+    };
+    std::fs::write(&rules, rule("JobFailed")).unwrap();
+    let (code, json, stderr) = coverage_json(&[rules.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        signal(&json, Some("compute-job"), "Failed")["covered_by"],
+        serde_json::json!(["failed-jobs"])
+    );
+    assert_eq!(
+        signal(&json, Some("run"), "Failed")["covered_by"],
+        serde_json::json!([])
+    );
+    std::fs::write(&rules, rule("JobFaild")).unwrap();
+    let (_, json, _) = coverage_json(&[rules.to_str().unwrap()]);
+    assert_eq!(
+        signal(&json, Some("compute-job"), "Failed")["covered_by"],
+        serde_json::json!([])
+    );
+}
