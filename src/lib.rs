@@ -6,11 +6,15 @@
 //! [`registry::ALL`].
 
 pub mod audit;
+pub mod backtest;
 pub mod catalog;
 pub mod cli;
 pub mod condition;
 pub mod config;
+pub mod coverage;
+pub mod derive;
 pub mod duration;
+pub mod evaluate;
 pub mod finding;
 pub mod generate;
 pub mod inputs;
@@ -23,6 +27,7 @@ pub mod policy;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod ruletest;
 pub mod schema;
 pub mod source;
 pub mod suggest;

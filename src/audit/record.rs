@@ -90,6 +90,15 @@ impl FieldSet {
         fs
     }
 
+    /// The record-type fields and these names (for readers other than the lifecycles).
+    pub fn of_names<'n>(names: impl IntoIterator<Item = &'n str>) -> FieldSet {
+        let mut fs = FieldSet::new(&[]);
+        for n in names {
+            fs.add(n);
+        }
+        fs
+    }
+
     fn add(&mut self, name: &str) -> usize {
         let key = name.to_ascii_lowercase();
         if let Some(&i) = self.index.get(&key) {
