@@ -121,7 +121,10 @@ const TWO_STATES: &str = "    key: [Id]\n    state: S\n    states: [A, B]\n    i
 fn user_lifecycles_replace_built_in_ones_and_are_defined_once() {
     let mut sources = SourceMap::new();
     let own = format!("lifecycles:\n  - name: RUN\n{TWO_STATES}");
-    let (l, findings) = Lifecycles::load(&mut sources, vec![SourceFile::new("own.yaml", own.as_str())]);
+    let (l, findings) = Lifecycles::load(
+        &mut sources,
+        vec![SourceFile::new("own.yaml", own.as_str())],
+    );
     assert!(findings.is_empty(), "{findings:#?}");
     assert!(!Lifecycles::has_errors(&findings));
     assert_eq!(l.specs.len(), 5);
@@ -136,7 +139,10 @@ fn user_lifecycles_replace_built_in_ones_and_are_defined_once() {
             .replace("to: [B]", "to: [B, C]")
             .replace("terminal: [B]", "terminal: [B, C]")
     );
-    let (l, findings) = Lifecycles::load(&mut sources, vec![SourceFile::new("twice.yaml", twice.as_str())]);
+    let (l, findings) = Lifecycles::load(
+        &mut sources,
+        vec![SourceFile::new("twice.yaml", twice.as_str())],
+    );
     assert_eq!(
         located(&sources, &findings),
         [(
@@ -166,7 +172,8 @@ fn a_category_belongs_to_one_lifecycle() {
     let text = format!(
         "lifecycles:\n  - name: mine\n    categories: [Other, amlrunstatuschangedevent]\n{TWO_STATES}"
     );
-    let (_, findings) = Lifecycles::load(&mut sources, vec![SourceFile::new("c.yaml", text.as_str())]);
+    let (_, findings) =
+        Lifecycles::load(&mut sources, vec![SourceFile::new("c.yaml", text.as_str())]);
     let run_line = BUILTIN
         .lines()
         .position(|l| l.trim() == "- name: run")
@@ -269,7 +276,8 @@ fn a_spec_with_an_error_is_not_used() {
     let text = format!(
         "lifecycles:\n  - name: bad\n    key: []\n    state: S\n    states: [A, B]\n    initial: [A]\n    terminal: [B]\n    transitions:\n      - {{from: A, to: [B]}}\n  - name: good\n{TWO_STATES}"
     );
-    let (l, findings) = Lifecycles::load(&mut sources, vec![SourceFile::new("b.yaml", text.as_str())]);
+    let (l, findings) =
+        Lifecycles::load(&mut sources, vec![SourceFile::new("b.yaml", text.as_str())]);
     assert_eq!(
         located(&sources, &findings),
         [(
@@ -281,4 +289,44 @@ fn a_spec_with_an_error_is_not_used() {
     );
     assert_eq!(l.find("bad"), None);
     assert_eq!(l.find("good"), Some(5));
+}
+
+/// DOT and Mermaid of a small lifecycle whose names need every kind of care: a hyphen and a
+/// leading digit (identifiers), a quote and a backslash (quoted labels). Written out by hand from
+/// the two languages' rules, with a dump that took one edge twice, another never, and one
+/// illegal edge (a repeated state, `b-2 → b-2`, is not drawn).
+#[test]
+fn graphs_are_drawn_exactly() {
+    let spec = "lifecycles:\n  - name: \"t\\\"x\"\n    key: [Id]\n    state: S\n    states: [A, \"b-2\", \"3\\\"q\\\\\"]\n    initial: [A]\n    terminal: [\"3\\\"q\\\\\"]\n    transitions:\n      - {from: A, to: [\"b-2\"]}\n      - {from: \"b-2\", to: [\"3\\\"q\\\\\"]}\n";
+    let (l, findings) =
+        Lifecycles::load(&mut SourceMap::new(), vec![SourceFile::new("t.yaml", spec)]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let i = l.find("t\"x").unwrap();
+    let g = &l.graphs[i];
+    assert_eq!(g.names, ["A", "b-2", "3\"q\\"]);
+    let observed: render::Observed = [((0, 1), 2), ((1, 0), 1), ((1, 1), 5)]
+        .into_iter()
+        .collect();
+    let head = "digraph \"t\\\"x\" {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n  A [label=\"A\", penwidth=2];\n  b_2 [label=\"b-2\"];\n  s3_q_ [label=\"3\\\"q\\\\\", peripheries=2];\n";
+    assert_eq!(
+        render::dot(&l.specs[i].name, g, None),
+        format!("{head}  A -> b_2;\n  b_2 -> s3_q_;\n}}\n")
+    );
+    assert_eq!(
+        render::dot(&l.specs[i].name, g, Some(&observed)),
+        format!(
+            "{head}  A -> b_2 [label=\"2\"];\n  b_2 -> s3_q_ [label=\"0\", color=gray];\n  b_2 -> A [label=\"1 illegal\", color=red, fontcolor=red, style=dashed];\n}}\n"
+        )
+    );
+    let states = "stateDiagram-v2\n    [*] --> A\n    state \"b-2\" as b_2\n    state \"3#quot;q\\\" as s3_q_\n    s3_q_ --> [*]\n";
+    assert_eq!(
+        render::mermaid(g, None),
+        format!("{states}    A --> b_2\n    b_2 --> s3_q_\n")
+    );
+    assert_eq!(
+        render::mermaid(g, Some(&observed)),
+        format!(
+            "{states}    A --> b_2 : 2\n    b_2 --> s3_q_ : 0\n    b_2 --> A : 1 ILLEGAL\n    classDef illegal stroke:#d00,stroke-width:3px\n    class b_2 illegal\n"
+        )
+    );
 }
