@@ -347,3 +347,38 @@ fn plot_draws_each_replayed_rule_with_its_threshold_and_fired_intervals() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write /nonexistent/dir/x.svg"));
 }
+
+#[test]
+fn a_dump_of_many_chunks_gives_the_same_times() {
+    // About 10 MB: many 1 MiB chunks parsed on several threads, applied in input order.
+    let dir = tempfile::tempdir().unwrap();
+    let out = amlguard()
+        .args([
+            "generate",
+            "dump",
+            "3000",
+            "--burst",
+            "Failed@2026-11-18T13:00Z x40",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.len() > 4 << 20);
+    let dump = dir.path().join("big.jsonl");
+    std::fs::write(&dump, &out.stdout).unwrap();
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(
+        &rules,
+        "rules:\n  - name: failed-burst\n    frequency: PT5M\n    window: PT5M\n    criteria:\n      - total Failed Runs > 30\n",
+    )
+    .unwrap();
+    let (code, json) = backtest_json(&[rules.to_str().unwrap(), "--logs", dump.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let a = alerts_of(&json, "failed-burst");
+    assert_eq!(a.len(), 1, "{a:#?}");
+    assert_eq!(a[0]["fired_at"], "2026-11-18T13:05:00Z");
+    assert_eq!(a[0]["resolved_at"], "2026-11-18T13:20:00Z");
+    assert!(a[0]["value"].as_f64().unwrap() >= 40.0);
+    let records = out.stdout.iter().filter(|b| **b == b'\n').count() as u64;
+    assert_eq!(json["summary"]["records"], records);
+}

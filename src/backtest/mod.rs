@@ -127,13 +127,40 @@ fn run_rule(
 ) -> RuleOutcome {
     let file = sources.get(rule.file);
     let line = file.line_col(rule.anchor().start).line;
-    let result = evaluate::evaluate(rule, series, &Schedule::covering(first, last))
-        .map_err(|why| reason(&why, spec));
+    let result = evaluate::evaluate(rule, series, &Schedule::covering(first, last)).map_err(
+        |why| match why {
+            NotEvaluated::LogRule => log_rule_reason(rule),
+            other => reason(&other, spec),
+        },
+    );
     RuleOutcome {
         rule: rule.display_name().to_string(),
         file: file.name().to_string(),
         line,
         result,
+    }
+}
+
+/// Why a log alert rule is not replayed, naming the table its query reads.
+fn log_rule_reason(rule: &AlertRule) -> String {
+    let table = rule
+        .log
+        .as_ref()
+        .and_then(|l| l.criteria.iter().find_map(|c| c.query.as_ref()))
+        .and_then(|q| {
+            let word: String = q
+                .text
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (!word.is_empty() && word != "let").then_some(word)
+        });
+    match table {
+        Some(t) => format!(
+            "log alert rule on `{t}`: its KQL query is not run on dumps; only metric alert rules are replayed"
+        ),
+        None => "log alert rule: its KQL query is not run on dumps; only metric alert rules are replayed".to_string(),
     }
 }
 
@@ -159,7 +186,64 @@ pub fn reason(why: &NotEvaluated, spec: &DeriveSpec) -> String {
         NotEvaluated::UnknownDimension { metric, dimension } => format!(
             "the logs determine `{metric}` but no record carries its dimension `{dimension}`"
         ),
-        NotEvaluated::LogRule => "log alert rule: replaying its query is not supported yet; only metric alert rules are replayed".to_string(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LogCriterion, LogRule, Query, SpanMap};
+    use crate::source::{FileId, Span};
+
+    fn log_rule(query: &str) -> AlertRule {
+        let mut c = LogCriterion::new(Span::default());
+        c.query = Some(Query {
+            text: query.to_string(),
+            map: SpanMap::offset(0),
+            span: Span::default(),
+        });
+        AlertRule {
+            log: Some(LogRule {
+                criteria: vec![c],
+                ..LogRule::default()
+            }),
+            ..AlertRule::new(FileId(0), Span::default())
+        }
+    }
+
+    #[test]
+    fn log_rules_say_which_table_their_query_reads() {
+        assert_eq!(
+            log_rule_reason(&log_rule(
+                "\n AmlComputeJobEvent | where EventType == \"JobFailed\""
+            )),
+            "log alert rule on `AmlComputeJobEvent`: its KQL query is not run on dumps; only metric alert rules are replayed"
+        );
+        assert_eq!(
+            log_rule_reason(&log_rule("let t = 1; AmlRunStatusChangedEvent")),
+            "log alert rule: its KQL query is not run on dumps; only metric alert rules are replayed"
+        );
+        let mut set = SeriesSet::new();
+        set.observe(0);
+        let spec = DeriveSpec::builtin();
+        let sources = {
+            let mut s = SourceMap::new();
+            s.add(crate::source::SourceFile::new("r.json", "{}"));
+            s
+        };
+        let out = run_rule(
+            &log_rule("AmlComputeJobEvent"),
+            &sources,
+            &set,
+            &spec,
+            0,
+            10,
+        );
+        assert!(
+            out.result
+                .unwrap_err()
+                .starts_with("log alert rule on `AmlComputeJobEvent`")
+        );
     }
 }

@@ -10,7 +10,8 @@ pub mod spec;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use crate::audit::input::{self, CsvChunker, Format, JsonChunker, LineChunker, Sniffed};
 use crate::audit::record::{FieldSet, Slots, read_json};
@@ -30,36 +31,46 @@ pub struct DeriveStats {
     pub skipped: BTreeMap<String, u64>,
 }
 
+/// A table of the mapping, resolved to field slots.
 struct Table {
+    name: String,
     kind: Kind,
     state: Option<usize>,
     dims: Vec<(String, usize)>,
-    /// (state value or field slot, metric).
+    /// (state value or field name, field slot for gauges, metric).
     metrics: Vec<(String, usize, String)>,
-    seen: bool,
-    seen_dims: Vec<bool>,
-    /// Gauge fields some record carried (a gauge no record reports is not determined).
-    seen_metrics: Vec<bool>,
 }
 
-struct Gauge {
-    last: Minute,
-    value: f64,
-    evidence: Evidence,
-}
-
-/// Turns records into metric points.
-pub struct Deriver {
+/// The mapping, compiled: shared read-only by the parsing threads.
+pub struct Mapping {
     fields: FieldSet,
     time: Vec<usize>,
-    tables: Vec<(String, Table)>,
-    set: SeriesSet,
-    gauges: HashMap<(String, Dims), Gauge>,
-    pub stats: DeriveStats,
+    tables: Vec<Table>,
 }
 
-impl Deriver {
-    pub fn new(spec: &DeriveSpec) -> Deriver {
+/// What one record contributes, worked out on a parsing thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// Not read: the reason.
+    Skip(&'static str),
+    /// A record with a time: its minute, and what it yields if its table is mapped.
+    Record { minute: Minute, hit: Option<Hit> },
+}
+
+/// A record of a mapped table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    table: usize,
+    /// (dimension index in the table, value).
+    dims: Vec<(usize, String)>,
+    /// `count` tables: the metric its state names.
+    count: Option<usize>,
+    /// `gauge` tables: (metric index, value).
+    gauges: Vec<(usize, f64)>,
+}
+
+impl Mapping {
+    pub fn new(spec: &DeriveSpec) -> Mapping {
         let mut names: Vec<&str> = spec.time.iter().map(String::as_str).collect();
         for t in &spec.tables {
             names.extend(t.state.as_deref());
@@ -73,33 +84,25 @@ impl Deriver {
         let tables = spec
             .tables
             .iter()
-            .map(|t| {
-                let table = Table {
-                    kind: t.kind,
-                    state: t.state.as_deref().map(slot),
-                    dims: t.dimensions.iter().map(|d| (d.clone(), slot(d))).collect(),
-                    metrics: t
-                        .metrics
-                        .iter()
-                        .map(|(k, m)| {
-                            let s = if t.kind == Kind::Gauge { slot(k) } else { 0 };
-                            (k.clone(), s, m.clone())
-                        })
-                        .collect(),
-                    seen: false,
-                    seen_dims: vec![false; t.dimensions.len()],
-                    seen_metrics: vec![false; t.metrics.len()],
-                };
-                (t.table.clone(), table)
+            .map(|t| Table {
+                name: t.table.clone(),
+                kind: t.kind,
+                state: t.state.as_deref().map(slot),
+                dims: t.dimensions.iter().map(|d| (d.clone(), slot(d))).collect(),
+                metrics: t
+                    .metrics
+                    .iter()
+                    .map(|(k, m)| {
+                        let s = if t.kind == Kind::Gauge { slot(k) } else { 0 };
+                        (k.clone(), s, m.clone())
+                    })
+                    .collect(),
             })
             .collect();
-        Deriver {
+        Mapping {
             time: spec.time.iter().map(|t| slot(t)).collect(),
             fields,
             tables,
-            set: SeriesSet::new(),
-            gauges: HashMap::new(),
-            stats: DeriveStats::default(),
         }
     }
 
@@ -107,83 +110,161 @@ impl Deriver {
         &self.fields
     }
 
-    fn skip(&mut self, reason: &str) {
-        *self.stats.skipped.entry(reason.to_string()).or_default() += 1;
-    }
-
-    /// One record's fields.
-    pub fn record(&mut self, slots: &Slots, at: Evidence) {
-        self.stats.records += 1;
+    /// What a record's fields contribute.
+    pub fn parse(&self, slots: &Slots) -> Parsed {
         let Some(micros) = self
             .time
             .iter()
             .find_map(|&s| slots.get(s).and_then(|v| time::parse(&v.text())))
         else {
-            self.skip("no time");
-            return;
+            return Parsed::Skip("no time");
         };
         let minute = minute_of_micros(micros);
-        self.set.observe(minute);
         let kind = [self.fields.type_slot, self.fields.category_slot]
             .iter()
-            .find_map(|&s| slots.get(s).map(|v| v.text().into_owned()));
-        let Some(kind) = kind else { return };
-        let Some(ti) = self
-            .tables
-            .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(&kind))
-        else {
-            return;
+            .find_map(|&s| slots.get(s));
+        let table = kind.and_then(|k| {
+            let k = k.text();
+            self.tables
+                .iter()
+                .position(|t| t.name.eq_ignore_ascii_case(&k))
+        });
+        let Some(ti) = table else {
+            return Parsed::Record { minute, hit: None };
         };
-        self.stats.used += 1;
-        let table = &mut self.tables[ti].1;
-        table.seen = true;
-        let mut dims = Dims::new();
-        for (i, (name, slot)) in table.dims.iter().enumerate() {
-            if let Some(v) = slots.get(*slot) {
-                let v = v.text();
-                if !v.is_empty() {
-                    table.seen_dims[i] = true;
-                    dims.insert(name.clone(), v.into_owned());
+        let t = &self.tables[ti];
+        let dims = t
+            .dims
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, slot))| {
+                let v = slots.get(*slot)?.text();
+                (!v.is_empty()).then(|| (i, v.into_owned()))
+            })
+            .collect();
+        let mut hit = Hit {
+            table: ti,
+            dims,
+            count: None,
+            gauges: Vec::new(),
+        };
+        match t.kind {
+            Kind::Count => {
+                if let Some(state) = t.state.and_then(|s| slots.get(s)) {
+                    let state = state.text();
+                    hit.count = t
+                        .metrics
+                        .iter()
+                        .position(|(k, _, _)| k.eq_ignore_ascii_case(&state));
                 }
             }
-        }
-        match table.kind {
-            Kind::Count => {
-                let Some(state) = table.state.and_then(|s| slots.get(s)) else {
-                    return;
-                };
-                let state = state.text();
-                let Some((_, _, metric)) = table
-                    .metrics
-                    .iter()
-                    .find(|(k, _, _)| k.eq_ignore_ascii_case(&state))
-                else {
-                    return;
-                };
-                let metric = metric.clone();
-                self.set
-                    .add(&metric, &dims, minute, Point::sample(1.0), &[at]);
-            }
             Kind::Gauge => {
-                let mut updates: Vec<(String, f64)> = Vec::new();
-                for (i, (_, slot, m)) in table.metrics.iter().enumerate() {
+                for (i, (_, slot, _)) in t.metrics.iter().enumerate() {
                     if let Some(v) = slots.get(*slot).and_then(|v| v.number())
                         && v.is_finite()
                     {
-                        table.seen_metrics[i] = true;
-                        updates.push((m.clone(), v));
+                        hit.gauges.push((i, v));
                     }
-                }
-                for (metric, value) in updates {
-                    self.gauge(&metric, &dims, minute, value, &at);
                 }
             }
         }
+        Parsed::Record {
+            minute,
+            hit: Some(hit),
+        }
+    }
+}
+
+struct Gauge {
+    last: Minute,
+    value: f64,
+    evidence: Evidence,
+}
+
+/// Turns parsed records, in input order, into metric points.
+pub struct Deriver<'m> {
+    mapping: &'m Mapping,
+    /// Per table: seen at all; each dimension seen; each metric (gauge field) seen.
+    seen: Vec<(bool, Vec<bool>, Vec<bool>)>,
+    set: SeriesSet,
+    gauges: HashMap<(usize, usize, Dims), Gauge>,
+    pub stats: DeriveStats,
+}
+
+impl<'m> Deriver<'m> {
+    pub fn new(mapping: &'m Mapping) -> Deriver<'m> {
+        Deriver {
+            seen: mapping
+                .tables
+                .iter()
+                .map(|t| {
+                    (
+                        false,
+                        vec![false; t.dims.len()],
+                        vec![false; t.metrics.len()],
+                    )
+                })
+                .collect(),
+            mapping,
+            set: SeriesSet::new(),
+            gauges: HashMap::new(),
+            stats: DeriveStats::default(),
+        }
     }
 
-    fn gauge(&mut self, metric: &str, dims: &Dims, minute: Minute, value: f64, at: &Evidence) {
-        let key = (metric.to_string(), dims.clone());
+    fn skip(&mut self, reason: &str) {
+        self.stats.records += 1;
+        *self.stats.skipped.entry(reason.to_string()).or_default() += 1;
+    }
+
+    /// One record's fields (parsed here).
+    pub fn record(&mut self, slots: &Slots, at: Evidence) {
+        let parsed = self.mapping.parse(slots);
+        self.apply(parsed, at);
+    }
+
+    /// One parsed record.
+    pub fn apply(&mut self, parsed: Parsed, at: Evidence) {
+        let (minute, hit) = match parsed {
+            Parsed::Skip(reason) => return self.skip(reason),
+            Parsed::Record { minute, hit } => (minute, hit),
+        };
+        self.stats.records += 1;
+        self.set.observe(minute);
+        let Some(hit) = hit else { return };
+        self.stats.used += 1;
+        let t = &self.mapping.tables[hit.table];
+        let seen = &mut self.seen[hit.table];
+        seen.0 = true;
+        let mut dims = Dims::new();
+        for (i, v) in hit.dims {
+            seen.1[i] = true;
+            dims.insert(t.dims[i].0.clone(), v);
+        }
+        if let Some(m) = hit.count {
+            self.set
+                .add(&t.metrics[m].2, &dims, minute, Point::sample(1.0), &[at]);
+            return;
+        }
+        for &(m, _) in &hit.gauges {
+            seen.2[m] = true;
+        }
+        for (m, value) in hit.gauges {
+            self.gauge(hit.table, m, &dims, minute, value, &at);
+        }
+    }
+
+    fn gauge(
+        &mut self,
+        table: usize,
+        m: usize,
+        dims: &Dims,
+        minute: Minute,
+        value: f64,
+        at: &Evidence,
+    ) {
+        let metric = self.mapping.tables[table].metrics[m].2.as_str();
+        let key = (table, m, dims.clone());
         if let Some(g) = self.gauges.get_mut(&key) {
             if minute < g.last {
                 // Out of time order: a sample in its minute; the held value stays.
@@ -196,11 +277,11 @@ impl Deriver {
                 );
                 return;
             }
-            for m in g.last + 1..minute {
+            for held in g.last + 1..minute {
                 self.set.add(
                     metric,
                     dims,
-                    m,
+                    held,
                     Point::sample(g.value),
                     std::slice::from_ref(&g.evidence),
                 );
@@ -228,34 +309,36 @@ impl Deriver {
     }
 
     /// The series: gauges held to the last minute of the data; every metric of a table that
-    /// appeared declared, with the dimensions its records carried.
+    /// appeared declared (a gauge only if some record reported it), with the dimensions its
+    /// records carried.
     pub fn finish(mut self) -> (SeriesSet, DeriveStats) {
         if let Some((_, end)) = self.set.span() {
-            for ((metric, dims), g) in std::mem::take(&mut self.gauges) {
-                for m in g.last + 1..=end {
+            for ((table, m, dims), g) in std::mem::take(&mut self.gauges) {
+                let metric = self.mapping.tables[table].metrics[m].2.as_str();
+                for held in g.last + 1..=end {
                     self.set.add(
-                        &metric,
+                        metric,
                         &dims,
-                        m,
+                        held,
                         Point::sample(g.value),
                         std::slice::from_ref(&g.evidence),
                     );
                 }
             }
         }
-        for (_, t) in &self.tables {
-            if !t.seen {
+        for (t, (seen, dims_seen, metrics_seen)) in self.mapping.tables.iter().zip(&self.seen) {
+            if !seen {
                 continue;
             }
             let dims: Vec<&str> = t
                 .dims
                 .iter()
-                .zip(&t.seen_dims)
+                .zip(dims_seen)
                 .filter(|(_, seen)| **seen)
                 .map(|((n, _), _)| n.as_str())
                 .collect();
             for (i, (_, _, m)) in t.metrics.iter().enumerate() {
-                if t.kind == Kind::Count || t.seen_metrics[i] {
+                if t.kind == Kind::Count || metrics_seen[i] {
                     self.set.declare(m, &dims);
                 }
             }
@@ -264,30 +347,99 @@ impl Deriver {
     }
 }
 
+/// A chunk of one input, numbered in reading order.
+struct Job {
+    seq: u64,
+    file: Arc<str>,
+    parts: input::ChunkParts,
+}
+
 /// Derives the metrics of every dump under `paths` (files as given, directories walked, `-`
 /// for stdin). Inputs that cannot be opened or are not dumps are errors; the others are read.
+/// One thread reads, the others parse chunks of whole records, and the calling thread applies
+/// them in input order (so the result does not depend on the number of threads).
 pub fn derive_paths(
     paths: &[PathBuf],
     spec: &DeriveSpec,
 ) -> (SeriesSet, DeriveStats, Vec<InputError>) {
-    let (files, mut errors) = crate::inputs::expand_all(paths, &Default::default());
-    let mut deriver = Deriver::new(spec);
-    for path in &files {
-        deriver.stats.files += 1;
-        let name = if path.as_os_str() == "-" {
-            "<stdin>".to_string()
-        } else {
-            path.display().to_string()
-        };
-        if let Err(message) = derive_one(path, Arc::from(name.as_str()), &mut deriver) {
-            errors.push(InputError {
+    let (files, errors) = crate::inputs::expand_all(paths, &Default::default());
+    let errors = Mutex::new(errors);
+    let mapping = Mapping::new(spec);
+    let mut deriver = Deriver::new(&mapping);
+    deriver.stats.files = files.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    std::thread::scope(|scope| {
+        let (job_tx, job_rx) = sync_channel::<Job>(threads * 2);
+        let (out_tx, out_rx) = sync_channel::<(u64, Vec<(Parsed, Evidence)>)>(threads * 2);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let errors = &errors;
+        let files = &files;
+        scope.spawn(move || read_all(files, &job_tx, errors));
+        for _ in 0..threads {
+            let rx = Arc::clone(&job_rx);
+            let tx = out_tx.clone();
+            let mapping = &mapping;
+            scope.spawn(move || {
+                loop {
+                    let job = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let seq = job.seq;
+                    if tx.send((seq, parse_chunk(mapping, job))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(out_tx);
+        let mut pending: BTreeMap<u64, Vec<(Parsed, Evidence)>> = BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, out) in out_rx {
+            pending.insert(seq, out);
+            while let Some(out) = pending.remove(&next) {
+                for (p, at) in out {
+                    deriver.apply(p, at);
+                }
+                next += 1;
+            }
+        }
+        for (_, out) in std::mem::take(&mut pending) {
+            for (p, at) in out {
+                deriver.apply(p, at);
+            }
+        }
+    });
+    let (set, stats) = deriver.finish();
+    (set, stats, errors.into_inner().unwrap_or_default())
+}
+
+fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The reading thread: every input in order, cut into chunks.
+fn read_all(files: &[PathBuf], tx: &SyncSender<Job>, errors: &Mutex<Vec<InputError>>) {
+    let mut seq = 0u64;
+    for path in files {
+        let name = display_name(path);
+        let file: Arc<str> = Arc::from(name.as_str());
+        if let Err(message) = read_one(path, &file, tx, &mut seq)
+            && let Ok(mut e) = errors.lock()
+        {
+            e.push(InputError {
                 path: name,
                 message,
             });
         }
     }
-    let (set, stats) = deriver.finish();
-    (set, stats, errors)
 }
 
 fn open(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
@@ -298,7 +450,12 @@ fn open(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
     }
 }
 
-fn derive_one(path: &Path, file: Arc<str>, deriver: &mut Deriver) -> Result<(), String> {
+fn read_one(
+    path: &Path,
+    file: &Arc<str>,
+    tx: &SyncSender<Job>,
+    seq: &mut u64,
+) -> Result<(), String> {
     let reader = open(path)
         .and_then(input::open)
         .map_err(|e| e.to_string())?;
@@ -321,66 +478,64 @@ fn derive_one(path: &Path, file: Arc<str>, deriver: &mut Deriver) -> Result<(), 
             Box::new(move || c.next_chunk())
         }
     };
-    let n = deriver.fields().len();
-    loop {
-        let Some((bytes, units, skips)) = next().map_err(|e| format!("read error: {e}"))? else {
-            return Ok(());
+    while let Some(parts) = next().map_err(|e| format!("read error: {e}"))? {
+        let job = Job {
+            seq: *seq,
+            file: Arc::clone(file),
+            parts,
         };
-        let mut slots = Slots::new(n);
-        for _ in &skips {
-            deriver.stats.records += 1;
-            deriver.skip("unreadable");
-        }
-        for u in &units {
-            let unit = &bytes[u.start as usize..u.end as usize];
-            if is_event_hub_body(unit) {
-                #[derive(serde::Deserialize)]
-                struct Body<'a> {
-                    #[serde(borrow)]
-                    records: Vec<&'a serde_json::value::RawValue>,
-                }
-                match serde_json::from_slice::<Body>(unit) {
-                    Ok(body) => {
-                        for r in body.records {
-                            let inner = r.get().as_bytes();
-                            let from =
-                                (inner.as_ptr() as usize).saturating_sub(unit.as_ptr() as usize);
-                            let sub = u.sub(&bytes, from, from + inner.len());
-                            one(deriver, inner, &mut slots, &file, sub.line);
-                        }
-                    }
-                    Err(_) => {
-                        deriver.stats.records += 1;
-                        deriver.skip("invalid JSON");
-                    }
-                }
-                continue;
-            }
-            one(deriver, unit, &mut slots, &file, u.line);
+        *seq += 1;
+        if tx.send(job).is_err() {
+            return Ok(());
         }
     }
+    Ok(())
 }
 
-fn one<'a>(
-    deriver: &mut Deriver,
-    bytes: &'a [u8],
-    slots: &mut Slots<'a>,
-    file: &Arc<str>,
-    line: u64,
-) {
-    slots.clear();
-    if read_json(bytes, deriver.fields(), slots).is_err() {
-        deriver.stats.records += 1;
-        deriver.skip("invalid JSON");
-        return;
+/// Parses every record of a chunk.
+fn parse_chunk(mapping: &Mapping, job: Job) -> Vec<(Parsed, Evidence)> {
+    let (bytes, units, skips) = job.parts;
+    let at = |line| Evidence {
+        file: Arc::clone(&job.file),
+        line,
+    };
+    let mut out = Vec::with_capacity(units.len() + skips.len());
+    for s in &skips {
+        out.push((Parsed::Skip("unreadable"), at(s.line)));
     }
-    deriver.record(
-        slots,
-        Evidence {
-            file: Arc::clone(file),
-            line,
-        },
-    );
+    let mut slots = Slots::new(mapping.fields().len());
+    for u in &units {
+        let unit = &bytes[u.start as usize..u.end as usize];
+        if is_event_hub_body(unit) {
+            #[derive(serde::Deserialize)]
+            struct Body<'a> {
+                #[serde(borrow)]
+                records: Vec<&'a serde_json::value::RawValue>,
+            }
+            match serde_json::from_slice::<Body>(unit) {
+                Ok(body) => {
+                    for r in body.records {
+                        let inner = r.get().as_bytes();
+                        let from = (inner.as_ptr() as usize).saturating_sub(unit.as_ptr() as usize);
+                        let sub = u.sub(&bytes, from, from + inner.len());
+                        out.push((one(mapping, inner, &mut slots), at(sub.line)));
+                    }
+                }
+                Err(_) => out.push((Parsed::Skip("invalid JSON"), at(u.line))),
+            }
+            continue;
+        }
+        out.push((one(mapping, unit, &mut slots), at(u.line)));
+    }
+    out
+}
+
+fn one<'a>(mapping: &Mapping, bytes: &'a [u8], slots: &mut Slots<'a>) -> Parsed {
+    slots.clear();
+    match read_json(bytes, mapping.fields(), slots) {
+        Ok(()) => mapping.parse(slots),
+        Err(_) => Parsed::Skip("invalid JSON"),
+    }
 }
 
 fn is_event_hub_body(unit: &[u8]) -> bool {
