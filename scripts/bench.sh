@@ -5,8 +5,9 @@
 #
 # Generates, once, in WORKDIR: the ~1.2 GB diagnostic-settings dump of 280,000 runs (shuffled
 # within 10 minutes, a violation planted every 1,000 runs), a 10,000-rule file and a ~50 MB rule
-# file. Then times, each RUNS times in turn, and prints the median wall time and the median
-# peak RSS (GNU time, /usr/bin/time -v) of every command as a Markdown table:
+# file. Then times each command RUNS times after one warm-up, and prints the medians of its
+# wall time, CPU time (user + sys) and peak RSS (GNU time, /usr/bin/time -v) as a Markdown
+# table:
 #   - amlguard audit --format json                          the audit
 #   - the bare serde parse (benches/baseline.rs)            the same fields, 2 threads, no checks
 #   - DuckDB (pip's duckdb, in a venv made here)            read_json + LAG … OVER (PARTITION BY RunId
@@ -106,27 +107,30 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 # measure LABEL N CMD…: N runs after one warm-up; prints a table row
 measure() {
   local label=$1 n=$2; shift 2
-  local walls=() rss=() i
+  local walls=() cpus=() rss=() i
   "$@" > /dev/null 2>&1 || true
   for ((i = 0; i < n; i++)); do
     /usr/bin/time -v -o "$work/time.txt" "$@" > /dev/null 2>&1 || true
     walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k]; print s}' "$work/time.txt")")
+    cpus+=("$(awk -F': ' '/(User|System) time/ {s += $2} END {print s}' "$work/time.txt")")
     rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2 / 1024}' "$work/time.txt")")
   done
-  printf '| %s | %.2f | %.1f | %d |\n' "$label" \
-    "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)" "$n"
+  printf '| %s | %.2f | %.2f | %.1f | %d |\n' "$label" \
+    "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" \
+    "$(printf '%s\n' "${rss[@]}" | median)" "$n"
 }
 
-size() { awk '{printf "%.2f", $1 / 1e6}' < <(stat -c %s "$1"); }
-echo "| command ($(size "$dump") MB dump; $(size "$rules") MB and $(size "$big") MB rule files) | wall s (median) | peak RSS MiB (median) | runs |"
-echo "| --- | ---: | ---: | ---: |"
+size() { awk '{printf "%.2f", $1 / 1e6}' < <(stat -L -c %s "$1"); }
+echo "| command ($(size "$dump") MB dump; $(size "$rules") MB and $(size "$big") MB rule files) | wall s | CPU s (user + sys) | peak RSS MiB | runs |"
+echo "| --- | ---: | ---: | ---: | ---: |"
 measure "amlguard audit --format json" "$runs" "$bin" --no-config audit --no-progress --format json "$dump"
 measure "bare serde parse, 2 threads (benches/baseline.rs)" "$runs" "$baseline" "$dump"
 measure "DuckDB read_json + LAG query, 2 threads" "$runs" "$work/venv/bin/python" "$work/lag.py" "$dump"
 if command -v jq >/dev/null; then
-  measure "jq -r .properties.Status" 1 jq -r .properties.Status "$dump"
+  # -R and fromjson?: a truncated record (the dump plants some) is skipped, not fatal.
+  measure "jq -R 'fromjson? | .properties.Status'" 1 jq -R 'fromjson? | .properties.Status' "$dump"
 else
-  echo "| jq | not installed | | |"
+  echo "| jq | not installed | | | |"
 fi
 measure "wc -l" "$runs" wc -l "$dump"
 measure "amlguard lint, 10,000 rules" "$runs" "$bin" --no-config lint "$rules"
@@ -143,5 +147,5 @@ with open(sys.argv[1], "w") as f:
 EOF
   measure "promtool check rules, 10,000 rules" "$runs" promtool check rules "$work/prom.yaml"
 else
-  echo "| promtool check rules | not installed (not on crates.io, PyPI or npm) | | |"
+  echo "| promtool check rules | not installed (not on crates.io, PyPI or npm) | | | |"
 fi
