@@ -128,7 +128,7 @@ measure "bare serde parse, 2 threads (benches/baseline.rs)" "$runs" "$baseline" 
 measure "DuckDB read_json + LAG query, 2 threads" "$runs" "$work/venv/bin/python" "$work/lag.py" "$dump"
 if command -v jq >/dev/null; then
   # -R and fromjson?: a truncated record (the dump plants some) is skipped, not fatal.
-  measure "jq -R 'fromjson? | .properties.Status'" 1 jq -R 'fromjson? | .properties.Status' "$dump"
+  measure "jq -R 'fromjson? \\| .properties.Status'" 1 jq -R 'fromjson? | .properties.Status' "$dump"
 else
   echo "| jq | not installed | | | |"
 fi
