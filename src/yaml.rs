@@ -66,6 +66,9 @@ fn options() -> Options {
     budget.max_nodes = 10_000_000;
     let mut opts = Options::default();
     opts.duplicate_keys = DuplicateKeyPolicy::Error;
+    // YAML 1.2 booleans only (`true`, `false`): a rule named `n` or a dimension value `N`, `on`
+    // or `yes` is text, as in Azure and in every YAML 1.2 reader.
+    opts.strict_booleans = true;
     opts.budget = Some(budget);
     opts
 }
@@ -589,5 +592,40 @@ mod tests {
     fn blank_and_comment_only_documents_are_empty() {
         assert_eq!(parse("").unwrap(), None);
         assert_eq!(parse("# nothing\n\n").unwrap(), None);
+    }
+
+    #[test]
+    fn only_yaml_1_2_spellings_are_booleans() {
+        let node = parse("a: [n, N, on, off, yes, no, y, true, False]\n")
+            .unwrap()
+            .unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!("{node:?}")
+        };
+        let Value::Seq(items) = &entries[0].1.value else {
+            panic!("{entries:?}")
+        };
+        let seen: Vec<String> = items
+            .iter()
+            .map(|i| match &i.value {
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => format!("bool {b}"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                "n",
+                "N",
+                "on",
+                "off",
+                "yes",
+                "no",
+                "y",
+                "bool true",
+                "bool false"
+            ]
+        );
     }
 }

@@ -350,6 +350,7 @@ mod tests {
             seed: 7,
             shuffle_seconds: 60,
             plant_every: 5,
+            bursts: Vec::new(),
         };
         let mut bytes = Vec::new();
         crate::generate::dump::write_dump(&spec, &mut bytes).expect("dump");
