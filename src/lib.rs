@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod cli;
+pub mod compile;
 pub mod condition;
 pub mod config;
 pub mod duration;

@@ -10,6 +10,7 @@ mod fmt_condition;
 mod generate;
 mod graph;
 mod lint;
+mod query;
 mod settings;
 
 use std::io::{self, IsTerminal, Write};
@@ -116,6 +117,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print az CLI conditions in canonical form.
     FmtCondition(fmt_condition::FmtConditionArgs),
+    /// Compile a lifecycle's audit into one query: Spark SQL or KQL (optionally as a log alert).
+    Query(query::QueryArgs),
     /// Write reproducible synthetic rule files and dumps (for benchmarks and scale tests).
     Generate(generate::GenerateArgs),
 }
@@ -213,6 +216,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Catalog(args) => catalog::run(args, out),
         Command::Explain(args) => explain::run(args, out),
         Command::Generate(args) => generate::run(args, out),
+        Command::Query(args) => query::run(args, cli.config.load(color)?, color, out),
         Command::FmtCondition(args) => fmt_condition::run(args, color, out),
     }
 }
