@@ -12,6 +12,7 @@ pub mod compile;
 pub mod condition;
 pub mod config;
 pub mod duration;
+pub mod engine;
 pub mod finding;
 pub mod generate;
 pub mod inputs;
