@@ -412,6 +412,103 @@ never matches, so the query returns nothing and the alert never fires, silently.
 and `in` compare case-sensitively; `=~`, `!~` and `in~` do not.\n\nExample:\n\n    \
 AmlComputeJobEvent | where EventType == \"JobFaild\"\n\nFix: use a value the help lists, with \
 its exact case, or compare with `=~`.");
+    COLUMN_NOT_IN_OUTPUT = ("AML706", "column-not-in-output", Error, Query,
+        "A log alert names a measure, resource-id or dimension column its query does not return.",
+        "A log alert reads its query's result: `metricMeasureColumn` is the number compared with \
+the threshold, `resourceIdColumn` splits alerts by resource, and each dimension splits or filters \
+by a column. Each must be a column of the result, spelt exactly (names are case-sensitive). A \
+column the query dropped (after `project` or `summarize … by`, only what they name remains) or \
+misspelt makes Azure reject the rule, or, with skipQueryValidation, the rule never fires.\n\n\
+Example:\n\n    query: AmlComputeJobEvent | summarize Failed = count() by ClusterName\n    \
+measure-column: failed\n\nFix: name a column the help lists, or make the query return it \
+(add it to `summarize … by` or `project`).");
+    MEASURE_COLUMN_AGGREGATION = ("AML707", "measure-column-aggregation", Error, Query,
+        "A log alert's aggregation and measure column do not go together.",
+        "With `timeAggregation: Count` Azure counts the rows of the query's result and a \
+`metricMeasureColumn` is not allowed; with Average, Minimum, Maximum or Total it aggregates the \
+measure column, which is then required. Either mismatch is rejected at deployment.\n\nExample:\n\n    \
+aggregation: Total\n    query: AmlComputeJobEvent | where EventType == \"JobFailed\"\n\n\
+Fix: count rows with `Count` and no measure column, or name the numeric column to aggregate.");
+    FAILING_PERIODS_OUT_OF_RANGE = ("AML708", "failing-periods-out-of-range", Error, Schedule,
+        "failingPeriods is outside 1–6, or asks for more failing periods than it evaluates.",
+        "`numberOfEvaluationPeriods` and `minFailingPeriodsToAlert` each take 1 to 6, and the \
+minimum number of failing periods cannot exceed the number of periods evaluated: such a rule is \
+rejected at deployment (or could never fire).\n\nExample:\n\n    failing-periods: \
+{evaluation-periods: 2, min-failing-periods: 3}\n\nFix: keep both within 1–6 with the minimum ≤ \
+the number of periods.");
+    LOOKBACK_TOO_LONG = ("AML709", "lookback-too-long", Error, Schedule,
+        "A log alert looks back more than 48 hours.",
+        "A log alert's query runs over its look-back: `overrideQueryTimeRange` when set, otherwise \
+the window times `numberOfEvaluationPeriods`. Azure caps the look-back at 48 hours and rejects \
+a rule beyond it.\n\nExample:\n\n    window: P1D\n    failing-periods: {evaluation-periods: 3, \
+min-failing-periods: 1}\n\nFix: shorten the window or evaluate fewer periods.");
+    FREQUENCY_ABOVE_LOOKBACK = ("AML710", "frequency-above-lookback", Error, Schedule,
+        "A log alert is evaluated less often than its look-back covers.",
+        "A log alert runs its query every `evaluationFrequency` over its look-back (window × \
+periods, or `overrideQueryTimeRange`). When the frequency is longer than the look-back, the \
+records between two look-backs are never queried, and Azure rejects the rule.\n\nExample:\n\n    \
+frequency: PT1H\n    window: PT15M\n\nFix: widen the window (or the override) to at least the \
+frequency, or evaluate more often.");
+    AUTO_MITIGATE_WITH_MUTE = ("AML711", "auto-mitigate-with-mute", Error, Schedule,
+        "A log alert both resolves itself and mutes its actions.",
+        "`autoMitigate` (resolve the alert when the condition clears) and `muteActionsDuration` \
+(silence actions for a while after firing) cannot both be set on a scheduled query rule.\n\n\
+Example:\n\n    auto-mitigate: true\n    mute-actions: PT1H\n\nFix: keep one: set `auto-mitigate: \
+false` to mute, or drop the mute duration.");
+    PERIODS_WITHOUT_TIME_COLUMN = ("AML712", "periods-without-time-column", Error, Query,
+        "A log alert evaluates several periods but its query returns no timestamp column.",
+        "With `numberOfEvaluationPeriods` above 1, Azure splits the query's result into periods by \
+its timestamp column; a query whose result has none (after `summarize count() by ClusterName`, \
+or `project` without TimeGenerated) gives Azure nothing to split, and the rule is rejected. \
+The check fires only when every column of the result is known not to be a timestamp.\n\n\
+Example:\n\n    query: AmlComputeJobEvent | summarize count() by ClusterName\n    \
+failing-periods: {evaluation-periods: 3, min-failing-periods: 2}\n\nFix: summarize by \
+`bin(TimeGenerated, <window>)` as well, or evaluate one period.");
+    LOG_OPERATOR_SPELLING = ("AML713", "log-operator-spelling", Error, Threshold,
+        "A log alert's operator is spelt `Equals`, which the service rejects.",
+        "The REST specification of scheduled query rules (and so the ARM schema, Bicep's types \
+and IntelliSense) lists `Equals`, but the service accepts only `Equal` and answers `Equals` with \
+\"Requested value 'Equals' was not found\". Metric alerts, on the other hand, spell it `Equals`. \
+Terraform's `azurerm_monitor_scheduled_query_rules_alert_v2` takes `Equal`.\n\nExample:\n\n    \
+\"operator\": \"Equals\"\n\nFix: write `Equal`.");
+    INVALID_LOG_FREQUENCY = ("AML714", "invalid-log-frequency", Error, Schedule,
+        "A log alert's evaluation frequency is not one Azure accepts.",
+        "Scheduled query rules are evaluated every PT1M, PT5M, PT10M, PT15M, PT30M, PT45M, PT1H, \
+PT2H, PT3H, PT4H, PT5H, PT6H or P1D; any other frequency is rejected at deployment (metric \
+alerts take a different list).\n\nExample:\n\n    frequency: PT20M\n\nFix: use the allowed \
+value the help suggests.");
+    INVALID_LOG_WINDOW = ("AML715", "invalid-log-window", Error, Schedule,
+        "A log alert's window (aggregation granularity) is not one Azure accepts.",
+        "A scheduled query rule's `windowSize` is one of PT5M, PT10M, PT15M, PT30M, PT45M, PT1H, \
+PT2H, PT3H, PT4H, PT5H, PT6H, P1D or P2D; a rule evaluated every minute (PT1M) takes PT1M to PT6H \
+instead. Any other window is rejected at deployment.\n\nExample:\n\n    frequency: PT5M\n    \
+window: PT1M\n\nFix: use the allowed value the help suggests.");
+    INVALID_LOG_DURATION = ("AML716", "invalid-log-duration", Error, Schedule,
+        "A log alert's query-time override or mute duration is not one Azure accepts.",
+        "`overrideQueryTimeRange` takes PT5M, PT10M, PT15M, PT20M, PT30M, PT45M, PT1H … PT6H, P1D \
+or P2D, and `muteActionsDuration` PT5M, PT10M, PT15M, PT30M, PT45M, PT1H … PT6H, P1D or P2D. An \
+override shorter than window × periods, or a mute shorter than the evaluation frequency, is \
+rejected too.\n\nExample:\n\n    window: PT1H\n    override-query-time-range: PT30M\n\nFix: use \
+an allowed value at least as long as the help says.");
+    LEGACY_LOG_ALERT_API = ("AML717", "legacy-log-alert-api", Warning, Input,
+        "A log alert uses the legacy scheduledQueryRules API (2018-04-16).",
+        "Scheduled query rules written against API version 2018-04-16 (`source.query`, \
+`schedule.frequencyInMinutes`, `action` with an AlertingAction) are the legacy Log Analytics \
+alerts. Microsoft asks users to move them to the current API (2021-08-01 and later), which \
+has dimensions, failing periods and auto-mitigation; amlguard checks their query only.\n\n\
+Example:\n\n    {\"type\": \"Microsoft.Insights/scheduledQueryRules\", \"apiVersion\": \
+\"2018-04-16\", \"properties\": {\"source\": {\"query\": \"…\"}, \"schedule\": {…}, \"action\": \
+{…}}}\n\nFix: rewrite the rule with `criteria.allOf`, `evaluationFrequency` and `windowSize`.");
+    NOT_AN_AML_QUERY = ("AML718", "not-an-aml-query", Note, Query,
+        "A log alert's query reads no Azure ML table, so it is not checked against the catalog.",
+        "amlguard knows the tables of Azure ML's resource logs (AmlComputeJobEvent, \
+AmlRunStatusChangedEvent, …). A log alert over other tables (Perf, Heartbeat, requests, \
+AzureDiagnostics) is somebody else's rule: rather than call every such table unknown, the rule \
+is noted, its query is parsed (syntax errors are still errors) and its schedule and settings are \
+checked, but its tables and columns are not. A table name close to an Azure ML table \
+(`AmlComputeJobEvents`) is still an `unknown-table` error.\n\nExample:\n\n    query: Perf | \
+where CounterName == \"% Free Space\"\n\nFix: nothing; add the tables to the catalog if you \
+want them checked.");
 }
 
 /// Finds a check by code (`AML103`) or name (`dimension-not-applicable`), case-insensitively.

@@ -128,6 +128,32 @@ impl Operator {
         Self::ALL.into_iter().flat_map(|o| [o.as_str(), o.symbol()])
     }
 
+    /// The operators of a log alert criterion (`scheduledQueryRules`): the static comparisons,
+    /// with `Equal` (the service's spelling) as well as `Equals` (the REST specification's).
+    pub fn parse_log(s: &str) -> Option<Self> {
+        if s.eq_ignore_ascii_case("Equal") {
+            return Some(Operator::Equals);
+        }
+        Self::parse(s).filter(|o| !matches!(o, Operator::NotEquals | Operator::GreaterOrLessThan))
+    }
+
+    /// The spellings [`Operator::parse_log`] accepts, for suggestions.
+    pub fn log_spellings() -> impl Iterator<Item = &'static str> + Clone {
+        [
+            "GreaterThan",
+            "GreaterThanOrEqual",
+            "LessThan",
+            "LessThanOrEqual",
+            "Equal",
+            ">",
+            ">=",
+            "<",
+            "<=",
+            "=",
+        ]
+        .into_iter()
+    }
+
     /// Whether `value OP threshold` holds.
     pub fn holds(self, value: f64, threshold: f64) -> bool {
         match self {

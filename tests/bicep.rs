@@ -72,14 +72,14 @@ const CORPUS: &[(&str, u64)] = &[
         "avm/res/insights/metric-alert/tests/e2e/waf-aligned/main.test.bicep",
         0,
     ),
-    ("avm/res/insights/scheduled-query-rule/main.bicep", 0),
+    ("avm/res/insights/scheduled-query-rule/main.bicep", 1),
     (
         "avm/res/insights/scheduled-query-rule/tests/e2e/defaults/dependencies.bicep",
         0,
     ),
     (
         "avm/res/insights/scheduled-query-rule/tests/e2e/defaults/main.test.bicep",
-        0,
+        2,
     ),
     (
         "avm/res/insights/scheduled-query-rule/tests/e2e/max/dependencies.bicep",
@@ -87,7 +87,7 @@ const CORPUS: &[(&str, u64)] = &[
     ),
     (
         "avm/res/insights/scheduled-query-rule/tests/e2e/max/main.test.bicep",
-        0,
+        2,
     ),
     (
         "avm/res/insights/scheduled-query-rule/tests/e2e/waf-aligned/dependencies.bicep",
@@ -95,7 +95,7 @@ const CORPUS: &[(&str, u64)] = &[
     ),
     (
         "avm/res/insights/scheduled-query-rule/tests/e2e/waf-aligned/main.test.bicep",
-        0,
+        2,
     ),
     ("avm/res/machine-learning-services/workspace/main.bicep", 0),
     ("avm/res/sql/server/database/main.bicep", 0),
@@ -405,8 +405,9 @@ resource logs 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
     let p = write(dir.path(), "loops.bicep", text);
     let (code, json) = lint_json(&[&p]);
     assert_eq!(code, 1, "{json}");
-    // The false condition creates nothing; the loop creates two rules, one with severity 5.
-    assert_eq!(json["summary"]["rules"], 2);
+    // The false condition creates nothing; the loop creates two rules, one with severity 5;
+    // the log alert is a rule too.
+    assert_eq!(json["summary"]["rules"], 3);
     let got = found(&json);
     assert!(
         got.contains(&("severity-out-of-range".to_string(), 13, 15)),

@@ -13,7 +13,7 @@ fn bundled_rules_lint_clean_with_the_repository_config() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "0 errors, 0 warnings, 0 notes in 1 file (17 rules)",
+            "0 errors, 0 warnings, 0 notes in 2 files (25 rules)",
         ));
 }
 

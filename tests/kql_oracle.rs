@@ -227,3 +227,35 @@ fn every_syntax_error_of_amlguard_is_one_for_the_oracle_too() {
         }
     }
 }
+
+/// The log alert rule pack: every query is accepted by the oracle (no error of any kind, not
+/// only unknown names) against the same tables, and amlguard reports nothing on it either.
+#[test]
+fn the_recommended_log_rules_pass_the_oracle() {
+    let path = common::root().join("rules/recommended-logs.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let catalog = Catalog::builtin();
+    let (_, rules, findings) =
+        amlguard::linter::lint_text("recommended-logs.yaml", &text, &catalog);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let schemas = Schemas::from_catalog(&catalog);
+    let queries: Vec<String> = rules
+        .iter()
+        .filter_map(|r| r.log.as_ref())
+        .flat_map(|l| &l.criteria)
+        .filter_map(|c| c.query.as_ref().map(|q| q.text.clone()))
+        .collect();
+    assert!(queries.len() >= 6, "only {} queries", queries.len());
+    let texts: Vec<String> = queries
+        .iter()
+        .map(|q| format!("{}{q}", schemas.prelude_of(q)))
+        .collect();
+    for (q, answer) in queries.iter().zip(oracle(&texts)) {
+        let errors: Vec<_> = answer
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == "Error")
+            .collect();
+        assert!(errors.is_empty(), "the oracle rejects\n{q}\n{errors:#?}");
+    }
+}

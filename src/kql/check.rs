@@ -16,6 +16,52 @@ use crate::model::SpanMap;
 struct Col {
     name: String,
     origin: Option<(String, String)>,
+    /// Whether the column holds a timestamp (`Some(false)`: it certainly does not; `None`:
+    /// unknown).
+    time: Option<bool>,
+}
+
+impl Col {
+    fn new(name: impl Into<String>, origin: Option<(String, String)>) -> Col {
+        Col {
+            name: name.into(),
+            origin,
+            time: None,
+        }
+    }
+}
+
+/// A column of a query's result, as an alert rule's `metricMeasureColumn`, `resourceIdColumn`
+/// and `dimensions` refer to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputColumn {
+    pub name: String,
+    /// Whether it holds a timestamp (`None`: unknown, e.g. made by a function the checker does
+    /// not type).
+    pub time: Option<bool>,
+}
+
+/// What checking a query found, and what the query returns.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    /// The columns of the query's result, in order; `None` when they cannot be known (an
+    /// unknown table, an operator that is not modelled, a syntax error).
+    pub output: Option<Vec<OutputColumn>>,
+    /// The tables the query reads, in order.
+    pub tables: Vec<TableRead>,
+}
+
+/// A table a query reads, and whether the schemas know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRead {
+    pub name: String,
+    /// Where the name is, in the file.
+    pub span: Span,
+    pub known: bool,
+    /// For an unknown table: whether it looks like a known one (a did-you-mean, or a
+    /// resource-log category of that name), i.e. is most likely a misspelt Azure ML table.
+    pub near: bool,
 }
 
 /// The columns at a point of a pipeline; `None` once they cannot be known.
@@ -28,10 +74,16 @@ struct Checker<'a> {
     /// `let` names in scope: tabular ones with their columns, scalar ones with `None`.
     lets: Vec<(String, Option<Cols>)>,
     findings: Vec<Finding>,
+    tables: Vec<TableRead>,
 }
 
 /// Parses and checks `text`; spans are mapped through `map` into `file`.
 pub fn check_query(text: &str, map: &SpanMap, file: FileId, schemas: &Schemas) -> Vec<Finding> {
+    analyse_query(text, map, file, schemas).findings
+}
+
+/// Parses and checks `text` as [`check_query`] does, and also returns the columns of its result.
+pub fn analyse_query(text: &str, map: &SpanMap, file: FileId, schemas: &Schemas) -> Analysis {
     let parsed = super::parse(text);
     let mut c = Checker {
         schemas,
@@ -39,6 +91,7 @@ pub fn check_query(text: &str, map: &SpanMap, file: FileId, schemas: &Schemas) -
         file,
         lets: Vec::new(),
         findings: Vec::new(),
+        tables: Vec::new(),
     };
     for e in &parsed.errors {
         c.push(&registry::QUERY_SYNTAX, e.at.0, e.message.clone(), None);
@@ -54,11 +107,99 @@ pub fn check_query(text: &str, map: &SpanMap, file: FileId, schemas: &Schemas) -
         };
         c.lets.push((l.name.text.clone(), v));
     }
-    if let Some(b) = &parsed.query.body {
-        c.pipeline(b);
+    let output = match &parsed.query.body {
+        Some(b) => c.pipeline(b),
+        None => None,
+    };
+    // After a syntax error the pipeline was read past a gap: its columns are not known.
+    let output = if parsed.errors.is_empty() {
+        output.map(|cols| {
+            cols.into_iter()
+                .map(|c| OutputColumn {
+                    name: c.name,
+                    time: c.time,
+                })
+                .collect()
+        })
+    } else {
+        None
+    };
+    Analysis {
+        findings: c.findings,
+        output,
+        tables: c.tables,
     }
-    c.findings
 }
+
+/// Functions whose result is a timestamp when their first argument is one (`bin`, `floor`…),
+/// or always (`now`, `ago`, `datetime`…).
+const TIME_OF_FIRST: &[&str] = &[
+    "bin",
+    "bin_at",
+    "floor",
+    "startofday",
+    "startofweek",
+    "startofmonth",
+    "startofyear",
+    "endofday",
+    "endofweek",
+    "endofmonth",
+    "endofyear",
+    "max",
+    "min",
+    "take_any",
+    "any",
+    "arg_max",
+    "arg_min",
+    "iff",
+    "iif",
+    "coalesce",
+];
+const TIME_ALWAYS: &[&str] = &[
+    "now",
+    "ago",
+    "datetime",
+    "todatetime",
+    "make_datetime",
+    "unixtime_seconds_todatetime",
+    "unixtime_milliseconds_todatetime",
+    "datetime_add",
+];
+/// Functions whose result is never a timestamp.
+const TIME_NEVER: &[&str] = &[
+    "count",
+    "countif",
+    "dcount",
+    "dcountif",
+    "sum",
+    "sumif",
+    "avg",
+    "avgif",
+    "percentile",
+    "percentiles",
+    "stdev",
+    "variance",
+    "tostring",
+    "toint",
+    "tolong",
+    "todouble",
+    "toreal",
+    "strcat",
+    "tolower",
+    "toupper",
+    "make_list",
+    "make_set",
+    "make_bag",
+    "datetime_diff",
+    "strlen",
+    "isempty",
+    "isnotempty",
+    "isnull",
+    "isnotnull",
+    "round",
+    "dayofweek",
+    "hourofday",
+];
 
 fn glob(pattern: &str, name: &str) -> bool {
     match pattern.split_once('*') {
@@ -147,12 +288,19 @@ impl Checker<'_> {
                 }
                 if let Some(t) = self.schemas.table(&n.text) {
                     let name = t.name.clone();
+                    self.tables.push(TableRead {
+                        name: name.clone(),
+                        span: self.map.map(n.at.0),
+                        known: true,
+                        near: false,
+                    });
                     return Some(
                         t.columns
                             .iter()
-                            .map(|(c, _)| Col {
+                            .map(|(c, ty)| Col {
                                 name: c.clone(),
                                 origin: Some((name.clone(), c.clone())),
+                                time: Some(ty == "datetime"),
                             })
                             .collect(),
                     );
@@ -167,9 +315,10 @@ impl Checker<'_> {
                 Some(
                     columns
                         .iter()
-                        .map(|(n, _)| Col {
+                        .map(|(n, ty)| Col {
                             name: n.text.clone(),
                             origin: None,
+                            time: Some(ty.text == "datetime" || ty.text == "date"),
                         })
                         .collect(),
                 )
@@ -210,6 +359,12 @@ impl Checker<'_> {
         } else {
             near
         };
+        self.tables.push(TableRead {
+            name: n.text.clone(),
+            span: self.map.map(n.at.0),
+            known: false,
+            near: is_category || !near.is_empty(),
+        });
         let help = if is_category {
             Some(format!(
                 "`{}` is a resource-log category, not a table: its records land in another table{}",
@@ -268,6 +423,7 @@ impl Checker<'_> {
                     Col {
                         name: p.value.text.clone(),
                         origin: None,
+                        time: Some(false),
                     },
                 );
             }
@@ -309,11 +465,14 @@ impl Checker<'_> {
         cols.as_ref()?.iter().find(|c| c.name == name)
     }
 
-    fn set(cols: &mut Cols, name: String, origin: Option<(String, String)>) {
+    fn set(cols: &mut Cols, name: String, origin: Option<(String, String)>, time: Option<bool>) {
         if let Some(list) = cols {
             match list.iter_mut().find(|c| c.name == name) {
-                Some(c) => c.origin = origin,
-                None => list.push(Col { name, origin }),
+                Some(c) => {
+                    c.origin = origin;
+                    c.time = time;
+                }
+                None => list.push(Col { name, origin, time }),
             }
         }
     }
@@ -321,6 +480,39 @@ impl Checker<'_> {
     fn origin_of(cols: &Cols, e: &Expr) -> Option<(String, String)> {
         match &e.kind {
             ExprKind::Name(n) => Self::find(cols, &n.text).and_then(|c| c.origin.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether an expression's value is a timestamp, as far as can be told.
+    fn time_of(cols: &Cols, e: &Expr) -> Option<bool> {
+        match &e.kind {
+            ExprKind::Name(n) => Self::find(cols, &n.text).and_then(|c| c.time),
+            ExprKind::Lit(Lit::String { .. }) => Some(false),
+            ExprKind::Lit(_) => None,
+            ExprKind::Binary { op, left, right } => match op {
+                BinOp::Eq | BinOp::Ne | BinOp::Str(_) => Some(false),
+                // datetime ± timespan is a datetime; datetime − datetime is not.
+                _ => match (Self::time_of(cols, left), Self::time_of(cols, right)) {
+                    (Some(true), Some(true)) => Some(false),
+                    (Some(true), _) | (_, Some(true)) => None,
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                },
+            },
+            ExprKind::Call { name, args } => {
+                let f = name.text.as_str();
+                if TIME_ALWAYS.contains(&f) {
+                    Some(true)
+                } else if TIME_NEVER.contains(&f) {
+                    Some(false)
+                } else if TIME_OF_FIRST.contains(&f) {
+                    args.first().and_then(|a| Self::time_of(cols, &a.expr))
+                } else {
+                    None
+                }
+            }
+            ExprKind::In { .. } | ExprKind::Between { .. } => Some(false),
             _ => None,
         }
     }
@@ -333,13 +525,9 @@ impl Checker<'_> {
             .map(|n| n.text.clone())
             .or_else(|| inferred_name(&a.expr));
         let origin = Self::origin_of(input, &a.expr);
-        match name {
-            Some(n) => Self::set(out, n, origin),
-            None => {
-                let n = format!("Column{}", out.as_ref().map_or(0, Vec::len) + 1);
-                Self::set(out, n, None)
-            }
-        }
+        let time = Self::time_of(input, &a.expr);
+        let n = name.unwrap_or_else(|| format!("Column{}", out.as_ref().map_or(0, Vec::len) + 1));
+        Self::set(out, n, origin, time)
     }
 
     fn operator(&mut self, op: &Operator, cols: Cols) -> Cols {
@@ -433,7 +621,8 @@ impl Checker<'_> {
                                         .or_else(|| inferred_name(&arg.expr));
                                     if let Some(n) = n {
                                         let origin = Self::origin_of(&cols, &arg.expr);
-                                        Self::set(&mut out, n, origin);
+                                        let time = Self::time_of(&cols, &arg.expr);
+                                        Self::set(&mut out, n, origin, time);
                                     }
                                 }
                             }
@@ -484,6 +673,7 @@ impl Checker<'_> {
                                 l.push(Col {
                                     name: format!("{}{i}", c.name),
                                     origin: c.origin,
+                                    time: c.time,
                                 });
                             }
                         }
@@ -517,6 +707,7 @@ impl Checker<'_> {
             OpKind::Count => Some(vec![Col {
                 name: "Count".into(),
                 origin: None,
+                time: Some(false),
             }]),
             OpKind::MakeSeries {
                 aggs,
@@ -533,7 +724,7 @@ impl Checker<'_> {
                 }
                 self.expr(on, &cols);
                 if let Some(n) = inferred_name(on) {
-                    Self::set(&mut out, n, None);
+                    Self::set(&mut out, n, None, None);
                 }
                 for a in aggs {
                     self.assign_into(a, &cols, &mut out);
@@ -550,7 +741,7 @@ impl Checker<'_> {
             } => {
                 let mut out = cols.clone();
                 for p in params.iter().filter(|p| p.name.text == "with_itemindex") {
-                    Self::set(&mut out, p.value.text.clone(), None);
+                    Self::set(&mut out, p.value.text.clone(), None, Some(false));
                 }
                 for (a, _) in items {
                     self.assign_into(a, &cols, &mut out);
@@ -567,7 +758,7 @@ impl Checker<'_> {
                 let mut out = cols;
                 for p in pattern {
                     if let PatternPart::Column { name, .. } = p {
-                        Self::set(&mut out, name.text.clone(), None);
+                        Self::set(&mut out, name.text.clone(), None, None);
                     }
                 }
                 out
@@ -592,10 +783,7 @@ impl Checker<'_> {
             OpKind::GetSchema => Some(
                 ["ColumnName", "ColumnOrdinal", "DataType", "ColumnType"]
                     .iter()
-                    .map(|n| Col {
-                        name: n.to_string(),
-                        origin: None,
-                    })
+                    .map(|n| Col::new(*n, None))
                     .collect(),
             ),
             // `render` only draws the result.

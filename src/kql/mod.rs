@@ -13,7 +13,7 @@ mod print;
 mod schema;
 
 pub use crate::model::SpanMap;
-pub use check::check_query;
+pub use check::{Analysis, OutputColumn, TableRead, analyse_query, check_query};
 pub use parse::{Parsed, SyntaxError, parse};
 pub use print::{print, quote};
 pub use schema::{KnownValues, Schemas, TableSchema};

@@ -2,6 +2,7 @@
 //! reads every Azure fact from the [`Catalog`]; no metric or dimension name appears here.
 
 mod dimension;
+mod log;
 mod metric;
 mod names;
 mod percentiles;
@@ -11,6 +12,7 @@ mod threshold;
 
 use crate::catalog::Catalog;
 use crate::finding::Finding;
+use crate::kql::Schemas;
 use crate::model::{AlertRule, Criterion};
 use crate::registry::CheckInfo;
 use crate::source::Span;
@@ -20,7 +22,19 @@ use crate::source::Span;
 pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut bounds = Vec::new();
+    let mut schemas: Option<Schemas> = None;
     for rule in rules {
+        if let Some(l) = &rule.log {
+            let schemas = schemas.get_or_insert_with(|| Schemas::from_catalog(catalog));
+            let mut ctx = RuleContext {
+                catalog,
+                rule,
+                namespace: &catalog.namespace,
+                out: &mut out,
+            };
+            log::check(&mut ctx, l, schemas);
+            continue;
+        }
         let namespace = match target::decide(catalog, rule, &mut out) {
             target::Checked::Namespace(ns) => Some(ns),
             target::Checked::ScheduleOnly => None,

@@ -1,4 +1,6 @@
-//! duplicate-rule-name, across every file of a run.
+//! duplicate-rule-name, across every file of a run. A metric alert and a log alert may share a
+//! name: they are resources of different types (`metricAlerts`, `scheduledQueryRules`), and a
+//! name is unique per type within a resource group.
 
 use std::collections::HashMap;
 
@@ -7,10 +9,10 @@ use crate::model::AlertRule;
 use crate::registry;
 
 pub(super) fn check(rules: &[AlertRule], out: &mut Vec<Finding>) {
-    let mut first: HashMap<String, &AlertRule> = HashMap::new();
+    let mut first: HashMap<(bool, String), &AlertRule> = HashMap::new();
     for rule in rules {
         let Some(name) = &rule.name else { continue };
-        let key = name.value.trim().to_lowercase();
+        let key = (rule.is_log(), name.value.trim().to_lowercase());
         match first.get(&key) {
             None => {
                 first.insert(key, rule);

@@ -9,20 +9,7 @@ const REFERENCE: &str = "Microsoft.Insights/metricAlerts 2018-03-01 template ref
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let rule = ctx.rule;
-    if let Some(sev) = &rule.severity
-        && !(0..=4).contains(&sev.value)
-    {
-        let f = ctx
-            .at(
-                &registry::SEVERITY_OUT_OF_RANGE,
-                sev.span,
-                format!("severity {} is not one of 0–4", sev.value),
-            )
-            .label("0 (critical) to 4 (verbose)")
-            .help(format!("use {}", sev.value.clamp(0, 4)))
-            .source(REFERENCE);
-        ctx.push(f);
-    }
+    severity(ctx, REFERENCE);
     let freq_ok = rule.frequency.as_ref().is_none_or(|f| {
         allowed(
             ctx,
@@ -66,6 +53,25 @@ pub(super) fn check(ctx: &mut RuleContext) {
             .help(format!("use a window of at least {}", fix.iso()))
             .source(REFERENCE);
         ctx.push(finding);
+    }
+}
+
+/// severity-out-of-range, for metric and log rules alike (`reference` is the rule kind's
+/// template reference).
+pub(super) fn severity(ctx: &mut RuleContext, reference: &str) {
+    if let Some(sev) = &ctx.rule.severity
+        && !(0..=4).contains(&sev.value)
+    {
+        let f = ctx
+            .at(
+                &registry::SEVERITY_OUT_OF_RANGE,
+                sev.span,
+                format!("severity {} is not one of 0–4", sev.value),
+            )
+            .label("0 (critical) to 4 (verbose)")
+            .help(format!("use {}", sev.value.clamp(0, 4)))
+            .source(reference);
+        ctx.push(f);
     }
 }
 

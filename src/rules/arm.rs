@@ -93,6 +93,9 @@ pub struct Scope<'a> {
     /// Inside a policy definition, where `[[expr]` is an expression evaluated when the policy
     /// deploys, read as `[expr]`.
     pub policy: bool,
+    /// The text of the file the template was read from, where a log alert's query is mapped
+    /// back to (`None`: its spans are not in one text, and a query maps to its start).
+    pub text: Option<&'a str>,
 }
 
 impl<'a> Scope<'a> {
@@ -103,7 +106,14 @@ impl<'a> Scope<'a> {
             values,
             parent: None,
             policy: false,
+            text: None,
         }
+    }
+
+    /// The same scope, reading queries from `text`.
+    pub fn with_text(mut self, text: &'a str) -> Self {
+        self.text = Some(text);
+        self
     }
 
     /// The scope of a template deployed from inside this one, given the values passed to it.
@@ -115,6 +125,7 @@ impl<'a> Scope<'a> {
         Scope {
             parent: Some(self),
             policy: self.policy,
+            text: self.text,
             ..Scope::of(template, values)
         }
     }
@@ -167,7 +178,7 @@ fn reference(inner: &str) -> Option<(&str, &str)> {
         .then_some((func, name))
 }
 
-fn is_expression(s: &str) -> bool {
+pub(super) fn is_expression(s: &str) -> bool {
     let t = s.trim();
     t.starts_with('[') && t.ends_with(']') && !t.starts_with("[[")
 }
@@ -239,6 +250,17 @@ fn follow<'a>(
             None => return Ok(Some((current, origin))),
             Some(r) => next = r?,
         }
+    }
+}
+
+/// The node a string field's value is literally written at, in this template's file: the field
+/// itself, or the variable or parameter default it refers to. `None` for a value read from a
+/// parameter file, and for one that does not resolve.
+pub(super) fn literal_in_file<'a>(node: &'a Node, scope: &'a Scope<'a>) -> Option<&'a Node> {
+    match follow(node, scope) {
+        Ok(None) => Some(node),
+        Ok(Some((n, None))) => Some(n),
+        _ => None,
     }
 }
 
@@ -324,7 +346,7 @@ fn unresolved_note(
 /// A field resolved and read as a typed value. A value read from a parameter file that has the
 /// wrong type is reported in the parameter file, where the fix goes, with the template's use of
 /// it as related; the value itself keeps the template's span, where the rule uses it.
-fn typed<'a, T>(
+pub(super) fn typed<'a, T>(
     node: &Node,
     scope: &'a Scope<'a>,
     what: &str,
@@ -404,6 +426,11 @@ pub(crate) fn walk<'a>(
                     rules.push(rule);
                 }
             }
+            Some("microsoft.insights/scheduledqueryrules") => {
+                if let Some(rule) = super::arm_log::log_alert(r, scope, sink) {
+                    rules.push(rule);
+                }
+            }
             Some("microsoft.resources/deployments") => {
                 let props = get(r, "properties");
                 if let Some(link) = props.and_then(|p| get(p, "templateLink")) {
@@ -426,7 +453,7 @@ pub(crate) fn walk<'a>(
                 }
             }
             Some("microsoft.authorization/policydefinitions") => {
-                rules.extend(super::policy::definition(r, sink, depth + 1));
+                rules.extend(super::policy::definition(r, scope.text, sink, depth + 1));
             }
             _ => {}
         }
@@ -501,7 +528,7 @@ pub fn suppressions(doc: &Node, file: crate::source::FileId) -> Vec<crate::suppr
     out
 }
 
-fn string<'a>(
+pub(super) fn string<'a>(
     node: &Node,
     scope: &'a Scope<'a>,
     what: &str,
@@ -728,7 +755,11 @@ fn criterion<'a>(c: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Crit
     })
 }
 
-fn dimension<'a>(d: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<DimensionFilter> {
+pub(super) fn dimension<'a>(
+    d: &Node,
+    scope: &'a Scope<'a>,
+    sink: &mut Sink,
+) -> Option<DimensionFilter> {
     let dfield =
         |key: &str, sink: &mut Sink| get(d, key).and_then(|n| resolve(n, scope, key, sink));
     let name = dfield("name", sink).and_then(|n| schema::string(&n, "dimension name", sink));

@@ -2,14 +2,17 @@
 //! [`crate::model`] with the spans it read every field from.
 
 pub mod arm;
+pub(crate) mod arm_log;
 pub mod bicep;
 pub mod detect;
 pub mod hcl;
 pub mod policy;
+pub mod query_map;
 pub mod script;
 pub mod target;
 pub mod terraform;
 pub mod yaml;
+mod yaml_log;
 
 use crate::source::FileId;
 use detect::Format;
@@ -270,7 +273,7 @@ fn read_json(
         terraform::read(&doc, &mut sink)
     } else if policy::is_policy(&doc) {
         suppressions = arm::suppressions(&doc, file);
-        policy::read(&doc, &mut sink)
+        policy::read(&doc, Some(text), &mut sink)
     } else if schema
         .as_deref()
         .is_some_and(|s| s.contains("deploymentparameters"))
@@ -286,7 +289,7 @@ fn read_json(
             .iter()
             .map(|p| (p.name.clone(), &p.value, Some(p.file)))
             .collect();
-        let scope = arm::Scope::of(&doc, values);
+        let scope = arm::Scope::of(&doc, values).with_text(text);
         let rules = arm::read(&doc, &scope, &mut sink);
         suppressions = arm::suppressions(&doc, file);
         rules

@@ -41,16 +41,19 @@ pub fn is_policy(doc: &Node) -> bool {
 }
 
 /// The metric alerts every definition in the document deploys.
-pub fn read(doc: &Node, sink: &mut Sink) -> Vec<AlertRule> {
+pub fn read(doc: &Node, text: Option<&str>, sink: &mut Sink) -> Vec<AlertRule> {
     match &doc.value {
-        Value::Seq(items) => items.iter().flat_map(|d| definition(d, sink, 0)).collect(),
-        _ => definition(doc, sink, 0),
+        Value::Seq(items) => items
+            .iter()
+            .flat_map(|d| definition(d, text, sink, 0))
+            .collect(),
+        _ => definition(doc, text, sink, 0),
     }
 }
 
 /// The metric alerts one policy definition deploys (none for an initiative, whose members are
 /// separate definitions).
-pub fn definition(doc: &Node, sink: &mut Sink, depth: usize) -> Vec<AlertRule> {
+pub fn definition(doc: &Node, text: Option<&str>, sink: &mut Sink, depth: usize) -> Vec<AlertRule> {
     let props = get(doc, "properties").unwrap_or(doc);
     let computed = match &props.value {
         Value::Map(_) => get(props, "policyRule").filter(|r| matches!(r.value, Value::String(_))),
@@ -87,6 +90,7 @@ pub fn definition(doc: &Node, sink: &mut Sink, depth: usize) -> Vec<AlertRule> {
         values: Vec::new(),
         parent: None,
         policy: true,
+        text,
     };
     let inner = policy.nested(template, passed_values(get(deployment, "parameters")));
     let mut rules = Vec::new();

@@ -27,6 +27,7 @@ use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
 use crate::yaml::{self, Node, Value};
 
 use super::target::{Hint, from_hints, type_of_resource_id};
+use super::yaml_log;
 use crate::model::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
 
 const TOP_KEYS: &[&str] = &["rules"];
@@ -62,7 +63,7 @@ const DYNAMIC_KEYS: &[&str] = &[
 const DIMENSION_KEYS: &[&str] = &["name", "operator", "values"];
 
 /// Keys spelt as ARM, Terraform or the CLI spell them, and what this format calls them.
-const ALIASES: &[(&str, &str)] = &[
+pub(super) const ALIASES: &[(&str, &str)] = &[
     ("metricName", "metric"),
     ("metric_name", "metric"),
     ("metricNamespace", "namespace"),
@@ -84,6 +85,29 @@ const ALIASES: &[(&str, &str)] = &[
     ("minFailingPeriodsToAlert", "min-failing-periods"),
     ("ignoreDataBefore", "ignore-data-before"),
     ("value", "values"),
+    ("metricMeasureColumn", "measure-column"),
+    ("metric_measure_column", "measure-column"),
+    ("resourceIdColumn", "resource-id-column"),
+    ("resource_id_column", "resource-id-column"),
+    ("failingPeriods", "failing-periods"),
+    ("failing_periods", "failing-periods"),
+    ("time_aggregation_method", "aggregation"),
+    ("overrideQueryTimeRange", "override-query-time-range"),
+    ("query_time_range_override", "override-query-time-range"),
+    ("muteActionsDuration", "mute-actions"),
+    ("mute_actions_after_alert_duration", "mute-actions"),
+    ("skipQueryValidation", "skip-query-validation"),
+    ("skip_query_validation", "skip-query-validation"),
+    ("targetResourceTypes", "target-resource-types"),
+    ("target_resource_types", "target-resource-types"),
+    ("evaluation_frequency", "frequency"),
+    ("window_duration", "window"),
+    ("auto_mitigation_enabled", "auto-mitigate"),
+    ("number_of_evaluation_periods", "evaluation-periods"),
+    (
+        "minimum_failing_periods_to_trigger_alert",
+        "min-failing-periods",
+    ),
 ];
 
 /// The rules of one file and what went wrong reading it.
@@ -186,8 +210,10 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
     {
         hints.push(Hint::Type(ns));
     }
+    let mut scopes = Vec::new();
     if let Some((_, n)) = r.get("scopes") {
         for id in schema::string_list(n, "scopes", sink).unwrap_or_default() {
+            scopes.push(id.clone());
             if type_of_resource_id(&id.value).is_none() {
                 sink.push(
                     sink.at(
@@ -204,8 +230,48 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
     }
     let target = from_hints(hints);
     let mut criteria = Vec::new();
-    if let Some(list) = r.required("criteria", sink) {
-        let items = schema::list(list, "criteria", false, sink).unwrap_or_default();
+    let list = r.required("criteria", sink);
+    let items = list
+        .map(|l| schema::list(l, "criteria", false, sink).unwrap_or_default())
+        .unwrap_or_default();
+    // A rule with a `query:` criterion, or a key only log rules have, is a log alert.
+    let mut log = (items.iter().any(|n| yaml_log::is_log_criterion(n))
+        || yaml_log::has_log_keys(node))
+    .then(|| yaml_log::read_log_fields(&mut r, sink));
+    if let Some(l) = &mut log {
+        if let Some(list) = list
+            && items.is_empty()
+            && matches!(list.value, Value::Seq(_) | Value::Null)
+        {
+            sink.push(
+                sink.at(
+                    &registry::MISSING_KEY,
+                    list.span,
+                    "the rule has no criterion",
+                )
+                .label("empty criteria")
+                .help("a log alert needs a criterion with a `query`"),
+            );
+        }
+        let kind = l.kind.as_ref().map(|k| k.value);
+        for item in items {
+            if yaml_log::is_log_criterion(item) {
+                if let Some(c) = yaml_log::read_log_criterion(item, text, kind, sink) {
+                    l.criteria.push(c);
+                }
+            } else {
+                sink.push(
+                    sink.at(
+                        &registry::MISSING_KEY,
+                        item.span,
+                        "a log alert's criterion needs a `query`",
+                    )
+                    .label("metric criterion in a log alert")
+                    .help("a rule is either a metric alert or a log alert: give every criterion a `query`, or move this one to a metric rule"),
+                );
+            }
+        }
+    } else if let Some(list) = list {
         if items.is_empty() && matches!(list.value, Value::Seq(_) | Value::Null) {
             sink.push(
                 sink.at(
@@ -223,7 +289,16 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
             }
         }
     }
-    r.finish(RULE_KEYS, ALIASES, sink);
+    if let Some(l) = &mut log {
+        l.scopes = scopes;
+        r.finish(
+            &[RULE_KEYS, yaml_log::LOG_RULE_KEYS].concat(),
+            ALIASES,
+            sink,
+        );
+    } else {
+        r.finish(RULE_KEYS, ALIASES, sink);
+    }
     Some(AlertRule {
         file: sink.file,
         span: node.span,
@@ -236,7 +311,7 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
         auto_mitigate,
         target,
         criteria,
-        log: None,
+        log,
     })
 }
 
@@ -447,7 +522,7 @@ fn read_dynamic(node: &Node, sink: &mut Sink) -> Option<DynamicThreshold> {
     })
 }
 
-fn read_dimension(node: &Node, sink: &mut Sink) -> Option<DimensionFilter> {
+pub(super) fn read_dimension(node: &Node, sink: &mut Sink) -> Option<DimensionFilter> {
     let mut r = MapReader::new(node, "a dimension filter", sink)?;
     let name = r
         .required("name", sink)

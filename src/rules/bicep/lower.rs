@@ -1,5 +1,6 @@
-//! Lowers an evaluated `metricAlerts` resource body to the spanned tree the ARM reader reads,
-//! so that Bicep rules go through the same extraction and checks as ARM rules.
+//! Lowers an evaluated `metricAlerts` or `scheduledQueryRules` resource body to the spanned tree
+//! the ARM reader reads, so that Bicep rules go through the same extraction and checks as ARM
+//! rules.
 //!
 //! A value written in another file than the rule (a `.bicepparam`, a calling module) keeps its
 //! span there: the span is moved into a per-file range above the rule file's own offsets
@@ -143,6 +144,36 @@ const HELP: &str = "give the value in a .bicepparam file or with `--parameters F
 
 /// Reads one evaluated metric-alert body into a rule (or notes why it cannot be).
 pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out: &mut BicepRead) {
+    alert(env, body, decl, via, out, "metric alert", arm::metric_alert)
+}
+
+/// Reads one evaluated scheduled-query-rule body into a log rule (or notes why it cannot be).
+/// Its query is mapped into the Bicep text where it is written in the rule's file (a `'''`
+/// string keeps exact spans; an escaped or interpolated one points at the string).
+pub(super) fn log_alert(env: &Env, body: Val, decl: Span, via: &[Label], out: &mut BicepRead) {
+    alert(
+        env,
+        body,
+        decl,
+        via,
+        out,
+        "log alert",
+        crate::rules::arm_log::log_alert,
+    )
+}
+
+type ReadAlert =
+    for<'a> fn(&'a Node, &'a arm::Scope<'a>, &mut Sink) -> Option<crate::model::AlertRule>;
+
+fn alert(
+    env: &Env,
+    body: Val,
+    decl: Span,
+    via: &[Label],
+    out: &mut BicepRead,
+    what: &str,
+    read: ReadAlert,
+) {
     let mut low = Lowering {
         file: env.file,
         fallback: decl,
@@ -155,7 +186,7 @@ pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out:
             &registry::UNRESOLVED_EXPRESSION,
             env.file,
             decl,
-            format!("the metric alert `{}` is not checked: {}", u.text, u.reason),
+            format!("the {what} `{}` is not checked: {}", u.text, u.reason),
         )
         .label("unresolved")
         .help(HELP);
@@ -169,9 +200,10 @@ pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out:
         values: Vec::new(),
         parent: None,
         policy: false,
+        text: Some(env.src),
     };
     let mut sink = Sink::new(env.file);
-    let rule = arm::metric_alert(&node, &scope, &mut sink);
+    let rule = read(&node, &scope, &mut sink);
     let mut findings = sink.findings;
     for f in &mut findings {
         if f.check.code != registry::UNRESOLVED_EXPRESSION.code {

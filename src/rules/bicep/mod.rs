@@ -8,8 +8,8 @@
 //! in a module carries the module call as related information, once per instantiation.
 //!
 //! Modules with a local path are followed (to a depth of [`MAX_MODULE_DEPTH`], never into a
-//! cycle); registry modules (`br:`, `ts:`) are not. `scheduledQueryRules` resources are
-//! recognised and counted.
+//! cycle); registry modules (`br:`, `ts:`) are not. `scheduledQueryRules` resources are read
+//! the same way, into log rules.
 
 pub mod eval;
 pub mod lower;
@@ -90,7 +90,7 @@ impl BicepRule {
 pub struct BicepRead {
     pub rules: Vec<BicepRule>,
     pub findings: Vec<Finding>,
-    /// `Microsoft.Insights/scheduledQueryRules` resources seen (log alerts, not checked yet).
+    /// `Microsoft.Insights/scheduledQueryRules` resources seen (log alerts; read into `rules`).
     pub log_alerts: usize,
     /// The files read: the one asked for, then the modules and templates it led to.
     pub files: Vec<FileId>,
@@ -302,8 +302,11 @@ impl<'s> Reader<'s> {
                     let ty = ty.as_str().unwrap_or("").to_ascii_lowercase();
                     let ty = ty.split('@').next().unwrap_or("");
                     if ty == "microsoft.insights/scheduledqueryrules" {
-                        self.instances(&env, body, &mut |_, _, out: &mut BicepRead| {
-                            out.log_alerts += 1
+                        let name_span = *name_span;
+                        let via = via.to_vec();
+                        self.instances(&env, body, &mut |env, v, out: &mut BicepRead| {
+                            out.log_alerts += 1;
+                            lower::log_alert(env, v, name_span, &via, out)
                         });
                     } else if ty == "microsoft.insights/metricalerts" {
                         let name_span = *name_span;

@@ -1,0 +1,282 @@
+//! Log alert rules through the real binary: every place the ARM reader finds them (policy
+//! `deployIfNotExists`, nested deployments, variables), hostile queries, and the separation of
+//! metric and log checks.
+
+mod common;
+
+use common::*;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+/// (line, column) of the first `needle` in `text`, 1-based, in characters.
+fn pos(text: &str, needle: &str) -> (u64, u64) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"));
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u64 + 1;
+    let col = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+        .chars()
+        .count() as u64
+        + 1;
+    (line, col)
+}
+
+fn has(json: &serde_json::Value, name: &str, (line, col): (u64, u64)) -> bool {
+    found(json)
+        .iter()
+        .any(|(n, l, c)| n == name && *l == line && *c == col)
+}
+
+const RULE: &str = r#"{
+  "type": "Microsoft.Insights/scheduledQueryRules",
+  "apiVersion": "2023-03-15-preview",
+  "name": "failed-jobs",
+  "kind": "LogAlert",
+  "properties": {
+    "severity": 2,
+    "evaluationFrequency": "PT5M",
+    "windowSize": "PT15M",
+    "criteria": {
+      "allOf": [
+        {
+          "query": "AmlComputeJobEvent\n| where EventType == \"JobFaild\"\n| summarize Failed = count() by ClusterName, bin(TimeGenerated, 15m)",
+          "timeAggregation": "Total",
+          "metricMeasureColumn": "Failed",
+          "operator": "GreaterThan",
+          "threshold": 0
+        }
+      ]
+    }
+  }
+}"#;
+
+#[test]
+fn a_log_rule_in_a_policy_definition_is_checked_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        r#"{{
+  "properties": {{
+    "displayName": "Deploy a failed-jobs alert",
+    "policyType": "Custom",
+    "mode": "All",
+    "parameters": {{}},
+    "policyRule": {{
+      "if": {{"field": "type", "equals": "Microsoft.MachineLearningServices/workspaces"}},
+      "then": {{
+        "effect": "deployIfNotExists",
+        "details": {{
+          "type": "Microsoft.Insights/scheduledQueryRules",
+          "deployment": {{
+            "properties": {{
+              "mode": "incremental",
+              "template": {{
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0",
+                "resources": [{RULE}]
+              }}
+            }}
+          }}
+        }}
+      }}
+    }}
+  }}
+}}"#
+    );
+    let p = write(dir.path(), "policy.json", &text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(json["summary"]["rules"], 1);
+    assert!(
+        has(&json, "unknown-column-value", pos(&text, r#"\"JobFaild\""#)),
+        "{json}"
+    );
+}
+
+#[test]
+fn a_log_rule_in_a_nested_deployment_and_a_query_in_a_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        r#"{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "variables": {{
+    "nodes": "AmlComputeClusterEvent | summarize Unusable = max(UnusableNodeCnt) by ClusterName, bin(TimeGenerated, 5m)"
+  }},
+  "resources": [
+    {{
+      "type": "Microsoft.Resources/deployments",
+      "apiVersion": "2022-09-01",
+      "name": "inner",
+      "properties": {{
+        "mode": "Incremental",
+        "template": {{
+          "resources": [{RULE}]
+        }}
+      }}
+    }},
+    {{
+      "type": "Microsoft.Insights/scheduledQueryRules",
+      "apiVersion": "2021-08-01",
+      "name": "unusable-nodes",
+      "properties": {{
+        "severity": 2,
+        "evaluationFrequency": "PT5M",
+        "windowSize": "PT5M",
+        "criteria": {{"allOf": [{{
+          "query": "[variables('nodes')]",
+          "timeAggregation": "Maximum",
+          "metricMeasureColumn": "Unusable",
+          "operator": "Equals",
+          "threshold": 0
+        }}]}}
+      }}
+    }},
+    {{
+      "type": "Microsoft.Insights/metricAlerts",
+      "apiVersion": "2018-03-01",
+      "name": "failed-jobs",
+      "properties": {{
+        "severity": 2,
+        "evaluationFrequency": "PT5M",
+        "windowSize": "PT15M",
+        "criteria": {{"odata.type": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+          "allOf": [{{"name": "c", "metricName": "Failed Runs", "timeAggregation": "Total", "operator": "GreaterThan", "threshold": 0}}]}}
+      }}
+    }}
+  ]
+}}"#
+    );
+    let p = write(dir.path(), "nested.json", &text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    // Two log rules and a metric rule; the metric and the log rule share a name legitimately.
+    assert_eq!(json["summary"]["rules"], 3, "{json}");
+    assert!(
+        has(&json, "unknown-column-value", pos(&text, r#"\"JobFaild\""#)),
+        "{json}"
+    );
+    // The finding is where the query is written: in the variable.
+    assert!(
+        has(&json, "unknown-column", pos(&text, "UnusableNodeCnt")),
+        "{json}"
+    );
+    let (l, c) = pos(&text, r#""Equals""#);
+    assert!(has(&json, "log-operator-spelling", (l, c)), "{json}");
+    assert!(
+        !found(&json)
+            .iter()
+            .any(|(n, _, _)| n == "duplicate-rule-name"),
+        "{json}"
+    );
+}
+
+#[test]
+fn metric_checks_never_run_on_a_log_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "rules:\n  - name: r\n    severity: 7\n    frequency: PT10M\n    window: PT10M\n    criteria:\n      - query: AmlComputeJobEvent | where EventType == \"JobFailed\"\n        aggregation: Count\n        operator: '>'\n        threshold: 0\n";
+    let p = write(dir.path(), "r.yaml", text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1);
+    // PT10M is a log alert frequency and window, not a metric alert one: no invalid-frequency.
+    assert_eq!(
+        found(&json),
+        vec![("severity-out-of-range".to_string(), 3, 15)],
+        "{json}"
+    );
+}
+
+#[test]
+fn hostile_queries_are_located_findings_never_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = format!(
+        "AmlComputeJobEvent{}",
+        " | where EventType == \"JobFailed\"".repeat(20_000)
+    );
+    let cases = [
+        ("nul.json", "AmlComputeJobEvent \\u0000 | where".to_string()),
+        (
+            "unclosed.json",
+            "AmlComputeJobEvent | where EventType == \\\"".to_string(),
+        ),
+        ("huge.json", huge.replace('"', "\\\"")),
+        (
+            "deep.json",
+            format!("{}1{}", "(".repeat(5000), ")".repeat(5000)),
+        ),
+        (
+            "bidi.json",
+            "AmlComputeJobEvent | where EventType == \\\"\u{202e}JobFailed\\\"".to_string(),
+        ),
+    ];
+    for (name, q) in cases {
+        let text = format!(
+            "{{\"resources\": [{{\"type\": \"Microsoft.Insights/scheduledQueryRules\", \"name\": \"r\", \"properties\": {{\"criteria\": {{\"allOf\": [{{\"query\": \"{q}\", \"timeAggregation\": \"Count\", \"operator\": \"Equal\", \"threshold\": 0}}]}}}}}}]}}"
+        );
+        let p = write(dir.path(), name, &text);
+        let out = amlguard()
+            .args(["--no-config", "lint", "--format", "json", &p])
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        assert!(matches!(code, Some(0 | 1)), "{name}: {code:?}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["summary"]["rules"], 1, "{name}");
+        for f in json["findings"].as_array().unwrap() {
+            assert!(f["line"].as_u64().unwrap() >= 1, "{name}: {f}");
+        }
+    }
+    // A truncated template is one located JSON error.
+    let cut = &RULE[..RULE.find("JobFaild").unwrap()];
+    let p = write(dir.path(), "cut.json", &format!("{{\"resources\": [{cut}"));
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1);
+    assert_eq!(found(&json).len(), 1, "{json}");
+    assert_eq!(found(&json)[0].0, "json-syntax");
+}
+
+#[test]
+fn sarif_and_github_outputs_place_a_query_finding_inside_the_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{{\"resources\": [{RULE}]}}");
+    let p = write(dir.path(), "t.json", &text);
+    let (line, col) = pos(&text, r#"\"JobFaild\""#);
+    let out = amlguard()
+        .args(["--no-config", "lint", "--format", "sarif", &p])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results.iter().any(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            r["ruleId"] == "AML705" && region["startLine"] == line && region["startColumn"] == col
+        }),
+        "{sarif}"
+    );
+    let out = amlguard()
+        .args(["--no-config", "lint", "--format", "github", &p])
+        .output()
+        .unwrap();
+    let gh = String::from_utf8(out.stdout).unwrap();
+    assert!(gh.contains(&format!("line={line},col={col},")), "{gh}");
+}
+
+#[test]
+fn a_deprecated_table_is_a_warning_and_a_plain_column_name_stays_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // `N` and `on` are booleans to a YAML 1.1 reader; as column names they are text.
+    let text = "rules:\n  - name: r\n    frequency: PT5M\n    window: PT5M\n    criteria:\n      - query: AmlComputeClusterNodeEvent | summarize N = count() by on = bin(TimeGenerated, 5m)\n        aggregation: Total\n        measure-column: N\n        resource-id-column: on\n        operator: '>'\n        threshold: 0\n";
+    let p = write(dir.path(), "dep.yaml", text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![("deprecated-source".to_string(), 6, 16)],
+        "{json}"
+    );
+}
