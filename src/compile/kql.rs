@@ -280,7 +280,7 @@ fn lifecycle(
     );
     let _ = writeln!(
         q,
-        "let T{i} = materialize(S{i}\n| lookup kind=leftouter (S{i} | where _term | summarize (_term_ord, _first_term) = arg_min(_ord, _state) by _entity, _sess) on _entity, _sess\n| sort by _ord asc\n| extend _new = _first or _reset\n| extend _cur = iff(_new, \"\", iff(isnotempty(_first_term) and _term_ord < _ord, _first_term, prev(_state)))\n| extend _chg = _new or prev(_state) != _state\n| extend _blk = row_cumsum(toint(_chg)));"
+        "let T{i} = materialize(S{i}\n| lookup kind=leftouter (S{i} | where _term | summarize arg_min(_ord, _state) by _entity, _sess | project _entity, _sess, _term_ord = _ord, _first_term = _state) on _entity, _sess\n| sort by _ord asc\n| extend _new = _first or _reset\n| extend _cur = iff(_new, \"\", iff(isnotempty(_first_term) and _term_ord < _ord, _first_term, prev(_state)))\n| extend _chg = _new or prev(_state) != _state\n| extend _blk = row_cumsum(toint(_chg)));"
     );
     let _ = writeln!(
         q,
@@ -476,7 +476,17 @@ fn lifecycle(
             ));
         }
     }
-    let _ = writeln!(q, "let F{i} = union\n{};", rows.join(",\n"));
+    // Each kind of finding is a named tabular expression; the union reads them by name.
+    let mut names = Vec::new();
+    for (k, row) in rows.iter().enumerate() {
+        let body = row
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .unwrap_or(row);
+        let _ = writeln!(q, "let F{i}_{k} = {body};");
+        names.push(format!("F{i}_{k}"));
+    }
+    let _ = writeln!(q, "let F{i} = union {};", names.join(", "));
     Ok(format!("F{i}"))
 }
 

@@ -49,7 +49,7 @@ let S0 = materialize(E0
 | extend _reset = _gap and prev(_seg_term) == 1
 | extend _sess = row_cumsum(toint(_reset), _first));
 let T0 = materialize(S0
-| lookup kind=leftouter (S0 | where _term | summarize (_term_ord, _first_term) = arg_min(_ord, _state) by _entity, _sess) on _entity, _sess
+| lookup kind=leftouter (S0 | where _term | summarize arg_min(_ord, _state) by _entity, _sess | project _entity, _sess, _term_ord = _ord, _first_term = _state) on _entity, _sess
 | sort by _ord asc
 | extend _new = _first or _reset
 | extend _cur = iff(_new, "", iff(isnotempty(_first_term) and _term_ord < _ord, _first_term, prev(_state)))
@@ -60,28 +60,28 @@ let Q0 = T0
 | sort by _ord asc
 | extend _entered = iff(_new, datetime(null), prev(_blk_time))
 | extend _last = next(_ord, 1, -1) == -1 or next(_new);
-let F0 = union
-(R0 | where isnotempty(_problem)
+let F0_0 = R0 | where isnotempty(_problem)
 | project code = "AML509", name = "unreadable-record", severity = "warning", lifecycle = "run", entity = _entity, ["time"] = _time, ["from"] = "", ["to"] = "",
-    message = _problem),
-(R0 | where isempty(_problem) and isempty(_state_raw)
+    message = _problem;
+let F0_1 = R0 | where isempty(_problem) and isempty(_state_raw)
 | project code = "AML509", name = "unreadable-record", severity = "warning", lifecycle = "run", entity = _entity, ["time"] = _time, ["from"] = "", ["to"] = "",
-    message = "run record without its state field `Status`"),
-(R0 | where isempty(_problem) and isnotempty(_state_raw) and isempty(_state)
+    message = "run record without its state field `Status`";
+let F0_2 = R0 | where isempty(_problem) and isnotempty(_state_raw) and isempty(_state)
 | project code = "AML503", name = "unknown-state", severity = "error", lifecycle = "run", entity = _entity, ["time"] = _time, ["from"] = "", ["to"] = _state_raw,
-    message = strcat("run", " `", _entity, "`: `", _state_raw, "` is not a state of the run lifecycle")),
-(Q0 | where _new and not(_state in ("NotStarted", "Starting"))
+    message = strcat("run", " `", _entity, "`: `", _state_raw, "` is not a state of the run lifecycle");
+let F0_3 = Q0 | where _new and not(_state in ("NotStarted", "Starting"))
 | project code = "AML507", name = "started-mid-lifecycle", severity = "note", lifecycle = "run", entity = _entity, ["time"] = _time, ["from"] = "", ["to"] = _state,
-    message = strcat("run", " `", _entity, "` is first seen in state ", _state, " (the dump starts mid-lifecycle)")),
-(Q0 | where not(_new) and _cur in ("Completed", "Failed", "Canceled") and _state != _cur
+    message = strcat("run", " `", _entity, "` is first seen in state ", _state, " (the dump starts mid-lifecycle)");
+let F0_4 = Q0 | where not(_new) and _cur in ("Completed", "Failed", "Canceled") and _state != _cur
 | project code = "AML502", name = "event-after-terminal", severity = "error", lifecycle = "run", entity = _entity, ["time"] = _time, ["from"] = _cur, ["to"] = _state,
-    message = strcat("run", " `", _entity, "` reports ", _state, " after it ended in ", _cur)),
-(Q0 | where not(_new) and not(_cur in ("Completed", "Failed", "Canceled")) and _state != _cur and not(case(_cur == "NotStarted", _state in ("Starting", "CancelRequested", "Failed", "Canceled"), _cur == "Starting", _state in ("Provisioning", "Preparing", "Queued", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Provisioning", _state in ("Preparing", "Queued", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Preparing", _state in ("Queued", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Queued", _state in ("Running", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Running", _state in ("Finalizing", "CancelRequested", "Completed", "Failed", "Canceled", "NotResponding", "Paused", "Unknown"), _cur == "Finalizing", _state in ("CancelRequested", "Completed", "Failed", "Canceled", "Unknown"), _cur == "CancelRequested", _state in ("Completed", "Failed", "Canceled"), _cur == "Completed", false, _cur == "Failed", false, _cur == "Canceled", false, _cur == "NotResponding", _state in ("NotStarted", "Starting", "Provisioning", "Preparing", "Queued", "Running", "Finalizing", "CancelRequested", "Completed", "Failed", "Canceled", "Unknown"), _cur == "Paused", _state in ("Running", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Unknown", _state in ("Starting", "Provisioning", "Preparing", "Queued", "Running", "Finalizing", "CancelRequested", "Failed", "Canceled", "NotResponding", "Paused"), false))
+    message = strcat("run", " `", _entity, "` reports ", _state, " after it ended in ", _cur);
+let F0_5 = Q0 | where not(_new) and not(_cur in ("Completed", "Failed", "Canceled")) and _state != _cur and not(case(_cur == "NotStarted", _state in ("Starting", "CancelRequested", "Failed", "Canceled"), _cur == "Starting", _state in ("Provisioning", "Preparing", "Queued", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Provisioning", _state in ("Preparing", "Queued", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Preparing", _state in ("Queued", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Queued", _state in ("Running", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Running", _state in ("Finalizing", "CancelRequested", "Completed", "Failed", "Canceled", "NotResponding", "Paused", "Unknown"), _cur == "Finalizing", _state in ("CancelRequested", "Completed", "Failed", "Canceled", "Unknown"), _cur == "CancelRequested", _state in ("Completed", "Failed", "Canceled"), _cur == "Completed", false, _cur == "Failed", false, _cur == "Canceled", false, _cur == "NotResponding", _state in ("NotStarted", "Starting", "Provisioning", "Preparing", "Queued", "Running", "Finalizing", "CancelRequested", "Completed", "Failed", "Canceled", "Unknown"), _cur == "Paused", _state in ("Running", "CancelRequested", "Failed", "Canceled", "Unknown"), _cur == "Unknown", _state in ("Starting", "Provisioning", "Preparing", "Queued", "Running", "Finalizing", "CancelRequested", "Failed", "Canceled", "NotResponding", "Paused"), false))
 | project code = "AML501", name = "illegal-transition", severity = "error", lifecycle = "run", entity = _entity, ["time"] = _time, ["from"] = _cur, ["to"] = _state,
-    message = strcat("run", " `", _entity, "`: ", _cur, " → ", _state, " is not a legal transition")),
-(Q0 | where _last and isempty(_first_term)
+    message = strcat("run", " `", _entity, "`: ", _cur, " → ", _state, " is not a legal transition");
+let F0_6 = Q0 | where _last and isempty(_first_term)
 | project code = "AML508", name = "open-at-end", severity = "note", lifecycle = "run", entity = _entity, ["time"] = _blk_time, ["from"] = _state, ["to"] = "",
-    message = strcat("run", " `", _entity, "` is still ", _state, " at the end of the dump"));
+    message = strcat("run", " `", _entity, "` is still ", _state, " at the end of the dump");
+let F0 = union F0_0, F0_1, F0_2, F0_3, F0_4, F0_5, F0_6;
 union F0
 | project code, name, severity, lifecycle, entity, ["time"], ["from"], ["to"], message
 | sort by lifecycle asc, entity asc, ["time"] asc, code asc
