@@ -509,6 +509,16 @@ checked, but its tables and columns are not. A table name close to an Azure ML t
 (`AmlComputeJobEvents`) is still an `unknown-table` error.\n\nExample:\n\n    query: Perf | \
 where CounterName == \"% Free Space\"\n\nFix: nothing; add the tables to the catalog if you \
 want them checked.");
+    // Log-rule readers.
+    UNKNOWN_QUERY_PLACEHOLDER = ("AML730", "unknown-query-placeholder", Error, Input,
+        "An az CLI log condition names a query placeholder that `--condition-query` does not define.",
+        "`az monitor scheduled-query create --condition` takes the query as a quoted placeholder \
+(`count 'Placeholder_1' > 0`) whose KQL is given by `--condition-query Placeholder_1=\"…\"`. A \
+placeholder that no `--condition-query` defines is sent to Azure as the query itself, so the rule \
+runs a query that is only the placeholder's name, or is rejected.\n\nExample:\n\n    \
+az monitor scheduled-query create … --condition \"count 'Placeholder_2' > 0\" \
+--condition-query Placeholder_1=\"AmlComputeJobEvent | where EventType == 'JobFailed'\"\n\n\
+Fix: define the placeholder with `--condition-query`, or correct its name.");
 }
 
 /// Finds a check by code (`AML103`) or name (`dimension-not-applicable`), case-insensitively.

@@ -11,6 +11,7 @@
 //! The normative grammar is `grammar/condition.ebnf`.
 
 pub mod embed;
+pub mod log;
 mod parse;
 mod print;
 

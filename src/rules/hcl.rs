@@ -1,21 +1,33 @@
-//! Terraform source (`.tf`): every `resource "azurerm_monitor_metric_alert"` block, read with
-//! hcl-edit (which keeps spans) into the same spanned tree the plan reader walks. Literal values
-//! are checked; references (`var.x`, `azurerm_….id`), function calls and interpolations are noted
-//! as unresolved and left unchecked.
+//! Terraform source (`.tf`): every `resource "azurerm_monitor_metric_alert"` block, and every
+//! log alert (`azurerm_monitor_scheduled_query_rules_alert_v2` and the legacy
+//! `azurerm_monitor_scheduled_query_rules_alert`), read with hcl-edit (which keeps spans) into
+//! the same spanned tree the plan reader walks. Literal values are checked; references
+//! (`var.x`, `azurerm_….id`), function calls and interpolations are noted as unresolved and
+//! left unchecked. A query is read with its map into the file (escapes, heredoc indent), from
+//! the attribute itself or from the `locals` value it names.
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{BlockLabel, Body, Structure};
 
+use std::collections::HashMap;
+
 use crate::finding::Sink;
+use crate::model::Query;
 use crate::registry;
 use crate::source::Span;
 use crate::yaml::{Key, Node, Value};
 
 use super::AlertRule;
+use super::hcl_text::{Decoded, decode};
+
+/// The resource types read, and which reader makes a rule of each.
+const METRIC_ALERT: &str = "azurerm_monitor_metric_alert";
+pub const LOG_ALERT_V2: &str = "azurerm_monitor_scheduled_query_rules_alert_v2";
+pub const LOG_ALERT_LEGACY: &str = "azurerm_monitor_scheduled_query_rules_alert";
 
 /// Attributes whose value a check reads: only these are worth a note when computed.
-const CHECKED: [&str; 19] = [
+const CHECKED: [&str; 36] = [
     "name",
     "severity",
     "frequency",
@@ -35,10 +47,37 @@ const CHECKED: [&str; 19] = [
     "values",
     "target_resource_type",
     "description",
+    // Log alerts.
+    "evaluation_frequency",
+    "window_duration",
+    "query_time_range_override",
+    "auto_mitigation_enabled",
+    "mute_actions_after_alert_duration",
+    "skip_query_validation",
+    "target_resource_types",
+    "display_name",
+    "time_aggregation_method",
+    "metric_measure_column",
+    "resource_id_column",
+    "minimum_failing_periods_to_trigger_alert",
+    "number_of_evaluation_periods",
+    "time_window",
+    "query_type",
+    "metric_column",
+    "metric_trigger_type",
 ];
 
 /// Blocks that repeat and so become lists in the tree.
 const REPEATED: [&str; 4] = ["criteria", "dynamic_criteria", "dimension", "action"];
+
+/// What reading one file's blocks needs besides the block: the file's text (a query is decoded
+/// from it), its `locals` (a query may name one), and the queries read so far, by the offset of
+/// the expression they were read from.
+struct Context<'t> {
+    text: &'t str,
+    locals: HashMap<String, &'t Expression>,
+    queries: HashMap<usize, Query>,
+}
 
 fn span_of(r: Option<std::ops::Range<usize>>) -> Span {
     r.map_or(Span::default(), |r| Span::new(r.start, r.end))
@@ -65,6 +104,11 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
         }
     };
     let mut rules = Vec::new();
+    let mut cx = Context {
+        text,
+        locals: locals(&body),
+        queries: HashMap::new(),
+    };
     for block in body.blocks() {
         let labels: Vec<&str> = block
             .labels
@@ -74,17 +118,17 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
                 BlockLabel::Ident(i) => i.value().as_str(),
             })
             .collect();
+        let Some(&kind) = labels.first() else {
+            continue;
+        };
         if block.ident.value().as_str() != "resource"
-            || labels.first() != Some(&"azurerm_monitor_metric_alert")
+            || ![METRIC_ALERT, LOG_ALERT_V2, LOG_ALERT_LEGACY].contains(&kind)
         {
             continue;
         }
         let span = span_of(block.span());
-        let values = body_node(&block.body, span, sink);
-        let address = format!(
-            "azurerm_monitor_metric_alert.{}",
-            labels.get(1).unwrap_or(&"?")
-        );
+        let values = body_node(&block.body, span, &mut cx, sink);
+        let address = format!("{kind}.{}", labels.get(1).unwrap_or(&"?"));
         let label_span = block.labels.get(1).map_or(span, |l| match l {
             BlockLabel::String(s) => span_of(s.span()),
             BlockLabel::Ident(i) => span_of(i.span()),
@@ -102,11 +146,110 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
                 (key("values", span), values),
             ]),
         };
-        if let Some(rule) = super::terraform::alert(&resource, sink) {
-            rules.push(rule);
-        }
+        let type_span = block.labels.first().map_or(span, |l| match l {
+            BlockLabel::String(s) => span_of(s.span()),
+            BlockLabel::Ident(i) => span_of(i.span()),
+        });
+        let queries = &mut cx.queries;
+        let mut query = |n: &Node, _: &mut Sink| queries.remove(&n.span.start);
+        let rule = match kind {
+            METRIC_ALERT => super::terraform::alert(&resource, sink),
+            LOG_ALERT_V2 => super::terraform_log::alert_v2(&resource, &mut query, sink),
+            _ => super::terraform_log::alert_legacy(&resource, type_span, &mut query, sink),
+        };
+        rules.extend(rule);
     }
     rules
+}
+
+/// The expressions of the file's `locals` blocks, by name.
+fn locals(body: &Body) -> HashMap<String, &Expression> {
+    body.blocks()
+        .filter(|b| b.ident.value().as_str() == "locals")
+        .flat_map(|b| b.body.attributes())
+        .map(|a| (a.key.value().to_string(), &a.value))
+        .collect()
+}
+
+/// Reads a `query` attribute: a literal (string or heredoc), or a local that holds one, with its
+/// map into the file. Anything else is noted as not checked, at the part that keeps it from
+/// being read.
+fn query(e: &Expression, cx: &Context, sink: &mut Sink, depth: u8) -> Option<Query> {
+    let span = span_of(e.span());
+    let unresolved = |sink: &mut Sink, at: Span, message: String, help: &str| {
+        sink.push(
+            sink.at(&registry::UNRESOLVED_EXPRESSION, at, message)
+                .label("not read")
+                .help(help.to_string()),
+        );
+        None
+    };
+    let local = |name: &str, sink: &mut Sink| -> Option<Query> {
+        let name = name.strip_prefix("local.")?;
+        let target = cx.locals.get(name).filter(|_| depth < 8)?;
+        query(target, cx, sink, depth + 1)
+    };
+    match e {
+        Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
+            match decode(cx.text, span) {
+                Decoded::Literal(text, map) => Some(Query { text, map, span }),
+                Decoded::Template { at, only } => {
+                    if let Some(q) = only.as_deref().and_then(|o| {
+                        (o.starts_with("local.") && cx.locals.contains_key(&o[6..]))
+                            .then(|| local(o, sink))
+                            .flatten()
+                    }) {
+                        return Some(q);
+                    }
+                    let shown: String = cx.text[at.start..at.end].chars().take(60).collect();
+                    unresolved(
+                        sink,
+                        at,
+                        format!("the query interpolates `{shown}`, so its KQL was not checked"),
+                        "write the query as a literal (a string, a heredoc, or a `locals` value), \
+                         or lint the plan (`terraform show -json PLAN`), where it is resolved",
+                    )
+                }
+                Decoded::NotAString => None,
+            }
+        }
+        Expression::Parenthesis(p) => query(p.inner(), cx, sink, depth + 1),
+        Expression::Traversal(_) => {
+            let path = cx.text.get(span.start..span.end).unwrap_or("").trim();
+            if let Some(q) = local(path, sink) {
+                return Some(q);
+            }
+            unresolved(
+                sink,
+                span,
+                format!(
+                    "the query is `{path}`, which is not a literal `locals` value here, so its KQL was not checked"
+                ),
+                "write the query as a literal (a string, a heredoc, or a `locals` value), or lint \
+                 the plan (`terraform show -json PLAN`), where it is resolved",
+            )
+        }
+        Expression::FuncCall(f)
+            if matches!(f.name.name.value().as_str(), "file" | "templatefile") =>
+        {
+            unresolved(
+                sink,
+                span,
+                format!(
+                    "the query is read from a file by `{}()`, so its KQL was not checked here",
+                    f.name.name.value().as_str()
+                ),
+                "lint the query file itself (`amlguard lint FILE.kql`), or the plan \
+                 (`terraform show -json PLAN`), where the query is resolved",
+            )
+        }
+        _ => unresolved(
+            sink,
+            span,
+            "the query is computed by Terraform, so its KQL was not checked".to_string(),
+            "lint the plan (`terraform show -json PLAN`), where the query is resolved",
+        ),
+    }
 }
 
 /// hcl-edit's message, which lists what the parser expected, as one sentence.
@@ -126,10 +269,21 @@ fn key(name: &str, span: Span) -> Key {
     }
 }
 
-fn body_node(body: &Body, span: Span, sink: &mut Sink) -> Node {
+fn body_node(body: &Body, span: Span, cx: &mut Context, sink: &mut Sink) -> Node {
     let mut entries: Vec<(Key, Node)> = Vec::new();
     for s in body.iter() {
         match s {
+            Structure::Attribute(a) if a.key.value().as_str() == "query" => {
+                let k = key("query", span_of(a.key.span()));
+                if let Some(q) = query(&a.value, cx, sink, 0) {
+                    let node = Node {
+                        value: Value::String(q.text.clone()),
+                        span: span_of(a.value.span()),
+                    };
+                    cx.queries.insert(node.span.start, q);
+                    entries.push((k, node));
+                }
+            }
             Structure::Attribute(a) => {
                 let k = key(a.key.value().as_str(), span_of(a.key.span()));
                 if let Some(v) = expression(&a.value, &k.name, sink) {
@@ -139,7 +293,7 @@ fn body_node(body: &Body, span: Span, sink: &mut Sink) -> Node {
             Structure::Block(b) => {
                 let name = b.ident.value().as_str();
                 let bspan = span_of(b.span());
-                let node = body_node(&b.body, bspan, sink);
+                let node = body_node(&b.body, bspan, cx, sink);
                 if REPEATED.contains(&name) {
                     match entries.iter_mut().find(|(k, _)| k.name == name) {
                         Some((

@@ -6,11 +6,14 @@ pub(crate) mod arm_log;
 pub mod bicep;
 pub mod detect;
 pub mod hcl;
+mod hcl_text;
 pub mod policy;
 pub mod query_map;
 pub mod script;
+mod script_log;
 pub mod target;
 pub mod terraform;
+pub mod terraform_log;
 pub mod yaml;
 mod yaml_log;
 
@@ -96,23 +99,32 @@ fn read_hcl(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules>
     let mut sink = Sink::new(file);
     let rules = hcl::read(text, &mut sink);
     if rules.is_empty() && sink.findings.is_empty() {
-        let mention = text.find("azurerm_monitor_metric_alert");
+        // The resource types read, longest first: the log alert types start with the legacy
+        // one's name.
+        let mention = [
+            hcl::LOG_ALERT_V2,
+            hcl::LOG_ALERT_LEGACY,
+            "azurerm_monitor_metric_alert",
+        ]
+        .into_iter()
+        .find_map(|t| text.find(t).map(|i| (i, t)));
         if !explicit && mention.is_none() {
             return None;
         }
-        let at = mention.map_or(crate::source::Span::new(0, 0), |i| {
-            crate::source::Span::new(i, i + "azurerm_monitor_metric_alert".len())
+        let at = mention.map_or(crate::source::Span::new(0, 0), |(i, t)| {
+            crate::source::Span::new(i, i + t.len())
         });
         return Some(not_a_rule_source(
             file,
             at,
-            if mention.is_some() {
-                "`azurerm_monitor_metric_alert` is named here, but no `resource \"azurerm_monitor_metric_alert\"` block was found"
-            } else {
-                "no `resource \"azurerm_monitor_metric_alert\"` block in this Terraform file"
+            match mention {
+                Some((_, t)) => format!(
+                    "`{t}` is named here, but no `resource \"{t}\"` block was found"
+                ),
+                None => "no `resource \"azurerm_monitor_metric_alert\"` (or scheduled query rule) block in this Terraform file".to_string(),
             },
-            "amlguard reads the metric alerts a Terraform file declares as resources (for rules \
-             built by modules, lint the plan: `terraform show -json PLAN`)",
+            "amlguard reads the metric and log alerts a Terraform file declares as resources \
+             (for rules built by modules, lint the plan: `terraform show -json PLAN`)",
         ));
     }
     Some(yaml::ReadRules {
@@ -133,7 +145,7 @@ fn read_script(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRul
             sink.at(
                 &registry::EMPTY_FILE,
                 crate::source::Span::new(0, 0),
-                "no `az monitor metrics alert create` in this script",
+                "no `az monitor metrics alert create` or `az monitor scheduled-query create` in this script",
             )
             .help("amlguard reads the alert rules a script creates"),
         );
@@ -270,7 +282,7 @@ fn read_json(
     });
     let mut suppressions = Vec::new();
     let rules = if terraform::is_plan(&doc) {
-        terraform::read(&doc, &mut sink)
+        terraform::read(&doc, text, &mut sink)
     } else if policy::is_policy(&doc) {
         suppressions = arm::suppressions(&doc, file);
         policy::read(&doc, Some(text), &mut sink)

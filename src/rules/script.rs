@@ -1,7 +1,8 @@
-//! `az monitor metrics alert create` invocations in shell scripts, PowerShell and pipeline
-//! YAML: line continuations (`\`, PowerShell's backtick), shell quoting, several
-//! `--condition` flags per call. Each invocation becomes a rule; each condition is parsed in
-//! place, so findings land on the right column of the script.
+//! `az monitor metrics alert create` and `az monitor scheduled-query create|update`
+//! invocations in shell scripts, PowerShell and pipeline YAML: line continuations (`\`,
+//! PowerShell's backtick), shell quoting, several `--condition` flags per call. Each invocation
+//! becomes a rule; each condition is parsed in place, so findings land on the right column of
+//! the script. (Log alerts are read by [`super::script_log`].)
 
 use crate::condition::embed::criterion_from_text;
 use crate::finding::Sink;
@@ -13,19 +14,45 @@ use super::AlertRule;
 use super::target::{Hint, from_hints};
 
 const COMMAND: [&str; 5] = ["az", "monitor", "metrics", "alert", "create"];
+/// `az monitor scheduled-query create` (or `update`).
+const LOG_COMMAND: [&str; 3] = ["az", "monitor", "scheduled-query"];
 
 /// A shell word and where it is in the file: `span` covers the word with its quotes.
 #[derive(Debug, Clone, PartialEq)]
-struct Word {
-    text: String,
-    span: Span,
+pub(super) struct Word {
+    pub text: String,
+    pub span: Span,
     /// The word contains a variable or command substitution (`$x`, `$(…)`).
-    dynamic: bool,
+    pub dynamic: bool,
+    /// The file offset of each byte of `text`, and one more for its end: a character decoded
+    /// from an escape (`\"`) sits at its backslash.
+    pub offsets: Vec<usize>,
+}
+
+impl Word {
+    /// The part of the word from byte `from` of its text on (after `--flag=` or `KEY=`).
+    pub fn tail(&self, from: usize) -> Word {
+        Word {
+            text: self.text[from..].to_string(),
+            // From just after the previous character (`=`), so that a quote opening the
+            // tail is part of it.
+            span: Span::new(
+                if from == 0 {
+                    self.span.start
+                } else {
+                    self.offsets[from - 1] + 1
+                },
+                self.span.end,
+            ),
+            dynamic: self.dynamic,
+            offsets: self.offsets[from..].to_vec(),
+        }
+    }
 }
 
 /// Splits `text[from..]` into words until the end of the command (an unescaped newline, `;`,
 /// `&&`, `||` or `|` outside quotes).
-fn words(text: &str, from: usize) -> Vec<Word> {
+pub(super) fn words(text: &str, from: usize) -> Vec<Word> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = from;
@@ -49,7 +76,12 @@ fn words(text: &str, from: usize) -> Vec<Word> {
         }
         let start = i;
         let mut word = String::new();
+        let mut offsets = Vec::new();
         let mut dynamic = false;
+        let push = |word: &mut String, offsets: &mut Vec<usize>, c: char, at: usize| {
+            offsets.extend((0..c.len_utf8()).map(|k| at + k));
+            word.push(c);
+        };
         while i < b.len() {
             let c = b[i];
             match c {
@@ -57,39 +89,56 @@ fn words(text: &str, from: usize) -> Vec<Word> {
                 b'\\' | b'`' if next_is_newline(b, i + 1) => break,
                 b'\'' => {
                     let end = text[i + 1..].find('\'').map_or(b.len(), |j| i + 1 + j);
-                    word.push_str(&text[i + 1..end]);
+                    for (k, ch) in text[i + 1..end].char_indices() {
+                        push(&mut word, &mut offsets, ch, i + 1 + k);
+                    }
                     i = (end + 1).min(b.len());
                 }
                 b'"' => {
                     let mut j = i + 1;
                     while j < b.len() && b[j] != b'"' {
-                        if b[j] == b'\\' && j + 1 < b.len() {
-                            j += 1;
+                        // Bash's escapes inside double quotes, and PowerShell's backtick ones.
+                        if (b[j] == b'\\'
+                            && matches!(b.get(j + 1), Some(b'"' | b'\\' | b'$' | b'`')))
+                            || (b[j] == b'`' && matches!(b.get(j + 1), Some(b'"' | b'`' | b'$')))
+                        {
+                            push(&mut word, &mut offsets, b[j + 1] as char, j);
+                            j += 2;
+                            continue;
                         }
                         if b[j] == b'$' {
                             dynamic = true;
                         }
-                        j += 1;
+                        let ch = text[j..].chars().next().expect("in bounds");
+                        push(&mut word, &mut offsets, ch, j);
+                        j += ch.len_utf8();
                     }
-                    word.push_str(&text[i + 1..j.min(b.len())]);
                     i = (j + 1).min(b.len());
                 }
                 b'$' => {
                     dynamic = true;
-                    word.push('$');
+                    push(&mut word, &mut offsets, '$', i);
                     i += 1;
+                }
+                b'\\' if i + 1 < b.len() => {
+                    let ch = text[i + 1..].chars().next().expect("in bounds");
+                    push(&mut word, &mut offsets, ch, i);
+                    i += 1 + ch.len_utf8();
                 }
                 _ => {
                     let ch = text[i..].chars().next().expect("in bounds");
-                    word.push(ch);
+                    push(&mut word, &mut offsets, ch, i);
                     i += ch.len_utf8();
                 }
             }
         }
+        let end = offsets.last().map_or(start, |&o| o + 1);
+        offsets.push(end);
         out.push(Word {
             text: word,
             span: Span::new(start, i),
             dynamic,
+            offsets,
         });
     }
 }
@@ -103,7 +152,7 @@ fn next_is_newline(b: &[u8], mut i: usize) -> bool {
 
 /// Whether the text holds an invocation worth scanning.
 pub fn mentions_command(text: &str) -> bool {
-    text.contains("metrics alert create")
+    text.contains("metrics alert create") || text.contains("monitor scheduled-query")
 }
 
 /// Every invocation in the text, as rules.
@@ -118,12 +167,21 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
             continue;
         }
         let ws = words(text, start);
-        if ws.len() < COMMAND.len() || !ws.iter().zip(COMMAND).all(|(w, c)| w.text == c) {
+        let is = |command: &[&str]| {
+            ws.len() >= command.len() && ws.iter().zip(command).all(|(w, c)| w.text == *c)
+        };
+        let rule = if is(&COMMAND) {
+            invocation(text, &ws, sink)
+        } else if is(&LOG_COMMAND)
+            && ws
+                .get(LOG_COMMAND.len())
+                .is_some_and(|w| w.text == "create" || w.text == "update")
+        {
+            super::script_log::invocation(&ws, LOG_COMMAND.len() + 1, sink)
+        } else {
             continue;
-        }
-        if let Some(rule) = invocation(text, &ws, sink) {
-            rules.push(rule);
-        }
+        };
+        rules.extend(rule);
         search = ws.last().map_or(search, |w| w.span.end.max(search));
     }
     rules
@@ -167,11 +225,7 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
             _ => (flag, None),
         };
         let arg: Option<Word> = match inline {
-            Some(v) => Some(Word {
-                text: v.to_string(),
-                span: Span::new(ws[i].span.start + flag.len() + 1, ws[i].span.end),
-                dynamic: ws[i].dynamic,
-            }),
+            Some(_) => Some(ws[i].tail(flag.len() + 1)),
             None => value.filter(|w| !w.text.starts_with("--")).cloned(),
         };
         let consumed = if inline.is_some() {
@@ -244,7 +298,11 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
 }
 
 /// The CLI takes `5m`, `1h`, `1d` (and ISO 8601).
-fn cli_duration(arg: &Word, flag: &str, sink: &mut Sink) -> Option<Sp<crate::duration::Duration>> {
+pub(super) fn cli_duration(
+    arg: &Word,
+    flag: &str,
+    sink: &mut Sink,
+) -> Option<Sp<crate::duration::Duration>> {
     match crate::duration::Duration::parse(&arg.text) {
         Some(d) => Some(Sp::new(d, arg.span)),
         None => {

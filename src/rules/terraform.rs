@@ -1,5 +1,8 @@
-//! `terraform show -json PLAN` output: every `azurerm_monitor_metric_alert` in the planned
-//! values (root and child modules), where every value is already resolved.
+//! `terraform show -json PLAN` output: every `azurerm_monitor_metric_alert` and every log alert
+//! (`azurerm_monitor_scheduled_query_rules_alert_v2`, and the legacy
+//! `azurerm_monitor_scheduled_query_rules_alert`) in the planned values (root and child
+//! modules), where every value is already resolved. A query is a JSON string there: it is
+//! decoded with its map into the plan file.
 
 use crate::finding::Sink;
 use crate::schema::{self, Sp};
@@ -8,7 +11,9 @@ use crate::yaml::{Node, Value};
 
 use super::arm::get;
 use super::yaml::{duration, keyword};
-use crate::model::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
+use crate::model::{
+    AlertRule, Criterion, DimensionFilter, DynamicThreshold, Query, SpanMap, Threshold,
+};
 
 /// Whether a JSON document is a Terraform plan or state rendering.
 pub fn is_plan(doc: &Node) -> bool {
@@ -16,32 +21,56 @@ pub fn is_plan(doc: &Node) -> bool {
         || (get(doc, "format_version").is_some() && get(doc, "values").is_some())
 }
 
-pub fn read(doc: &Node, sink: &mut Sink) -> Vec<AlertRule> {
+/// The rules of a plan; `text` is the plan file's text (the tree's spans point into it).
+pub fn read(doc: &Node, text: &str, sink: &mut Sink) -> Vec<AlertRule> {
     let mut rules = Vec::new();
     let root = get(doc, "planned_values")
         .or_else(|| get(doc, "values"))
         .and_then(|v| get(v, "root_module"));
     if let Some(m) = root {
-        module(m, sink, &mut rules, 0);
+        module(m, text, sink, &mut rules, 0);
     }
     rules
 }
 
-fn module(m: &Node, sink: &mut Sink, rules: &mut Vec<AlertRule>, depth: u8) {
+/// A query in a plan: a JSON string, decoded with its map into the file.
+fn json_query(n: &Node, text: &str, sink: &mut Sink) -> Option<Query> {
+    let s = schema::string(n, "query", sink)?;
+    let raw = text.get(n.span.start + 1..n.span.end.saturating_sub(1))?;
+    let (decoded, map) = SpanMap::json_string(raw, n.span.start + 1)?;
+    // The tree and the file must agree; they do unless the span is not the string literal.
+    (decoded == s.value).then_some(Query {
+        text: decoded,
+        map,
+        span: n.span,
+    })
+}
+
+fn module(m: &Node, text: &str, sink: &mut Sink, rules: &mut Vec<AlertRule>, depth: u8) {
     if depth > 16 {
         return;
     }
     if let Some(Value::Seq(resources)) = get(m, "resources").map(|n| &n.value) {
         for r in resources {
-            let is_alert = matches!(get(r, "type").map(|t| &t.value), Some(Value::String(t)) if t == "azurerm_monitor_metric_alert");
-            if is_alert && let Some(rule) = alert(r, sink) {
-                rules.push(rule);
-            }
+            let Some(Value::String(kind)) = get(r, "type").map(|t| &t.value) else {
+                continue;
+            };
+            let mut query = |n: &Node, sink: &mut Sink| json_query(n, text, sink);
+            let rule = match kind.as_str() {
+                "azurerm_monitor_metric_alert" => alert(r, sink),
+                super::hcl::LOG_ALERT_V2 => super::terraform_log::alert_v2(r, &mut query, sink),
+                super::hcl::LOG_ALERT_LEGACY => {
+                    let at = get(r, "type").map_or(r.span, |t| t.span);
+                    super::terraform_log::alert_legacy(r, at, &mut query, sink)
+                }
+                _ => None,
+            };
+            rules.extend(rule);
         }
     }
     if let Some(Value::Seq(children)) = get(m, "child_modules").map(|n| &n.value) {
         for c in children {
-            module(c, sink, rules, depth + 1);
+            module(c, text, sink, rules, depth + 1);
         }
     }
 }

@@ -1,0 +1,435 @@
+//! `az monitor scheduled-query create|update` invocations: each becomes a log alert rule. Its
+//! `--condition`s are parsed in place, and each condition's quoted query is the KQL that
+//! `--condition-query PLACEHOLDER="…"` gives it (or the KQL itself, written in the
+//! condition), mapped back into the shell argument it was written in, so findings in the
+//! query land on the script's own line and column.
+//!
+//! Facts: the command's reference, "az monitor scheduled-query"
+//! (<https://learn.microsoft.com/cli/azure/monitor/scheduled-query>).
+
+use std::collections::HashMap;
+
+use crate::condition::embed::syntax_finding;
+use crate::condition::log::parse;
+use crate::finding::Sink;
+use crate::model::{AlertRule, LogRule, LogRuleKind, Query, SpanMap};
+use crate::registry;
+use crate::schema::Sp;
+use crate::source::Span;
+use crate::suggest;
+
+use super::script::{Word, cli_duration};
+use super::target::{Hint, from_hints};
+
+/// The map of a text whose byte `i` sits at `offsets[i]` in the file (`offsets` holds one
+/// more entry, for the end).
+fn span_map(offsets: &[usize]) -> SpanMap {
+    let mut pieces = vec![(0, offsets.first().copied().unwrap_or(0))];
+    for i in 1..offsets.len() {
+        if offsets[i] != offsets[i - 1] + 1 {
+            pieces.push((i, offsets[i]));
+        }
+    }
+    SpanMap::from_pieces(pieces)
+}
+
+/// A span of a word's text, in the file.
+fn file_span(w: &Word, s: Span) -> Span {
+    let last = w.offsets.len() - 1;
+    let start = w.offsets[s.start.min(last)];
+    let end = if s.end > s.start {
+        // After the last character of the span, whole escapes included.
+        w.offsets[s.end.min(last)].max(w.offsets[(s.end - 1).min(last)] + 1)
+    } else {
+        start
+    };
+    Span::new(start, end.max(start))
+}
+
+/// Flags whose value is one word; `--scopes`, `--condition` and `--condition-query` take
+/// several.
+const SINGLE: [&str; 12] = [
+    "--name",
+    "-n",
+    "--description",
+    "--severity",
+    "--evaluation-frequency",
+    "--window-size",
+    "--mute-actions-duration",
+    "--mad",
+    "--auto-mitigate",
+    "--skip-query-validation",
+    "--disabled",
+    "--target-resource-type",
+];
+
+/// The words after the flag at `i`, up to the next flag.
+fn values(ws: &[Word], i: usize) -> &[Word] {
+    let end = (i + 1..ws.len())
+        .find(|&j| ws[j].text.starts_with('-') && ws[j].text.len() > 1 && !ws[j].dynamic)
+        .unwrap_or(ws.len());
+    &ws[i + 1..end]
+}
+
+/// Joins several words into one, as the CLI joins a `--condition` given unquoted (one blank
+/// between them), keeping each byte's place in the file.
+fn join(words: &[Word]) -> Word {
+    let mut text = String::new();
+    let mut offsets = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            text.push(' ');
+            offsets.push(words[k - 1].span.end);
+        }
+        text.push_str(&w.text);
+        offsets.extend_from_slice(&w.offsets[..w.offsets.len() - 1]);
+    }
+    offsets.push(words.last().map_or(0, |w| w.offsets[w.offsets.len() - 1]));
+    Word {
+        text,
+        span: Span::new(
+            words.first().map_or(0, |w| w.span.start),
+            words.last().map_or(0, |w| w.span.end),
+        ),
+        dynamic: words.iter().any(|w| w.dynamic),
+        offsets,
+    }
+}
+
+fn unresolved(sink: &mut Sink, w: &Word, flag: &str) {
+    sink.push(
+        sink.at(
+            &registry::UNRESOLVED_EXPRESSION,
+            w.span,
+            format!(
+                "{flag} `{}` uses a shell variable and is not checked",
+                w.text
+            ),
+        )
+        .label("unresolved"),
+    );
+}
+
+fn boolean(w: &Word, flag: &str, sink: &mut Sink) -> Option<Sp<bool>> {
+    match w.text.to_ascii_lowercase().as_str() {
+        "true" => Some(Sp::new(true, w.span)),
+        "false" => Some(Sp::new(false, w.span)),
+        _ => {
+            sink.push(
+                sink.at(
+                    &registry::INVALID_VALUE,
+                    w.span,
+                    format!("{flag} `{}` is not true or false", w.text),
+                )
+                .label("not a boolean"),
+            );
+            None
+        }
+    }
+}
+
+/// Reads one invocation; `ws[first..]` are the words after the command.
+pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<AlertRule> {
+    let mut rule = AlertRule::new(sink.file, Span::new(ws[0].span.start, ws.last()?.span.end));
+    let mut log = LogRule {
+        kind: Some(Sp::new(LogRuleKind::LogAlert, ws[first - 1].span)),
+        ..LogRule::default()
+    };
+    let mut conditions: Vec<Word> = Vec::new();
+    let mut placeholders: HashMap<String, Word> = HashMap::new();
+    let mut placeholder_given = false;
+    let mut i = first;
+    while i < ws.len() {
+        let (flag, inline) = match ws[i].text.split_once('=') {
+            Some((f, _)) if f.starts_with("--") => (f.to_string(), Some(ws[i].tail(f.len() + 1))),
+            _ => (ws[i].text.clone(), None),
+        };
+        let args: Vec<Word> = match &inline {
+            Some(w) => vec![w.clone()],
+            None => values(ws, i).to_vec(),
+        };
+        i += if inline.is_some() { 1 } else { 1 + args.len() };
+        if SINGLE.contains(&flag.as_str()) {
+            let Some(arg) = args.first() else { continue };
+            if arg.dynamic {
+                unresolved(sink, arg, &flag);
+                continue;
+            }
+            match flag.as_str() {
+                "--name" | "-n" => rule.name = Some(Sp::new(arg.text.clone(), arg.span)),
+                "--description" => rule.description = Some(Sp::new(arg.text.clone(), arg.span)),
+                "--severity" => match arg.text.parse() {
+                    Ok(v) => rule.severity = Some(Sp::new(v, arg.span)),
+                    Err(_) => sink.push(
+                        sink.at(
+                            &registry::WRONG_TYPE,
+                            arg.span,
+                            "--severity must be an integer",
+                        )
+                        .label("not a number"),
+                    ),
+                },
+                "--evaluation-frequency" => rule.frequency = cli_duration(arg, &flag, sink),
+                "--window-size" => rule.window = cli_duration(arg, &flag, sink),
+                "--mute-actions-duration" | "--mad" => {
+                    log.mute_actions_duration = cli_duration(arg, &flag, sink)
+                }
+                "--auto-mitigate" => rule.auto_mitigate = boolean(arg, &flag, sink),
+                "--skip-query-validation" => log.skip_query_validation = boolean(arg, &flag, sink),
+                "--disabled" => {
+                    rule.enabled = boolean(arg, &flag, sink).map(|b| Sp::new(!b.value, b.span))
+                }
+                "--target-resource-type" => {
+                    log.target_resource_types
+                        .push(Sp::new(arg.text.clone(), arg.span));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match flag.as_str() {
+            "--scopes" => log.scopes.extend(
+                args.iter()
+                    .filter(|w| !w.dynamic)
+                    .map(|w| Sp::new(w.text.clone(), w.span)),
+            ),
+            "--condition" if !args.is_empty() => {
+                let w = join(&args);
+                if w.dynamic {
+                    unresolved(sink, &w, &flag);
+                } else {
+                    conditions.push(w);
+                }
+            }
+            "--condition-query" => {
+                placeholder_given = true;
+                for w in &args {
+                    let Some(eq) = w.text.find('=') else {
+                        sink.push(
+                            sink.at(
+                                &registry::INVALID_VALUE,
+                                w.span,
+                                format!("--condition-query `{}` is not PLACEHOLDER=QUERY", w.text),
+                            )
+                            .help(
+                                "write --condition-query Placeholder_1=\"AmlComputeJobEvent | …\"",
+                            ),
+                        );
+                        continue;
+                    };
+                    placeholders.insert(w.text[..eq].trim().to_string(), w.tail(eq + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    rule.target = from_hints(log.target_resource_types.iter().cloned().map(Hint::Type));
+    for w in &conditions {
+        let c = match parse(&w.text) {
+            Ok(c) => c,
+            Err(e) => {
+                sink.push(syntax_finding(sink, &e, file_span(w, e.span)));
+                continue;
+            }
+        };
+        let name = c.query.value.trim();
+        let query = match placeholders.get(name) {
+            Some(q) if q.dynamic => {
+                unresolved(sink, q, "--condition-query");
+                None
+            }
+            Some(q) => Some(placeholder_query(q)),
+            None if placeholder_given || looks_like_placeholder(name) => {
+                let span = file_span(w, c.query.span);
+                let mut keys: Vec<&str> = placeholders.keys().map(String::as_str).collect();
+                keys.sort_unstable();
+                let help = suggest::did_you_mean(name, keys.iter().copied()).unwrap_or_else(|| {
+                    format!("define it: --condition-query {name}=\"AmlComputeJobEvent | where …\"")
+                });
+                sink.push(
+                    sink.at(
+                        &registry::UNKNOWN_QUERY_PLACEHOLDER,
+                        span,
+                        format!(
+                            "the query placeholder `{name}` is not defined by --condition-query"
+                        ),
+                    )
+                    .label("undefined placeholder")
+                    .help(help),
+                );
+                None
+            }
+            // The KQL itself, written in the condition.
+            None => {
+                let offsets: Vec<usize> = c
+                    .query_offsets
+                    .0
+                    .iter()
+                    .map(|&o| w.offsets[o.min(w.offsets.len() - 1)])
+                    .collect();
+                Some(Query {
+                    text: c.query.value.clone(),
+                    map: span_map(&offsets),
+                    span: file_span(w, c.query.span),
+                })
+            }
+        };
+        let map = |s: Span| file_span(w, s);
+        log.criteria.push(c.to_criterion(w.span, &map, query));
+    }
+    rule.log = Some(log);
+    Some(rule)
+}
+
+/// `Placeholder_1`, `placeholder`, `PLACEHOLDER_2`: a name the CLI's examples use for a query
+/// given by `--condition-query`.
+fn looks_like_placeholder(name: &str) -> bool {
+    name.len() >= 11
+        && name[..11].eq_ignore_ascii_case("placeholder")
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The query a `--condition-query` value gives, quotes the CLI strips removed.
+fn placeholder_query(q: &Word) -> Query {
+    let t = q.text.as_str();
+    let quoted = t.len() >= 2
+        && ((t.starts_with('"') && t.ends_with('"')) || (t.starts_with('\'') && t.ends_with('\'')));
+    let (from, to) = if quoted {
+        (1, t.len() - 1)
+    } else {
+        (0, t.len())
+    };
+    let offsets = &q.offsets[from..=to];
+    Query {
+        text: t[from..to].to_string(),
+        map: span_map(offsets),
+        span: q.span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::finding::Sink;
+    use crate::model::{AlertRule, LogRuleKind};
+    use crate::source::{FileId, Span};
+    use crate::vocab::{Aggregation, DimensionOperator, Operator};
+
+    fn read(t: &str) -> (Vec<AlertRule>, Sink) {
+        let mut sink = Sink::new(FileId(0));
+        let rules = super::super::script::read(t, &mut sink);
+        (rules, sink)
+    }
+
+    fn at(t: &str, s: Span) -> &str {
+        &t[s.start..s.end]
+    }
+
+    #[test]
+    fn every_flag_is_read_and_the_query_maps_into_the_script() {
+        let t = "az monitor scheduled-query create -g rg -n failed-jobs --scopes /subscriptions/s/resourceGroups/g/providers/Microsoft.OperationalInsights/workspaces/w \\\n  --condition \"avg 'Failed' from 'Placeholder_1' >= 2.5 resource id _ResourceId where ClusterName includes gpu or cpu at least 2 violations out of 3 aggregated points\" \\\n  --condition-query Placeholder_1=\"AmlComputeJobEvent\n| where EventType == \\\"JobFaild\\\" | summarize Failed = count() by ClusterName, _ResourceId\" \\\n  --description 'jobs fail' --evaluation-frequency 5m --window-size 15m --severity 1 --mute-actions-duration PT30M \\\n  --auto-mitigate false --skip-query-validation true --disabled true --target-resource-type Microsoft.MachineLearningServices/workspaces\n";
+        let (rules, sink) = read(t);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let [r] = &rules[..] else { panic!("{rules:?}") };
+        assert_eq!(r.name.as_ref().unwrap().value, "failed-jobs");
+        assert_eq!(at(t, r.description.as_ref().unwrap().span), "'jobs fail'");
+        assert_eq!(r.severity.as_ref().unwrap().value, 1);
+        assert_eq!(r.frequency.as_ref().unwrap().value.0, 300);
+        assert_eq!(at(t, r.window.as_ref().unwrap().span), "15m");
+        assert!(!r.auto_mitigate.as_ref().unwrap().value);
+        assert!(!r.enabled.as_ref().unwrap().value);
+        let log = r.log.as_ref().unwrap();
+        assert_eq!(log.kind.as_ref().unwrap().value, LogRuleKind::LogAlert);
+        assert_eq!(log.mute_actions_duration.as_ref().unwrap().value.0, 1800);
+        assert!(log.skip_query_validation.as_ref().unwrap().value);
+        assert_eq!(log.scopes.len(), 1);
+        assert_eq!(log.target_resource_types.len(), 1);
+        let [c] = &log.criteria[..] else { panic!() };
+        assert_eq!(
+            c.time_aggregation.as_ref().unwrap().value,
+            Aggregation::Average
+        );
+        assert_eq!(
+            at(t, c.metric_measure_column.as_ref().unwrap().span),
+            "Failed"
+        );
+        assert_eq!(at(t, c.operator.as_ref().unwrap().span), ">=");
+        assert_eq!(
+            c.operator.as_ref().unwrap().value,
+            Operator::GreaterThanOrEqual
+        );
+        assert_eq!(at(t, c.threshold.as_ref().unwrap().span), "2.5");
+        assert_eq!(
+            at(t, c.resource_id_column.as_ref().unwrap().span),
+            "_ResourceId"
+        );
+        let d = &c.dimensions[0];
+        assert_eq!(at(t, d.name.span), "ClusterName");
+        assert_eq!(
+            d.operator.as_ref().unwrap().value,
+            DimensionOperator::Include
+        );
+        assert_eq!(at(t, d.values[1].span), "cpu");
+        let f = c.failing_periods.as_ref().unwrap();
+        assert_eq!(at(t, f.evaluation_periods.as_ref().unwrap().span), "3");
+        assert_eq!(at(t, f.min_failing_periods.as_ref().unwrap().span), "2");
+        let q = c.query.as_ref().unwrap();
+        assert_eq!(
+            q.text,
+            "AmlComputeJobEvent\n| where EventType == \"JobFaild\" | summarize Failed = count() by ClusterName, _ResourceId"
+        );
+        let v = q.text.find("\"JobFaild\"").unwrap();
+        assert_eq!(at(t, q.map.map(Span::new(v, v + 10))), "\\\"JobFaild\\\"");
+        let w = q.text.find("| summarize").unwrap();
+        assert_eq!(at(t, q.map.map(Span::new(w, w + 11))), "| summarize");
+    }
+
+    #[test]
+    fn powershell_backticks_and_inline_queries() {
+        let t = "az monitor scheduled-query create --name x `\n  --condition \"count 'AmlComputeJobEvent | where EventType == `\"JobFailed`\"' > 0\"\n";
+        let (rules, sink) = read(t);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let c = &rules[0].log.as_ref().unwrap().criteria[0];
+        let q = c.query.as_ref().unwrap();
+        assert_eq!(
+            q.text,
+            "AmlComputeJobEvent | where EventType == \"JobFailed\""
+        );
+        let v = q.text.find("\"JobFailed\"").unwrap();
+        assert_eq!(at(t, q.map.map(Span::new(v, v + 11))), "`\"JobFailed`\"");
+    }
+
+    #[test]
+    fn placeholders_and_syntax_errors_are_located() {
+        let t = "az monitor scheduled-query create -n a --condition \"count 'Placeholder_2' > 0\" --condition-query Placeholder_1='T | take 1'\naz monitor scheduled-query update -n b --condition \"count 'Placeholder_1' >> 0\"\naz monitor scheduled-query create -n c --condition \"count 'placeholder' > 0\"\naz monitor scheduled-query create -n d --condition \"count 'P' > 0\" --condition-query P=\"$Q\"\n";
+        let (rules, sink) = read(t);
+        assert_eq!(rules.len(), 4);
+        let got: Vec<(&str, &str)> = sink
+            .findings
+            .iter()
+            .map(|f| (f.check.name, at(t, f.span)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("unknown-query-placeholder", "Placeholder_2"),
+                ("condition-syntax", ">>"),
+                ("unknown-query-placeholder", "placeholder"),
+                ("unresolved-expression", "\"$Q\""),
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_scripts_do_not_panic() {
+        for t in [
+            "az monitor scheduled-query create --condition",
+            "az monitor scheduled-query create --condition \"count '",
+            "az monitor scheduled-query create --condition-query =",
+            "az monitor scheduled-query create --condition=\"count 'P' > 1\" --condition-query P=\\",
+            "az monitor scheduled-query update \"",
+            "az monitor scheduled-query create --condition \"count 'é\\'' > 1 where ü includes ä\"",
+        ] {
+            let _ = read(t);
+        }
+    }
+}
