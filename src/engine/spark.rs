@@ -285,7 +285,8 @@ fn run_driver(
     if let Some(out) = child.stdout.take() {
         for line in BufReader::new(out).lines() {
             let Ok(line) = line else { break };
-            if stopped {
+            // Spark and py4j may print to stdout too; the driver's rows are JSON objects.
+            if stopped || !line.starts_with('{') {
                 continue;
             }
             match serde_json::from_str::<Line>(&line) {
