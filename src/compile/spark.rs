@@ -1,7 +1,8 @@
-//! The Spark SQL dialect: one query over the records of diagnostic-settings dumps, read as a
-//! table or view of lines (`file_index INT, file STRING, line BIGINT, record STRING`: one row
-//! per line of JSON, `properties` an object or a JSON-encoded string), returning one row per
-//! finding. The driver shipped with amlguard (`driver.py`) makes that view from whole files, so
+//! The Spark SQL dialect: a script (four `CACHE TABLE` statements, then one query) over the
+//! records of diagnostic-settings dumps, read as a table or view of lines (`file_index INT, file STRING, line BIGINT, record STRING`: one row
+//! per line of JSON, `properties` an object or a JSON-encoded string); its last statement
+//! returns one row per finding. Statements end with a line holding only `;`, so `spark-sql -f`
+//! runs the script as it is. The driver shipped with amlguard (`driver.py`) makes that view from whole files, so
 //! every finding keeps its file and line; any table of that shape works as well.
 //!
 //! Written for Spark 3.4 and later, with or without ANSI mode (`try_` functions throughout), in
@@ -142,6 +143,18 @@ struct Row<'a> {
 
 const NULL: &str = "CAST(NULL AS STRING)";
 
+/// The cached table of parsed, classified records.
+pub const REC: &str = "amlguard_rec";
+/// The cached table of events with their watermark.
+pub const EV: &str = "amlguard_ev";
+/// The cached table of events cut into sessions.
+pub const SESS: &str = "amlguard_sess";
+/// The cached table of each entity's events in order.
+pub const STEP: &str = "amlguard_step";
+/// The line that ends a statement: a line holding only `;` (a literal never spans lines, a
+/// comment starts with `--`), so a runner splits the script without parsing SQL.
+pub const END: &str = ";";
+
 impl Row<'_> {
     fn when(&self, cond: &str, plan: &Plan) -> String {
         format!(
@@ -162,9 +175,10 @@ impl Row<'_> {
     }
 }
 
-/// Compiles a plan to one Spark SQL query. Every stage is referenced once, so Spark plans
-/// and runs each once: all lifecycles share one pass over the records and one sequence of
-/// window functions partitioned by lifecycle and entity.
+/// Compiles a plan to a Spark SQL script of five statements (see [`END`]): four `CACHE TABLE`
+/// statements and the query whose rows are the findings. All lifecycles share one pass over
+/// the records and one sequence of window functions partitioned by lifecycle and entity; the
+/// cached tables keep each plan Spark optimizes small.
 pub fn compile(plan: &Plan) -> String {
     let fields = Fields::new(plan);
     let o = &plan.options;
@@ -196,7 +210,13 @@ pub fn compile(plan: &Plan) -> String {
             if lc.state_optional { " (optional)" } else { "" }
         );
     }
-    q.push_str("WITH\n");
+    q.push_str(
+        "-- Five statements, each ended by a line holding only `;`: the records are parsed and\n\
+         -- classified once and cached; the events get their watermark, then their sessions,\n\
+         -- then their order and blocks, each stage cached; the last statement reads the\n\
+         -- findings. Caching cuts the plan Spark optimizes and runs into small ones.\n",
+    );
+    let _ = writeln!(q, "CACHE TABLE {REC} AS\nWITH");
     // Every record parsed once; fields looked up case-insensitively, `properties` first (its
     // last occurrence of a name wins), then the top level (its first occurrence wins).
     let _ = writeln!(
@@ -217,7 +237,11 @@ pub fn compile(plan: &Plan) -> String {
     q.push_str("\n  FROM props\n),\n");
     classify(&mut q, plan, &fields);
     records(&mut q, plan, &fields);
+    let _ = writeln!(q, "SELECT * FROM rec\n{END}");
+    let _ = writeln!(q, "CACHE TABLE {EV} AS\nWITH");
     sequence(&mut q, plan, window_us);
+    let _ = writeln!(q, "SELECT * FROM step\n{END}");
+    q.push_str("WITH\n");
     record_rows(&mut q, plan, &fields);
     sequence_rows(&mut q, plan);
     q.push_str("SELECT f.code, f.name, f.severity, f.lifecycle, f.entity, f.time, f.`from`, f.`to`, f.message, f.file, f.line\nFROM (\n  SELECT * FROM record_findings\n  UNION ALL\n  SELECT * FROM sequence_findings\n) AS f\nORDER BY f.file_index, f.line, f.code, f.message\n");
@@ -344,7 +368,7 @@ fn records(q: &mut String, plan: &Plan, fields: &Fields) {
     );
     let _ = writeln!(
         q,
-        "rec AS (\n  SELECT *,\n    CASE WHEN bad_json THEN NULL WHEN time_text IS NULL THEN {no_time}\n      WHEN ts IS NULL THEN concat({bad_time}, time_text, '`')\n      ELSE {key_problem} END AS problem\n  FROM (SELECT *, try_cast(time_text AS TIMESTAMP) AS ts FROM c2) AS t\n),"
+        "rec AS (\n  SELECT *,\n    CASE WHEN bad_json THEN NULL WHEN time_text IS NULL THEN {no_time}\n      WHEN ts IS NULL THEN concat({bad_time}, time_text, '`')\n      ELSE {key_problem} END AS problem\n  FROM (SELECT *, try_cast(time_text AS TIMESTAMP) AS ts FROM c2) AS t\n)"
     );
 }
 
@@ -360,7 +384,10 @@ fn sequence(q: &mut String, plan: &Plan, window_us: i64) {
             .collect();
         Some(state_in("state", &t))
     });
-    q.push_str("events AS (\n  SELECT lc, entity, ts, state_known AS state, file_index, file, line\n  FROM rec WHERE problem IS NULL AND state_known IS NOT NULL\n),\n");
+    let _ = writeln!(
+        q,
+        "events AS (\n  SELECT lc, entity, ts, state_known AS state, file_index, file, line\n  FROM {REC} WHERE problem IS NULL AND state_known IS NOT NULL\n),"
+    );
     // The watermark: the latest event time earlier in input order (the files in order, then
     // the lines of each), computed per file so that it scales with the files.
     q.push_str(
@@ -374,12 +401,12 @@ fn sequence(q: &mut String, plan: &Plan, window_us: i64) {
     // Late records are set apart (their own partitions): they are reported, not applied.
     let _ = writeln!(
         q,
-        "ev AS (\n  SELECT *, {term} AS term\n  FROM (SELECT *, wm IS NOT NULL AND unix_micros(ts) < unix_micros(wm) - {window_us} AS late FROM watermarked) AS m\n),"
+        "ev AS (\n  SELECT *, {term} AS term\n  FROM (SELECT *, wm IS NOT NULL AND unix_micros(ts) < unix_micros(wm) - {window_us} AS late FROM watermarked) AS m\n)\nSELECT * FROM ev\n{END}\nCACHE TABLE {SESS} AS\nWITH"
     );
     let w = "PARTITION BY lc, entity, late ORDER BY ts, file_index, line";
     let _ = writeln!(
         q,
-        "gaps AS (\n  SELECT *, lag(ts) OVER ({w}) IS NOT NULL AND unix_micros(lag(ts) OVER ({w})) < unix_micros(wm) - {window_us} AS gap FROM ev\n),"
+        "gaps AS (\n  SELECT *, lag(ts) OVER ({w}) IS NOT NULL AND unix_micros(lag(ts) OVER ({w})) < unix_micros(wm) - {window_us} AS gap FROM {EV}\n),"
     );
     let _ = writeln!(
         q,
@@ -389,14 +416,14 @@ fn sequence(q: &mut String, plan: &Plan, window_us: i64) {
     // audit forgets a terminal entity once the reorder window has passed it.
     let _ = writeln!(
         q,
-        "resets AS (\n  SELECT *, CAST(gap AND lag(seg_has_term) OVER ({w}) = 1 AS INT) AS reset FROM seg_term\n),\nsess AS (\n  SELECT *, sum(reset) OVER ({w} ROWS UNBOUNDED PRECEDING) AS sess FROM resets\n),"
+        "resets AS (\n  SELECT *, CAST(gap AND lag(seg_has_term) OVER ({w}) = 1 AS INT) AS reset FROM seg_term\n),\nsess AS (\n  SELECT *, sum(reset) OVER ({w} ROWS UNBOUNDED PRECEDING) AS sess FROM resets\n)\nSELECT * FROM sess\n{END}\nCACHE TABLE {STEP} AS\nWITH"
     );
     let w2 = "PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line";
     // `cur`: the state an event finds: the first terminal state reached, else the previous
     // event's state. A repeated state is not a transition: blocks of repeats share `blk`.
     let _ = writeln!(
         q,
-        "cur AS (\n  SELECT *,\n    row_number() OVER ({w2}) AS n,\n    row_number() OVER (PARTITION BY lc, entity, late, sess ORDER BY ts DESC, file_index DESC, line DESC) AS n_rev,\n    coalesce(first(CASE WHEN term THEN state END, true) OVER ({w2} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), lag(state) OVER ({w2})) AS cur,\n    first(CASE WHEN term THEN state END, true) OVER ({w2} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS term_state,\n    CASE WHEN lag(state) OVER ({w2}) <=> state THEN 0 ELSE 1 END AS chg\n  FROM sess\n),\nblocks AS (\n  SELECT *, sum(chg) OVER ({w2} ROWS UNBOUNDED PRECEDING) AS blk FROM cur\n),"
+        "cur AS (\n  SELECT *,\n    row_number() OVER ({w2}) AS n,\n    row_number() OVER (PARTITION BY lc, entity, late, sess ORDER BY ts DESC, file_index DESC, line DESC) AS n_rev,\n    coalesce(first(CASE WHEN term THEN state END, true) OVER ({w2} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), lag(state) OVER ({w2})) AS cur,\n    first(CASE WHEN term THEN state END, true) OVER ({w2} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS term_state,\n    CASE WHEN lag(state) OVER ({w2}) <=> state THEN 0 ELSE 1 END AS chg\n  FROM {SESS}\n),\nblocks AS (\n  SELECT *, sum(chg) OVER ({w2} ROWS UNBOUNDED PRECEDING) AS blk FROM cur\n),"
     );
     let wb = "PARTITION BY lc, entity, late, sess, blk ORDER BY ts, file_index, line";
     let _ = writeln!(
@@ -405,7 +432,7 @@ fn sequence(q: &mut String, plan: &Plan, window_us: i64) {
     );
     let _ = writeln!(
         q,
-        "step AS (\n  SELECT *,\n    lag(blk_ts) OVER ({w2}) AS entered,\n    lag(blk_file_index) OVER ({w2}) AS entered_file_index,\n    lag(blk_file) OVER ({w2}) AS entered_file,\n    lag(blk_line) OVER ({w2}) AS entered_line\n  FROM block_start\n),"
+        "step AS (\n  SELECT *,\n    lag(blk_ts) OVER ({w2}) AS entered,\n    lag(blk_file_index) OVER ({w2}) AS entered_file_index,\n    lag(blk_file) OVER ({w2}) AS entered_file,\n    lag(blk_line) OVER ({w2}) AS entered_line\n  FROM block_start\n)"
     );
 }
 
@@ -497,7 +524,7 @@ fn record_rows(q: &mut String, plan: &Plan, fields: &Fields) {
     }
     let _ = writeln!(
         q,
-        "record_findings AS (\n  SELECT f.* FROM rec\n  LATERAL VIEW explode(filter(array(\n{}\n    ), x -> x IS NOT NULL)) t AS f\n),",
+        "record_findings AS (\n  SELECT f.* FROM {REC}\n  LATERAL VIEW explode(filter(array(\n{}\n    ), x -> x IS NOT NULL)) t AS f\n),",
         rows.join(",\n")
     );
 }
@@ -659,7 +686,7 @@ fn sequence_rows(q: &mut String, plan: &Plan) {
     ];
     let _ = writeln!(
         q,
-        "sequence_findings AS (\n  SELECT f.* FROM step\n  LATERAL VIEW explode(filter(array(\n{}\n    ), x -> x IS NOT NULL)) t AS f\n)",
+        "sequence_findings AS (\n  SELECT f.* FROM {STEP}\n  LATERAL VIEW explode(filter(array(\n{}\n    ), x -> x IS NOT NULL)) t AS f\n)",
         rows.join(",\n")
     );
 }

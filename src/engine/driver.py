@@ -4,7 +4,8 @@ Shipped inside the amlguard binary and started by `amlguard audit --engine spark
 spark-submit or with the user's python and pyspark. Reads the list of input files (JSON: index,
 path, name), reads each file whole on an executor (gzip decompressed, byte-order mark dropped),
 cuts it into lines so that every record keeps its file and line, registers the lines as the view
-`amlguard_records`, runs the query and writes its rows to stdout as JSON lines, then one
+`amlguard_records`, runs the script's statements in order (each ends with a line holding only
+`;`) and writes the last one's rows to stdout as JSON lines, then one
 `{"summary": …}` line. Event Hub bodies (`{"records": […]}` on one line) are expanded into their
 records, each on the body's line. Files are never discovered by Spark: the archive's paths repeat
 `m=` (month, then minute), which Spark's partition discovery cannot read.
@@ -15,6 +16,7 @@ Exit status: 0 done; 3 pyspark cannot be imported; 4 the query failed; 2 bad arg
 import argparse
 import gzip
 import json
+import re
 import sys
 
 
@@ -57,6 +59,44 @@ def lines_of(index, name, data):
     return out
 
 
+def split_statements(script):
+    """The statements of a compiled script: each ends with a line holding only `;` (a string
+    literal never spans lines, so such a line is never inside one); comment-only parts are
+    dropped."""
+    statements, current = [], []
+    for line in script.split("\n"):
+        if line.strip() == ";":
+            statements.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    statements.append("\n".join(current))
+    return [
+        s
+        for s in statements
+        if any(l.strip() and not l.strip().startswith("--") for l in s.split("\n"))
+    ]
+
+
+CACHE = re.compile(r"\s*CACHE\s+TABLE\s+(\w+)\s+AS\s+(.*)\Z", re.S | re.I)
+
+
+def run_stage(spark, statement):
+    """Runs one statement. `CACHE TABLE name AS query` is run as the query, checkpointed
+    (computed now, on the executors) and registered as the view `name`: later plans start from
+    its rows and never see its expressions, which Spark would otherwise push filters through
+    and inline, growing a plan too big to optimize or to run in the heap."""
+    body = "\n".join(
+        l for l in statement.split("\n") if not l.strip().startswith("--")
+    )
+    m = CACHE.match(body)
+    if m is None:
+        spark.sql(statement)
+        return
+    name, query = m.group(1), m.group(2)
+    spark.sql(query).localCheckpoint(eager=True).createOrReplaceTempView(name)
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--master", default="local[*]")
@@ -77,7 +117,10 @@ def main(argv):
         sys.stderr.write("pyspark cannot be imported (%s)\n" % e)
         return 3
     with open(args.sql, encoding="utf-8") as f:
-        query = f.read()
+        statements = split_statements(f.read())
+    if not statements:
+        sys.stderr.write("no statement in %s\n" % args.sql)
+        return 2
     with open(args.inputs, encoding="utf-8") as f:
         inputs = [tuple(i) for i in json.load(f)]
     spark = (
@@ -120,7 +163,10 @@ def main(argv):
     out = sys.stdout
     try:
         count = records.count()
-        for row in spark.sql(query).toLocalIterator():
+        # Every statement but the last makes a stage; the last one's rows are the findings.
+        for statement in statements[:-1]:
+            run_stage(spark, statement)
+        for row in spark.sql(statements[-1]).toLocalIterator():
             out.write(json.dumps(row.asDict(), ensure_ascii=False))
             out.write("\n")
     except Exception as e:  # the query or a read failed: say why, in one line

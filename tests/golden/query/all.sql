@@ -8,6 +8,11 @@
 -- lc 2 = `cluster`: categories AmlComputeClusterEvent; key ClusterName; state AllocationState
 -- lc 3 = `node`: categories AmlComputeClusterNodeEvent; key ClusterName, NodeId; state NodeState (optional)
 -- lc 4 = `operation`: categories AmlComputeInstanceEvent, AmlDataLabelEvent, AmlDataSetEvent, AmlDataStoreEvent, AmlDeploymentEvent, AmlInferencingEvent, AmlModelsEvent, AmlPipelineEvent, AmlRunEvent, ComputeInstanceEvent, DataLabelChangeEvent, DataLabelReadEvent, DataSetChangeEvent, DataSetReadEvent, DataStoreChangeEvent, DataStoreReadEvent, DeploymentReadEvent, DeploymentEventACI, DeploymentEventAKS, InferencingOperationAKS, InferencingOperationACI, ModelsChangeEvent, ModelsReadEvent, ModelsActionEvent, PipelineChangeEvent, PipelineReadEvent, RunEvent, RunReadEvent; key CorrelationId; state ResultType
+-- Five statements, each ended by a line holding only `;`: the records are parsed and
+-- classified once and cached; the events get their watermark, then their sessions,
+-- then their order and blocks, each stage cached; the last statement reads the
+-- findings. Caching cuts the plan Spark optimizes and runs into small ones.
+CACHE TABLE amlguard_rec AS
 WITH
 parsed AS (
   SELECT file_index, file, line, from_json(record, 'map<string,string>') AS top
@@ -111,10 +116,14 @@ rec AS (
       WHEN ts IS NULL THEN concat(CASE lc WHEN 0 THEN 'run record with an unreadable time `' WHEN 1 THEN 'compute-job record with an unreadable time `' WHEN 2 THEN 'cluster record with an unreadable time `' WHEN 3 THEN 'node record with an unreadable time `' WHEN 4 THEN 'operation record with an unreadable time `' END, time_text, '`')
       ELSE CASE lc WHEN 0 THEN CASE WHEN f2_runid IS NULL THEN 'run record without its key field `RunId`' WHEN regexp_replace(f2_runid, '(?U)^\\s+|\\s+$', '') = '' THEN 'run record whose key field `RunId` is empty' END WHEN 1 THEN CASE WHEN f6_jobid IS NULL THEN 'compute-job record without its key field `JobId`' WHEN regexp_replace(f6_jobid, '(?U)^\\s+|\\s+$', '') = '' THEN 'compute-job record whose key field `JobId` is empty' END WHEN 2 THEN CASE WHEN f9_clustername IS NULL THEN 'cluster record without its key field `ClusterName`' WHEN regexp_replace(f9_clustername, '(?U)^\\s+|\\s+$', '') = '' THEN 'cluster record whose key field `ClusterName` is empty' END WHEN 3 THEN CASE WHEN f9_clustername IS NULL THEN 'node record without its key field `ClusterName`' WHEN regexp_replace(f9_clustername, '(?U)^\\s+|\\s+$', '') = '' THEN 'node record whose key field `ClusterName` is empty' WHEN f23_nodeid IS NULL THEN 'node record without its key field `NodeId`' WHEN regexp_replace(f23_nodeid, '(?U)^\\s+|\\s+$', '') = '' THEN 'node record whose key field `NodeId` is empty' END WHEN 4 THEN CASE WHEN f29_correlationid IS NULL THEN 'operation record without its key field `CorrelationId`' WHEN regexp_replace(f29_correlationid, '(?U)^\\s+|\\s+$', '') = '' THEN 'operation record whose key field `CorrelationId` is empty' END END END AS problem
   FROM (SELECT *, try_cast(time_text AS TIMESTAMP) AS ts FROM c2) AS t
-),
+)
+SELECT * FROM rec
+;
+CACHE TABLE amlguard_ev AS
+WITH
 events AS (
   SELECT lc, entity, ts, state_known AS state, file_index, file, line
-  FROM rec WHERE problem IS NULL AND state_known IS NOT NULL
+  FROM amlguard_rec WHERE problem IS NULL AND state_known IS NOT NULL
 ),
 file_max AS (
   SELECT file_index, max(ts) AS mx FROM events GROUP BY file_index
@@ -132,9 +141,13 @@ watermarked AS (
 ev AS (
   SELECT *, CASE lc WHEN 0 THEN state IN ('Completed', 'Failed', 'Canceled') WHEN 1 THEN state IN ('Succeeded', 'Failed') WHEN 2 THEN false WHEN 3 THEN state IN ('unusable', 'preempted') WHEN 4 THEN state IN ('Succeeded', 'Failed', 'Resolved') END AS term
   FROM (SELECT *, wm IS NOT NULL AND unix_micros(ts) < unix_micros(wm) - 3600000000 AS late FROM watermarked) AS m
-),
+)
+SELECT * FROM ev
+;
+CACHE TABLE amlguard_sess AS
+WITH
 gaps AS (
-  SELECT *, lag(ts) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line) IS NOT NULL AND unix_micros(lag(ts) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line)) < unix_micros(wm) - 3600000000 AS gap FROM ev
+  SELECT *, lag(ts) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line) IS NOT NULL AND unix_micros(lag(ts) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line)) < unix_micros(wm) - 3600000000 AS gap FROM amlguard_ev
 ),
 seg AS (
   SELECT *, sum(CAST(gap AS INT)) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line ROWS UNBOUNDED PRECEDING) AS seg FROM gaps
@@ -147,7 +160,11 @@ resets AS (
 ),
 sess AS (
   SELECT *, sum(reset) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line ROWS UNBOUNDED PRECEDING) AS sess FROM resets
-),
+)
+SELECT * FROM sess
+;
+CACHE TABLE amlguard_step AS
+WITH
 cur AS (
   SELECT *,
     row_number() OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line) AS n,
@@ -155,7 +172,7 @@ cur AS (
     coalesce(first(CASE WHEN term THEN state END, true) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), lag(state) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line)) AS cur,
     first(CASE WHEN term THEN state END, true) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS term_state,
     CASE WHEN lag(state) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line) <=> state THEN 0 ELSE 1 END AS chg
-  FROM sess
+  FROM amlguard_sess
 ),
 blocks AS (
   SELECT *, sum(chg) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line ROWS UNBOUNDED PRECEDING) AS blk FROM cur
@@ -175,9 +192,12 @@ step AS (
     lag(blk_file) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line) AS entered_file,
     lag(blk_line) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line) AS entered_line
   FROM block_start
-),
+)
+SELECT * FROM step
+;
+WITH
 record_findings AS (
-  SELECT f.* FROM rec
+  SELECT f.* FROM amlguard_rec
   LATERAL VIEW explode(filter(array(
       CASE WHEN bad_json THEN named_struct('code', 'AML509', 'name', 'unreadable-record', 'severity', 'warning', 'lifecycle', CAST(NULL AS STRING), 'entity', CAST(NULL AS STRING), 'time', CAST(NULL AS STRING), 'from', CAST(NULL AS STRING), 'to', CAST(NULL AS STRING),
         'message', 'unreadable record: not a JSON object', 'file_index', file_index, 'file', file, 'line', line) END,
@@ -228,7 +248,7 @@ record_findings AS (
     ), x -> x IS NOT NULL)) t AS f
 ),
 sequence_findings AS (
-  SELECT f.* FROM step
+  SELECT f.* FROM amlguard_step
   LATERAL VIEW explode(filter(array(
       CASE WHEN late THEN named_struct('code', 'AML506', 'name', 'late-record', 'severity', 'warning', 'lifecycle', CASE lc WHEN 0 THEN 'run' WHEN 1 THEN 'compute-job' WHEN 2 THEN 'cluster' WHEN 3 THEN 'node' WHEN 4 THEN 'operation' END, 'entity', entity, 'time', concat(regexp_replace(date_format(ts, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSS'), '\\.?0+$', ''), 'Z'), 'from', CAST(NULL AS STRING), 'to', state,
         'message', concat(CASE lc WHEN 0 THEN 'run' WHEN 1 THEN 'compute-job' WHEN 2 THEN 'cluster' WHEN 3 THEN 'node' WHEN 4 THEN 'operation' END, ' `', entity, '`: record at ', concat(regexp_replace(date_format(ts, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSS'), '\\.?0+$', ''), 'Z'), ' arrived after records up to ', concat(regexp_replace(date_format(wm, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSS'), '\\.?0+$', ''), 'Z'), ', beyond the reorder window'), 'file_index', file_index, 'file', file, 'line', line) END,

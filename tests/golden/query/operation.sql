@@ -4,6 +4,11 @@
 -- Each entity's events are ordered by time, ties by file_index, then line (the native
 -- audit's input order).
 -- lc 0 = `operation`: categories AmlComputeInstanceEvent, AmlDataLabelEvent, AmlDataSetEvent, AmlDataStoreEvent, AmlDeploymentEvent, AmlInferencingEvent, AmlModelsEvent, AmlPipelineEvent, AmlRunEvent, ComputeInstanceEvent, DataLabelChangeEvent, DataLabelReadEvent, DataSetChangeEvent, DataSetReadEvent, DataStoreChangeEvent, DataStoreReadEvent, DeploymentReadEvent, DeploymentEventACI, DeploymentEventAKS, InferencingOperationAKS, InferencingOperationACI, ModelsChangeEvent, ModelsReadEvent, ModelsActionEvent, PipelineChangeEvent, PipelineReadEvent, RunEvent, RunReadEvent; key CorrelationId; state ResultType
+-- Five statements, each ended by a line holding only `;`: the records are parsed and
+-- classified once and cached; the events get their watermark, then their sessions,
+-- then their order and blocks, each stage cached; the last statement reads the
+-- findings. Caching cuts the plan Spark optimizes and runs into small ones.
+CACHE TABLE amlguard_rec AS
 WITH
 parsed AS (
   SELECT file_index, file, line, from_json(record, 'map<string,string>') AS top
@@ -69,10 +74,14 @@ rec AS (
       WHEN ts IS NULL THEN concat(CASE lc WHEN 0 THEN 'operation record with an unreadable time `' END, time_text, '`')
       ELSE CASE lc WHEN 0 THEN CASE WHEN f2_correlationid IS NULL THEN 'operation record without its key field `CorrelationId`' WHEN regexp_replace(f2_correlationid, '(?U)^\\s+|\\s+$', '') = '' THEN 'operation record whose key field `CorrelationId` is empty' END END END AS problem
   FROM (SELECT *, try_cast(time_text AS TIMESTAMP) AS ts FROM c2) AS t
-),
+)
+SELECT * FROM rec
+;
+CACHE TABLE amlguard_ev AS
+WITH
 events AS (
   SELECT lc, entity, ts, state_known AS state, file_index, file, line
-  FROM rec WHERE problem IS NULL AND state_known IS NOT NULL
+  FROM amlguard_rec WHERE problem IS NULL AND state_known IS NOT NULL
 ),
 file_max AS (
   SELECT file_index, max(ts) AS mx FROM events GROUP BY file_index
@@ -90,9 +99,13 @@ watermarked AS (
 ev AS (
   SELECT *, CASE lc WHEN 0 THEN state IN ('Succeeded', 'Failed', 'Resolved') END AS term
   FROM (SELECT *, wm IS NOT NULL AND unix_micros(ts) < unix_micros(wm) - 3600000000 AS late FROM watermarked) AS m
-),
+)
+SELECT * FROM ev
+;
+CACHE TABLE amlguard_sess AS
+WITH
 gaps AS (
-  SELECT *, lag(ts) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line) IS NOT NULL AND unix_micros(lag(ts) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line)) < unix_micros(wm) - 3600000000 AS gap FROM ev
+  SELECT *, lag(ts) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line) IS NOT NULL AND unix_micros(lag(ts) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line)) < unix_micros(wm) - 3600000000 AS gap FROM amlguard_ev
 ),
 seg AS (
   SELECT *, sum(CAST(gap AS INT)) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line ROWS UNBOUNDED PRECEDING) AS seg FROM gaps
@@ -105,7 +118,11 @@ resets AS (
 ),
 sess AS (
   SELECT *, sum(reset) OVER (PARTITION BY lc, entity, late ORDER BY ts, file_index, line ROWS UNBOUNDED PRECEDING) AS sess FROM resets
-),
+)
+SELECT * FROM sess
+;
+CACHE TABLE amlguard_step AS
+WITH
 cur AS (
   SELECT *,
     row_number() OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line) AS n,
@@ -113,7 +130,7 @@ cur AS (
     coalesce(first(CASE WHEN term THEN state END, true) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), lag(state) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line)) AS cur,
     first(CASE WHEN term THEN state END, true) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS term_state,
     CASE WHEN lag(state) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line) <=> state THEN 0 ELSE 1 END AS chg
-  FROM sess
+  FROM amlguard_sess
 ),
 blocks AS (
   SELECT *, sum(chg) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line ROWS UNBOUNDED PRECEDING) AS blk FROM cur
@@ -133,9 +150,12 @@ step AS (
     lag(blk_file) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line) AS entered_file,
     lag(blk_line) OVER (PARTITION BY lc, entity, late, sess ORDER BY ts, file_index, line) AS entered_line
   FROM block_start
-),
+)
+SELECT * FROM step
+;
+WITH
 record_findings AS (
-  SELECT f.* FROM rec
+  SELECT f.* FROM amlguard_rec
   LATERAL VIEW explode(filter(array(
       CASE WHEN bad_json THEN named_struct('code', 'AML509', 'name', 'unreadable-record', 'severity', 'warning', 'lifecycle', CAST(NULL AS STRING), 'entity', CAST(NULL AS STRING), 'time', CAST(NULL AS STRING), 'from', CAST(NULL AS STRING), 'to', CAST(NULL AS STRING),
         'message', 'unreadable record: not a JSON object', 'file_index', file_index, 'file', file, 'line', line) END,
@@ -148,7 +168,7 @@ record_findings AS (
     ), x -> x IS NOT NULL)) t AS f
 ),
 sequence_findings AS (
-  SELECT f.* FROM step
+  SELECT f.* FROM amlguard_step
   LATERAL VIEW explode(filter(array(
       CASE WHEN late THEN named_struct('code', 'AML506', 'name', 'late-record', 'severity', 'warning', 'lifecycle', CASE lc WHEN 0 THEN 'operation' END, 'entity', entity, 'time', concat(regexp_replace(date_format(ts, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSS'), '\\.?0+$', ''), 'Z'), 'from', CAST(NULL AS STRING), 'to', state,
         'message', concat(CASE lc WHEN 0 THEN 'operation' END, ' `', entity, '`: record at ', concat(regexp_replace(date_format(ts, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSS'), '\\.?0+$', ''), 'Z'), ' arrived after records up to ', concat(regexp_replace(date_format(wm, 'yyyy-MM-dd\'T\'HH:mm:ss.SSSSSS'), '\\.?0+$', ''), 'Z'), ', beyond the reorder window'), 'file_index', file_index, 'file', file, 'line', line) END,
