@@ -1,8 +1,8 @@
 //! Lifecycles compiled to queries: the audit where the logs live. A lifecycle spec becomes one
-//! intermediate form ([`ir::Plan`]); each dialect prints it as one query that returns one row
-//! per finding, with the fields of `audit --format json`: Spark SQL over the diagnostic-settings
-//! archive ([`spark`]), KQL over the Log Analytics tables ([`kql`]). [`alert`] wraps the KQL as
-//! a scheduled query rule.
+//! intermediate form ([`ir::Plan`]); each dialect prints it as one query (for Spark, a script of
+//! cached stages and a last query) that returns one row per finding, with the fields of
+//! `audit --format json`: Spark SQL over the diagnostic-settings archive ([`spark`]), KQL over
+//! the Log Analytics tables ([`kql`]). [`alert`] wraps the KQL as a scheduled query rule.
 
 pub mod alert;
 pub mod ir;

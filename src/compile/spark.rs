@@ -1,8 +1,8 @@
 //! The Spark SQL dialect: a script (four `CACHE TABLE` statements, then one query) over the
 //! records of diagnostic-settings dumps, read as a table or view of lines (`file_index INT, file STRING, line BIGINT, record STRING`: one row
 //! per line of JSON, `properties` an object or a JSON-encoded string); its last statement
-//! returns one row per finding. Statements end with a line holding only `;`, so `spark-sql -f`
-//! runs the script as it is. The driver shipped with amlguard (`driver.py`) makes that view from whole files, so
+//! returns one row per finding. Statements end with a line holding only `;`, so a runner splits
+//! the script without parsing SQL. The driver shipped with amlguard (`driver.py`) makes that view from whole files, so
 //! every finding keeps its file and line; any table of that shape works as well.
 //!
 //! Written for Spark 3.4 and later, with or without ANSI mode (`try_` functions throughout), in
@@ -187,7 +187,7 @@ pub fn compile(plan: &Plan) -> String {
     let names: Vec<&str> = plan.lifecycles.iter().map(|l| l.name.as_str()).collect();
     let _ = writeln!(
         q,
-        "-- amlguard: the audit of lifecycle{} {} as one Spark SQL query; one row per finding.",
+        "-- amlguard: the audit of lifecycle{} {} as a Spark SQL script; its last statement returns one row per finding.",
         if names.len() == 1 { "" } else { "s" },
         list(names.iter().map(|n| format!("`{n}`")))
     );

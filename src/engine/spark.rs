@@ -1,4 +1,4 @@
-//! `audit --engine spark`: the lifecycles compiled to one Spark SQL query
+//! `audit --engine spark`: the lifecycles compiled to one Spark SQL script
 //! ([`crate::compile::spark`]), run by `driver.py` (shipped inside the binary) with
 //! `spark-submit` when it is on PATH, else with the user's python and pyspark
 //! (`AMLGUARD_PYTHON`, default `python3`). The driver reads each file whole, so every row keeps

@@ -1,4 +1,4 @@
--- amlguard: the audit of lifecycle `operation` as one Spark SQL query; one row per finding.
+-- amlguard: the audit of lifecycle `operation` as a Spark SQL script; its last statement returns one row per finding.
 -- Reads amlguard_records (file_index INT, file STRING, line BIGINT, record STRING): one row per line
 -- of the diagnostic-settings JSON. Session time zone: UTC. Reorder window: 3600 s.
 -- Each entity's events are ordered by time, ties by file_index, then line (the native
