@@ -39,7 +39,7 @@ pub struct AuditArgs {
     #[arg(long)]
     pub no_progress: bool,
     /// Where the audit runs: the native streaming audit, or Spark (the lifecycles compiled to
-    /// one Spark SQL query, run with spark-submit or python + pyspark).
+    /// a Spark SQL script, run with spark-submit or python + pyspark).
     #[arg(long, value_enum, default_value_t = Engine::Native)]
     pub engine: Engine,
     /// With `--engine spark`: the Spark master (`local[*]`, `local[2]`, `spark://host:7077`,
