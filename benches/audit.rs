@@ -49,6 +49,7 @@ fn dump() -> Arc<[u8]> {
         seed: 1,
         shuffle_seconds: 600,
         plant_every: 1000,
+        bursts: Vec::new(),
     };
     write_dump(&spec, &mut v).expect("in memory");
     v.into()

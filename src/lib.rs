@@ -6,13 +6,17 @@
 //! [`registry::ALL`].
 
 pub mod audit;
+pub mod backtest;
 pub mod catalog;
 pub mod cli;
 pub mod compile;
 pub mod condition;
 pub mod config;
+pub mod coverage;
+pub mod derive;
 pub mod duration;
 pub mod engine;
+pub mod evaluate;
 pub mod finding;
 pub mod generate;
 pub mod inputs;
@@ -25,6 +29,7 @@ pub mod policy;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod ruletest;
 pub mod schema;
 pub mod source;
 pub mod suggest;

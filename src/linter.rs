@@ -86,6 +86,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub input_errors: Vec<InputError>,
     pub summary: Summary,
+    /// Every rule read (rules instantiated through Bicep modules once per instance), for the
+    /// commands that use rules after linting them (`coverage`, `test`).
+    pub rules: Vec<AlertRule>,
+    /// The catalog the rules were checked against.
+    pub catalog: Catalog,
 }
 
 /// Loads the built-in catalog and the user's catalog files into `sources`.
@@ -149,6 +154,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     let mut suppressions = Vec::new();
     let mut skipped = 0;
     let mut instantiated = 0;
+    let mut kept: Vec<AlertRule> = Vec::new();
     let bicep_used = rules::bicep::ParamTargets::of(&files);
     let mut schemas: Option<kql::Schemas> = None;
     let mut kql_files = 0;
@@ -178,6 +184,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                         // one by one, so that each finding carries its instantiation.
                         instantiated += 1;
                         findings.extend(r.check(&catalog));
+                        kept.push(r.rule);
                     }
                 }
             }
@@ -255,6 +262,9 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     findings.extend(lint::check_rules(&catalog, &all_rules));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
     let mut report = finish(report, findings, &options.policy);
+    all_rules.extend(kept);
+    report.rules = all_rules;
+    report.catalog = catalog;
     if seen == 0
         && !options.allow_empty
         && report.input_errors.is_empty()

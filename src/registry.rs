@@ -22,6 +22,8 @@ pub enum Family {
     Lifecycle,
     /// KQL queries of log alerts, checked against the Azure ML tables.
     Query,
+    /// Rule unit-test files (`amlguard test`).
+    RuleTest,
 }
 
 impl Family {
@@ -35,6 +37,7 @@ impl Family {
             Family::Audit => "audit",
             Family::Lifecycle => "lifecycle",
             Family::Query => "query",
+            Family::RuleTest => "rule-test",
         }
     }
 }
@@ -519,6 +522,52 @@ runs a query that is only the placeholder's name, or is rejected.\n\nExample:\n\
 az monitor scheduled-query create … --condition \"count 'Placeholder_2' > 0\" \
 --condition-query Placeholder_1=\"AmlComputeJobEvent | where EventType == 'JobFailed'\"\n\n\
 Fix: define the placeholder with `--condition-query`, or correct its name.");
+    SERIES_SYNTAX = ("AML801", "series-syntax", Error, RuleTest,
+        "An input series of a rule unit test is not in the series notation.",
+        "`values` of an input series is written in promtool's notation: `a` one sample, `_` a \
+minute without samples, `a+bxn` the n + 1 samples a, a+b, …, a+nb (`a-bxn` counting down), `axn` \
+a repeated n + 1 times, `_xn` n minutes without samples, separated by blanks. Values are finite \
+numbers. Prometheus's `stale` has no Azure counterpart (a minute without samples has no point), \
+and a series may expand to at most 1,000,000 samples. The diagnostic points at the term that does \
+not parse, and that test group is not run.\n\nExample:\n\n    values: \"0 0 1+1x5 stale\"\n\n\
+Fix: write the term as the help says (`_` for a missing minute).");
+    RULE_FILE_NOT_FOUND = ("AML802", "rule-file-not-found", Error, RuleTest,
+        "A `rule_files` entry of a test file names no readable file.",
+        "Rule files are found relative to the test file's directory (a directory is searched for \
+rule files as `amlguard lint` does). An entry that names nothing would leave the tests without \
+their rules, so every alert test of the file would fail for the wrong reason.\n\nExample:\n\n    \
+rule_files: [../recommended.yml]\n\nFix: correct the path (relative to the test file).");
+    UNKNOWN_ALERT_RULE = ("AML803", "unknown-alert-rule", Error, RuleTest,
+        "An alert test names a rule that no rule file defines.",
+        "`alertname` must be the `name` of a rule in the test file's `rule_files`. Names are \
+matched exactly; the help suggests the nearest name.\n\nExample:\n\n    alertname: \
+aml-failed-run\n\nFix: use the rule's name as its rule file spells it.");
+    RULE_NOT_EVALUATED = ("AML804", "rule-not-evaluated", Error, RuleTest,
+        "An alert test's rule cannot be evaluated on the test's input series.",
+        "The rule is evaluated as Azure Monitor evaluates metric alerts, on the test's input \
+series. That is impossible when the rule is a log alert, is disabled, has a dynamic threshold \
+(Azure learns it from weeks of history), lacks its aggregation, operator or threshold, has no \
+input series for its metric, or filters on a dimension that no input series of the metric \
+carries. A test of such a rule would pass or fail by accident, so it is an error.\n\nExample:\n\n\
+    input_series:\n      - metric: Failed Run\n\nFix: give the input series the rule's metric \
+and dimensions, or test another rule.");
+    ALERT_TEST_FAILED = ("AML805", "alert-test-failed", Error, RuleTest,
+        "A rule's alerts at an evaluation time are not the expected ones.",
+        "At `eval_time` (counted from the test group's `start`), the alerts the rule has open \
+are compared with `exp_alerts`: one alert per time series (its dimension values), and where the \
+expected alert says so, the value that crossed the threshold and when it fired. An alert is \
+open from the evaluation that fired it until the third clean evaluation in a row resolves it. \
+`exp_alerts: []` means the rule must not fire. The help shows the difference: `-` expected but \
+missing, `+` open but not expected.\n\nExample:\n\n    - eval_time: 10m\n      alertname: \
+aml-failed-runs\n      exp_alerts: []\n\nFix: correct the rule (threshold, window, \
+aggregation, dimensions) or the expectation, whichever is wrong.");
+    DUPLICATE_INPUT_SERIES = ("AML806", "duplicate-input-series", Error, RuleTest,
+        "Two input series of a test group have the same metric and dimension values.",
+        "Each time series of a metric is identified by its dimension values; two input series \
+with the same metric and the same values would be one series in Azure, with samples given \
+twice. The second is reported, and the test group is not run.\n\nExample:\n\n    - metric: Failed Runs\n      \
+values: 0 1\n    - metric: failed runs\n      values: 1 0\n\nFix: merge the two into one \
+series, or give them different dimension values.");
 }
 
 /// Finds a check by code (`AML103`) or name (`dimension-not-applicable`), case-insensitively.

@@ -66,6 +66,9 @@ fn options() -> Options {
     budget.max_nodes = 10_000_000;
     let mut opts = Options::default();
     opts.duplicate_keys = DuplicateKeyPolicy::Error;
+    // YAML 1.2 booleans only (`true`, `false`): a rule named `n` or a dimension value `N`, `on`
+    // or `yes` is text, as in Azure and in every YAML 1.2 reader.
+    opts.strict_booleans = true;
     opts.budget = Some(budget);
     opts
 }
@@ -81,14 +84,23 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options()) {
         Ok(n) => Ok(Some(spanned_node(n, text))),
         Err(e) => {
-            let span = e
+            let mut span = e
                 .location()
                 .map(|loc| location_span(&loc, text))
                 .unwrap_or_default();
-            Err(YamlError {
-                message: user_message(&e),
-                span,
-            })
+            let tab = tab_error(&e);
+            if let Some(at) = tab.and_then(|kind| tab_offset(kind, text, span.start)) {
+                span = Span::new(at, at + 1);
+            }
+            let message = match tab {
+                Some(TabError::AtBlockScalarStart) => {
+                    "a tab starts the first line of this block scalar: indent it with spaces"
+                        .to_string()
+                }
+                Some(_) => "a tab in the indentation: YAML indents with spaces only".to_string(),
+                None => user_message(&e),
+            };
+            Err(YamlError { message, span })
         }
     }
 }
@@ -174,6 +186,87 @@ fn first_line(msg: &str) -> String {
         Some(i) => line[..i].to_string(),
         None => line.to_string(),
     }
+}
+
+/// The tab errors the scanner can report, which it locates at the start of the scalar or
+/// after the whitespace rather than at the tab itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TabError {
+    /// A continuation line of a plain scalar is indented with a tab.
+    InPlainScalar,
+    /// A line of a block mapping or sequence is indented with a tab.
+    InBlockIndentation,
+    /// The first line of a block scalar (`|`, `>`) starts with a tab.
+    AtBlockScalarStart,
+}
+
+fn tab_error(e: &serde_saphyr::Error) -> Option<TabError> {
+    use serde_saphyr::granit_parser::ErrorKind;
+    use serde_saphyr::{Error, ExternalMessageSource};
+    let mut inner = e;
+    while let Error::WithSnippet { error, .. } | Error::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    let Error::ExternalMessage { source, .. } = inner else {
+        return None;
+    };
+    let ExternalMessageSource::Parser(scan) = &**source else {
+        return None;
+    };
+    match scan.kind() {
+        ErrorKind::TabInPlainScalar => Some(TabError::InPlainScalar),
+        ErrorKind::TabInBlockIndentation => Some(TabError::InBlockIndentation),
+        ErrorKind::TabAtBlockScalarStart => Some(TabError::AtBlockScalarStart),
+        _ => None,
+    }
+}
+
+/// The byte offset of the tab behind `kind`, given where the parser located the error.
+fn tab_offset(kind: TabError, text: &str, at: usize) -> Option<usize> {
+    let at = at.min(text.len());
+    match kind {
+        TabError::InPlainScalar => {
+            // The first line after the scalar's start whose indentation holds a tab and that
+            // has content (a blank or comment-only line may hold tabs).
+            let mut start = at + text[at..].find('\n')? + 1;
+            while start < text.len() {
+                let line = line_at(text, start);
+                let (indent, content) = split_indent(line);
+                if let Some(tab) = indent.find('\t')
+                    && !content.is_empty()
+                    && !content.starts_with('#')
+                {
+                    return Some(start + tab);
+                }
+                start += line.len() + 1;
+            }
+            None
+        }
+        TabError::InBlockIndentation => {
+            // The parser stops after the line's whitespace: the tab is in it.
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let (indent, _) = split_indent(line_at(text, start));
+            indent.find('\t').map(|tab| start + tab)
+        }
+        TabError::AtBlockScalarStart => {
+            // The parser points at the `|` or `>`: the tab starts the next line.
+            let start = at + text[at..].find('\n')? + 1;
+            (text[start..].starts_with('\t')).then_some(start)
+        }
+    }
+}
+
+/// The line that starts at byte `start`, without its `\n`.
+fn line_at(text: &str, start: usize) -> &str {
+    let line = &text[start..];
+    &line[..line.find('\n').unwrap_or(line.len())]
+}
+
+/// A line's leading blanks (spaces and tabs) and the rest, without a trailing `\r`.
+fn split_indent(line: &str) -> (&str, &str) {
+    let rest = line.trim_start_matches([' ', '\t']);
+    let indent = &line[..line.len() - rest.len()];
+    (indent, rest.trim_end_matches('\r'))
 }
 
 fn location_span(loc: &serde_saphyr::Location, text: &str) -> Span {
@@ -421,6 +514,74 @@ mod tests {
         assert_eq!(err.message, "unclosed bracket '['");
     }
 
+    /// Each tab error points at the tab (one byte), whatever position the parser gave.
+    #[test]
+    fn tab_errors_point_at_the_tab() {
+        let cases = [
+            // A plain scalar's continuation line indented with a tab: the parser locates the
+            // error at the scalar (`a`, 2:11).
+            (
+                "rules:\n  - name: a\n\tcriteria: []\n",
+                19,
+                "a tab in the indentation",
+            ),
+            // Blank and comment-only lines may hold tabs; the one that breaks is further on.
+            ("a: x\n\t# c\n  \t\n\ty\n", 14, "a tab in the indentation"),
+            ("a: x\r\n\ty\r\n", 6, "a tab in the indentation"),
+            // A tab after spaces: the column is the tab's, not the line's.
+            ("a:\n  b: c\n \td: 1\n", 11, "a tab in the indentation"),
+            // Block indentation: the parser locates it after the whitespace (2:2).
+            ("a:\n\tb: 1\n", 3, "a tab in the indentation"),
+            ("a:\n  b:\n  \t c: 1\n", 10, "a tab in the indentation"),
+            // A block scalar's first line: the parser points at the `|`.
+            (
+                "a: |\n\tx\n",
+                5,
+                "a tab starts the first line of this block scalar",
+            ),
+            (
+                "a: >\n\t",
+                5,
+                "a tab starts the first line of this block scalar",
+            ),
+        ];
+        for (text, at, message) in cases {
+            let e = parse(text).expect_err(text);
+            assert_eq!(e.span, Span::new(at, at + 1), "{text:?}: {}", e.message);
+            assert_eq!(&text[at..=at], "\t", "{text:?}");
+            assert!(e.message.starts_with(message), "{text:?}: {}", e.message);
+        }
+    }
+
+    /// Tabs that YAML allows (inside flow collections, after content, in blank lines) are no
+    /// error.
+    #[test]
+    fn allowed_tabs_are_no_error() {
+        for text in ["a:\t1\n", "a: [1,\t2]\n", "a: x\n\t\n", "a: x\t# c\n"] {
+            assert!(parse(text).is_ok(), "{text:?}: {:?}", parse(text));
+        }
+    }
+
+    proptest::proptest! {
+        /// Wherever a tab lands in a rule file, a tab error points at a tab, and any error's
+        /// span lies inside the text.
+        #[test]
+        fn a_tab_error_points_at_a_tab(
+            lines in proptest::collection::vec(
+                ("[ \t]{0,4}", "(- )?(name|criteria|x)(: ?)?(a b|\\[\\]|\\|)?[ \t]?"),
+                1..6,
+            )
+        ) {
+            let text: String = lines.iter().map(|(i, l)| format!("{i}{l}\n")).collect();
+            if let Err(e) = parse(&text) {
+                proptest::prop_assert!(e.span.start <= e.span.end && e.span.end <= text.len());
+                if e.message.contains("a tab") {
+                    proptest::prop_assert_eq!(&text[e.span.start..e.span.end], "\t", "{:?}", text);
+                }
+            }
+        }
+    }
+
     #[test]
     fn duplicate_keys_are_an_error() {
         let err = parse("a: 1\na: 2\n").unwrap_err();
@@ -431,5 +592,40 @@ mod tests {
     fn blank_and_comment_only_documents_are_empty() {
         assert_eq!(parse("").unwrap(), None);
         assert_eq!(parse("# nothing\n\n").unwrap(), None);
+    }
+
+    #[test]
+    fn only_yaml_1_2_spellings_are_booleans() {
+        let node = parse("a: [n, N, on, off, yes, no, y, true, False]\n")
+            .unwrap()
+            .unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!("{node:?}")
+        };
+        let Value::Seq(items) = &entries[0].1.value else {
+            panic!("{entries:?}")
+        };
+        let seen: Vec<String> = items
+            .iter()
+            .map(|i| match &i.value {
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => format!("bool {b}"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                "n",
+                "N",
+                "on",
+                "off",
+                "yes",
+                "no",
+                "y",
+                "bool true",
+                "bool false"
+            ]
+        );
     }
 }

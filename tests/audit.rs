@@ -208,6 +208,53 @@ fn strict_turns_window_notes_into_errors() {
     assert_eq!(json["summary"]["errors"], 2);
 }
 
+/// `--reorder-window` is honoured. The run's `Queued` record arrives after its `Running`
+/// record, 20 minutes older than it. Within a window of 20 minutes or more (the default is 1 h)
+/// it is put back in time order and the run is clean; with a narrower window it is reported as
+/// late (AML506, a warning) and not checked, so the run goes Starting → Running, which the run
+/// lifecycle does not allow (AML501, an error).
+#[test]
+fn reorder_window_is_honoured() {
+    let record = |time: &str, status: &str| {
+        format!(
+            "{{\"time\":\"2026-11-24T{time}Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{{\"RunId\":\"r1\",\"Status\":\"{status}\"}}}}\n"
+        )
+    };
+    let dump = [
+        record("10:00:00", "Starting"),
+        record("10:30:00", "Running"),
+        record("10:10:00", "Queued"),
+        record("10:40:00", "Completed"),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "late.jsonl", dump.as_bytes());
+    for window in [None, Some("1h"), Some("20m"), Some("PT20M"), Some("1200s")] {
+        let mut args = vec![p.as_str()];
+        args.extend(window.iter().flat_map(|w| ["--reorder-window", w]));
+        let (code, json) = audit_json(&args);
+        assert_eq!((code, where_(&json)), (0, vec![]), "{window:?}: {json}");
+        accounted(&json, 4);
+    }
+    for window in ["19m", "1199s", "0"] {
+        let (code, json) = audit_json(&[&p, "--reorder-window", window]);
+        assert_eq!(
+            (code, where_(&json)),
+            (
+                1,
+                vec![
+                    ("illegal-transition".into(), 2, "r1".into()),
+                    ("late-record".into(), 3, "r1".into()),
+                ]
+            ),
+            "{window}: {json}"
+        );
+        accounted(&json, 4);
+        assert_eq!(json["summary"]["errors"], 1, "{window}");
+        assert_eq!(json["summary"]["warnings"], 1, "{window}");
+    }
+}
+
 /// The number of JSON lines in a generated dump: one record each.
 fn lines(path: &str) -> u64 {
     let text = std::fs::read_to_string(path).unwrap();

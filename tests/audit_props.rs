@@ -99,7 +99,7 @@ proptest! {
     #[test]
     fn chunk_boundaries_do_not_change_findings(cuts in proptest::collection::vec(any::<u16>(), 0..12), seed in 0u64..50) {
         let mut dump = Vec::new();
-        let spec = DumpSpec { runs: 60, seed, shuffle_seconds: 300, plant_every: 7 };
+        let spec = DumpSpec { runs: 60, seed, shuffle_seconds: 300, plant_every: 7, bursts: Vec::new() };
         write_dump(&spec, &mut dump).unwrap();
         let l = lifecycles();
         let classifier = Classifier::new(l);

@@ -69,6 +69,7 @@ fn run_fixture(check: &CheckInfo, path: &Path) -> (i32, serde_json::Value) {
                 empty.to_str().unwrap().into(),
             ]
         }
+        Family::RuleTest => vec!["test".to_string(), "--format".into(), "json".into(), p],
         _ => return lint_fixture(path),
     };
     let out = amlguard().arg("--no-config").args(&args).output().unwrap();

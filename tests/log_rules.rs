@@ -280,3 +280,39 @@ fn a_deprecated_table_is_a_warning_and_a_plain_column_name_stays_as_written() {
         "{json}"
     );
 }
+
+#[test]
+fn other_log_analytics_tables_are_a_note_but_a_misspelt_aml_table_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = |query: &str| {
+        format!(
+            "rules:\n  - name: r\n    severity: 2\n    frequency: PT5M\n    window: PT5M\n    criteria:\n      - query: {query}\n        aggregation: Count\n        operator: '>'\n        threshold: 0\n"
+        )
+    };
+    // `Event` shares a word with AmlComputeClusterEvent but is Windows' event log table.
+    let p = write(
+        dir.path(),
+        "other.yaml",
+        &rule("union Event, Syslog | where TimeGenerated > ago(1h)"),
+    );
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![("not-an-aml-query".to_string(), 7, 22)],
+        "{json}"
+    );
+    // A few edits from an Azure ML table: a typo, reported as one.
+    let p = write(
+        dir.path(),
+        "typo.yaml",
+        &rule("AmlComputeJobEvnt | where EventType == \"JobFailed\""),
+    );
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![("unknown-table".to_string(), 7, 16)],
+        "{json}"
+    );
+}

@@ -81,6 +81,16 @@ fn every_subcommand(rules: &str, dump: &str) -> Vec<Vec<String>> {
         s(&["explain"]),
         s(&["graph", "run"]),
         s(&["fmt-condition", "avg GpuUtilization < 10"]),
+        s(&["--no-config", "coverage", rules]),
+        s(&["--no-config", "coverage", "--format", "json", rules]),
+        s(&["--no-config", "test", "rules/tests/"]),
+        s(&[
+            "--no-config",
+            "test",
+            "--format",
+            "json",
+            "tests/fixtures/readme/failing.test.yaml",
+        ]),
     ];
     for format in ["human", "json", "sarif", "github", "azure"] {
         cmds.push(s(&[

@@ -242,10 +242,8 @@ const CORPUS: &[(&str, u64)] = &[
 /// resource is superseded (one warning per rule), and its documentation's two examples share
 /// the name `example` in one resource group.
 ///
-/// The az CLI's help gives two examples named `{name1}` (a duplicate as written), whose query is
-/// `union Event, Syslog`: tables outside the catalog, which the query checks call unknown when
-/// they are read through `union` (a query reading them directly gets only a not-an-aml-query
-/// note).
+/// The az CLI's help gives two examples named `{name1}` (a duplicate as written); their query,
+/// `union Event, Syslog`, reads no Azure ML table and gets only a not-an-aml-query note.
 const EXPECTED: &[(&str, &[&str])] = &[
     (
         "terraform-provider-azurerm/website/docs/r/monitor_scheduled_query_rules_alert.html.markdown",
@@ -257,13 +255,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     (
         "azure-cli-extensions/src/scheduled-query/azext_scheduled_query/_help.py",
-        &[
-            "unknown-table",
-            "unknown-table",
-            "duplicate-rule-name",
-            "unknown-table",
-            "unknown-table",
-        ],
+        &["duplicate-rule-name"],
     ),
 ];
 

@@ -90,6 +90,7 @@ fn command(check: &str, path: &Path) -> Vec<String> {
             rel,
             "tests/fixtures/empty.jsonl".into(),
         ],
+        Some(Family::RuleTest) => vec!["test".to_string(), rel],
         _ => {
             let mut a = vec!["lint".to_string(), rel];
             if let Some(cat) = fixture_catalog(path) {

@@ -7,5 +7,6 @@ pub mod input;
 pub mod record;
 pub mod reorder;
 pub mod run;
+mod scan;
 pub mod time;
 pub mod tracker;

@@ -90,6 +90,15 @@ impl FieldSet {
         fs
     }
 
+    /// The record-type fields and these names (for readers other than the lifecycles).
+    pub fn of_names<'n>(names: impl IntoIterator<Item = &'n str>) -> FieldSet {
+        let mut fs = FieldSet::new(&[]);
+        for n in names {
+            fs.add(n);
+        }
+        fs
+    }
+
     fn add(&mut self, name: &str) -> usize {
         let key = name.to_ascii_lowercase();
         if let Some(&i) = self.index.get(&key) {
@@ -160,6 +169,33 @@ pub enum RecordError {
 /// Reads one JSON object into `slots`. `properties` (an object, or a string holding one)
 /// is read too, its fields taking precedence.
 pub fn read_json<'a>(
+    bytes: &'a [u8],
+    fields: &FieldSet,
+    slots: &mut Slots<'a>,
+) -> Result<(), RecordError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read_json_str(text, fields, slots),
+        Err(_) => read_json_full(bytes, fields, slots),
+    }
+}
+
+/// [`read_json`] on text already known to be UTF-8: the key scanner of [`super::scan`] reads
+/// the record when it can, the full parse otherwise (with the same result either way).
+pub fn read_json_str<'a>(
+    text: &'a str,
+    fields: &FieldSet,
+    slots: &mut Slots<'a>,
+) -> Result<(), RecordError> {
+    if super::scan::scan_record(text, fields, slots).is_some() {
+        return Ok(());
+    }
+    slots.clear();
+    read_json_full(text.as_bytes(), fields, slots)
+}
+
+/// [`read_json`] by a full serde parse of the record: what the scanner is held to, and what
+/// words the error of a record that is not valid JSON.
+pub fn read_json_full<'a>(
     bytes: &'a [u8],
     fields: &FieldSet,
     slots: &mut Slots<'a>,
@@ -320,7 +356,7 @@ impl<'de, 's> Visitor<'de> for PropertiesSeed<'s, 'de> {
 }
 
 /// A scalar field value; objects and arrays are ignored (`None`).
-struct ValueSeed;
+pub(crate) struct ValueSeed;
 
 impl<'de> DeserializeSeed<'de> for ValueSeed {
     type Value = Option<FieldValue<'de>>;

@@ -26,7 +26,7 @@ use super::classify::{ChunkOut, Classifier};
 use super::input::{
     self, Chunk, ChunkParts, CsvChunker, Format, JsonChunker, LineChunker, Sniffed,
 };
-use super::record::{RecordError, Slots, read_json};
+use super::record::{RecordError, Slots, read_json_str};
 use super::tracker::{LifecycleStats, Tracker};
 
 /// The most `unreadable-record` findings reported per reason; the summary counts them all.
@@ -549,7 +549,7 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
             pos: u.place(&chunk.bytes),
         };
         out.read += 1;
-        if std::str::from_utf8(unit).is_err() {
+        let Ok(text) = std::str::from_utf8(unit) else {
             out.skip(
                 "invalid UTF-8",
                 chunk.file,
@@ -557,7 +557,7 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
                 "record is not valid UTF-8".into(),
             );
             continue;
-        }
+        };
         if is_event_hub_body(unit) {
             match serde_json::from_slice::<EventHubBody>(unit) {
                 Ok(body) => {
@@ -565,7 +565,7 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
                     out.read -= 1;
                     for r in body.records {
                         slots.clear();
-                        let inner = r.get().as_bytes();
+                        let inner = r.get();
                         // A sub-slice of the unit: where it lies follows from the pointers.
                         let from = (inner.as_ptr() as usize).saturating_sub(unit.as_ptr() as usize);
                         let sub = u.sub(&chunk.bytes, from, from + inner.len());
@@ -586,7 +586,7 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
             continue;
         }
         slots.clear();
-        record(classifier, unit, &mut slots, chunk.file, line, &mut out);
+        record(classifier, text, &mut slots, chunk.file, line, &mut out);
     }
     out
 }
@@ -598,13 +598,13 @@ fn is_event_hub_body(unit: &[u8]) -> bool {
 
 fn record<'a>(
     classifier: &Classifier,
-    bytes: &'a [u8],
+    text: &'a str,
     slots: &mut Slots<'a>,
     file: FileId,
     line: RecordAt,
     out: &mut ChunkOut,
 ) {
-    match read_json(bytes, &classifier.fields, slots) {
+    match read_json_str(text, &classifier.fields, slots) {
         Ok(()) => classifier.classify(slots, file, line, out),
         Err(RecordError::Json(e)) => out.skip(
             "invalid JSON",
@@ -614,7 +614,7 @@ fn record<'a>(
         ),
         Err(RecordError::NotObject) => {
             // CSV rows that could not be read arrive as a one-string array with the reason.
-            let detail = serde_json::from_slice::<Vec<String>>(bytes)
+            let detail = serde_json::from_str::<Vec<String>>(text)
                 .ok()
                 .and_then(|v| v.into_iter().next())
                 .unwrap_or_else(|| "record is not a JSON object".into());

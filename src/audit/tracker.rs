@@ -7,7 +7,8 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use rustc_hash::FxHashMap;
+use hashbrown::hash_map::EntryRef;
+use rustc_hash::FxBuildHasher;
 
 use crate::finding::{Finding, RecordAt, RecordContext, Severity};
 use crate::lifecycle::Lifecycles;
@@ -68,8 +69,9 @@ pub struct Tracker<'l> {
     watermark: i64,
     seq: u64,
     pending: Reorder<Pending>,
-    /// Entity key → entity, per lifecycle (Fx hashing: keys are trusted ids, the loop is hot).
-    maps: Vec<FxHashMap<Rc<str>, u32>>,
+    /// Entity key → entity, per lifecycle (Fx hashing: keys are trusted ids, the loop is hot;
+    /// looked up by `&str` and inserted through the same entry, so a key is hashed once).
+    maps: Vec<hashbrown::HashMap<Rc<str>, u32, FxBuildHasher>>,
     entities: Vec<Option<Entity>>,
     free: Vec<u32>,
     release: VecDeque<(i64, u32)>,
@@ -92,7 +94,7 @@ impl<'l> Tracker<'l> {
             watermark: i64::MIN,
             seq: 0,
             pending: Reorder::new((window / 1_000_000).saturating_mul(4).saturating_add(60)),
-            maps: vec![FxHashMap::default(); lifecycles.specs.len()],
+            maps: vec![hashbrown::HashMap::default(); lifecycles.specs.len()],
             entities: Vec::new(),
             free: Vec::new(),
             release: VecDeque::new(),
@@ -161,9 +163,9 @@ impl<'l> Tracker<'l> {
             );
             return;
         }
-        let entity = match self.maps[lc].get(key) {
-            Some(&e) => e,
-            None => {
+        let entity = match self.maps[lc].entry_ref(key) {
+            EntryRef::Occupied(e) => *e.get(),
+            EntryRef::Vacant(slot) => {
                 // One allocation per entity: the map and the entity share the key.
                 let shared: Rc<str> = Rc::from(key);
                 let e = Entity {
@@ -186,7 +188,7 @@ impl<'l> Tracker<'l> {
                         (self.entities.len() - 1) as u32
                     }
                 };
-                self.maps[lc].insert(shared, id);
+                slot.insert_with_key(shared, id);
                 self.stats[lc].entities += 1;
                 self.live += 1;
                 self.peak_entities = self.peak_entities.max(self.live);

@@ -316,6 +316,7 @@ impl Loader<'_, '_> {
             "percentile",
             "deprecated",
             "namespace",
+            "signal",
         ];
         let Some(mut r) = MapReader::new(node, what, self.sink) else {
             return;
@@ -392,6 +393,9 @@ impl Loader<'_, '_> {
                 }
             });
         let deprecated = self.deprecation(&mut r);
+        let signal = r
+            .get("signal")
+            .and_then(|(_, n)| self.signal(n, &name.value));
         r.finish(KEYS, &[], self.sink);
 
         if let (Some(lo), Some(hi)) = (&min, &max)
@@ -438,6 +442,7 @@ impl Loader<'_, '_> {
                     exportable: None,
                     percentile: None,
                     deprecated: None,
+                    signal: None,
                 });
                 self.catalog.metrics.last_mut().expect("just pushed")
             }
@@ -481,8 +486,61 @@ impl Loader<'_, '_> {
         if deprecated.is_some() {
             m.deprecated = deprecated;
         }
+        if signal.is_some() {
+            m.signal = signal;
+        }
         let i = existing.unwrap_or(self.catalog.metrics.len() - 1);
         self.catalog.index_metric(i);
+    }
+
+    /// A metric's `signal`: `{name, dimension, values, source}`; the name defaults to the
+    /// metric's, and a dimension needs values.
+    fn signal(&mut self, node: &Node, metric: &str) -> Option<FailureSignal> {
+        const KEYS: &[&str] = &["name", "dimension", "values", "source"];
+        let mut r = MapReader::new(node, "a failure signal", self.sink)?;
+        let name = r
+            .get("name")
+            .and_then(|(_, n)| schema::text(n, "name", self.sink))
+            .map_or_else(|| metric.to_string(), |n| n.value);
+        let dimension = r
+            .get("dimension")
+            .and_then(|(_, n)| schema::text(n, "dimension", self.sink));
+        let values: Vec<String> = r
+            .get("values")
+            .and_then(|(_, n)| schema::string_list(n, "values", self.sink))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.value)
+            .collect();
+        let source = self.required_cite(&mut r, "source");
+        let head = r.head_span();
+        r.finish(KEYS, &[], self.sink);
+        if let Some(d) = &dimension
+            && values.is_empty()
+        {
+            self.invalid(
+                d.span,
+                format!("the signal filters on `{}` but lists no `values`", d.value),
+                Some(
+                    "add `values: [...]`: the dimension values that single out the failure".into(),
+                ),
+            );
+            return None;
+        }
+        if dimension.is_none() && !values.is_empty() {
+            self.invalid(
+                head,
+                "the signal lists `values` but no `dimension`".into(),
+                Some("add `dimension: NAME`".into()),
+            );
+            return None;
+        }
+        Some(FailureSignal {
+            name,
+            dimension: dimension.map(|d| d.value),
+            values,
+            source: source?,
+        })
     }
 
     /// ISO 8601 durations such as `PT1M`; anything else is reported and left out.

@@ -144,6 +144,22 @@ pub struct Metric {
     /// percentiles of one namespace and unit, the lower one is never above the higher.
     pub percentile: Option<f64>,
     pub deprecated: Option<Deprecation>,
+    /// The failure this metric signals, for `amlguard coverage`: a rule on the metric (with
+    /// the signal's dimension filter, if it has one) watches that failure.
+    pub signal: Option<FailureSignal>,
+}
+
+/// A failure that a metric signals. Metrics with the same signal name watch the same failure
+/// (the latency percentiles of an endpoint all watch its latency).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailureSignal {
+    /// What fails, as `coverage` lists it (`Failed Runs`, `Endpoint 5xx requests`).
+    pub name: String,
+    /// A dimension whose values single out the failure (`statusCodeClass` = `5xx`): a rule
+    /// covers the signal only when it keeps one of `values`.
+    pub dimension: Option<String>,
+    pub values: Vec<String>,
+    pub source: Cite,
 }
 
 impl Metric {

@@ -38,6 +38,11 @@ pub enum What {
         /// Where to write the planted violations as JSON lines (check, line, entity).
         #[arg(long, value_name = "FILE")]
         manifest: Option<std::path::PathBuf>,
+        /// Plant COUNT runs entering STATUS within the minute TIME (repeatable), e.g.
+        /// `Failed@2026-11-18T11:30Z x20`: a backtest must show the alerts they cause. Burst
+        /// runs belong to the experiment `burst`.
+        #[arg(long = "burst", value_name = "STATUS@TIME[ xCOUNT]", value_parser = crate::generate::dump::Burst::parse)]
+        bursts: Vec<crate::generate::dump::Burst>,
     },
 }
 
@@ -56,12 +61,14 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write) -> Result<ExitStatus, Error>
             shuffle_seconds,
             plant_every,
             manifest,
+            bursts,
         } => {
             let spec = crate::generate::dump::DumpSpec {
                 runs,
                 seed,
                 shuffle_seconds,
                 plant_every,
+                bursts,
             };
             let (planted, _) = crate::generate::dump::write_dump(&spec, out)?;
             if let Some(path) = manifest {

@@ -3,8 +3,10 @@
 //! `Result<ExitStatus, Error>`; [`run`] is the one place where errors become exit statuses.
 
 mod audit;
+mod backtest;
 mod catalog;
 mod common;
+mod coverage;
 mod explain;
 mod fmt_condition;
 mod generate;
@@ -12,6 +14,7 @@ mod graph;
 mod lint;
 mod query;
 mod settings;
+mod test;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -72,7 +75,7 @@ const GLOBAL: &str = "Global options";
     name = "amlguard",
     version,
     about = "Checks Azure Machine Learning monitoring: lints alert rules against the documented metrics and dimensions, audits resource-log dumps against the lifecycles of runs, jobs, clusters and nodes.",
-    after_help = "Commands that report findings (lint, audit) exit 0 when clean, 1 with findings at or above --fail-on, 2 on a usage or I/O error.\nSee `amlguard explain` for every check, `amlguard help COMMAND` for a command's options."
+    after_help = "Commands that report findings (lint, audit, test) exit 0 when clean, 1 with findings at or above --fail-on, 2 on a usage or I/O error.\nSee `amlguard explain` for every check, `amlguard help COMMAND` for a command's options."
 )]
 pub struct Cli {
     /// When to colour the output.
@@ -107,6 +110,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Audit Azure ML resource-log dumps against the lifecycles of runs, jobs, clusters and nodes.
     Audit(audit::AuditArgs),
+    /// Replay metric alert rules on resource-log dumps: when would each have fired, and why.
+    Backtest(backtest::BacktestArgs),
     /// Draw a lifecycle as DOT or Mermaid, optionally with what a dump did.
     Graph(graph::GraphArgs),
     /// List the lifecycles in force and check their specs.
@@ -119,6 +124,10 @@ pub enum Command {
     FmtCondition(fmt_condition::FmtConditionArgs),
     /// Compile a lifecycle's audit into one query: Spark SQL or KQL (optionally as a log alert).
     Query(query::QueryArgs),
+    /// Run rule unit tests: input series, evaluation times and the alerts expected to be open.
+    Test(test::TestArgs),
+    /// Show which failure signals (failure states, dwell limits, failure metrics) no enabled rule watches.
+    Coverage(coverage::CoverageArgs),
     /// Write reproducible synthetic rule files and dumps (for benchmarks and scale tests).
     Generate(generate::GenerateArgs),
 }
@@ -211,10 +220,13 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Lint(args) => lint::run(args, cli.config.load(color)?, color, out),
         Command::Audit(args) => audit::run(args, cli.config.load(color)?, color, out),
+        Command::Backtest(args) => backtest::run(args, out),
         Command::Graph(args) => graph::graph(args, color, out),
         Command::Lifecycles(args) => graph::list(args, color, out),
         Command::Catalog(args) => catalog::run(args, out),
         Command::Explain(args) => explain::run(args, out),
+        Command::Test(args) => test::run(args, cli.config.load(color)?, color, out),
+        Command::Coverage(args) => coverage::run(args, cli.config.load(color)?, color, out),
         Command::Generate(args) => generate::run(args, out),
         Command::Query(args) => query::run(args, cli.config.load(color)?, color, out),
         Command::FmtCondition(args) => fmt_condition::run(args, color, out),

@@ -18,6 +18,95 @@ pub struct DumpSpec {
     pub shuffle_seconds: u64,
     /// Plant one violation every this many runs (0: none).
     pub plant_every: usize,
+    /// Bursts of runs entering a status at a given minute.
+    pub bursts: Vec<Burst>,
+}
+
+/// Run statuses in their documented order (Azure ML JobStatus): a burst run passes through the
+/// ones a run needs before the burst's status.
+const STATUS_ORDER: [&str; 12] = [
+    "NotStarted",
+    "Starting",
+    "Provisioning",
+    "Preparing",
+    "Queued",
+    "Running",
+    "Finalizing",
+    "CancelRequested",
+    "Completed",
+    "Failed",
+    "Canceled",
+    "NotResponding",
+];
+
+/// `COUNT` runs entering `status` within the minute that starts at `at`, so that a test can
+/// demand the alerts they cause: `Failed@2026-11-18T11:30Z x20`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Burst {
+    pub status: &'static str,
+    /// Seconds since the epoch, at a whole minute.
+    pub at: i64,
+    pub count: u32,
+}
+
+impl Burst {
+    /// Parses `STATUS@TIME[ xCOUNT]` (`Failed@2026-11-18T11:30Z x20`; the count defaults to 1
+    /// and may follow without a blank: `…Zx20`). The status is matched case-insensitively;
+    /// the time is RFC 3339 UTC and must fall on a whole minute.
+    pub fn parse(text: &str) -> Result<Burst, String> {
+        let (status, rest) = text.split_once('@').ok_or_else(|| {
+            format!("`{text}` is not STATUS@TIME[ xCOUNT] (e.g. Failed@2026-11-18T11:30Z x20)")
+        })?;
+        let status = STATUS_ORDER
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(status.trim()))
+            .ok_or_else(|| {
+                format!(
+                    "`{}` is not a run status; expected one of {}",
+                    status.trim(),
+                    STATUS_ORDER.join(", ")
+                )
+            })?;
+        let rest = rest.trim();
+        let (time, count) = match rest.rfind(['x', 'X']) {
+            Some(i) if rest[i + 1..].chars().all(|c| c.is_ascii_digit()) && i + 1 < rest.len() => {
+                (rest[..i].trim(), &rest[i + 1..])
+            }
+            _ => (rest, "1"),
+        };
+        let count: u32 = count
+            .parse()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or_else(|| format!("`{count}` is not a count from 1 to 100000"))?;
+        let at = time
+            .parse::<jiff::Timestamp>()
+            .map_err(|e| format!("`{time}` is not an RFC 3339 time: {e}"))?
+            .as_second();
+        if at.rem_euclid(60) != 0 {
+            return Err(format!("`{time}` is not on a whole minute"));
+        }
+        Ok(Burst { status, at, count })
+    }
+
+    /// The statuses a burst run goes through, the burst's last.
+    fn path(&self) -> Vec<&'static str> {
+        let target = STATUS_ORDER
+            .iter()
+            .position(|s| *s == self.status)
+            .unwrap_or(0);
+        let mut p: Vec<&'static str> = ["Starting", "Queued", "Running"]
+            .into_iter()
+            .filter(|s| STATUS_ORDER.iter().position(|x| x == s).unwrap_or(0) < target)
+            .collect();
+        match self.status {
+            "Completed" => p.push("Finalizing"),
+            "Canceled" => p.push("CancelRequested"),
+            _ => {}
+        }
+        p.push(self.status);
+        p
+    }
 }
 
 /// A planted violation: the check that must report it, and where.
@@ -43,6 +132,8 @@ const COMPUTES: [&str; 3] = ["gpu-cluster", "cpu-cluster", "a100-cluster"];
 enum Kind {
     Run {
         status: &'static str,
+        /// A run of a planted burst (experiment `burst`).
+        burst: bool,
     },
     Job {
         event: &'static str,
@@ -147,6 +238,38 @@ pub fn write_dump(spec: &DumpSpec, out: &mut dyn Write) -> io::Result<(Vec<Plant
         }));
         seq += 1;
     };
+    // Burst runs draw from their own generator and number their records apart: the rest of
+    // the dump stays byte for byte what it is without them.
+    let mut burst_ids = Rng::new(spec.seed ^ 0xB0B5_7000);
+    let mut burst_seq = 1u64 << 62;
+    for (b, burst) in spec.bursts.iter().enumerate() {
+        let path = burst.path();
+        for i in 0..i64::from(burst.count) {
+            let run_id = format!(
+                "b{b:07x}-{i:04x}-4000-a000-{:012x}",
+                burst_ids.next_u64() & 0xffff_ffff_ffff
+            );
+            // Spread over the burst's minute; the statuses before it a minute apart.
+            let t = burst.at + i * 60 / i64::from(burst.count);
+            let steps = path.len() as i64;
+            for (k, status) in path.iter().enumerate() {
+                let time = t - 60 * (steps - 1 - k as i64);
+                pending.push(Reverse(Rec {
+                    write_at: time,
+                    frac: 0,
+                    seq: burst_seq,
+                    time,
+                    entity: run_id.clone(),
+                    kind: Kind::Run {
+                        status,
+                        burst: true,
+                    },
+                    plant: None,
+                }));
+                burst_seq += 1;
+            }
+        }
+    }
     let mut planted = Vec::new();
     let mut line = 0u64;
     let mut buf = Vec::with_capacity(1024);
@@ -214,7 +337,10 @@ pub fn write_dump(spec: &DumpSpec, out: &mut dyn Write) -> io::Result<(Vec<Plant
                 &mut pending,
                 t,
                 run_id.clone(),
-                Kind::Run { status },
+                Kind::Run {
+                    status,
+                    burst: false,
+                },
                 p,
             );
             times.push(t);
@@ -309,13 +435,17 @@ fn iso(t: i64, frac: u64) -> String {
 fn record_json(r: &Rec, out: &mut Vec<u8>) {
     let time = iso(r.time, r.frac);
     let (category, op, props) = match &r.kind {
-        Kind::Run { status } => (
+        Kind::Run { status, burst } => (
             "AmlRunStatusChangedEvent",
             "Microsoft.MachineLearningServices/workspaces/runs/statusChanged",
             format!(
                 "{{\"RunId\":\"{}\",\"Status\":\"{status}\",\"ExperimentName\":\"{}\",\"ComputeTarget\":\"{}\",\"RunType\":\"azureml.scriptrun\"}}",
                 r.entity,
-                EXPERIMENTS[(r.seq % 5) as usize],
+                if *burst {
+                    "burst"
+                } else {
+                    EXPERIMENTS[(r.seq % 5) as usize]
+                },
                 COMPUTES[(r.seq % 3) as usize]
             ),
         ),

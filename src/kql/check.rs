@@ -338,6 +338,17 @@ impl Checker<'_> {
         }
     }
 
+    /// Whether an unknown table name reads as a misspelt Azure ML table: it starts with `Aml`, or
+    /// it is a few edits from one. A shared word is not enough: `Event` and `Syslog` are other
+    /// Log Analytics tables, not near misses of `AmlComputeClusterEvent`.
+    fn looks_like_aml_table(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        lower.starts_with("aml")
+            || self.schemas.tables.iter().any(|t| {
+                strsim::normalized_damerau_levenshtein(&lower, &t.name.to_ascii_lowercase()) >= 0.8
+            })
+    }
+
     fn unknown_table(&mut self, n: &Name) {
         let tables = self.schemas.tables.iter().map(|t| t.name.as_str());
         let near = suggest::nearest(&n.text, tables, 3);
@@ -363,7 +374,7 @@ impl Checker<'_> {
             name: n.text.clone(),
             span: self.map.map(n.at.0),
             known: false,
-            near: is_category || !near.is_empty(),
+            near: is_category || self.looks_like_aml_table(&n.text),
         });
         let help = if is_category {
             Some(format!(

@@ -7,7 +7,7 @@ use crate::schema::{self, MapReader};
 use crate::source::{FileId, Span};
 use crate::yaml::{self, Node, Value};
 
-use super::{Agreement, LifecycleSpec, Named, RecordCheck, Transition};
+use super::{Agreement, FailureState, LifecycleSpec, Named, RecordCheck, Transition};
 
 const SPEC_KEYS: &[&str] = &[
     "name",
@@ -133,6 +133,7 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
         time = vec!["TimeGenerated".into(), "time".into()];
     }
     let mut states = Vec::new();
+    let mut failures = Vec::new();
     if let Some(list) = r.required("states", sink) {
         for item in schema::list(list, "states", false, sink).unwrap_or_default() {
             match &item.value {
@@ -142,7 +143,29 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
                             .required("name", sink)
                             .and_then(|n| schema::text(n, "name", sink));
                         let source = text(&mut s, "source", sink);
-                        s.finish(&["name", "source"], &[], sink);
+                        let failure = s
+                            .get("failure")
+                            .and_then(|(_, f)| schema::text(f, "failure", sink));
+                        let metric = s
+                            .get("metric")
+                            .and_then(|(_, m)| schema::text(m, "metric", sink));
+                        s.finish(&["name", "source", "failure", "metric"], &[], sink);
+                        if let (Some(n), Some(why)) = (&n, failure) {
+                            failures.push(FailureState {
+                                state: n.value.clone(),
+                                why: why.value,
+                                metric: metric.map(|m| m.value),
+                            });
+                        } else if let Some(m) = metric {
+                            sink.push(
+                                sink.at(
+                                    &registry::INVALID_VALUE,
+                                    m.span,
+                                    "`metric` names the metric that counts a failure state; this state has no `failure`",
+                                )
+                                .help("add `failure: WHY` to the state, or remove `metric`"),
+                            );
+                        }
                         if let Some(n) = n {
                             states.push(Named {
                                 name: n.value,
@@ -251,6 +274,7 @@ fn spec(node: &Node, file: FileId, sink: &mut Sink) -> Option<LifecycleSpec> {
         terminal,
         transitions,
         max_dwell,
+        failures,
         agree,
         checks,
     })

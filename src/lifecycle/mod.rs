@@ -48,6 +48,17 @@ pub enum RecordCheck {
     Ordered { fields: Vec<String>, source: String },
 }
 
+/// A state that signals a failure (`{name: Failed, failure: "why", metric: Failed Runs}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureState {
+    pub state: String,
+    /// Why entering this state is a failure, with its source.
+    pub why: String,
+    /// The workspace metric that counts entities entering this state, if there is one: a
+    /// metric rule on it watches the state.
+    pub metric: Option<String>,
+}
+
 /// A second field that must agree with the state: `field` value → the state it implies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement {
@@ -75,6 +86,9 @@ pub struct LifecycleSpec {
     pub terminal: Vec<Named>,
     pub transitions: Vec<Transition>,
     pub max_dwell: Vec<(Named, Duration)>,
+    /// States that signal a failure or a stuck entity (`failure:` on a state), for
+    /// `amlguard coverage`.
+    pub failures: Vec<FailureState>,
     pub agree: Option<Agreement>,
     pub checks: Vec<RecordCheck>,
 }

@@ -72,6 +72,45 @@ mod tests {
     #[test]
     fn escapes_as_github_requires() {
         assert_eq!(data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(data("a\rb\r\nc"), "a%0Db%0D%0Ac");
+        // `%` first: an escape already in the text stays text.
+        assert_eq!(data("%0D%0A"), "%250D%250A");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(property("x\r:y\n,%"), "x%0D%3Ay%0A%2C%25");
+    }
+
+    /// How the Actions runner reads an escaped value back (`%25`, `%0D`, `%0A`, `%3A`, `%2C`),
+    /// written from the workflow-command documentation, not from [`data`].
+    fn unescape(s: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find('%') {
+            out.push_str(&rest[..i]);
+            let (c, n) = match rest.get(i + 1..i + 3) {
+                Some("25") => ('%', 3),
+                Some("0D") => ('\r', 3),
+                Some("0A") => ('\n', 3),
+                Some("3A") => (':', 3),
+                Some("2C") => (',', 3),
+                _ => ('%', 1),
+            };
+            out.push(c);
+            rest = &rest[i + n..];
+        }
+        out + rest
+    }
+
+    proptest::proptest! {
+        /// An escaped value is one line the runner reads back as the original text; a property
+        /// also holds no `:` or `,` that would end it.
+        #[test]
+        fn escaping_is_one_line_and_reversible(s in "(\r|\n|%|:|,|0|A|D|2|5|C|3|a| ){0,24}") {
+            let d = data(&s);
+            proptest::prop_assert!(!d.contains(['\r', '\n']), "{:?}", d);
+            proptest::prop_assert_eq!(unescape(&d), s.clone());
+            let p = property(&s);
+            proptest::prop_assert!(!p.contains(['\r', '\n', ':', ',']), "{:?}", p);
+            proptest::prop_assert_eq!(unescape(&p), s);
+        }
     }
 }

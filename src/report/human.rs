@@ -132,7 +132,9 @@ impl Emitter for Human {
         }
         let mut help: Vec<String> = Vec::new();
         if let Some(h) = &f.help {
-            help.push(clean(h).into_owned());
+            // Line by line: a help of several lines (a test's diff) keeps its line breaks,
+            // and every line is escaped on its own.
+            help.push(h.lines().map(clean).collect::<Vec<_>>().join("\n"));
         }
         if !elsewhere.is_empty() {
             help.push(elsewhere.join("; "));

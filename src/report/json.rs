@@ -127,6 +127,7 @@ impl Emitter for Json {
         match end.summary {
             Summary::Lint(s) => write_nested(w, s, 1)?,
             Summary::Audit(s) => write_nested(w, s, 1)?,
+            Summary::Test(s) => write_nested(w, s, 1)?,
             Summary::None => w.write_all(b"null")?,
         }
         if end.folded > 0 {

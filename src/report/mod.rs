@@ -58,6 +58,8 @@ impl Default for Options {
 pub enum Summary<'a> {
     Lint(&'a linter::Summary),
     Audit(&'a AuditSummary),
+    /// Rule unit tests (`amlguard test`).
+    Test(&'a crate::ruletest::TestSummary),
     /// Findings only, no summary line (catalog and lifecycle file problems, `fmt-condition`).
     None,
 }

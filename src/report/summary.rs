@@ -18,6 +18,7 @@ pub fn write(w: &mut dyn Write, end: &End<'_>) -> io::Result<()> {
     match end.summary {
         Summary::Lint(s) => w.write_all(lint_line(s).as_bytes()),
         Summary::Audit(s) => audit(w, s),
+        Summary::Test(s) => w.write_all(test_line(s).as_bytes()),
         Summary::None => Ok(()),
     }
 }
@@ -45,6 +46,17 @@ pub fn lint_line(s: &linter::Summary) -> String {
         plural(s.warnings, "warning"),
         plural(s.notes, "note"),
         plural(s.rules, "rule")
+    )
+}
+
+/// `5 alert tests: 4 passed, 1 failed in 2 test files`.
+pub fn test_line(s: &crate::ruletest::TestSummary) -> String {
+    format!(
+        "{}: {} passed, {} failed in {}\n",
+        plural(s.tests, "alert test"),
+        s.passed,
+        s.failed,
+        plural(s.files, "test file")
     )
 }
 

@@ -212,6 +212,14 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
     if close {
         return Some(yaml::read(text, file));
     }
+    // A rule unit-test file (`amlguard test`) names its rule files and holds metric series:
+    // it belongs beside the rules and is not one.
+    let test_file = matches!(&doc.value, crate::yaml::Value::Map(entries)
+        if entries.iter().any(|(k, _)| k.name == "rule_files")
+            && entries.iter().any(|(k, _)| k.name == "tests"));
+    if test_file {
+        return None;
+    }
     let (at, key) = rule_key_line(text, RULE_KEYS)?;
     Some(not_a_rule_source(
         file,

@@ -195,6 +195,7 @@ impl Loader<'_, '_> {
                     exportable: None,
                     percentile: None,
                     deprecated: None,
+                    signal: None,
                 });
                 let i = self.catalog.metrics.len() - 1;
                 self.catalog.index_metric(i);
