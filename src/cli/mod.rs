@@ -220,7 +220,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Lint(args) => lint::run(args, cli.config.load(color)?, color, out),
         Command::Audit(args) => audit::run(args, cli.config.load(color)?, color, out),
-        Command::Backtest(args) => backtest::run(args, out),
+        Command::Backtest(args) => backtest::run(args, cli.config.load(color)?, out),
         Command::Graph(args) => graph::graph(args, color, out),
         Command::Lifecycles(args) => graph::list(args, color, out),
         Command::Catalog(args) => catalog::run(args, out),
