@@ -7,51 +7,12 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use common::oracle;
 
 use amlguard::catalog::Catalog;
 use amlguard::compile::{self, Dialect, Options};
 use amlguard::kql::Schemas;
 use amlguard::lifecycle::Lifecycles;
-
-const SETUP: &str =
-    "run scripts/test-setup.sh (npm ci --prefix tests/oracle) to install the KQL oracle";
-
-#[derive(serde::Deserialize, Debug)]
-struct Diagnostic {
-    code: String,
-    message: String,
-    start: usize,
-    length: usize,
-}
-
-#[derive(serde::Deserialize)]
-struct Answer {
-    diagnostics: Vec<Diagnostic>,
-}
-
-fn oracle(texts: &[String]) -> Vec<Answer> {
-    let dir = common::root().join("tests/oracle");
-    assert!(
-        dir.join("node_modules/@kusto/language-service-next")
-            .is_dir(),
-        "the npm package @kusto/language-service-next is missing: {SETUP}"
-    );
-    let mut child = Command::new("node")
-        .arg(dir.join("oracle.js"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run node ({e}): {SETUP}"));
-    let input = serde_json::to_vec(texts).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(out.status.success(), "the oracle failed: {SETUP}");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 #[test]
 fn every_lifecycle_and_option_compiles_to_kql_the_analyser_accepts() {
@@ -81,7 +42,7 @@ fn every_lifecycle_and_option_compiles_to_kql_the_analyser_accepts() {
         .iter()
         .map(|(_, q)| format!("{}{q}", schemas.prelude_of(q)))
         .collect();
-    let answers = oracle(&texts);
+    let answers = oracle::analyse(&texts);
     let mut failures = Vec::new();
     for ((name, _), (text, a)) in cases.iter().zip(texts.iter().zip(&answers)) {
         for d in &a.diagnostics {
