@@ -441,8 +441,9 @@ fn record_rows(q: &mut String, plan: &Plan, fields: &Fields) {
     let name = per_lc(plan, |lc| Some(lit(&lc.name)));
     let iso_ts = iso("ts");
     let at = ("file_index", "file", "line");
-    let mut rows = Vec::new();
-    rows.push(
+    // An unreadable record: not a JSON object, a problem found while parsing it, or a state
+    // that could not be read; each row carries its message as a SQL expression.
+    let unreadable = |message: &str, condition: &str| {
         Row {
             check: &registry::UNREADABLE_RECORD,
             lifecycle: NULL,
@@ -450,40 +451,19 @@ fn record_rows(q: &mut String, plan: &Plan, fields: &Fields) {
             time: NULL.into(),
             from: NULL,
             to: NULL,
-            message: "'unreadable record: not a JSON object'".into(),
+            message: message.into(),
             at,
         }
-        .when("bad_json", plan),
-    );
-    rows.push(
-        Row {
-            check: &registry::UNREADABLE_RECORD,
-            lifecycle: NULL,
-            entity: NULL,
-            time: NULL.into(),
-            from: NULL,
-            to: NULL,
-            message: "problem".into(),
-            at,
-        }
-        .when("problem IS NOT NULL", plan),
-    );
-    rows.push(
-        Row {
-            check: &registry::UNREADABLE_RECORD,
-            lifecycle: NULL,
-            entity: NULL,
-            time: NULL.into(),
-            from: NULL,
-            to: NULL,
-            message: "state_problem".into(),
-            at,
-        }
-        .when(
+        .when(condition, plan)
+    };
+    let mut rows = vec![
+        unreadable("'unreadable record: not a JSON object'", "bad_json"),
+        unreadable("problem", "problem IS NOT NULL"),
+        unreadable(
+            "state_problem",
             "NOT bad_json AND problem IS NULL AND state_problem IS NOT NULL",
-            plan,
         ),
-    );
+    ];
     rows.push(
         Row {
             check: &registry::UNKNOWN_STATE,
