@@ -41,3 +41,20 @@ measure() {
 }
 measure native "$BIN" --no-config audit --format json --max-repeats 0 "$INPUT"
 measure spark "$BIN" --no-config audit --format json --max-repeats 0 --engine spark --spark-master 'local[2]' "$INPUT"
+# The two engines must agree finding for finding, not only in number.
+python3 - "$DIR/native.json" "$DIR/spark.json" <<'PY'
+import json, sys
+def keys(path):
+    return sorted(
+        tuple(str(f.get(k)) for k in ("code", "entity", "time", "from", "to", "file", "line"))
+        for f in json.load(open(path))["findings"]
+    )
+native, spark = keys(sys.argv[1]), keys(sys.argv[2])
+if native == spark:
+    print(f"same findings: {len(native)} (code, entity, time, from, to, file, line)")
+else:
+    only_native = len(set(native) - set(spark))
+    only_spark = len(set(spark) - set(native))
+    print(f"DIFFERENT findings: {only_native} only native, {only_spark} only Spark")
+    sys.exit(1)
+PY
