@@ -55,8 +55,10 @@ pub struct MetricSchedule {
     pub windows: DurationList,
 }
 
-/// Log alerts (`Microsoft.Insights/scheduledQueryRules`).
+/// Log alerts (`Microsoft.Insights/scheduledQueryRules`). Serialized with the keys of the
+/// catalog file, so `amlguard catalog schedules --format json` reads back as `alert-schedules:`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LogSchedule {
     /// `evaluationFrequency`.
     pub frequencies: DurationList,
@@ -78,6 +80,68 @@ pub struct LogSchedule {
 pub struct AlertSchedules {
     pub metric: MetricSchedule,
     pub log: LogSchedule,
+}
+
+/// One line of `amlguard catalog schedules`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleRow<'a> {
+    /// `metric` or `log`.
+    pub alert: &'static str,
+    /// The property, as Azure names it.
+    pub setting: &'static str,
+    /// What is allowed (`PT1M, PT5M`, `at most P2D`, `1 to 6`).
+    pub allowed: String,
+    pub source: &'a str,
+}
+
+impl AlertSchedules {
+    /// Every list and limit, metric alerts first.
+    pub fn rows(&self) -> Vec<ScheduleRow<'_>> {
+        let (m, l) = (&self.metric, &self.log);
+        vec![
+            row("metric", "evaluationFrequency", &m.frequencies),
+            row("metric", "windowSize", &m.windows),
+            row("log", "evaluationFrequency", &l.frequencies),
+            row(
+                "log",
+                "windowSize (evaluationFrequency PT1M)",
+                &l.windows_at_one_minute,
+            ),
+            row("log", "windowSize (any other frequency)", &l.windows),
+            row(
+                "log",
+                "overrideQueryTimeRange",
+                &l.query_time_range_overrides,
+            ),
+            row("log", "muteActionsDuration", &l.mute_durations),
+            ScheduleRow {
+                alert: "log",
+                setting: "look-back (windowSize × numberOfEvaluationPeriods, or the override)",
+                allowed: format!("at most {}", l.max_lookback.value.iso()),
+                source: &l.max_lookback.source,
+            },
+            ScheduleRow {
+                alert: "log",
+                setting: "numberOfEvaluationPeriods, minFailingPeriodsToAlert",
+                allowed: format!("{} to {}", l.failing_periods.min, l.failing_periods.max),
+                source: &l.failing_periods.source,
+            },
+        ]
+    }
+}
+
+fn row<'a>(alert: &'static str, setting: &'static str, l: &'a DurationList) -> ScheduleRow<'a> {
+    ScheduleRow {
+        alert,
+        setting,
+        allowed: l
+            .values
+            .iter()
+            .map(|d| d.iso())
+            .collect::<Vec<_>>()
+            .join(", "),
+        source: &l.source,
+    }
 }
 
 fn iso<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
