@@ -2,7 +2,9 @@
 //! A list or limit a file gives replaces the one loaded before it, citation included.
 
 use crate::duration::Duration;
+use crate::registry;
 use crate::schema::{self, MapReader};
+use crate::source::Span;
 use crate::yaml::Node;
 
 use super::super::schedules::{DurationLimit, DurationList, Range, USER_CITATION};
@@ -65,6 +67,15 @@ impl Loader<'_, '_> {
         top.finish(&["metric", "log"], &[], self.sink);
     }
 
+    fn bad(&mut self, span: Span, label: &str, message: String, help: Option<String>) {
+        let f = self
+            .sink
+            .at(&registry::INVALID_VALUE, span, message)
+            .label(label)
+            .maybe_help(help);
+        self.sink.push(f);
+    }
+
     /// The entry's `source:`: required in the built-in catalog, [`USER_CITATION`] when a user
     /// file cites nothing.
     fn citation(&mut self, r: &mut MapReader) -> Option<String> {
@@ -83,16 +94,18 @@ impl Loader<'_, '_> {
         match Duration::parse(&text.value) {
             Some(d) if d.0 > 0 => Some(d),
             Some(_) => {
-                self.invalid(
+                self.bad(
                     text.span,
+                    "zero",
                     format!("`{key}` holds a zero duration"),
                     Some(DURATION_HELP.into()),
                 );
                 None
             }
             None => {
-                self.invalid(
+                self.bad(
                     text.span,
+                    "not a duration",
                     format!("`{}` is not a duration", text.value),
                     Some(DURATION_HELP.into()),
                 );
@@ -120,8 +133,9 @@ impl Loader<'_, '_> {
             }
         }
         if ok && values.is_empty() {
-            self.invalid(
+            self.bad(
                 values_node?.span,
+                "empty",
                 format!("`{key}` allows no duration"),
                 Some("list at least one duration Azure accepts".into()),
             );
@@ -163,8 +177,9 @@ impl Loader<'_, '_> {
         m.finish(&["min", "max", "source"], &[], self.sink);
         let (min, max) = (min?, max?);
         if min.value < 1 || max.value < min.value {
-            self.invalid(
+            self.bad(
                 if min.value < 1 { min.span } else { max.span },
+                "not a count of periods",
                 format!(
                     "`{key}` runs from {} to {}: not a range of counts",
                     min.value, max.value
