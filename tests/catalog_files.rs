@@ -302,3 +302,49 @@ fn a_malformed_schedule_in_a_catalog_is_located_and_not_applied() {
         "{json:#}"
     );
 }
+
+/// `catalog schedules` lists every schedule list with its citation, and its JSON is the
+/// `alert-schedules:` body a catalog file takes: fed back, it changes nothing.
+#[test]
+fn catalog_schedules_lists_the_limits_and_its_json_reads_back() {
+    let out = amlguard()
+        .args(["--no-config", "catalog", "schedules"])
+        .env("COLUMNS", "400")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("PT1M, PT5M, PT15M, PT30M, PT1H"),
+        "metric frequencies\n{text}"
+    );
+    assert!(text.contains("at most P2D"), "{text}");
+    let json = amlguard()
+        .args(["--no-config", "catalog", "schedules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(0));
+    let body: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(body["log"]["failing-periods"]["max"], 6);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schedules.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(&serde_json::json!({ "alert-schedules": body })).unwrap(),
+    )
+    .unwrap();
+    let again = amlguard()
+        .args([
+            "--no-config",
+            "catalog",
+            "schedules",
+            "--format",
+            "json",
+            "--catalog",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    assert_eq!(again.stdout, json.stdout);
+}
