@@ -293,3 +293,80 @@ fn a_malformed_schedule_is_located_and_not_applied() {
         );
     }
 }
+
+/// `amlguard explain` restates the built-in lists; it must not drift from the catalog.
+#[test]
+fn explanations_name_every_value_of_the_built_in_schedule_lists() {
+    use crate::registry;
+    let (c, _) = builtin();
+    let s = &c.alert_schedules;
+    for (check, list) in [
+        (&registry::INVALID_FREQUENCY, &s.metric.frequencies),
+        (&registry::INVALID_WINDOW, &s.metric.windows),
+        (&registry::INVALID_LOG_FREQUENCY, &s.log.frequencies),
+        (&registry::INVALID_LOG_WINDOW, &s.log.windows),
+    ] {
+        for d in &list.values {
+            let iso = d.iso();
+            assert!(
+                check
+                    .explanation
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w == iso),
+                "{}: {iso} missing from the explanation",
+                check.code
+            );
+        }
+    }
+}
+
+mod schedule_props {
+    use super::*;
+    use crate::duration::Duration;
+    use proptest::prelude::*;
+
+    fn item() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (1u64..100_000).prop_map(|n| format!("PT{n}M")),
+            (0u64..1000).prop_map(|n| format!("{n}h")),
+            "\\PC{0,12}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+        ]
+    }
+
+    static BUILTIN_WINDOWS: std::sync::LazyLock<super::super::schedules::DurationList> =
+        std::sync::LazyLock::new(|| builtin().0.alert_schedules.log.windows);
+
+    proptest! {
+        // Each case loads the whole built-in catalog.
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// Any `values` list loads without panicking: either it is applied exactly (sorted,
+        /// without repeats) or the file earns an error and nothing of it applies.
+        #[test]
+        fn a_user_list_is_applied_exactly_or_rejected(items in prop::collection::vec(item(), 0..12)) {
+            let text = format!(
+                "alert-schedules:\n  log:\n    windows:\n      values: [{}]\n",
+                items.join(", ")
+            );
+            let mut sources = SourceMap::new();
+            let (c, findings) =
+                Catalog::load(&mut sources, vec![SourceFile::new("user.yaml", text.clone())]);
+            if findings.is_empty() {
+                let mut want: Vec<Duration> = items
+                    .iter()
+                    .map(|s| {
+                        let s: String = serde_json::from_str(s).unwrap_or_else(|_| s.clone());
+                        Duration::parse(&s).unwrap()
+                    })
+                    .collect();
+                want.sort();
+                want.dedup();
+                prop_assert!(!want.is_empty());
+                prop_assert_eq!(&c.alert_schedules.log.windows.values, &want);
+            } else {
+                prop_assert!(findings.iter().any(|f| f.severity == Severity::Error), "{:?}", findings);
+                prop_assert_eq!(&c.alert_schedules.log.windows, &*BUILTIN_WINDOWS);
+            }
+        }
+    }
+}
