@@ -82,6 +82,25 @@ fn options() -> Options {
     opts
 }
 
+pub use events::Counts;
+
+/// Reads the document `text[range]`, a block sequence cut from a larger document `text` where it
+/// stands `depth` levels deep, handing each item to `each` as soon as it is read (spans are
+/// offsets in `text`): a long list is never held whole. `None` when the part is not plain data
+/// or not a sequence; then [`parse`] must read the whole document, which reports what is wrong.
+/// The caller adds up the parts' [`Counts`] and checks that they [`Counts::fit`] the budgets that
+/// [`parse`] enforces on the whole.
+pub fn each_item(
+    text: &str,
+    range: std::ops::Range<usize>,
+    depth: usize,
+    mut each: impl FnMut(Node),
+) -> Option<Counts> {
+    let mut counts = Counts::default();
+    let root = events::build_in(text, range, depth, Some(&mut each), &mut counts)?;
+    matches!(root.value, Value::Seq(_)).then_some(counts)
+}
+
 /// Parses one YAML document. An empty document (only comments or blanks) is `Ok(None)`.
 pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     if text.lines().all(|l| {

@@ -10,6 +10,7 @@
 //! the only ones users see. Debug builds compare the two on every document the tests parse.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use serde_saphyr::granit_parser::{self, Event, Parser, ScalarStyle};
 
@@ -29,20 +30,59 @@ enum Frame {
     Map(Span, Vec<(Key, Node)>, Option<Key>),
 }
 
+/// What a document (or a part of one) spent of serde-saphyr's budgets.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    events: usize,
+    nodes: usize,
+    scalar_bytes: usize,
+}
+
+impl Counts {
+    /// Adds another part's counts.
+    pub fn add(&mut self, other: Counts) {
+        self.events += other.events;
+        self.nodes += other.nodes;
+        self.scalar_bytes += other.scalar_bytes;
+    }
+
+    /// Whether these counts stay clear of every budget serde-saphyr would enforce.
+    pub fn fit(&self) -> bool {
+        self.events <= MAX_EVENTS - MARGIN
+            && self.nodes <= MAX_NODES - MARGIN
+            && self.scalar_bytes <= MAX_SCALAR_BYTES
+    }
+}
+
 /// The document's tree, or `None` when serde-saphyr must read it (see the module docs).
 pub(super) fn build(text: &str) -> Option<Node> {
-    let mut parser = Parser::new_from_str_with_options(text, parser_options());
+    let mut counts = Counts::default();
+    build_in(text, 0..text.len(), 0, None, &mut counts)
+}
+
+/// The tree of the document `text[range]`, its spans offsets in `text`, read as if it stood
+/// `depth` levels deep in a larger document. With `on_item`, each item of a root sequence is
+/// handed over as soon as it is read instead of being kept in the tree.
+pub(super) fn build_in(
+    text: &str,
+    range: Range<usize>,
+    depth: usize,
+    mut on_item: Option<&mut dyn FnMut(Node)>,
+    counts: &mut Counts,
+) -> Option<Node> {
+    let base = range.start;
+    let part = text.get(range)?;
+    let mut parser = Parser::new_from_str_with_options(part, parser_options());
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
-    let (mut events, mut nodes, mut scalar_bytes) = (0usize, 0usize, 0usize);
     while let Some(next) = parser.next_event() {
         let (event, at) = next.ok()?;
-        events += 1;
-        if events > MAX_EVENTS - MARGIN {
+        counts.events += 1;
+        if !counts.fit() {
             return None;
         }
-        let span = span_of(&at, text)?;
+        let span = span_of(&at, base, part.len())?;
         let node = match event {
             Event::StreamStart | Event::DocumentEnd => continue,
             Event::StreamEnd => break,
@@ -57,9 +97,9 @@ pub(super) fn build(text: &str) -> Option<Node> {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                nodes += 1;
-                scalar_bytes += value.len();
-                if nodes > MAX_NODES - MARGIN || scalar_bytes > MAX_SCALAR_BYTES {
+                counts.nodes += 1;
+                counts.scalar_bytes += value.len();
+                if !counts.fit() {
                     return None;
                 }
                 if let Some(Frame::Map(_, _, key @ None)) = stack.last_mut() {
@@ -82,8 +122,8 @@ pub(super) fn build(text: &str) -> Option<Node> {
                 {
                     return None;
                 }
-                nodes += 1;
-                if nodes > MAX_NODES - MARGIN || stack.len() >= MAX_DEPTH {
+                counts.nodes += 1;
+                if !counts.fit() || depth + stack.len() >= MAX_DEPTH {
                     return None;
                 }
                 stack.push(match event {
@@ -122,10 +162,11 @@ pub(super) fn build(text: &str) -> Option<Node> {
             // Aliases, anchors' names, comments: not plain data.
             _ => return None,
         };
-        match stack.last_mut() {
-            None if root.is_none() => root = Some(node),
-            Some(Frame::Seq(_, items)) => items.push(node),
-            Some(Frame::Map(_, entries, key @ Some(_))) => entries.push((key.take()?, node)),
+        match (stack.as_mut_slice(), &mut on_item) {
+            ([], _) if root.is_none() => root = Some(node),
+            ([Frame::Seq(..)], Some(f)) => f(node),
+            ([.., Frame::Seq(_, items)], _) => items.push(node),
+            ([.., Frame::Map(_, entries, key @ Some(_))], _) => entries.push((key.take()?, node)),
             _ => return None,
         }
     }
@@ -151,13 +192,13 @@ fn parser_options() -> granit_parser::Options {
     options
 }
 
-/// The event's byte range, as serde-saphyr's location gives it.
-fn span_of(at: &granit_parser::Span, text: &str) -> Option<Span> {
-    let start = at.start.byte_offset()?;
-    let end = at.end.byte_offset()?;
-    let start = start.min(text.len());
-    let end = (start + end.saturating_sub(at.start.byte_offset()?)).min(text.len());
-    Some(Span::new(start, end))
+/// The event's byte range in a part of `len` bytes at `base`, as serde-saphyr's location gives
+/// it.
+fn span_of(at: &granit_parser::Span, base: usize, len: usize) -> Option<Span> {
+    let offset = at.start.byte_offset()?;
+    let start = offset.min(len);
+    let end = (start + at.end.byte_offset()?.saturating_sub(offset)).min(len);
+    Some(Span::new(base + start, base + end))
 }
 
 /// A scalar's value, resolved as serde-saphyr resolves an untagged scalar (YAML 1.2 core schema,
