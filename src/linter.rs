@@ -423,3 +423,21 @@ pub fn finish(mut report: Report, findings: Vec<Finding>, policy: &Policy) -> Re
     report.findings = findings;
     report
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Results come back in the items' order, whatever order the workers finish in.
+    #[test]
+    fn par_map_keeps_the_items_order() {
+        let items: Vec<u64> = (0..200).collect();
+        let out = par_map(&items, |&i| {
+            // Early items take longest, so they finish last.
+            std::thread::sleep(std::time::Duration::from_micros(200 - i));
+            i * 2
+        });
+        assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        assert!(par_map(&[] as &[u64], |&i| i).is_empty());
+    }
+}
