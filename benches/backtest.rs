@@ -41,7 +41,7 @@ fn backtest(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes));
     group.bench_function("starter pack", |b| {
         b.iter(|| {
-            let r = backtest_paths(&rules, &logs);
+            let r = backtest_paths(&rules, &logs, &Default::default());
             assert!(r.input_errors.is_empty());
             r.summary().alerts
         })

@@ -6,12 +6,25 @@
 #
 #   scripts/fuzz-smoke.sh                 # every target, FUZZ_SECONDS (default 20) each
 #   FUZZ_SECONDS=300 scripts/fuzz-smoke.sh condition rule_file
+#   FUZZ_RUNS=20000 scripts/fuzz-smoke.sh  # every target for exactly 20,000 inputs
+#
+# With FUZZ_RUNS a run is repeatable: the same seed and the same number of inputs explore the
+# same inputs on any machine, so CI fails only on a change, never on a slower runner reaching
+# further. FUZZ_SECONDS then only caps each target (default 120 s). A time-only run explores
+# further on a faster machine; use it for longer local runs.
 #
 # cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain use them.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 
-seconds="${FUZZ_SECONDS:-20}"
+runs="${FUZZ_RUNS:-}"
+if [ -n "$runs" ]; then
+    seconds="${FUZZ_SECONDS:-120}"
+    budget="$runs inputs"
+else
+    seconds="${FUZZ_SECONDS:-20}"
+    budget="${seconds}s"
+fi
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -42,12 +55,14 @@ for t in "${targets[@]}"; do
     else
         echo "fuzz-smoke: $t has no seeds/$t; starting from an empty corpus" >&2
     fi
-    echo "fuzz-smoke: $t for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
+    echo "fuzz-smoke: $t for $budget ($(find "$corpus" -type f | wc -l) seeds)"
     # A fixed seed keeps a CI run repeatable; LeakSanitizer is off because the standard
     # library's per-thread channel context, which the audit's worker threads create, is
     # reported as a leak at exit (see fuzz/README.md).
-    cargo fuzz run "$t" "$corpus" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=0 \
+    # -detect_leaks=0 covers each input; ASAN_OPTIONS covers the exit of a run that ends by
+    # count (-runs), where LeakSanitizer would otherwise report the same channel context.
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" cargo fuzz run "$t" "$corpus" -- \
+        ${runs:+-runs="$runs"} -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=0 \
         -seed="${FUZZ_SEED:-1}" -detect_leaks=0
 done
-echo "fuzz-smoke: ${#targets[@]} targets, ${seconds}s each, no crash"
+echo "fuzz-smoke: ${#targets[@]} targets, $budget each, no crash"

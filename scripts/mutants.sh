@@ -72,6 +72,7 @@ for m in "${modules[@]}"; do
         args+=(-C "--test=$t")
     done
     # cargo-mutants exits 2 when a mutant survived: go on with the next module, fail at the end.
+    mkdir -p "mutants.out/$m"
     cargo mutants "${common[@]}" -o "mutants.out/$m" "${args[@]}" || status=$?
 done
 exit "${status:-0}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test suite, from a fresh clone: installs what the tests need beyond Rust (Microsoft's KQL
-# analyser, for the KQL differential tests, with `npm ci`), then runs every test. Arguments are
+# analyser, for the KQL differential tests, with `npm ci`; pyspark, for the native-vs-Spark
+# differential tests, with pip), then runs every test. Arguments are
 # passed to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

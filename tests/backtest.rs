@@ -382,3 +382,23 @@ fn a_dump_of_many_chunks_gives_the_same_times() {
     let records = out.stdout.iter().filter(|b| **b == b'\n').count() as u64;
     assert_eq!(json["summary"]["records"], records);
 }
+
+/// `exclude` in amlguard.toml prunes directories for the backtest as for `lint`: this
+/// repository's config excludes `rules/examples`, which is broken on purpose.
+#[test]
+fn the_config_file_excludes_directories_as_for_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = generate(dir.path(), &[]);
+    let unreadable = |config: &[&str]| {
+        let out = amlguard()
+            .args(config)
+            .args(["backtest", "--format", "json", "rules/", "--logs", &dump])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["summary"]["unreadable_rule_files"].as_u64().unwrap()
+    };
+    assert_eq!(unreadable(&[]), 0);
+    assert!(unreadable(&["--no-config"]) > 0);
+}

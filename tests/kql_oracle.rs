@@ -8,15 +8,11 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use common::oracle::{self, Diagnostic};
 
 use amlguard::catalog::Catalog;
 use amlguard::kql::{self, Schemas, SpanMap};
 use amlguard::source::FileId;
-
-const SETUP: &str =
-    "run scripts/test-setup.sh (npm ci --prefix tests/oracle) to install the KQL oracle";
 
 /// The corpus: every `*.kql` file, queries separated by lines `// ====`.
 fn corpus() -> Vec<(String, String)> {
@@ -38,55 +34,6 @@ fn corpus() -> Vec<(String, String)> {
         }
     }
     out
-}
-
-#[derive(serde::Deserialize, Debug)]
-struct Diagnostic {
-    code: String,
-    severity: String,
-    message: String,
-    start: usize,
-    length: usize,
-}
-
-#[derive(serde::Deserialize)]
-struct Answer {
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// Runs the oracle over `texts` in one batch.
-fn oracle(texts: &[String]) -> Vec<Answer> {
-    let dir = common::root().join("tests/oracle");
-    assert!(
-        dir.join("node_modules/@kusto/language-service-next")
-            .is_dir(),
-        "the npm package @kusto/language-service-next is missing: {SETUP}"
-    );
-    let mut child = Command::new("node")
-        .arg(dir.join("oracle.js"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run node ({e}): {SETUP}"));
-    let input = serde_json::to_vec(texts).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(out.status.success(), "the oracle failed: {SETUP}");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// The byte offset of a UTF-16 offset in `text`.
-fn byte_offset(text: &str, utf16: usize) -> usize {
-    let mut units = 0;
-    for (i, c) in text.char_indices() {
-        if units >= utf16 {
-            return i;
-        }
-        units += c.len_utf16();
-    }
-    text.len()
 }
 
 struct Run {
@@ -116,7 +63,7 @@ fn compute() -> Run {
         .zip(&preludes)
         .map(|((_, q), p)| format!("{p}{q}"))
         .collect();
-    let answers = oracle(&texts)
+    let answers = oracle::analyse(&texts)
         .into_iter()
         .zip(queries.iter().zip(&preludes))
         .map(|(a, ((_, q), prelude))| {
@@ -130,8 +77,8 @@ fn compute() -> Run {
                         "the oracle rejects the prelude: {}",
                         d.message
                     );
-                    let start = byte_offset(q, d.start - skip);
-                    let end = byte_offset(q, d.start - skip + d.length);
+                    let start = oracle::byte_offset(q, d.start - skip);
+                    let end = oracle::byte_offset(q, d.start - skip + d.length);
                     Diagnostic {
                         start,
                         length: end - start,
@@ -250,7 +197,7 @@ fn the_recommended_log_rules_pass_the_oracle() {
         .iter()
         .map(|q| format!("{}{q}", schemas.prelude_of(q)))
         .collect();
-    for (q, answer) in queries.iter().zip(oracle(&texts)) {
+    for (q, answer) in queries.iter().zip(oracle::analyse(&texts)) {
         let errors: Vec<_> = answer
             .diagnostics
             .iter()

@@ -60,6 +60,8 @@ pub struct Summary {
     pub log_files: usize,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// Rule files whose reader reported errors; the rules it could not read were not replayed.
+    pub unreadable_rule_files: usize,
 }
 
 impl Backtest {
@@ -75,14 +77,20 @@ impl Backtest {
             log_files: self.stats.files,
             from: self.span.map(|(a, _)| evaluate::rfc3339(a)),
             to: self.span.map(|(_, b)| evaluate::rfc3339(b + 1)),
+            unreadable_rule_files: self.unreadable_rule_files,
         }
     }
 }
 
-/// Reads the rules under `rule_paths` and the logs under `log_paths`, and replays every rule.
-pub fn backtest_paths(rule_paths: &[PathBuf], log_paths: &[PathBuf]) -> Backtest {
+/// Reads the rules under `rule_paths` (directories walked as `amlguard lint` walks them, pruning
+/// what `exclude` names) and the logs under `log_paths`, and replays every rule.
+pub fn backtest_paths(
+    rule_paths: &[PathBuf],
+    log_paths: &[PathBuf],
+    exclude: &crate::config::Excludes,
+) -> Backtest {
     let spec = DeriveSpec::builtin();
-    let loaded = rules::load(rule_paths);
+    let loaded = rules::load(rule_paths, exclude);
     let (series, stats, mut input_errors) = derive::derive_paths(log_paths, &spec);
     input_errors.splice(0..0, loaded.errors);
     let span = series.span();

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::config::Excludes;
 use crate::inputs::{self, InputError};
 use crate::linter::RULE_EXTENSIONS;
 use crate::model::AlertRule;
@@ -18,10 +19,10 @@ pub struct Loaded {
 }
 
 /// Reads rule files and directories as `amlguard lint` does (directories walked for rule
-/// extensions; `-` for stdin).
-pub fn load(paths: &[PathBuf]) -> Loaded {
+/// extensions, skipping what `exclude` prunes; `-` for stdin).
+pub fn load(paths: &[PathBuf], exclude: &Excludes) -> Loaded {
     let mut loaded = Loaded::default();
-    let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS, &Default::default());
+    let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS, exclude);
     loaded.errors.extend(errors);
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);

@@ -38,8 +38,22 @@ pub struct AuditArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Where the audit runs: the native streaming audit, or Spark (the lifecycles compiled to
+    /// a Spark SQL script, run with spark-submit or python + pyspark).
+    #[arg(long, value_enum, default_value_t = Engine::Native)]
+    pub engine: Engine,
+    /// With `--engine spark`: the Spark master (`local[*]`, `local[2]`, `spark://host:7077`,
+    /// `yarn`, …).
+    #[arg(long, value_name = "URL", default_value = "local[*]")]
+    pub spark_master: String,
     #[command(flatten)]
     pub policy: PolicyArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    Native,
+    Spark,
 }
 
 fn parse_window(s: &str) -> Result<Duration, String> {
@@ -81,7 +95,7 @@ pub fn run(
     // Findings are written as the tracker makes them; the first write error stops the run
     // (a closed pipe then ends quietly, any other error is reported: see `cli::run`).
     let mut failed: Option<std::io::Error> = None;
-    let report = audit_paths_streaming(&args.paths, &options, &mut |sources, f| {
+    let mut sink = |sources: &crate::source::SourceMap, f: crate::finding::Finding| {
         if failed.is_some() {
             return ControlFlow::Break(());
         }
@@ -92,7 +106,18 @@ pub fn run(
                 ControlFlow::Break(())
             }
         }
-    });
+    };
+    let report = match args.engine {
+        Engine::Native => audit_paths_streaming(&args.paths, &options, &mut sink),
+        Engine::Spark => crate::engine::spark::audit(
+            &args.paths,
+            &options,
+            &crate::engine::spark::SparkOptions {
+                master: args.spark_master.clone(),
+            },
+            &mut sink,
+        ),
+    };
     if let Some(e) = failed {
         return Err(Error::Write(e));
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::backtest::{self, output};
+use crate::config::Config;
 use crate::report::sanitize;
 
 use super::{Error, ExitStatus, warn};
@@ -34,7 +35,7 @@ pub struct BacktestArgs {
     pub plot: Option<PathBuf>,
 }
 
-pub fn run(args: BacktestArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn run(args: BacktestArgs, config: Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     if args
         .rules
         .iter()
@@ -47,7 +48,7 @@ pub fn run(args: BacktestArgs, out: &mut dyn Write) -> Result<ExitStatus, Error>
             "`-` (stdin) can be given once, for the rules or for the logs".into(),
         ));
     }
-    let b = backtest::backtest_paths(&args.rules, &args.logs);
+    let b = backtest::backtest_paths(&args.rules, &args.logs, &config.exclude);
     match args.format {
         BacktestFormat::Human => output::write_human(out, &b)?,
         BacktestFormat::Json => output::write_json(out, &b)?,

@@ -12,6 +12,7 @@ mod fmt_condition;
 mod generate;
 mod graph;
 mod lint;
+mod query;
 mod settings;
 mod test;
 
@@ -121,6 +122,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print az CLI conditions in canonical form.
     FmtCondition(fmt_condition::FmtConditionArgs),
+    /// Compile a lifecycle's audit into one query: Spark SQL or KQL (optionally as a log alert).
+    Query(query::QueryArgs),
     /// Run rule unit tests: input series, evaluation times and the alerts expected to be open.
     Test(test::TestArgs),
     /// Show which failure signals (failure states, dwell limits, failure metrics) no enabled rule watches.
@@ -217,7 +220,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Lint(args) => lint::run(args, cli.config.load(color)?, color, out),
         Command::Audit(args) => audit::run(args, cli.config.load(color)?, color, out),
-        Command::Backtest(args) => backtest::run(args, out),
+        Command::Backtest(args) => backtest::run(args, cli.config.load(color)?, out),
         Command::Graph(args) => graph::graph(args, color, out),
         Command::Lifecycles(args) => graph::list(args, color, out),
         Command::Catalog(args) => catalog::run(args, out),
@@ -225,6 +228,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Test(args) => test::run(args, cli.config.load(color)?, color, out),
         Command::Coverage(args) => coverage::run(args, cli.config.load(color)?, color, out),
         Command::Generate(args) => generate::run(args, out),
+        Command::Query(args) => query::run(args, cli.config.load(color)?, color, out),
         Command::FmtCondition(args) => fmt_condition::run(args, color, out),
     }
 }

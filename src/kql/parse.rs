@@ -27,6 +27,7 @@ pub fn parse(text: &str) -> Parsed {
         len: text.len(),
         errors: Vec::new(),
         depth: 0,
+        tree: 0,
         no_in: false,
     };
     let query = p.query();
@@ -36,8 +37,12 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
-/// Nesting deeper than this is reported rather than risking the stack.
+/// Brackets nested deeper than this are reported rather than risking the parser's stack.
 const MAX_DEPTH: usize = 64;
+/// A tree deeper than this is reported rather than risking the stack of a pass over it (printing,
+/// checking, dropping): brackets count, and so does each operator of a chain (`a or b or c`,
+/// `a.b.c`), since a chain is a tree as deep as it is long.
+const MAX_TREE_DEPTH: usize = 256;
 
 struct Parser<'a> {
     text: &'a str,
@@ -46,6 +51,8 @@ struct Parser<'a> {
     len: usize,
     errors: Vec<SyntaxError>,
     depth: usize,
+    /// Depth of the tree being built: `depth` plus the operators of the chains under way.
+    tree: usize,
     /// Set while reading the axis of `make-series … on Axis in range(…)`.
     no_in: bool,
 }
@@ -180,13 +187,25 @@ impl Parser<'_> {
     fn enter(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return self.err_nesting();
+            return self.err_nesting(MAX_DEPTH);
+        }
+        self.grow()
+    }
+    fn leave(&mut self) {
+        self.depth -= 1;
+        self.tree -= 1;
+    }
+    /// One more level of tree; a chain restores the count when it ends.
+    fn grow(&mut self) -> R<()> {
+        self.tree += 1;
+        if self.tree > MAX_TREE_DEPTH {
+            return self.err_nesting(MAX_TREE_DEPTH);
         }
         Ok(())
     }
-    fn err_nesting<T>(&self) -> R<T> {
+    fn err_nesting<T>(&self, limit: usize) -> R<T> {
         Err(SyntaxError {
-            message: format!("the query nests deeper than {MAX_DEPTH} levels"),
+            message: format!("the query nests deeper than {limit} levels"),
             at: self.here(),
         })
     }
@@ -343,17 +362,19 @@ impl Parser<'_> {
         while self.is_punct("|") {
             self.pos += 1;
             let op_start = self.pos;
+            let (depth, tree) = (self.depth, self.tree);
             match self.operator() {
                 Ok(op) => ops.push(op),
                 Err(e) => {
                     self.errors.push(e);
+                    (self.depth, self.tree) = (depth, tree);
                     // Resume after the operator, skipping its bracketed groups whole.
                     self.pos = op_start;
                     self.skip_to_pipe();
                 }
             }
         }
-        self.depth -= 1;
+        self.leave();
         Ok(Pipeline {
             source,
             ops,
@@ -870,7 +891,7 @@ impl Parser<'_> {
     pub fn expr(&mut self) -> R<Expr> {
         self.enter()?;
         let e = self.binary(0);
-        self.depth -= 1;
+        self.leave();
         e
     }
 
@@ -920,11 +941,19 @@ impl Parser<'_> {
         if level == LEVELS {
             return self.unary();
         }
+        let base = self.tree;
+        let chain = self.binary_chain(level);
+        self.tree = base;
+        chain
+    }
+
+    fn binary_chain(&mut self, level: usize) -> R<Expr> {
         let mut left = self.binary(level + 1)?;
         loop {
             if level == 2
                 && let Some(e) = self.in_or_between(&left)?
             {
+                self.grow()?;
                 left = e;
                 continue;
             }
@@ -932,6 +961,7 @@ impl Parser<'_> {
                 return Ok(left);
             };
             self.pos += ntok;
+            self.grow()?;
             let right = self.binary(level + 1)?;
             let at = left.at.to(right.at);
             left = Expr {
@@ -1028,9 +1058,9 @@ impl Parser<'_> {
         if self.is_punct("-") || self.is_punct("+") {
             let minus = self.is_punct("-");
             self.pos += 1;
-            self.enter()?;
-            let e = self.unary()?;
-            self.depth -= 1;
+            // As in Kusto, a sign applies to one operand that is not itself signed: `-(-x)` is
+            // valid, `--x` and `- -x` are not.
+            let e = self.postfix()?;
             if !minus {
                 return Ok(e);
             }
@@ -1043,9 +1073,22 @@ impl Parser<'_> {
     }
 
     fn postfix(&mut self) -> R<Expr> {
+        let base = self.tree;
+        let chain = self.postfix_chain();
+        self.tree = base;
+        chain
+    }
+
+    fn postfix_chain(&mut self) -> R<Expr> {
         let start = self.start();
         let mut e = self.primary()?;
         loop {
+            if self.is_punct(".")
+                || self.is_punct("[")
+                || matches!(self.peek(), Some(Tok::Quoted(_)))
+            {
+                self.grow()?;
+            }
             if self.is_punct(".") && matches!(self.peek_at(1), Some(Tok::Ident(_) | Tok::Quoted(_)))
             {
                 self.pos += 1;

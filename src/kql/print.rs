@@ -375,6 +375,26 @@ fn exprs(out: &mut String, list: &[Expr]) {
     }
 }
 
+/// The binary precedence level of `op`, lowest first, as the parser reads them.
+fn precedence(op: BinOp) -> u8 {
+    match op {
+        BinOp::Or => 0,
+        BinOp::And => 1,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Str(_) => 2,
+        BinOp::Add | BinOp::Sub => 3,
+        BinOp::Mul | BinOp::Div | BinOp::Mod => 4,
+    }
+}
+
+/// One side of a binary operator: a binary operand bare when `binds` says its operator holds it
+/// together without parentheses, anything else as [`operand`] prints it.
+fn side(out: &mut String, e: &Expr, binds: impl Fn(BinOp) -> bool) {
+    match &e.kind {
+        ExprKind::Binary { op, .. } if binds(*op) => expr(out, e),
+        _ => operand(out, e),
+    }
+}
+
 /// An operand of a binary operator: parenthesised unless atomic.
 fn operand(out: &mut String, e: &Expr) {
     let atomic = matches!(
@@ -402,9 +422,13 @@ pub fn expr(out: &mut String, e: &Expr) {
         ExprKind::Lit(l) => lit(out, l),
         ExprKind::Star => out.push('*'),
         ExprKind::Binary { op, left, right } => {
-            operand(out, left);
+            // Operators chain to the left (`a - b - c` is `(a - b) - c`), so a left operand of
+            // the same precedence needs no parentheses and a right one does. Printing no more
+            // parentheses than the tree needs keeps a printed query within the parser's nesting
+            // limit whenever the query it was parsed from was.
+            side(out, left, |inner| precedence(inner) >= precedence(*op));
             let _ = write!(out, " {} ", op.as_str());
-            operand(out, right);
+            side(out, right, |inner| precedence(inner) > precedence(*op));
         }
         ExprKind::Neg(x) => {
             out.push('-');

@@ -85,6 +85,106 @@ fn deep_nesting_is_an_error_not_a_crash() {
 }
 
 #[test]
+fn a_sign_takes_one_unsigned_operand_as_in_kusto() {
+    // Kusto.Language reports "Missing expression" for `--1`, `- -1`, `+-1` and `-+1`, and accepts
+    // `-(-1)` and `1 - -1`.
+    for bad in [
+        "T | extend x = --1",
+        "T | extend x = - -1",
+        "T | extend x = +-1",
+        "T | extend x = -+1",
+    ] {
+        assert!(!parse(bad).errors.is_empty(), "{bad}");
+    }
+    for good in [
+        "T | extend x = -(-1)",
+        "T | extend x = 1 - -1",
+        "T | extend x = -a.b",
+        "T | extend x = -f(1)",
+    ] {
+        assert!(
+            parse(good).errors.is_empty(),
+            "{good}: {:?}",
+            parse(good).errors
+        );
+    }
+    // What the fuzzer found: a chain of signs printed with parentheses went past the nesting
+    // limit on the way back. The chain is now an error in the first place.
+    let chain = format!("T | where a{}b", "-".repeat(38));
+    assert!(!parse(&chain).errors.is_empty());
+}
+
+#[test]
+fn chains_print_without_redundant_parentheses() {
+    for (text, printed) in [
+        ("a - b - c", "a - b - c"),
+        ("a - (b - c)", "a - (b - c)"),
+        ("(a or b) and c", "(a or b) and c"),
+        ("a or b and c", "a or b and c"),
+        ("a + b * c", "a + b * c"),
+        ("(a + b) * c", "(a + b) * c"),
+        ("a == (b in (1))", "a == (b in (1))"),
+    ] {
+        let text = format!("T | where {text}");
+        let p = parse(&text);
+        assert!(p.errors.is_empty(), "{text}: {:?}", p.errors);
+        assert_eq!(print(&p.query), format!("T\n| where {printed}\n"), "{text}");
+        assert_eq!(parse(&print(&p.query)).query, p.query, "{text}");
+    }
+}
+
+#[test]
+fn long_chains_count_as_nesting() {
+    // A chain is a tree as deep as it is long: 200 alternatives are read, 300 are refused
+    // rather than risking the stack of a later pass; the same for member chains.
+    let alternatives = |n: usize| {
+        let terms: Vec<String> = (0..n).map(|i| format!("x == {i}")).collect();
+        format!("T | where {}", terms.join(" or "))
+    };
+    assert!(parse(&alternatives(200)).errors.is_empty());
+    let refused = parse(&alternatives(300)).errors;
+    assert!(refused[0].message.contains("nests deeper"), "{refused:?}");
+    let members = |n: usize| format!("T | extend y = d{}", ".a".repeat(n));
+    assert!(parse(&members(200)).errors.is_empty());
+    assert!(!parse(&members(300)).errors.is_empty());
+    // What the fuzzer found: a left-nested chain printed with a pair of parentheses per
+    // operator went past the limit on the way back.
+    let stars = format!("AmlC{} mr", "*".repeat(150));
+    let p = parse(&stars);
+    if p.errors.is_empty() {
+        assert!(parse(&print(&p.query)).errors.is_empty());
+    }
+}
+
+#[test]
+fn at_the_nesting_limit_every_pass_fits_a_test_thread_stack() {
+    use crate::catalog::Catalog;
+    use crate::source::FileId;
+    let schemas = Schemas::from_catalog(&Catalog::builtin());
+    let deepest = [
+        format!(
+            "AmlComputeJobEvent | where {}x{}",
+            "(".repeat(60),
+            ")".repeat(60)
+        ),
+        format!(
+            "AmlComputeJobEvent | where {}",
+            (0..250)
+                .map(|i| format!("x == {i}"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    ];
+    for q in deepest {
+        let p = parse(&q);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let printed = print(&p.query);
+        assert_eq!(parse(&printed).query, p.query);
+        let _ = check_query(&q, &SpanMap::offset(0), FileId(0), &schemas);
+    }
+}
+
+#[test]
 fn findings_in_a_json_string_point_into_the_file() {
     use crate::catalog::Catalog;
     use crate::source::FileId;
