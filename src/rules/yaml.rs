@@ -247,6 +247,23 @@ fn item_starts(text: &str) -> Option<Vec<usize>> {
     (!starts.is_empty()).then_some(starts)
 }
 
+/// Whether the file is `rules:` and a block list, the shape [`read`] reads rule by rule.
+pub(crate) fn is_rule_list(text: &str) -> bool {
+    item_starts(text).is_some()
+}
+
+/// Reads a rule file from the YAML tree already parsed from its text.
+pub(crate) fn read_tree(doc: &Node, text: &str, file: FileId) -> ReadRules {
+    let mut sink = Sink::new(file);
+    let mut rules = Vec::new();
+    read_document(doc, text, &mut rules, &mut sink);
+    ReadRules {
+        rules,
+        findings: sink.findings,
+        suppressions: Vec::new(),
+    }
+}
+
 /// Reads a rule file's text from its whole YAML tree.
 fn read_whole(text: &str, file: FileId) -> ReadRules {
     let mut sink = Sink::new(file);
