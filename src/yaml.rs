@@ -101,6 +101,14 @@ pub fn each_item(
     matches!(root.value, Value::Seq(_)).then_some(counts)
 }
 
+/// The tree of the document `text[range]` (spans are offsets in `text`) and what it spent of the
+/// budgets, when it is plain data that the one-pass builder reads; `None` otherwise.
+pub fn plain_part(text: &str, range: std::ops::Range<usize>) -> Option<(Node, Counts)> {
+    let mut counts = Counts::default();
+    let node = events::build_in(text, range, 0, None, &mut counts)?;
+    Some((node, counts))
+}
+
 /// Parses one YAML document. An empty document (only comments or blanks) is `Ok(None)`.
 pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     if text.lines().all(|l| {

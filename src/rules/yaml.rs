@@ -149,6 +149,14 @@ fn read_list(text: &str, file: FileId, parts: usize, split_above: usize) -> Opti
     let parts = parts.clamp(1, (text.len() / split_above.max(1)).max(1));
     // Each part begins at the first item past its share of the bytes.
     let first = starts[0];
+    // What comes before the first item (comments, `rules:`) must parse as `rules:` alone: a
+    // character YAML forbids, even in a comment, is the whole-tree reader's to report.
+    let (head, mut counts) = yaml::plain_part(text, 0..first)?;
+    match &head.value {
+        Value::Map(entries) if matches!(entries.as_slice(), [(k, v)] if k.name == "rules" && v.value == Value::Null) =>
+            {}
+        _ => return None,
+    }
     let mut cuts = vec![first];
     for k in 1..parts {
         let want = first + (text.len() - first) * k / parts;
@@ -190,7 +198,6 @@ fn read_list(text: &str, file: FileId, parts: usize, split_above: usize) -> Opti
         })
     };
     let mut out = ReadRules::default();
-    let mut counts = yaml::Counts::default();
     for part in read {
         let (mut rules, mut findings, part_counts) = part?;
         if out.rules.is_empty() {
@@ -754,6 +761,10 @@ mod tests {
             "rules:\n  - name: a\n  - name: \"b\n  - name: c\"\n",
             "rules:\n  - name: a\n\t- name: b\n",
             "rules:\n  - name: a\n    name: b\n",
+            // A control character in a comment before the list (found by fuzzing).
+            "# x\u{1}\nrules:\n  - name: a\n",
+            "rules:\n# \u{1}\n  - name: a\n",
+            "rules: \n  - name: a\n",
         ] {
             assert!(read_list(text, FileId(0), 2, 1).is_none(), "{text:?}");
         }
