@@ -2,7 +2,7 @@
 //! Azure writes them, and the short forms `30s`, `5m`, `1h`, `1d` that people type.
 
 /// A duration in whole seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Duration(pub u64);
 
 impl Duration {
@@ -98,35 +98,14 @@ fn parse_iso(rest: &str) -> Option<Duration> {
     any.then_some(Duration(total))
 }
 
-/// Evaluation frequencies Azure accepts for metric alerts.
-/// Source: Microsoft.Insights metricAlerts 2018-03-01 ARM template reference, https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts (`evaluationFrequency`).
-pub const ALLOWED_FREQUENCIES: [Duration; 5] = [
-    Duration::minutes(1),
-    Duration::minutes(5),
-    Duration::minutes(15),
-    Duration::minutes(30),
-    Duration::hours(1),
-];
-
-/// Window sizes Azure accepts for metric alerts.
-/// Source: Microsoft.Insights metricAlerts 2018-03-01 ARM template reference, https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts (`windowSize`).
-pub const ALLOWED_WINDOWS: [Duration; 8] = [
-    Duration::minutes(1),
-    Duration::minutes(5),
-    Duration::minutes(15),
-    Duration::minutes(30),
-    Duration::hours(1),
-    Duration::hours(6),
-    Duration::hours(12),
-    Duration::hours(24),
-];
-
-/// The allowed value nearest to `d` (ties go to the shorter one).
+/// The allowed value nearest to `d` (ties go to the earlier one in `allowed`); `d` itself when
+/// nothing is allowed.
 pub fn nearest_allowed(d: Duration, allowed: &[Duration]) -> Duration {
-    *allowed
+    allowed
         .iter()
         .min_by_key(|a| a.0.abs_diff(d.0))
-        .expect("non-empty list")
+        .copied()
+        .unwrap_or(d)
 }
 
 #[cfg(test)]
@@ -156,9 +135,17 @@ mod tests {
         assert_eq!(Duration(86_400).iso(), "P1D");
         assert_eq!(Duration(5400).iso(), "PT1H30M");
         assert_eq!(
-            nearest_allowed(Duration::minutes(10), &ALLOWED_FREQUENCIES),
+            nearest_allowed(
+                Duration::minutes(10),
+                &[
+                    Duration::minutes(1),
+                    Duration::minutes(5),
+                    Duration::minutes(15)
+                ]
+            ),
             Duration::minutes(5)
         );
+        assert_eq!(nearest_allowed(Duration(7), &[]), Duration(7));
     }
 
     proptest! {

@@ -415,10 +415,13 @@ fn sort(findings: &mut [Finding]) {
     });
 }
 
-/// Applies the policy, sorts and counts.
+/// Applies the policy, sorts, drops repeats and counts. A rule written once and deployed many
+/// times (a Bicep `for` loop, a Terraform `count`) is checked once per instance; a finding that
+/// comes out the same for each (same check, place, message and help) is reported once.
 pub fn finish(mut report: Report, findings: Vec<Finding>, policy: &Policy) -> Report {
     let mut findings = policy.apply(findings);
     sort(&mut findings);
+    findings.dedup();
     report.summary.count(&findings);
     report.findings = findings;
     report

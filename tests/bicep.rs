@@ -423,6 +423,46 @@ resource logs 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
     );
 }
 
+/// A loop deploys one rule per item; a mistake in the rule's text is the same in every
+/// instance and is reported once, while findings that name the instance stay apart.
+#[test]
+fn a_mistake_repeated_by_a_loop_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "param clusters array = ['a', 'b', 'c']
+
+resource alerts 'Microsoft.Insights/metricAlerts@2018-03-01' = [for c in clusters: {
+  name: 'unusable-${c}'
+  location: 'global'
+  properties: {
+    severity: 2
+    scopes: [resourceId('Microsoft.MachineLearningServices/workspaces', 'ws')]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'c1'
+          metricName: 'UnusableNodez'
+          metricNamespace: 'Microsoft.MachineLearningServices/workspaces'
+          operator: 'GreaterThan'
+          threshold: 0
+          timeAggregation: 'Maximum'
+          criterionType: 'StaticThresholdCriterion'
+        }
+      ]
+    }
+  }
+}]
+";
+    let p = write(dir.path(), "loop.bicep", text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(json["summary"]["rules"], 3);
+    assert_eq!(json["summary"]["errors"], 1, "{json}");
+    assert_eq!(found(&json), vec![("unknown-metric".to_string(), 16, 23)]);
+}
+
 #[test]
 fn syntax_errors_are_located_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();

@@ -245,3 +245,106 @@ fn az_cli_scripts_state_their_target_with_scopes() {
     let help = json["findings"][0]["help"].as_str().unwrap();
     assert!(help.contains("onlineEndpoints/deployments"), "{help}");
 }
+
+/// The alert schedule limits are catalog data: a file that adds a frequency makes rules using
+/// it clean, metric and log alike.
+#[test]
+fn a_catalog_that_adds_a_frequency_makes_rules_using_it_clean() {
+    let metric = "tests/fixtures/checks/invalid-frequency/fires.yaml";
+    let log = "tests/fixtures/checks/invalid-log-frequency/fires.yaml";
+    let (code, json) = lint_json(&[metric, log]);
+    assert_eq!(code, 1);
+    let names: Vec<String> = found(&json).into_iter().map(|f| f.0).collect();
+    assert_eq!(names, ["invalid-frequency", "invalid-log-frequency"]);
+    let newer = "tests/fixtures/catalog/schedules-newer.yaml";
+    let (code, json) = lint_json(&["--catalog", newer, metric, log]);
+    assert_eq!(code, 0, "{json:#}");
+}
+
+/// A user list replaces the built-in one: what it leaves out is no longer accepted, and the
+/// finding cites the list that said so.
+#[test]
+fn a_catalog_list_replaces_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("slow.yaml");
+    std::fs::write(
+        &cat,
+        "alert-schedules:\n  metric:\n    frequencies:\n      values: [PT5M, PT15M]\n      source: \"Team policy: nothing faster than five minutes\"\n",
+    )
+    .unwrap();
+    let passes = "tests/fixtures/checks/invalid-frequency/passes.yaml";
+    let (code, _) = lint_json(&[passes]);
+    assert_eq!(code, 0);
+    let (code, json) = lint_json(&["--catalog", cat.to_str().unwrap(), passes]);
+    assert_eq!(code, 1, "{json:#}");
+    let f = &json["findings"][0];
+    assert_eq!(f["name"], "invalid-frequency");
+    assert_eq!(
+        f["help"],
+        "the nearest allowed frequency is PT5M (allowed: PT5M, PT15M)"
+    );
+    assert_eq!(f["source"], "Team policy: nothing faster than five minutes");
+}
+
+#[test]
+fn a_malformed_schedule_in_a_catalog_is_located_and_not_applied() {
+    let bad = "tests/fixtures/catalog/schedules-bad.yaml";
+    let rules = "tests/fixtures/checks/invalid-frequency/passes.yaml";
+    let (code, json) = lint_json(&["--catalog", bad, rules]);
+    assert_eq!(code, 2, "{json:#}");
+    let found = found(&json);
+    assert_eq!(
+        found,
+        [
+            ("invalid-value".to_string(), 4, 22),
+            ("invalid-value".to_string(), 6, 28),
+        ],
+        "{json:#}"
+    );
+}
+
+/// `catalog schedules` lists every schedule list with its citation, and its JSON is the
+/// `alert-schedules:` body a catalog file takes: fed back, it changes nothing.
+#[test]
+fn catalog_schedules_lists_the_limits_and_its_json_reads_back() {
+    let out = amlguard()
+        .args(["--no-config", "catalog", "schedules"])
+        .env("COLUMNS", "400")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("PT1M, PT5M, PT15M, PT30M, PT1H"),
+        "metric frequencies\n{text}"
+    );
+    assert!(text.contains("at most P2D"), "{text}");
+    let json = amlguard()
+        .args(["--no-config", "catalog", "schedules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(0));
+    let body: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(body["log"]["failing-periods"]["max"], 6);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schedules.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(&serde_json::json!({ "alert-schedules": body })).unwrap(),
+    )
+    .unwrap();
+    let again = amlguard()
+        .args([
+            "--no-config",
+            "catalog",
+            "schedules",
+            "--format",
+            "json",
+            "--catalog",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    assert_eq!(again.stdout, json.stdout);
+}

@@ -25,7 +25,7 @@ type Key = (
     u64,
 );
 
-fn findings(engine: &str, dir: &Path) -> (i32, BTreeSet<Key>, serde_json::Value) {
+fn findings(engine: &str, dir: &Path, extra: &[&str]) -> (i32, BTreeSet<Key>, serde_json::Value) {
     let out = common::amlguard()
         .args([
             "--no-config",
@@ -37,6 +37,7 @@ fn findings(engine: &str, dir: &Path) -> (i32, BTreeSet<Key>, serde_json::Value)
         ])
         .args(["--engine", engine, "--spark-master", "local[2]"])
         .args(["--lifecycle", "tests/fixtures/spark/lifecycle.yaml"])
+        .args(extra)
         .arg(dir)
         .output()
         .expect("runs");
@@ -76,11 +77,11 @@ fn generate(args: &[&str], to: &Path) {
     std::fs::write(to, out.stdout).unwrap();
 }
 
-/// Audits `dir` natively and on Spark; both must give the same exit code and the same set of
-/// findings. Returns the native set and the Spark run's JSON.
-fn same_findings(dir: &Path) -> (BTreeSet<Key>, serde_json::Value) {
-    let (native_code, native, _) = findings("native", dir);
-    let (spark_code, spark, json) = findings("spark", dir);
+/// Audits `dir` natively and on Spark (with `spark_args`); both must give the same exit code and
+/// the same set of findings. Returns the native set and the Spark run's JSON.
+fn same_findings(dir: &Path, spark_args: &[&str]) -> (BTreeSet<Key>, serde_json::Value) {
+    let (native_code, native, _) = findings("native", dir, &[]);
+    let (spark_code, spark, json) = findings("spark", dir, spark_args);
     assert_eq!(native_code, 1);
     assert_eq!(spark_code, native_code, "{json}");
     let only_native: Vec<&Key> = native.difference(&spark).collect();
@@ -119,9 +120,18 @@ fn native_and_spark_report_the_same_findings() {
         hand_made.path().join("c-events.json"),
     )
     .unwrap();
-    let (mut native, json) = same_findings(generated.path());
+    let (mut native, json) = same_findings(generated.path(), &[]);
     assert!(json["summary"]["records"].as_u64().unwrap() > 500);
-    let (by_hand, _) = same_findings(hand_made.path());
+    // This run checkpoints its stages reliably, to a directory, as on a cluster.
+    let checkpoints = tempfile::tempdir().unwrap();
+    let dir = checkpoints.path().to_str().unwrap();
+    let (by_hand, _) = same_findings(hand_made.path(), &["--spark-checkpoint-dir", dir]);
+    let written = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count();
+    assert!(written > 0, "no checkpoint was written to {dir}");
     native.extend(by_hand);
     let checks: BTreeSet<&str> = native.iter().map(|k| k.0.as_str()).collect();
     for code in [

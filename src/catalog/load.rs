@@ -13,6 +13,7 @@ use crate::yaml::{self, Node};
 use super::*;
 
 mod definitions;
+mod schedules;
 
 const TOP_KEYS: &[&str] = &[
     "namespace",
@@ -23,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "activity-operations",
     "categories",
     "tables",
+    "alert-schedules",
 ];
 
 /// Source id given to entries of a user catalog that cite nothing.
@@ -107,6 +109,9 @@ impl Loader<'_, '_> {
             Self::category,
         );
         self.each(&mut top, "tables", "a table", Self::table);
+        if let Some((_, node)) = top.get("alert-schedules") {
+            self.alert_schedules(node);
+        }
         top.finish(TOP_KEYS, &[], self.sink);
     }
 

@@ -6,6 +6,7 @@
 
 pub mod diff;
 mod load;
+pub mod schedules;
 
 use std::collections::HashMap;
 
@@ -262,6 +263,8 @@ pub struct Catalog {
     pub operations: Vec<Operation>,
     pub categories: Vec<Category>,
     pub tables: Vec<Table>,
+    /// What Azure accepts in alert schedules (`alert-schedules:`).
+    pub alert_schedules: schedules::AlertSchedules,
     #[serde(skip)]
     metric_index: HashMap<String, usize>,
     #[serde(skip)]

@@ -167,3 +167,206 @@ fn a_range_upside_down_is_flagged_and_not_applied() {
     assert_eq!((m.min, m.max), (Some(0.0), None));
     assert_eq!(Catalog::rejected_files(&sources, &findings), ["bad.yaml"]);
 }
+
+/// The schedule limits, written out from the public documents independently of builtin.yaml:
+/// a wrong or missing fact in the catalog fails here.
+#[test]
+fn builtin_alert_schedules_are_the_documented_ones() {
+    use crate::duration::Duration;
+    let (c, _) = builtin();
+    let d = |list: &[&str]| -> Vec<Duration> {
+        list.iter().map(|s| Duration::parse(s).unwrap()).collect()
+    };
+    let s = &c.alert_schedules;
+    // Microsoft.Insights/metricAlerts 2018-03-01 template reference, `evaluationFrequency` and
+    // `windowSize` (https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts).
+    let metric_doc = "Microsoft.Insights/metricAlerts 2018-03-01 template reference (https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts)";
+    assert_eq!(
+        s.metric.frequencies.values,
+        d(&["1m", "5m", "15m", "30m", "1h"])
+    );
+    assert_eq!(
+        s.metric.windows.values,
+        d(&["1m", "5m", "15m", "30m", "1h", "6h", "12h", "24h"])
+    );
+    assert_eq!(s.metric.frequencies.source, metric_doc);
+    assert_eq!(s.metric.windows.source, metric_doc);
+    // azurerm_monitor_scheduled_query_rules_alert_v2 (Terraform AzureRM provider documentation):
+    // evaluation_frequency, window_duration (two lists, by frequency),
+    // query_time_range_override, mute_actions_after_alert_duration, failing_periods.
+    let log_doc = "azurerm_monitor_scheduled_query_rules_alert_v2, Terraform AzureRM provider documentation (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/monitor_scheduled_query_rules_alert_v2), restating the limits of the Scheduled Query Rules API";
+    let l = &s.log;
+    assert_eq!(
+        l.frequencies.values,
+        d(&[
+            "1m", "5m", "10m", "15m", "30m", "45m", "1h", "2h", "3h", "4h", "5h", "6h", "1d"
+        ])
+    );
+    assert_eq!(
+        l.windows_at_one_minute.values,
+        d(&[
+            "1m", "5m", "10m", "15m", "30m", "45m", "1h", "2h", "3h", "4h", "5h", "6h"
+        ])
+    );
+    let windows = d(&[
+        "5m", "10m", "15m", "30m", "45m", "1h", "2h", "3h", "4h", "5h", "6h", "1d", "2d",
+    ]);
+    assert_eq!(l.windows.values, windows);
+    assert_eq!(l.mute_durations.values, windows);
+    assert_eq!(
+        l.query_time_range_overrides.values,
+        d(&[
+            "5m", "10m", "15m", "20m", "30m", "45m", "1h", "2h", "3h", "4h", "5h", "6h", "1d", "2d"
+        ])
+    );
+    assert_eq!(l.max_lookback.value, Duration::hours(48));
+    assert_eq!((l.failing_periods.min, l.failing_periods.max), (1, 6));
+    for source in [
+        &l.frequencies.source,
+        &l.windows_at_one_minute.source,
+        &l.windows.source,
+        &l.query_time_range_overrides.source,
+        &l.mute_durations.source,
+        &l.max_lookback.source,
+        &l.failing_periods.source,
+    ] {
+        assert_eq!(source, log_doc);
+    }
+}
+
+/// A user list replaces the built-in one, citation included; what it leaves out stays built-in.
+#[test]
+fn a_user_schedule_list_replaces_the_built_in_one() {
+    use crate::duration::Duration;
+    let mut sources = SourceMap::new();
+    let user = SourceFile::new(
+        "user.yaml",
+        "alert-schedules:\n  metric:\n    frequencies:\n      values: [PT10M, 1m]\n  log:\n    max-lookback: {value: P3D, source: \"a newer page\"}\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![user]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let s = &c.alert_schedules;
+    assert_eq!(
+        s.metric.frequencies.values,
+        [Duration::minutes(1), Duration::minutes(10)]
+    );
+    assert_eq!(s.metric.frequencies.source, super::schedules::USER_CITATION);
+    assert_eq!(s.metric.windows, builtin().0.alert_schedules.metric.windows);
+    assert_eq!(s.log.max_lookback.value, Duration::hours(72));
+    assert_eq!(s.log.max_lookback.source, "a newer page");
+}
+
+#[test]
+fn a_malformed_schedule_is_located_and_not_applied() {
+    let cases = [
+        (
+            "metric:\n    frequencies:\n      values: [PT5M, every5]\n",
+            "every5",
+        ),
+        ("metric:\n    windows:\n      values: []\n", "[]"),
+        ("metric:\n    windows:\n      values: [PT0M]\n", "PT0M"),
+        ("metric:\n    windows: PT5M\n", "PT5M"),
+        ("log:\n    failing-periods: {min: 3, max: 2}\n", "2"),
+        ("log:\n    max-lookback: {value: soon}\n", "soon"),
+        (
+            "log:\n    frequncies:\n      values: [PT5M]\n",
+            "frequncies",
+        ),
+        ("logs: {}\n", "logs"),
+    ];
+    for (body, at) in cases {
+        let text = format!("alert-schedules:\n  {body}");
+        let mut sources = SourceMap::new();
+        let (c, findings) = Catalog::load(
+            &mut sources,
+            vec![SourceFile::new("user.yaml", text.clone())],
+        );
+        assert!(!findings.is_empty(), "{text}");
+        let f = &findings[0];
+        assert_eq!(f.severity, Severity::Error, "{text}: {f:#?}");
+        let start = text.find(at).unwrap();
+        assert_eq!(f.span.start, start, "{text}: {f:#?}");
+        assert_eq!(
+            c.alert_schedules,
+            builtin().0.alert_schedules,
+            "{text}: a file with errors is not applied"
+        );
+    }
+}
+
+/// `amlguard explain` restates the built-in lists; it must not drift from the catalog.
+#[test]
+fn explanations_name_every_value_of_the_built_in_schedule_lists() {
+    use crate::registry;
+    let (c, _) = builtin();
+    let s = &c.alert_schedules;
+    for (check, list) in [
+        (&registry::INVALID_FREQUENCY, &s.metric.frequencies),
+        (&registry::INVALID_WINDOW, &s.metric.windows),
+        (&registry::INVALID_LOG_FREQUENCY, &s.log.frequencies),
+        (&registry::INVALID_LOG_WINDOW, &s.log.windows),
+    ] {
+        for d in &list.values {
+            let iso = d.iso();
+            assert!(
+                check
+                    .explanation
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w == iso),
+                "{}: {iso} missing from the explanation",
+                check.code
+            );
+        }
+    }
+}
+
+mod schedule_props {
+    use super::*;
+    use crate::duration::Duration;
+    use proptest::prelude::*;
+
+    fn item() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (1u64..100_000).prop_map(|n| format!("PT{n}M")),
+            (0u64..1000).prop_map(|n| format!("{n}h")),
+            "\\PC{0,12}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+        ]
+    }
+
+    static BUILTIN_WINDOWS: std::sync::LazyLock<super::super::schedules::DurationList> =
+        std::sync::LazyLock::new(|| builtin().0.alert_schedules.log.windows);
+
+    proptest! {
+        // Each case loads the whole built-in catalog.
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// Any `values` list loads without panicking: either it is applied exactly (sorted,
+        /// without repeats) or the file earns an error and nothing of it applies.
+        #[test]
+        fn a_user_list_is_applied_exactly_or_rejected(items in prop::collection::vec(item(), 0..12)) {
+            let text = format!(
+                "alert-schedules:\n  log:\n    windows:\n      values: [{}]\n",
+                items.join(", ")
+            );
+            let mut sources = SourceMap::new();
+            let (c, findings) =
+                Catalog::load(&mut sources, vec![SourceFile::new("user.yaml", text.clone())]);
+            if findings.is_empty() {
+                let mut want: Vec<Duration> = items
+                    .iter()
+                    .map(|s| {
+                        let s: String = serde_json::from_str(s).unwrap_or_else(|_| s.clone());
+                        Duration::parse(&s).unwrap()
+                    })
+                    .collect();
+                want.sort();
+                want.dedup();
+                prop_assert!(!want.is_empty());
+                prop_assert_eq!(&c.alert_schedules.log.windows.values, &want);
+            } else {
+                prop_assert!(findings.iter().any(|f| f.severity == Severity::Error), "{:?}", findings);
+                prop_assert_eq!(&c.alert_schedules.log.windows, &*BUILTIN_WINDOWS);
+            }
+        }
+    }
+}

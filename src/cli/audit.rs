@@ -46,6 +46,11 @@ pub struct AuditArgs {
     /// `yarn`, …).
     #[arg(long, value_name = "URL", default_value = "local[*]")]
     pub spark_master: String,
+    /// With `--engine spark`: checkpoint each stage to this directory (one every executor
+    /// reaches: hdfs://, abfss://, a shared mount), so that losing an executor is recomputed
+    /// rather than failing the run. Without it, stages are checkpointed locally on the executors.
+    #[arg(long, value_name = "DIR")]
+    pub spark_checkpoint_dir: Option<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -114,6 +119,7 @@ pub fn run(
             &options,
             &crate::engine::spark::SparkOptions {
                 master: args.spark_master.clone(),
+                checkpoint_dir: args.spark_checkpoint_dir.clone(),
             },
             &mut sink,
         ),

@@ -1,4 +1,4 @@
-//! `amlguard catalog [metrics|dimensions|tables|categories|operations|sources]` and
+//! `amlguard catalog [metrics|dimensions|tables|categories|operations|schedules|sources]` and
 //! `amlguard catalog diff FILE`.
 
 use std::io::{IsTerminal, Write};
@@ -39,6 +39,8 @@ pub enum Section {
     Tables,
     Categories,
     Operations,
+    /// What Azure accepts in metric and log alert schedules (frequencies, windows, look-back).
+    Schedules,
     Sources,
     /// What FILE adds to (+), lacks from (-) or contradicts (!) in the built-in catalog; exit 1
     /// when they differ.
@@ -228,6 +230,7 @@ fn json(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String 
         Section::Tables => serde_json::to_value(&c.tables).expect("serializable"),
         Section::Categories => serde_json::to_value(&c.categories).expect("serializable"),
         Section::Operations => serde_json::to_value(&c.operations).expect("serializable"),
+        Section::Schedules => serde_json::to_value(&c.alert_schedules).expect("serializable"),
         Section::Sources => serde_json::to_value(&c.sources).expect("serializable"),
         Section::Diff => serde_json::Value::Null,
     };
@@ -403,6 +406,18 @@ fn table(c: &Catalog, section: Section, shown: &dyn Fn(usize) -> bool) -> String
             let mut t = new_table(&["Operation", "Description"]);
             for o in &c.operations {
                 t.add_row(clean_row(vec![o.operation.clone(), o.description.clone()]));
+            }
+            t.to_string()
+        }
+        Section::Schedules => {
+            let mut t = new_table(&["Alert", "Setting", "Allowed", "Source"]);
+            for r in c.alert_schedules.rows() {
+                t.add_row(clean_row(vec![
+                    r.alert.to_string(),
+                    r.setting.to_string(),
+                    r.allowed,
+                    r.source.to_string(),
+                ]));
             }
             t.to_string()
         }

@@ -37,7 +37,7 @@ pub struct QueryArgs {
     #[arg(long)]
     pub strict: bool,
     /// Spark: the table or view that holds the records (file_index, file, line, record).
-    #[arg(long, value_name = "NAME", default_value = "amlguard_records")]
+    #[arg(long, value_name = "NAME", default_value = "amlguard_records", value_parser = parse_table_name)]
     pub source: String,
     /// KQL: wrap the query as a scheduled query rule that fires on any finding.
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -63,6 +63,27 @@ pub(crate) fn parse_window(s: &str) -> Result<Duration, String> {
         return Ok(Duration(0));
     }
     Duration::parse(s).ok_or_else(|| format!("`{s}` is not a duration (0, 1h, 15m, PT2H)"))
+}
+
+/// A Spark table name, plain or qualified (`db.table`, `catalog.db.table`), each part a
+/// letters-digits-underscores identifier or a backquoted one: the name is written into the
+/// query as it is, so nothing else may pass.
+fn parse_table_name(s: &str) -> Result<String, String> {
+    let part_ok = |p: &str| {
+        let plain = p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let quoted = p.len() > 2
+            && p.starts_with('`')
+            && p.ends_with('`')
+            && !p[1..p.len() - 1].contains('`')
+            && !p.chars().any(char::is_control);
+        plain || quoted
+    };
+    if !s.is_empty() && s.split('.').all(part_ok) {
+        Ok(s.to_string())
+    } else {
+        Err("not a table name: letters, digits and `_`, parts joined by `.`, or a part in backquotes".into())
+    }
 }
 
 fn parse_time(s: &str) -> Result<i64, String> {

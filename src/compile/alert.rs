@@ -95,6 +95,11 @@ fn bicep_string(s: &str) -> String {
     if !s.contains("'''") {
         return format!("'''\n{s}'''");
     }
+    bicep_line(s)
+}
+
+/// A one-line Bicep string: quotes, backslashes, control characters and `${` escaped.
+fn bicep_line(s: &str) -> String {
     let mut out = String::from("'");
     for c in s.chars() {
         match c {
@@ -119,8 +124,8 @@ fn bicep(query: &str, name: &str, description: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "resource lifecycleAudit 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {{\n  name: '{name}'\n  location: location\n  kind: 'LogAlert'\n  properties: {{\n    description: '{}'\n    severity: 2\n    enabled: true\n    scopes: [\n      workspaceId\n    ]\n    evaluationFrequency: '{FREQUENCY}'\n    windowSize: '{WINDOW}'\n    criteria: {{\n      allOf: [\n        {{\n          query: {}\n          timeAggregation: 'Count'\n          operator: 'GreaterThan'\n          threshold: 0\n          failingPeriods: {{\n            numberOfEvaluationPeriods: 1\n            minFailingPeriodsToAlert: 1\n          }}\n        }}\n      ]\n    }}\n    autoMitigate: false\n  }}\n}}",
-        description.replace('\'', "\\'"),
+        "resource lifecycleAudit 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {{\n  name: '{name}'\n  location: location\n  kind: 'LogAlert'\n  properties: {{\n    description: {}\n    severity: 2\n    enabled: true\n    scopes: [\n      workspaceId\n    ]\n    evaluationFrequency: '{FREQUENCY}'\n    windowSize: '{WINDOW}'\n    criteria: {{\n      allOf: [\n        {{\n          query: {}\n          timeAggregation: 'Count'\n          operator: 'GreaterThan'\n          threshold: 0\n          failingPeriods: {{\n            numberOfEvaluationPeriods: 1\n            minFailingPeriodsToAlert: 1\n          }}\n        }}\n      ]\n    }}\n    autoMitigate: false\n  }}\n}}",
+        bicep_line(description),
         bicep_string(query)
     );
     s
@@ -138,7 +143,8 @@ fn terraform(query: &str, name: &str, description: &str) -> String {
         s,
         "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"{}\" {{\n  name                 = \"{name}\"\n  resource_group_name  = var.resource_group_name\n  location             = var.location\n  description          = {}\n  severity             = 2\n  enabled              = true\n  scopes               = [var.workspace_id]\n  evaluation_frequency = \"{FREQUENCY}\"\n  window_duration      = \"{WINDOW}\"\n  auto_mitigation_enabled = false\n\n  criteria {{\n    query                   = <<-QUERY\n{body}    QUERY\n    time_aggregation_method = \"Count\"\n    operator                = \"GreaterThan\"\n    threshold               = 0\n\n    failing_periods {{\n      number_of_evaluation_periods             = 1\n      minimum_failing_periods_to_trigger_alert = 1\n    }}\n  }}\n}}",
         name.replace('-', "_"),
-        json(description)
+        // In an HCL string `${` and `%{` start templates.
+        json(description).replace("${", "$${").replace("%{", "%%{")
     );
     s
 }

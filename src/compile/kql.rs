@@ -15,6 +15,7 @@ use crate::kql::Schemas;
 use crate::lifecycle::RecordCheck;
 use crate::registry::{self, CheckInfo};
 
+use super::in_comment;
 use super::ir::{Lifecycle, Plan, Refused, severity};
 
 /// A KQL string literal.
@@ -124,7 +125,7 @@ pub fn compile(plan: &Plan, schemas: &Schemas) -> Result<String, Refused> {
         q,
         "// amlguard: the audit of lifecycle{} {} as one KQL query; one row per finding.",
         if names.len() == 1 { "" } else { "s" },
-        list(names.iter().map(|n| format!("`{n}`")))
+        list(names.iter().map(|n| format!("`{}`", in_comment(n))))
     );
     let _ = writeln!(
         q,
@@ -164,16 +165,16 @@ fn lifecycle(
     let _ = writeln!(
         q,
         "// lifecycle `{}`: key {}; state {}; tables {}",
-        lc.name,
-        lc.key.join(", "),
-        lc.state,
-        src.tables.join(", ")
+        in_comment(&lc.name),
+        in_comment(&lc.key.join(", ")),
+        in_comment(&lc.state),
+        in_comment(&src.tables.join(", "))
     );
     if !src.not_tables.is_empty() {
         let _ = writeln!(
             q,
             "// not Log Analytics tables, so not read here: {}",
-            src.not_tables.join(", ")
+            in_comment(&src.not_tables.join(", "))
         );
     }
     let time = lc.time.iter().find_map(|t| src.column(t)).ok_or_else(|| {
@@ -200,8 +201,8 @@ fn lifecycle(
             let _ = writeln!(
                 q,
                 "// {} is not a column of {}: its records carry no state there, so only the in-record checks apply",
-                lc.state,
-                src.tables.join(", ")
+                in_comment(&lc.state),
+                in_comment(&src.tables.join(", "))
             );
             None
         }

@@ -9,6 +9,8 @@ pub mod ir;
 pub mod kql;
 pub mod spark;
 
+use std::borrow::Cow;
+
 use crate::lifecycle::Lifecycles;
 
 pub use ir::{Options, Plan, Refused};
@@ -35,4 +37,24 @@ pub fn compile(
             &crate::kql::Schemas::from_catalog(&crate::catalog::Catalog::builtin()),
         ),
     }
+}
+
+/// Text from a lifecycle spec (a name, a category, a field) made safe inside a one-line comment
+/// of a generated query: a control character, a newline above all, would end the comment and
+/// let the rest of the text run as a statement, so each is written as an escape (`\u{a}`).
+pub(crate) fn in_comment(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }

@@ -13,6 +13,7 @@ use std::fmt::Write;
 use crate::lifecycle::RecordCheck;
 use crate::registry::{self, CheckInfo};
 
+use super::in_comment;
 use super::ir::{Lifecycle, Plan, severity};
 
 /// A Spark SQL string literal.
@@ -189,7 +190,7 @@ pub fn compile(plan: &Plan) -> String {
         q,
         "-- amlguard: the audit of lifecycle{} {} as a Spark SQL script; its last statement returns one row per finding.",
         if names.len() == 1 { "" } else { "s" },
-        list(names.iter().map(|n| format!("`{n}`")))
+        list(names.iter().map(|n| format!("`{}`", in_comment(n))))
     );
     let _ = writeln!(
         q,
@@ -197,16 +198,17 @@ pub fn compile(plan: &Plan) -> String {
          -- of the diagnostic-settings JSON. Session time zone: UTC. Reorder window: {} s.\n\
          -- Each entity's events are ordered by time, ties by file_index, then line (the native\n\
          -- audit's input order).",
-        o.source, o.reorder_window
+        in_comment(&o.source),
+        o.reorder_window
     );
     for (i, lc) in plan.lifecycles.iter().enumerate() {
         let _ = writeln!(
             q,
             "-- lc {i} = `{}`: categories {}; key {}; state {}{}",
-            lc.name,
-            lc.categories.join(", "),
-            lc.key.join(", "),
-            lc.state,
+            in_comment(&lc.name),
+            in_comment(&lc.categories.join(", ")),
+            in_comment(&lc.key.join(", ")),
+            in_comment(&lc.state),
             if lc.state_optional { " (optional)" } else { "" }
         );
     }

@@ -81,7 +81,7 @@ def split_statements(script):
 CACHE = re.compile(r"\s*CACHE\s+TABLE\s+(\w+)\s+AS\s+(.*)\Z", re.S | re.I)
 
 
-def run_stage(spark, statement):
+def run_stage(spark, statement, reliable):
     """Runs one statement. `CACHE TABLE name AS query` is run as the query, checkpointed
     (computed now, on the executors) and registered as the view `name`: later plans start from
     its rows and never see its expressions, which Spark would otherwise push filters through
@@ -94,7 +94,11 @@ def run_stage(spark, statement):
         spark.sql(statement)
         return
     name, query = m.group(1), m.group(2)
-    spark.sql(query).localCheckpoint(eager=True).createOrReplaceTempView(name)
+    stage = spark.sql(query)
+    # A reliable checkpoint (to the checkpoint directory) survives losing an executor; a local
+    # one is faster and enough on one machine.
+    stage = stage.checkpoint(eager=True) if reliable else stage.localCheckpoint(eager=True)
+    stage.createOrReplaceTempView(name)
 
 
 def main(argv):
@@ -103,6 +107,10 @@ def main(argv):
     p.add_argument("--sql", required=True, help="file holding the compiled query")
     p.add_argument("--inputs", required=True, help="JSON file: [[index, path, name], …]")
     p.add_argument("--app-name", default="amlguard-audit")
+    p.add_argument(
+        "--checkpoint-dir",
+        help="checkpoint each stage here (reachable from every executor) instead of locally",
+    )
     args = p.parse_args(argv)
     try:
         from pyspark.sql import SparkSession
@@ -136,6 +144,8 @@ def main(argv):
     )
     spark.sparkContext.setLogLevel("ERROR")
     sc = spark.sparkContext
+    if args.checkpoint_dir is not None:
+        sc.setCheckpointDir(args.checkpoint_dir)
     if args.master.startswith("local"):
         # A few shuffle partitions per core: the default 200 only adds overhead on one machine.
         spark.conf.set("spark.sql.shuffle.partitions", str(max(2, sc.defaultParallelism * 2)))
@@ -165,7 +175,7 @@ def main(argv):
         count = records.count()
         # Every statement but the last makes a stage; the last one's rows are the findings.
         for statement in statements[:-1]:
-            run_stage(spark, statement)
+            run_stage(spark, statement, args.checkpoint_dir is not None)
         for row in spark.sql(statements[-1]).toLocalIterator():
             out.write(json.dumps(row.asDict(), ensure_ascii=False))
             out.write("\n")

@@ -30,12 +30,17 @@ pub const DRIVER: &str = include_str!("driver.py");
 pub struct SparkOptions {
     /// Any Spark master URL.
     pub master: String,
+    /// Where each stage is checkpointed (a directory every executor reaches: HDFS, ABFS, a shared
+    /// mount). Without it stages are checkpointed on the executors' local storage, which is
+    /// fast but lost with an executor: then the run fails instead of recomputing.
+    pub checkpoint_dir: Option<String>,
 }
 
 impl Default for SparkOptions {
     fn default() -> Self {
         SparkOptions {
             master: "local[*]".into(),
+            checkpoint_dir: None,
         }
     }
 }
@@ -263,6 +268,12 @@ fn run_driver(
         .arg(&sql_file)
         .arg("--inputs")
         .arg(&inputs_file)
+        .args(
+            spark
+                .checkpoint_dir
+                .iter()
+                .flat_map(|d| ["--checkpoint-dir", d.as_str()]),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -124,11 +124,30 @@ pub fn analyse_query(text: &str, map: &SpanMap, file: FileId, schemas: &Schemas)
     } else {
         None
     };
+    let mut findings = c.findings;
+    drop_tables_beside_aml_ones(&mut findings, &c.tables);
     Analysis {
-        findings: c.findings,
+        findings,
         output,
         tables: c.tables,
     }
+}
+
+/// A query that reads an Azure ML table may also read other tables of the workspace
+/// (`union AmlComputeJobEvent, Heartbeat`, a `join` with `AzureActivity`): those are not
+/// misspelt Azure ML tables, and Azure runs the query, so they are not `unknown-table`. A name
+/// that looks like an Azure ML table stays an error; a query reading no Azure ML table at all is
+/// left to the caller (a log rule notes it as not-an-aml-query).
+fn drop_tables_beside_aml_ones(findings: &mut Vec<Finding>, tables: &[TableRead]) {
+    if !tables.iter().any(|t| t.known || t.near) {
+        return;
+    }
+    let other: Vec<Span> = tables
+        .iter()
+        .filter(|t| !t.known && !t.near)
+        .map(|t| t.span)
+        .collect();
+    findings.retain(|f| !(f.check.code == registry::UNKNOWN_TABLE.code && other.contains(&f.span)));
 }
 
 /// Functions whose result is a timestamp when their first argument is one (`bin`, `floor`…),

@@ -9,14 +9,15 @@ use nom::character::complete::{digit1, one_of};
 use nom::combinator::{opt, recognize};
 use nom::sequence::pair;
 
+/// A token; names, numbers and timespans borrow their text from the query.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Tok {
+pub enum Tok<'a> {
     /// A name or keyword: `where`, `EventType`, `project-away`, `$left`.
-    Ident(String),
+    Ident(&'a str),
     /// `['Event Type']`.
     Quoted(String),
-    Number(String),
-    Timespan(String),
+    Number(&'a str),
+    Timespan(&'a str),
     Str {
         value: String,
         verbatim: bool,
@@ -28,8 +29,8 @@ pub enum Tok {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
-    pub tok: Tok,
+pub struct Token<'a> {
+    pub tok: Tok<'a>,
     pub start: usize,
     pub end: usize,
 }
@@ -143,7 +144,7 @@ fn string_body(rest: &str, quote: char, verbatim: bool) -> Option<(String, usize
     None
 }
 
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
@@ -158,7 +159,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         let start = pos;
-        let push = |out: &mut Vec<Token>, tok, len: usize| {
+        let push = |out: &mut Vec<Token<'a>>, tok, len: usize| {
             out.push(Token {
                 tok,
                 start,
@@ -228,9 +229,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 pos = match unit {
                     Some(u) if !num.starts_with("0x") && !num.starts_with("0X") => {
                         let len = num.len() + u.len();
-                        push(&mut out, Tok::Timespan(rest[..len].to_string()), len)
+                        push(&mut out, Tok::Timespan(&rest[..len]), len)
                     }
-                    _ => push(&mut out, Tok::Number(num.to_string()), num.len()),
+                    _ => push(&mut out, Tok::Number(num), num.len()),
                 };
                 continue;
             }
@@ -245,7 +246,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             {
                 len += 1 + w2.len();
             }
-            pos = push(&mut out, Tok::Ident(rest[..len].to_string()), len);
+            pos = push(&mut out, Tok::Ident(&rest[..len]), len);
             continue;
         }
         if let Some(p) = PUNCT.iter().find(|p| rest.starts_with(**p)) {
@@ -261,7 +262,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 mod tests {
     use super::*;
 
-    fn toks(s: &str) -> Vec<Tok> {
+    fn toks(s: &str) -> Vec<Tok<'_>> {
         tokenize(s).into_iter().map(|t| t.tok).collect()
     }
 
@@ -270,19 +271,19 @@ mod tests {
         assert_eq!(
             toks("T | project-away A | where x > 5m and y < 1.5e3 // c\n"),
             vec![
-                Tok::Ident("T".into()),
+                Tok::Ident("T"),
                 Tok::Punct("|"),
-                Tok::Ident("project-away".into()),
-                Tok::Ident("A".into()),
+                Tok::Ident("project-away"),
+                Tok::Ident("A"),
                 Tok::Punct("|"),
-                Tok::Ident("where".into()),
-                Tok::Ident("x".into()),
+                Tok::Ident("where"),
+                Tok::Ident("x"),
                 Tok::Punct(">"),
-                Tok::Timespan("5m".into()),
-                Tok::Ident("and".into()),
-                Tok::Ident("y".into()),
+                Tok::Timespan("5m"),
+                Tok::Ident("and"),
+                Tok::Ident("y"),
                 Tok::Punct("<"),
-                Tok::Number("1.5e3".into()),
+                Tok::Number("1.5e3"),
             ]
         );
     }

@@ -46,7 +46,7 @@ const MAX_TREE_DEPTH: usize = 256;
 
 struct Parser<'a> {
     text: &'a str,
-    toks: Vec<Token>,
+    toks: Vec<Token<'a>>,
     pos: usize,
     len: usize,
     errors: Vec<SyntaxError>,
@@ -62,11 +62,11 @@ type R<T> = Result<T, SyntaxError>;
 /// Binary precedence levels, lowest first.
 const LEVELS: usize = 5;
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<&Tok> {
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&Tok<'a>> {
         self.toks.get(self.pos).map(|t| &t.tok)
     }
-    fn peek_at(&self, n: usize) -> Option<&Tok> {
+    fn peek_at(&self, n: usize) -> Option<&Tok<'a>> {
         self.toks.get(self.pos + n).map(|t| &t.tok)
     }
     fn here(&self) -> At {
@@ -88,7 +88,7 @@ impl Parser<'_> {
     fn since(&self, start: usize) -> At {
         At::new(start, self.prev_end().max(start))
     }
-    fn bump(&mut self) -> Token {
+    fn bump(&mut self) -> Token<'a> {
         let t = self.toks[self.pos].clone();
         self.pos += 1;
         t
@@ -97,7 +97,7 @@ impl Parser<'_> {
         matches!(self.peek(), Some(Tok::Punct(q)) if *q == p)
     }
     fn is_word(&self, w: &str) -> bool {
-        matches!(self.peek(), Some(Tok::Ident(q)) if q == w)
+        matches!(self.peek(), Some(Tok::Ident(q)) if *q == w)
     }
     fn eat_punct(&mut self, p: &str) -> bool {
         let yes = self.is_punct(p);
@@ -132,7 +132,7 @@ impl Parser<'_> {
     }
     fn token_text(&self) -> String {
         match self.peek() {
-            Some(Tok::Ident(s)) | Some(Tok::Number(s)) | Some(Tok::Timespan(s)) => s.clone(),
+            Some(Tok::Ident(s)) | Some(Tok::Number(s)) | Some(Tok::Timespan(s)) => s.to_string(),
             Some(Tok::Quoted(s)) => format!("['{s}']"),
             Some(Tok::Str { value, .. }) => format!("{value:?}"),
             Some(Tok::Punct(p)) => p.to_string(),
@@ -155,9 +155,13 @@ impl Parser<'_> {
     }
     fn name(&mut self) -> R<Name> {
         match self.peek() {
-            Some(Tok::Ident(s)) | Some(Tok::Quoted(s)) => {
-                let text = s.clone();
+            Some(Tok::Ident(_) | Tok::Quoted(_)) => {
                 let t = self.bump();
+                let text = match t.tok {
+                    Tok::Ident(s) => s.to_string(),
+                    Tok::Quoted(s) => s,
+                    _ => unreachable!("matched above"),
+                };
                 Ok(Name {
                     text,
                     at: At::new(t.start, t.end),
@@ -470,7 +474,7 @@ impl Parser<'_> {
                     if let Some(Tok::Ident(s)) = self.peek()
                         && self.here().0.start == self.prev_end()
                     {
-                        text.push_str(&s.clone());
+                        text.push_str(s);
                         self.pos += 1;
                     }
                 }
@@ -516,9 +520,13 @@ impl Parser<'_> {
             }
             let value = match self.peek() {
                 Some(Tok::Ident(_)) | Some(Tok::Quoted(_)) => self.name().ok(),
-                Some(Tok::Number(s)) | Some(Tok::Timespan(s)) | Some(Tok::Str { value: s, .. }) => {
-                    let text = s.clone();
+                Some(Tok::Number(_) | Tok::Timespan(_) | Tok::Str { .. }) => {
                     let t = self.bump();
+                    let text = match t.tok {
+                        Tok::Number(s) | Tok::Timespan(s) => s.to_string(),
+                        Tok::Str { value, .. } => value,
+                        _ => unreachable!("matched above"),
+                    };
                     Some(Name {
                         text,
                         at: At::new(t.start, t.end),
@@ -540,11 +548,11 @@ impl Parser<'_> {
     fn operator(&mut self) -> R<Operator> {
         let start = self.start();
         let word = match self.peek() {
-            Some(Tok::Ident(w)) => w.clone(),
+            Some(Tok::Ident(w)) => *w,
             _ => return self.err("a query operator"),
         };
         let name = self.name()?;
-        let kind = match word.as_str() {
+        let kind = match word {
             "where" | "filter" => OpKind::Where(self.expr()?),
             "extend" => OpKind::Extend(self.assigns()?),
             "project" => OpKind::Project(self.assigns()?),
@@ -814,10 +822,12 @@ impl Parser<'_> {
             let mut text = String::new();
             loop {
                 match self.peek() {
-                    Some(Tok::Ident(s)) | Some(Tok::Quoted(s))
-                        if text.is_empty() || self.start() == self.prev_end() =>
-                    {
-                        text.push_str(&s.clone());
+                    Some(Tok::Ident(s)) if text.is_empty() || self.start() == self.prev_end() => {
+                        text.push_str(s);
+                        self.pos += 1;
+                    }
+                    Some(Tok::Quoted(s)) if text.is_empty() || self.start() == self.prev_end() => {
+                        text.push_str(s);
                         self.pos += 1;
                     }
                     Some(Tok::Punct("*")) if text.is_empty() || self.start() == self.prev_end() => {
@@ -898,8 +908,8 @@ impl Parser<'_> {
     fn binop_at(&self, level: usize) -> Option<(BinOp, usize)> {
         let tok = self.peek()?;
         let op = match (level, tok) {
-            (0, Tok::Ident(w)) if w == "or" => BinOp::Or,
-            (1, Tok::Ident(w)) if w == "and" => BinOp::And,
+            (0, Tok::Ident(w)) if *w == "or" => BinOp::Or,
+            (1, Tok::Ident(w)) if *w == "and" => BinOp::And,
             (2, Tok::Punct("==")) => BinOp::Eq,
             (2, Tok::Punct("!=")) | (2, Tok::Punct("<>")) => BinOp::Ne,
             (2, Tok::Punct("<")) => BinOp::Lt,
@@ -918,7 +928,8 @@ impl Parser<'_> {
                 return Some((BinOp::Str(s), 2));
             }
             (2, Tok::Ident(w)) => {
-                if w == "matches" && matches!(self.peek_at(1), Some(Tok::Ident(r)) if r == "regex")
+                if *w == "matches"
+                    && matches!(self.peek_at(1), Some(Tok::Ident(r)) if *r == "regex")
                 {
                     return Some((BinOp::Str("matches regex"), 2));
                 }
@@ -981,11 +992,11 @@ impl Parser<'_> {
             return Ok(None);
         }
         let bang = self.is_punct("!")
-            && matches!(self.peek_at(1), Some(Tok::Ident(w)) if w == "in" || w == "between");
+            && matches!(self.peek_at(1), Some(Tok::Ident(w)) if *w == "in" || *w == "between");
         let word_at = usize::from(bang);
         let word = match self.peek_at(word_at) {
-            Some(Tok::Ident(w)) if w == "in" || w == "between" => w.clone(),
-            Some(Tok::Ident(w)) if !bang && (w == "has_any" || w == "has_all") => w.clone(),
+            Some(Tok::Ident(w)) if *w == "in" || *w == "between" => *w,
+            Some(Tok::Ident(w)) if !bang && (*w == "has_any" || *w == "has_all") => *w,
             _ => return Ok(None),
         };
         self.pos += word_at + 1;
@@ -1142,11 +1153,11 @@ impl Parser<'_> {
             Some(Tok::Bad(_)) => return self.err("an expression"),
             Some(Tok::Number(n)) => {
                 self.pos += 1;
-                lit(ExprKind::Lit(Lit::Number(n)))?
+                lit(ExprKind::Lit(Lit::Number(n.to_string())))?
             }
             Some(Tok::Timespan(t)) => {
                 self.pos += 1;
-                ExprKind::Lit(Lit::Timespan(t))
+                ExprKind::Lit(Lit::Timespan(t.to_string()))
             }
             Some(Tok::Str { value, verbatim }) => {
                 self.pos += 1;
@@ -1187,7 +1198,7 @@ impl Parser<'_> {
                 {
                     self.pos += 1;
                     ExprKind::Lit(Lit::Bool(w == "true"))
-                } else if TYPED_LITERALS.contains(&w.as_str())
+                } else if TYPED_LITERALS.contains(&w)
                     && matches!(self.peek_at(1), Some(Tok::Punct("(")))
                 {
                     self.pos += 1;
@@ -1195,7 +1206,10 @@ impl Parser<'_> {
                     self.balanced()?;
                     let close = self.toks[self.pos - 1].start;
                     let text = self.raw_between(inner_start, close);
-                    ExprKind::Lit(Lit::Typed { ty: w, text })
+                    ExprKind::Lit(Lit::Typed {
+                        ty: w.to_string(),
+                        text,
+                    })
                 } else if w == "datatable" && matches!(self.peek_at(1), Some(Tok::Punct("("))) {
                     self.pos += 1;
                     self.datatable()?

@@ -185,6 +185,34 @@ fn at_the_nesting_limit_every_pass_fits_a_test_thread_stack() {
 }
 
 #[test]
+fn other_workspace_tables_beside_an_aml_table_are_not_unknown() {
+    use crate::catalog::Catalog;
+    use crate::source::FileId;
+    let schemas = Schemas::from_catalog(&Catalog::builtin());
+    let unknown_tables = |q: &str| -> Vec<String> {
+        check_query(q, &SpanMap::offset(0), FileId(0), &schemas)
+            .into_iter()
+            .filter(|f| f.check.name == "unknown-table")
+            .map(|f| q[f.span.start..f.span.end].to_string())
+            .collect()
+    };
+    assert!(unknown_tables("union AmlComputeJobEvent, Heartbeat | count").is_empty());
+    assert!(
+        unknown_tables(
+            "AmlComputeJobEvent | join kind=inner (AzureActivity | project JobId = CorrelationId) on JobId"
+        )
+        .is_empty()
+    );
+    // A misspelt Azure ML table is still one, and makes the query an Azure ML query.
+    assert_eq!(
+        unknown_tables("union AmlComputJobEvent, Heartbeat | count"),
+        ["AmlComputJobEvent"]
+    );
+    // A query of other tables only is left to the caller (a log rule notes it).
+    assert_eq!(unknown_tables("Heartbeat | count"), ["Heartbeat"]);
+}
+
+#[test]
 fn findings_in_a_json_string_point_into_the_file() {
     use crate::catalog::Catalog;
     use crate::source::FileId;

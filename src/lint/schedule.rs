@@ -1,21 +1,25 @@
 //! invalid-frequency, invalid-window, window-shorter-than-frequency, severity-out-of-range.
 
-use crate::duration::{ALLOWED_FREQUENCIES, ALLOWED_WINDOWS, Duration, nearest_allowed};
+use crate::catalog::schedules::DurationList;
+use crate::duration::{Duration, nearest_allowed};
 use crate::registry;
 
 use super::RuleContext;
 
+/// What severity findings cite (the schedule lists cite their own source from the catalog).
 const REFERENCE: &str = "Microsoft.Insights/metricAlerts 2018-03-01 template reference (https://learn.microsoft.com/en-us/azure/templates/microsoft.insights/2018-03-01/metricalerts)";
 
 pub(super) fn check(ctx: &mut RuleContext) {
     let rule = ctx.rule;
+    let catalog = ctx.catalog;
+    let limits = &catalog.alert_schedules.metric;
     severity(ctx, REFERENCE);
     let freq_ok = rule.frequency.as_ref().is_none_or(|f| {
         allowed(
             ctx,
             f.value,
             f.span,
-            &ALLOWED_FREQUENCIES,
+            &limits.frequencies,
             &registry::INVALID_FREQUENCY,
             "frequency",
         )
@@ -25,7 +29,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
             ctx,
             w.value,
             w.span,
-            &ALLOWED_WINDOWS,
+            &limits.windows,
             &registry::INVALID_WINDOW,
             "window",
         )
@@ -33,7 +37,9 @@ pub(super) fn check(ctx: &mut RuleContext) {
     if let (Some(f), Some(w), true, true) = (&rule.frequency, &rule.window, freq_ok, window_ok)
         && w.value < f.value
     {
-        let fix = ALLOWED_WINDOWS
+        let fix = limits
+            .windows
+            .values
             .iter()
             .find(|a| **a >= f.value)
             .copied()
@@ -51,7 +57,7 @@ pub(super) fn check(ctx: &mut RuleContext) {
             .label("part of every period is never evaluated")
             .related(rule.file, f.span, "evaluated this often")
             .help(format!("use a window of at least {}", fix.iso()))
-            .source(REFERENCE);
+            .source(&limits.windows.source);
         ctx.push(finding);
     }
 }
@@ -79,14 +85,14 @@ fn allowed(
     ctx: &mut RuleContext,
     d: Duration,
     span: crate::source::Span,
-    list: &[Duration],
+    list: &DurationList,
     check: &'static crate::registry::CheckInfo,
     what: &str,
 ) -> bool {
     if list.contains(&d) {
         return true;
     }
-    let names: Vec<String> = list.iter().map(|a| a.iso()).collect();
+    let names: Vec<String> = list.values.iter().map(|a| a.iso()).collect();
     let f = ctx
         .at(
             check,
@@ -96,10 +102,10 @@ fn allowed(
         .label(format!("not an allowed {what}"))
         .help(format!(
             "the nearest allowed {what} is {} (allowed: {})",
-            nearest_allowed(d, list).iso(),
+            nearest_allowed(d, &list.values).iso(),
             names.join(", ")
         ))
-        .source(REFERENCE);
+        .source(&list.source);
     ctx.push(f);
     false
 }

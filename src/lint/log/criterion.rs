@@ -187,7 +187,14 @@ fn time_column(ctx: &mut RuleContext, c: &LogCriterion, cols: &[OutputColumn]) {
     else {
         return;
     };
-    if n.value <= 1 || !facts::PERIODS.contains(&n.value) {
+    if n.value <= 1
+        || !ctx
+            .catalog
+            .alert_schedules
+            .log
+            .failing_periods
+            .contains(&n.value)
+    {
         return;
     }
     if cols.iter().any(|c| c.time != Some(false)) {

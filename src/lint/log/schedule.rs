@@ -1,6 +1,7 @@
 //! invalid-log-frequency, invalid-log-window, invalid-log-duration, auto-mitigate-with-mute,
 //! failing-periods-out-of-range, lookback-too-long, frequency-above-lookback.
 
+use crate::catalog::schedules::DurationList;
 use crate::duration::{Duration, nearest_allowed};
 use crate::model::{LogCriterion, LogRule, Sp};
 use crate::registry::{self, CheckInfo};
@@ -12,11 +13,13 @@ use super::facts;
 /// auto-mitigation.
 pub(super) fn check(ctx: &mut RuleContext, log: &LogRule) {
     let rule = ctx.rule;
+    let catalog = ctx.catalog;
+    let limits = &catalog.alert_schedules.log;
     let freq_ok = rule.frequency.as_ref().is_none_or(|f| {
         allowed(
             ctx,
             f,
-            facts::FREQUENCIES,
+            &limits.frequencies,
             &registry::INVALID_LOG_FREQUENCY,
             "evaluation frequency",
         )
@@ -35,7 +38,7 @@ pub(super) fn check(ctx: &mut RuleContext, log: &LogRule) {
         allowed(
             ctx,
             o,
-            facts::OVERRIDES,
+            &limits.query_time_range_overrides,
             &registry::INVALID_LOG_DURATION,
             "query time range override",
         );
@@ -44,7 +47,7 @@ pub(super) fn check(ctx: &mut RuleContext, log: &LogRule) {
         let mute_ok = allowed(
             ctx,
             m,
-            facts::MUTES,
+            &limits.mute_durations,
             &registry::INVALID_LOG_DURATION,
             "mute duration",
         );
@@ -69,7 +72,7 @@ pub(super) fn check(ctx: &mut RuleContext, log: &LogRule) {
                     "mute for at least {}, or drop the mute duration",
                     f.value.iso()
                 ))
-                .source(facts::SCHEDULE_SOURCE);
+                .source(&limits.mute_durations.source);
             ctx.push(finding);
         }
         if let Some(a) = &rule.auto_mitigate
@@ -98,17 +101,21 @@ fn every_minute(ctx: &RuleContext) -> bool {
 }
 
 /// The windows allowed with the rule's frequency.
-fn windows(ctx: &RuleContext) -> &'static [Duration] {
+fn windows<'a>(ctx: &RuleContext<'a>) -> &'a DurationList {
+    let limits = &ctx.catalog.alert_schedules.log;
     if every_minute(ctx) {
-        facts::WINDOWS_AT_ONE_MINUTE
+        &limits.windows_at_one_minute
     } else {
-        facts::WINDOWS
+        &limits.windows
     }
 }
 
 /// A criterion's failing periods, and the look-back they give with the window.
 pub(super) fn lookback(ctx: &mut RuleContext, log: &LogRule, c: &LogCriterion) {
     let rule = ctx.rule;
+    let catalog = ctx.catalog;
+    let limits = &catalog.alert_schedules.log;
+    let range = &limits.failing_periods;
     let mut periods: Option<&Sp<i64>> = None;
     if let Some(fp) = &c.failing_periods {
         let mut in_range = true;
@@ -117,18 +124,21 @@ pub(super) fn lookback(ctx: &mut RuleContext, log: &LogRule, c: &LogCriterion) {
             ("minFailingPeriodsToAlert", &fp.min_failing_periods),
         ] {
             if let Some(v) = v
-                && !facts::PERIODS.contains(&v.value)
+                && !range.contains(&v.value)
             {
                 in_range = false;
                 let f = ctx
                     .at(
                         &registry::FAILING_PERIODS_OUT_OF_RANGE,
                         v.span,
-                        format!("{what} is {}; Azure takes 1 to 6", v.value),
+                        format!(
+                            "{what} is {}; Azure takes {} to {}",
+                            v.value, range.min, range.max
+                        ),
                     )
-                    .label("not within 1–6")
-                    .help(format!("use {}", v.value.clamp(1, 6)))
-                    .source(facts::SCHEDULE_SOURCE);
+                    .label(format!("not within {}–{}", range.min, range.max))
+                    .help(format!("use {}", v.value.clamp(range.min, range.max)))
+                    .source(&range.source);
                 ctx.push(f);
             }
         }
@@ -169,7 +179,7 @@ pub(super) fn lookback(ctx: &mut RuleContext, log: &LogRule, c: &LogCriterion) {
     let frequency = rule
         .frequency
         .as_ref()
-        .filter(|f| facts::FREQUENCIES.contains(&f.value));
+        .filter(|f| limits.frequencies.contains(&f.value));
     let n = periods.map_or(1, |p| p.value.max(1) as u64);
     let product = Duration(window.value.0.saturating_mul(n));
     // The look-back, and the span a finding about it points at.
@@ -208,7 +218,8 @@ pub(super) fn lookback(ctx: &mut RuleContext, log: &LogRule, c: &LogCriterion) {
             },
         ),
     };
-    if lookback > facts::MAX_LOOKBACK {
+    let max = &limits.max_lookback;
+    if lookback > max.value {
         let f = ctx
             .at(
                 &registry::LOOKBACK_TOO_LONG,
@@ -216,13 +227,13 @@ pub(super) fn lookback(ctx: &mut RuleContext, log: &LogRule, c: &LogCriterion) {
                 format!(
                     "the query looks back {} ({how}); Azure allows at most {}",
                     lookback.iso(),
-                    facts::MAX_LOOKBACK.iso()
+                    max.value.iso()
                 ),
             )
-            .label("look-back above 48 hours")
+            .label(format!("look-back above {}", hours(max.value)))
             .related(rule.file, window.span, "window")
             .help("shorten the window or evaluate fewer periods")
-            .source(facts::SCHEDULE_SOURCE);
+            .source(&max.source);
         ctx.push(f);
     }
     if let Some(freq) = frequency
@@ -249,17 +260,26 @@ pub(super) fn lookback(ctx: &mut RuleContext, log: &LogRule, c: &LogCriterion) {
     }
 }
 
+/// `48 hours`, or the ISO form of a duration that is not whole hours.
+fn hours(d: Duration) -> String {
+    if d.0.is_multiple_of(3600) {
+        format!("{} hours", d.0 / 3600)
+    } else {
+        d.iso()
+    }
+}
+
 fn allowed(
     ctx: &mut RuleContext,
     d: &Sp<Duration>,
-    list: &[Duration],
+    list: &DurationList,
     check: &'static CheckInfo,
     what: &str,
 ) -> bool {
     if list.contains(&d.value) {
         return true;
     }
-    let names: Vec<String> = list.iter().map(|a| a.iso()).collect();
+    let names: Vec<String> = list.values.iter().map(|a| a.iso()).collect();
     let f = ctx
         .at(
             check,
@@ -272,10 +292,10 @@ fn allowed(
         .label("not an allowed value")
         .help(format!(
             "the nearest allowed value is {} (allowed: {})",
-            nearest_allowed(d.value, list).iso(),
+            nearest_allowed(d.value, &list.values).iso(),
             names.join(", ")
         ))
-        .source(facts::SCHEDULE_SOURCE);
+        .source(&list.source);
     ctx.push(f);
     false
 }
