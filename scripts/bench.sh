@@ -2,6 +2,7 @@
 # Whole-process comparison of amlguard with its peers, side by side in one run (not in CI).
 #
 #   scripts/bench.sh [WORKDIR]        (default WORKDIR: /tmp/amlguard-bench; RUNS=5)
+#   ONLY=lint scripts/bench.sh        the lint rows alone (no dump, no DuckDB, no bare parse)
 #
 # Generates, once, in WORKDIR: the ~1.2 GB diagnostic-settings dump of 280,000 runs (shuffled
 # within 10 minutes, a violation planted every 1,000 runs), a 10,000-rule file and a ~50 MB rule
@@ -26,13 +27,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/amlguard-bench}
 runs=${RUNS:-5}
+only=${ONLY:-}
+case "$only" in "" | lint) ;; *) echo "ONLY must be lint or unset" >&2; exit 2 ;; esac
 mkdir -p "$work"
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time at /usr/bin/time" >&2; exit 2; }
 
 echo "building…" >&2
 cargo build --release --quiet
 bin=target/release/amlguard
-baseline=$(cargo bench --bench baseline --no-run --message-format=json 2>/dev/null |
+baseline=
+[ "$only" = lint ] || baseline=$(cargo bench --bench baseline --no-run --message-format=json 2>/dev/null |
   python3 -c 'import json,sys
 for l in sys.stdin:
     m = json.loads(l)
@@ -42,12 +46,12 @@ for l in sys.stdin:
 dump=$work/dump.json
 rules=$work/rules.yaml
 big=$work/rules-50mb.yaml
-[ -s "$dump" ] || "$bin" generate dump 280000 --shuffle-seconds 600 --plant-every 1000 \
+[ "$only" = lint ] || [ -s "$dump" ] || "$bin" generate dump 280000 --shuffle-seconds 600 --plant-every 1000 \
   --manifest "$work/planted.jsonl" > "$dump"
 [ -s "$rules" ] || "$bin" generate rules 10000 --broken-every 100 > "$rules"
 [ -s "$big" ] || "$bin" generate rules 155000 --broken-every 100 > "$big"
 
-if [ ! -x "$work/venv/bin/python" ]; then
+if [ "$only" != lint ] && [ ! -x "$work/venv/bin/python" ]; then
   echo "installing duckdb in $work/venv…" >&2
   python3 -m venv "$work/venv"
   "$work/venv/bin/pip" install --quiet duckdb
@@ -121,8 +125,13 @@ measure() {
 }
 
 size() { awk '{printf "%.2f", $1 / 1e6}' < <(stat -L -c %s "$1"); }
-echo "| command ($(size "$dump") MB dump; $(size "$rules") MB and $(size "$big") MB rule files) | wall s | CPU s (user + sys) | peak RSS MiB | runs |"
+if [ "$only" = lint ]; then
+  echo "| command ($(size "$rules") MB and $(size "$big") MB rule files) | wall s | CPU s (user + sys) | peak RSS MiB | runs |"
+else
+  echo "| command ($(size "$dump") MB dump; $(size "$rules") MB and $(size "$big") MB rule files) | wall s | CPU s (user + sys) | peak RSS MiB | runs |"
+fi
 echo "| --- | ---: | ---: | ---: | ---: |"
+[ "$only" = lint ] || {
 measure "amlguard audit --format json" "$runs" "$bin" --no-config audit --no-progress --format json "$dump"
 measure "bare serde parse, 2 threads (benches/baseline.rs)" "$runs" "$baseline" "$dump"
 measure "DuckDB read_json + LAG query, 2 threads" "$runs" "$work/venv/bin/python" "$work/lag.py" "$dump"
@@ -133,6 +142,7 @@ else
   echo "| jq | not installed | | | |"
 fi
 measure "wc -l" "$runs" wc -l "$dump"
+}
 measure "amlguard lint, 10,000 rules" "$runs" "$bin" --no-config lint "$rules"
 measure "amlguard lint, one ~50 MB rule file" "$runs" "$bin" --no-config lint "$big"
 if command -v promtool >/dev/null; then

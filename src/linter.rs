@@ -158,12 +158,50 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     let bicep_used = rules::bicep::ParamTargets::of(&files);
     let mut schemas: Option<kql::Schemas> = None;
     let mut kql_files = 0;
-    for path in &files {
-        let explicit = paths.iter().any(|p| p == path);
-        if !explicit && bicep_used.contains(path) {
-            continue;
+    // Without Bicep (whose modules add files as they are read), every file is read first, the
+    // rule sources are parsed in parallel, and the results are taken in input order below:
+    // file ids, findings and rules come out as a one-by-one run gives them.
+    let parallel = files.len() > 1
+        && !files
+            .iter()
+            .any(|p| rules::bicep::handles(&p.to_string_lossy()));
+    let skip = |path: &PathBuf| !paths.iter().any(|p| p == path) && bicep_used.contains(path);
+    let mut opened: Vec<_> = Vec::new();
+    let mut parsed: Vec<Option<Option<rules::yaml::ReadRules>>> = Vec::new();
+    if parallel {
+        opened = files
+            .iter()
+            .map(|path| (!skip(path)).then(|| inputs::read(path, &mut report.sources)))
+            .collect();
+        let jobs: Vec<(usize, crate::source::FileId)> = opened
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| match o {
+                Some(Ok((id, None))) if !is_kql(&files[i]) => Some((i, *id)),
+                _ => None,
+            })
+            .collect();
+        let sources = &report.sources;
+        let read = par_map(&jobs, |&(i, id)| {
+            let file = sources.get(id);
+            let explicit = paths.iter().any(|p| *p == files[i]);
+            rules::read_source(file.name(), file.text(), id, explicit, &parameters)
+        });
+        parsed = files.iter().map(|_| None).collect();
+        for (&(i, _), r) in jobs.iter().zip(read) {
+            parsed[i] = Some(r);
         }
-        match inputs::read(path, &mut report.sources) {
+    }
+    for (i, path) in files.iter().enumerate() {
+        let explicit = paths.iter().any(|p| p == path);
+        let opened = match opened.get_mut(i) {
+            Some(o) => o.take(),
+            None => (!skip(path)).then(|| inputs::read(path, &mut report.sources)),
+        };
+        let Some(opened) = opened else {
+            continue;
+        };
+        match opened {
             Ok((_, Some(bad))) => {
                 report.summary.files += 1;
                 findings.push(bad);
@@ -206,9 +244,11 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             }
             Ok((id, None)) => {
                 let file = report.sources.get(id);
-                if let Some(read) =
-                    rules::read_source(file.name(), file.text(), id, explicit, &parameters)
-                {
+                let read = match parsed.get_mut(i).and_then(Option::take) {
+                    Some(read) => read,
+                    None => rules::read_source(file.name(), file.text(), id, explicit, &parameters),
+                };
+                if let Some(read) = read {
                     if rules::only_not_a_rule_source(&read) {
                         skipped += 1;
                         findings.extend(read.findings);
@@ -218,7 +258,12 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                     suppressions.extend(crate::suppress::from_comments(file.text(), id));
                     suppressions.extend(read.suppressions);
                     findings.extend(read.findings);
-                    all_rules.extend(read.rules);
+                    if all_rules.is_empty() {
+                        // One large file: its rules are moved, not copied.
+                        all_rules = read.rules;
+                    } else {
+                        all_rules.extend(read.rules);
+                    }
                 }
             }
             Err(e) => report.input_errors.push(e),
@@ -275,6 +320,41 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             .push(nothing_linted(paths, &report.summary, skipped));
     }
     report
+}
+
+/// `f` over `items` on every core, results in the items' order. Items are handed out one at a
+/// time, so one large file does not hold up the rest.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return out;
+                        };
+                        out.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The error of a run that found no alert rule to check.
@@ -345,4 +425,22 @@ pub fn finish(mut report: Report, findings: Vec<Finding>, policy: &Policy) -> Re
     report.summary.count(&findings);
     report.findings = findings;
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Results come back in the items' order, whatever order the workers finish in.
+    #[test]
+    fn par_map_keeps_the_items_order() {
+        let items: Vec<u64> = (0..200).collect();
+        let out = par_map(&items, |&i| {
+            // Early items take longest, so they finish last.
+            std::thread::sleep(std::time::Duration::from_micros(200 - i));
+            i * 2
+        });
+        assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        assert!(par_map(&[] as &[u64], |&i| i).is_empty());
+    }
 }

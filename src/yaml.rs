@@ -2,7 +2,10 @@
 //!
 //! Parsing is done by `serde-saphyr` (panic-free, with budgets against alias bombs and
 //! duplicate-key detection); its `Spanned<T>` wrapper gives every key and value its byte
-//! range, which the rule and catalog readers turn into exact diagnostics.
+//! range, which the rule and catalog readers turn into exact diagnostics. Plain documents (no
+//! tags, anchors, aliases or merge keys: every rule file in practice) are built in one pass from
+//! the same parser's events instead ([`events`]), with the same tree and spans; anything else,
+//! and every error, goes through serde-saphyr.
 
 use std::fmt;
 
@@ -10,6 +13,8 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, Spanned};
 
 use crate::source::Span;
+
+mod events;
 
 /// A YAML value with the span it was read from.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,11 +64,15 @@ pub struct YamlError {
     pub span: Span,
 }
 
-/// Limits for one document; generous enough for tens of thousands of rules.
+/// The budget's limits on tokens and values; generous enough for tens of thousands of rules.
+const MAX_EVENTS: usize = 20_000_000;
+const MAX_NODES: usize = 10_000_000;
+
+/// Limits for one document.
 fn options() -> Options {
     let mut budget = Budget::default();
-    budget.max_events = 20_000_000;
-    budget.max_nodes = 10_000_000;
+    budget.max_events = MAX_EVENTS;
+    budget.max_nodes = MAX_NODES;
     let mut opts = Options::default();
     opts.duplicate_keys = DuplicateKeyPolicy::Error;
     // YAML 1.2 booleans only (`true`, `false`): a rule named `n` or a dimension value `N`, `on`
@@ -73,6 +82,33 @@ fn options() -> Options {
     opts
 }
 
+pub use events::Counts;
+
+/// Reads the document `text[range]`, a block sequence cut from a larger document `text` where it
+/// stands `depth` levels deep, handing each item to `each` as soon as it is read (spans are
+/// offsets in `text`): a long list is never held whole. `None` when the part is not plain data
+/// or not a sequence; then [`parse`] must read the whole document, which reports what is wrong.
+/// The caller adds up the parts' [`Counts`] and checks that they [`Counts::fit`] the budgets that
+/// [`parse`] enforces on the whole.
+pub fn each_item(
+    text: &str,
+    range: std::ops::Range<usize>,
+    depth: usize,
+    mut each: impl FnMut(Node),
+) -> Option<Counts> {
+    let mut counts = Counts::default();
+    let root = events::build_in(text, range, depth, Some(&mut each), &mut counts)?;
+    matches!(root.value, Value::Seq(_)).then_some(counts)
+}
+
+/// The tree of the document `text[range]` (spans are offsets in `text`) and what it spent of the
+/// budgets, when it is plain data that the one-pass builder reads; `None` otherwise.
+pub fn plain_part(text: &str, range: std::ops::Range<usize>) -> Option<(Node, Counts)> {
+    let mut counts = Counts::default();
+    let node = events::build_in(text, range, 0, None, &mut counts)?;
+    Some((node, counts))
+}
+
 /// Parses one YAML document. An empty document (only comments or blanks) is `Ok(None)`.
 pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
     if text.lines().all(|l| {
@@ -80,6 +116,18 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
         t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
     }) {
         return Ok(None);
+    }
+    if let Some(node) = events::build(text) {
+        // Every test run checks the shortcut against serde-saphyr's reading of the same text.
+        #[cfg(debug_assertions)]
+        if text.len() <= 1 << 16 {
+            let full = serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options());
+            debug_assert_eq!(
+                full.ok().map(|n| spanned_node(n, text)).as_ref(),
+                Some(&node)
+            );
+        }
+        return Ok(Some(node));
     }
     match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options()) {
         Ok(n) => Ok(Some(spanned_node(n, text))),
@@ -579,6 +627,143 @@ mod tests {
                     proptest::prop_assert_eq!(&text[e.span.start..e.span.end], "\t", "{:?}", text);
                 }
             }
+        }
+    }
+
+    /// What serde-saphyr reads from `text`, without the one-pass builder.
+    fn full(text: &str) -> Option<Node> {
+        serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options())
+            .ok()
+            .map(|n| spanned_node(n, text))
+    }
+
+    const SCALARS: &[&str] = &[
+        "a",
+        "a b",
+        "x:y",
+        "-x",
+        "PT5M",
+        "é",
+        "",
+        "~",
+        "null",
+        "NULL",
+        "Null",
+        "true",
+        "True",
+        "TRUE",
+        "False",
+        "FALSE",
+        "yes",
+        "n",
+        "on",
+        "0",
+        "-0",
+        "00",
+        "07",
+        "1",
+        "-12",
+        "+1",
+        "1_000",
+        "0x1F",
+        "0X1F",
+        "0o17",
+        "0b1",
+        "1.5",
+        "-0.0",
+        "0.25",
+        "1.",
+        ".5",
+        "1e3",
+        "1E-3",
+        "-1.5e3",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "-.nan",
+        "inf",
+        "nan",
+        "123456789012345678",
+        "12345678901234567",
+        "99999999999999999999",
+        "1.23456789012345678",
+        "'1'",
+        "\"2\"",
+        "'a''b'",
+        "\"\\t\"",
+        "[a, 1]",
+        "{a: 1, b: ~}",
+        "[]",
+        "{}",
+        "&x a",
+        "*x",
+        "!!str 1",
+        "!!int 2",
+        "!custom z",
+        "|\n    block\n",
+        ">-\n    folded\n    more\n",
+        "a # c",
+        "'multi\n    line'",
+    ];
+    const KEYS: &[&str] = &[
+        "a", "b", "name", "'a'", "\"b\"", "1", "true", "~", "<<", "? c", "x y", "",
+    ];
+
+    proptest::proptest! {
+        /// The one-pass builder gives serde-saphyr's tree, spans included, or gives up and lets
+        /// serde-saphyr read the document.
+        #[test]
+        fn one_pass_tree_is_serde_saphyrs(
+            lines in proptest::collection::vec(
+                (0usize..3, proptest::bool::ANY, 0..KEYS.len(), 0..SCALARS.len()),
+                1..8,
+            )
+        ) {
+            let text: String = lines
+                .iter()
+                .map(|&(indent, dash, k, v)| {
+                    format!(
+                        "{}{}{}: {}\n",
+                        "  ".repeat(indent),
+                        if dash { "- " } else { "" },
+                        KEYS[k],
+                        SCALARS[v]
+                    )
+                })
+                .collect();
+            if let Some(fast) = events::build(&text) {
+                proptest::prop_assert_eq!(Some(fast), full(&text), "{:?}", text);
+            }
+        }
+
+        /// The same for a lone scalar, a list of them and a flow mapping of them.
+        #[test]
+        fn one_pass_scalars_are_serde_saphyrs(v in 0..SCALARS.len(), w in 0..SCALARS.len()) {
+            for text in [
+                format!("{}\n", SCALARS[v]),
+                format!("- {}\n- {}\n", SCALARS[v], SCALARS[w]),
+                format!("{{a: {}, b: [{}]}}\n", SCALARS[v], SCALARS[w]),
+            ] {
+                if let Some(fast) = events::build(&text) {
+                    proptest::prop_assert_eq!(Some(fast), full(&text), "{:?}", text);
+                }
+            }
+        }
+    }
+
+    /// Generated rule files (the benchmarks' input) take the one-pass path.
+    #[test]
+    fn rule_files_take_the_one_pass_path() {
+        let text = crate::generate::rules_yaml(200, 1, 10);
+        let fast = events::build(&text).expect("plain rule file");
+        assert_eq!(Some(fast), full(&text));
+        for text in [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: 1\na: 2\n",
+            "a: 0x10\n",
+        ] {
+            assert_eq!(events::build(text), None, "{text:?}");
         }
     }
 

@@ -179,6 +179,10 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
     if !top_key && rule_key_line(text, RULE_KEYS).is_none() {
         return None;
     }
+    // `rules:` and a list is a rule file: read without a tree of the whole file.
+    if yaml::is_rule_list(text) {
+        return Some(yaml::read(text, file));
+    }
     let doc = match crate::yaml::parse(text) {
         Ok(Some(doc)) => doc,
         Ok(None) => return None,
@@ -210,7 +214,7 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
         _ => false,
     };
     if close {
-        return Some(yaml::read(text, file));
+        return Some(yaml::read_tree(&doc, text, file));
     }
     // A rule unit-test file (`amlguard test`) names its rule files and holds metric series:
     // it belongs beside the rules and is not one.

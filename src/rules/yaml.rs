@@ -121,6 +121,158 @@ pub struct ReadRules {
 
 /// Reads a rule file's text.
 pub fn read(text: &str, file: FileId) -> ReadRules {
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(read) = read_list(text, file, parts, SPLIT_ABOVE) {
+        // Every test run checks the list reader against the whole-tree reader.
+        #[cfg(debug_assertions)]
+        if text.len() <= 1 << 16 {
+            let whole = read_whole(text, file);
+            debug_assert_eq!(format!("{read:?}"), format!("{whole:?}"));
+        }
+        return read;
+    }
+    read_whole(text, file)
+}
+
+/// Files this large are read in parts on every core; smaller ones on one.
+const SPLIT_ABOVE: usize = 1 << 20;
+
+/// A rule file that is `rules:` and a block list of rules (what `amlguard generate rules` writes
+/// and most hand-written files are) is read rule by rule as the parser reaches each, never
+/// holding the whole YAML tree, and in up to `parts` parts in parallel when it is larger than
+/// `split_above` bytes: the list is cut where a line starts a new item at the list's
+/// indentation, which nothing inside an item can do. Findings and rules come out in file order,
+/// as [`read_whole`] gives them. `None` when the file has another shape or a part is not plain
+/// data (tags, anchors, a syntax error…): then [`read_whole`] reads it and reports what is wrong.
+fn read_list(text: &str, file: FileId, parts: usize, split_above: usize) -> Option<ReadRules> {
+    let starts = item_starts(text)?;
+    let parts = parts.clamp(1, (text.len() / split_above.max(1)).max(1));
+    // Each part begins at the first item past its share of the bytes.
+    let first = starts[0];
+    // What comes before the first item (comments, `rules:`) must parse as `rules:` alone: a
+    // character YAML forbids, even in a comment, is the whole-tree reader's to report.
+    let (head, mut counts) = yaml::plain_part(text, 0..first)?;
+    match &head.value {
+        Value::Map(entries) if matches!(entries.as_slice(), [(k, v)] if k.name == "rules" && v.value == Value::Null) =>
+            {}
+        _ => return None,
+    }
+    let mut cuts = vec![first];
+    for k in 1..parts {
+        let want = first + (text.len() - first) * k / parts;
+        let at = starts[starts.partition_point(|&s| s < want)..].first();
+        if let Some(&at) = at
+            && at > *cuts.last()?
+        {
+            cuts.push(at);
+        }
+    }
+    cuts.push(text.len());
+    let read_part = |range: std::ops::Range<usize>| {
+        let mut sink = Sink::new(file);
+        let items = starts.partition_point(|&s| s < range.end)
+            - starts.partition_point(|&s| s < range.start);
+        let mut rules = Vec::with_capacity(items);
+        let counts = yaml::each_item(text, range, 1, |item| {
+            if let Some(rule) = read_rule(&item, text, &mut sink) {
+                rules.push(rule);
+            }
+        })?;
+        Some((rules, sink.findings, counts))
+    };
+    let read: Vec<_> = if cuts.len() == 2 {
+        vec![read_part(cuts[0]..cuts[1])]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = cuts
+                .windows(2)
+                .map(|w| {
+                    let range = w[0]..w[1];
+                    scope.spawn(move || read_part(range))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        })
+    };
+    let mut out = ReadRules::default();
+    for part in read {
+        let (mut rules, mut findings, part_counts) = part?;
+        if out.rules.is_empty() {
+            out.rules.reserve_exact(starts.len());
+        }
+        out.rules.append(&mut rules);
+        out.findings.append(&mut findings);
+        counts.add(part_counts);
+    }
+    counts.fit().then_some(out)
+}
+
+/// Where the items of the file's list start, when the file is comments, then `rules:` alone on
+/// its line, then a block list whose every line at or left of the first item's dash starts an
+/// item (or is blank or a comment). `None` for any other shape.
+fn item_starts(text: &str) -> Option<Vec<usize>> {
+    let mut lines = text.split_inclusive('\n');
+    let mut offset = 0;
+    loop {
+        let line = lines.next()?;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body == "rules:" {
+            break;
+        }
+        let content = body.trim_start_matches(' ');
+        if !(content.is_empty() || content.starts_with('#')) {
+            return None;
+        }
+    }
+    let mut indent = None;
+    let mut starts = Vec::new();
+    for line in lines {
+        let at = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let content = body.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let n = body.len() - content.len();
+        let list = *indent.get_or_insert(n);
+        if n < list || content.starts_with('\t') {
+            return None;
+        }
+        if n == list {
+            if content == "-" || content.starts_with("- ") {
+                starts.push(at);
+            } else {
+                return None;
+            }
+        }
+    }
+    (!starts.is_empty()).then_some(starts)
+}
+
+/// Whether the file is `rules:` and a block list, the shape [`read`] reads rule by rule.
+pub(crate) fn is_rule_list(text: &str) -> bool {
+    item_starts(text).is_some()
+}
+
+/// Reads a rule file from the YAML tree already parsed from its text.
+pub(crate) fn read_tree(doc: &Node, text: &str, file: FileId) -> ReadRules {
+    let mut sink = Sink::new(file);
+    let mut rules = Vec::new();
+    read_document(doc, text, &mut rules, &mut sink);
+    ReadRules {
+        rules,
+        findings: sink.findings,
+        suppressions: Vec::new(),
+    }
+}
+
+/// Reads a rule file's text from its whole YAML tree.
+fn read_whole(text: &str, file: FileId) -> ReadRules {
     let mut sink = Sink::new(file);
     let mut rules = Vec::new();
     match yaml::parse(text) {
@@ -568,6 +720,83 @@ mod tests {
 
     fn names(r: &ReadRules) -> Vec<&str> {
         r.findings.iter().map(|f| f.check.name).collect()
+    }
+
+    /// Rules as `amlguard generate rules` writes them, with a mistake planted every 7th, and
+    /// items that a cut must not split or misread: block scalars, comments, blank lines, an item
+    /// started by a bare dash, a flow mapping.
+    fn list_file(n: usize) -> String {
+        let mut text = crate::generate::rules_yaml(n, 3, 7);
+        text.push_str(
+            "  # a comment at the list's indentation\n\n  -\n    name: block\n    description: |\n      \
+             - not an item\n      line two\n    severity: 2\n    frequency: PT5M\n    window: PT5M\n    \
+             criteria: [{metric: Failed Runs, aggregation: Total, operator: GreaterThan, \
+             threshold: 0}]\n  - {name: flow, criteria: []}\n",
+        );
+        text
+    }
+
+    /// Read in any number of parts, a list gives what the whole-tree reader gives, in the same
+    /// order.
+    #[test]
+    fn a_list_read_in_parts_is_read_as_a_whole() {
+        let text = list_file(40);
+        let whole = format!("{:?}", read_whole(&text, FileId(0)));
+        for parts in [1, 2, 3, 8, 64] {
+            let read = read_list(&text, FileId(0), parts, 1).expect("a plain list");
+            assert_eq!(format!("{read:?}"), whole, "{parts} parts");
+        }
+    }
+
+    /// Files of another shape, or with anything but plain data in a part, are left to the
+    /// whole-tree reader, which reports what is wrong with them.
+    #[test]
+    fn other_shapes_are_read_whole() {
+        for text in [
+            "rules: []\n",
+            "rules:\n  - name: a\nother: 1\n",
+            "# c\nrules: # c\n  - name: a\n",
+            "rules:\n  - name: a\n - name: b\n",
+            "rules:\n  - &a {name: a}\n  - *a\n",
+            "rules:\n  - name: a\n  - name: \"b\n  - name: c\"\n",
+            "rules:\n  - name: a\n\t- name: b\n",
+            "rules:\n  - name: a\n    name: b\n",
+            // A control character in a comment before the list (found by fuzzing).
+            "# x\u{1}\nrules:\n  - name: a\n",
+            "rules:\n# \u{1}\n  - name: a\n",
+            "rules: \n  - name: a\n",
+        ] {
+            assert!(read_list(text, FileId(0), 2, 1).is_none(), "{text:?}");
+        }
+        assert!(read_list("# c\n\nrules:\n- name: a\n", FileId(0), 2, 1).is_some());
+    }
+
+    proptest::proptest! {
+        /// Wherever the parts are cut, and whatever the file's lines hold, the list reader gives
+        /// the whole-tree reader's rules and findings or leaves the file to it.
+        #[test]
+        fn list_reading_matches_the_whole_tree(
+            n in 1usize..30,
+            parts in 1usize..6,
+            edits in proptest::collection::vec((0usize..4000, 0usize..6), 0..4),
+        ) {
+            let mut text = list_file(n);
+            for (at, what) in edits {
+                let mut at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let insert = ["\n  - ", "\n", "\"", "  ", "\n# x\n", ": "][what];
+                text.insert_str(at, insert);
+            }
+            if let Some(read) = read_list(&text, FileId(0), parts, 1) {
+                proptest::prop_assert_eq!(
+                    format!("{read:?}"),
+                    format!("{:?}", read_whole(&text, FileId(0))),
+                    "{:?}", text
+                );
+            }
+        }
     }
 
     #[test]
