@@ -79,6 +79,26 @@ pub struct ConditionDimension<'a> {
     pub values: Vec<At<&'a str>>,
 }
 
+/// The model's filter for `NAME includes|excludes V [or V]…` (in a metric or a log
+/// condition), its span from the name to the last value, every span moved through `map`.
+pub(crate) fn dimension_filter<S: AsRef<str>>(
+    name: &At<S>,
+    operator: &At<DimensionOperator>,
+    values: &[At<S>],
+    map: &dyn Fn(Span) -> Span,
+) -> DimensionFilter {
+    let text = |a: &At<S>| Sp::new(a.value.as_ref().to_string(), map(a.span));
+    DimensionFilter {
+        span: map(Span::new(
+            name.span.start,
+            values.last().map_or(operator.span.end, |v| v.span.end),
+        )),
+        name: text(name),
+        operator: Some(Sp::new(operator.value, map(operator.span))),
+        values: values.iter().map(text).collect(),
+    }
+}
+
 impl Condition<'_> {
     /// The criterion this condition stands for, with every span moved into the file through
     /// `map` (a span of the condition text → a span of the file) and `whole` as the
@@ -112,15 +132,7 @@ impl Condition<'_> {
             dimensions: self
                 .dimensions
                 .iter()
-                .map(|d| DimensionFilter {
-                    span: m(Span::new(
-                        d.name.span.start,
-                        d.values.last().map_or(d.operator.span.end, |v| v.span.end),
-                    )),
-                    name: text(&d.name),
-                    operator: Some(Sp::new(d.operator.value, m(d.operator.span))),
-                    values: d.values.iter().map(text).collect(),
-                })
+                .map(|d| dimension_filter(&d.name, &d.operator, &d.values, m))
                 .collect(),
             skip_metric_validation: self
                 .skip_metric_validation

@@ -16,7 +16,7 @@ mod parse;
 mod print;
 
 use super::At;
-use crate::model::{DimensionFilter, FailingPeriods, LogCriterion, Query};
+use crate::model::{FailingPeriods, LogCriterion, Query};
 use crate::schema::Sp;
 use crate::source::Span;
 use crate::vocab::{Aggregation, DimensionOperator, Operator};
@@ -97,15 +97,7 @@ impl LogCondition {
         c.dimensions = self
             .dimensions
             .iter()
-            .map(|d| DimensionFilter {
-                span: m(Span::new(
-                    d.name.span.start,
-                    d.values.last().map_or(d.operator.span.end, |v| v.span.end),
-                )),
-                name: text(&d.name),
-                operator: Some(Sp::new(d.operator.value, m(d.operator.span))),
-                values: d.values.iter().map(text).collect(),
-            })
+            .map(|d| super::dimension_filter(&d.name, &d.operator, &d.values, m))
             .collect();
         c.failing_periods = self.failing.as_ref().map(|f| FailingPeriods {
             span: m(f.span.span),
