@@ -98,22 +98,9 @@ fn bicep_string(s: &str) -> String {
     bicep_line(s)
 }
 
-/// A one-line Bicep string: quotes, backslashes, control characters and `${` escaped.
+/// A one-line Bicep string: quotes, backslashes, newlines, tabs and `$` (so no `${`) escaped.
 fn bicep_line(s: &str) -> String {
-    let mut out = String::from("'");
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("\\'"),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' => out.push_str("\\$"),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
+    super::quoted(s, '\'', &['$'])
 }
 
 fn bicep(query: &str, name: &str, description: &str) -> String {

@@ -20,20 +20,7 @@ use super::ir::{Lifecycle, Plan, Refused, severity};
 
 /// A KQL string literal.
 pub fn lit(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    super::quoted(s, '"', &[])
 }
 
 /// A column name, bracket-quoted unless it is a plain identifier.

@@ -58,3 +58,26 @@ pub(crate) fn in_comment(text: &str) -> Cow<'_, str> {
             .collect(),
     )
 }
+
+/// `text` as a one-line string literal between `quote`s, in the backslash-escape syntax that
+/// Spark SQL, KQL and Bicep share: the quote, `\`, newline, carriage return and tab escaped,
+/// and each character of `also` too (Bicep's `$`, which would start an interpolation).
+pub(crate) fn quoted(text: &str, quote: char, also: &[char]) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote || also.contains(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}

@@ -18,20 +18,7 @@ use super::ir::{Lifecycle, Plan, severity};
 
 /// A Spark SQL string literal.
 pub fn lit(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("\\'"),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
+    super::quoted(s, '\'', &[])
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> String {
