@@ -264,21 +264,7 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
                             rule.criteria.push(c);
                         }
                     }
-                    "--name" | "-n" => rule.name = Some(Sp::new(arg.text.clone(), arg.span)),
-                    "--description" => rule.description = Some(Sp::new(arg.text.clone(), arg.span)),
-                    "--severity" | "--sev" => match arg.text.parse() {
-                        Ok(v) => rule.severity = Some(Sp::new(v, arg.span)),
-                        Err(_) => sink.push(
-                            sink.at(
-                                &registry::WRONG_TYPE,
-                                arg.span,
-                                "--severity must be an integer",
-                            )
-                            .label("not a number"),
-                        ),
-                    },
-                    "--window-size" => rule.window = cli_duration(&arg, flag, sink),
-                    "--evaluation-frequency" => rule.frequency = cli_duration(&arg, flag, sink),
+                    f if common_flag(&mut rule, f, &arg, sink) => {}
                     "--auto-mitigate" => {
                         rule.auto_mitigate = arg.text.parse().ok().map(|b| Sp::new(b, arg.span))
                     }
@@ -295,6 +281,30 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     hints.sort_by_key(|h| !matches!(h, Hint::Type(_)));
     rule.target = from_hints(hints);
     Some(rule)
+}
+
+/// Reads a flag that `az monitor metrics alert` and `az monitor scheduled-query` take alike
+/// (name, description, severity, window, frequency) into `rule`; false for any other flag.
+pub(super) fn common_flag(rule: &mut AlertRule, flag: &str, arg: &Word, sink: &mut Sink) -> bool {
+    match flag {
+        "--name" | "-n" => rule.name = Some(Sp::new(arg.text.clone(), arg.span)),
+        "--description" => rule.description = Some(Sp::new(arg.text.clone(), arg.span)),
+        "--severity" | "--sev" => match arg.text.parse() {
+            Ok(v) => rule.severity = Some(Sp::new(v, arg.span)),
+            Err(_) => sink.push(
+                sink.at(
+                    &registry::WRONG_TYPE,
+                    arg.span,
+                    "--severity must be an integer",
+                )
+                .label("not a number"),
+            ),
+        },
+        "--window-size" => rule.window = cli_duration(arg, flag, sink),
+        "--evaluation-frequency" => rule.frequency = cli_duration(arg, flag, sink),
+        _ => return false,
+    }
+    true
 }
 
 /// The CLI takes `5m`, `1h`, `1d` (and ISO 8601).

@@ -18,7 +18,7 @@ use crate::schema::Sp;
 use crate::source::Span;
 use crate::suggest;
 
-use super::script::{Word, cli_duration};
+use super::script::{Word, cli_duration, common_flag};
 use super::target::{Hint, from_hints};
 
 /// The map of a text whose byte `i` sits at `offsets[i]` in the file (`offsets` holds one
@@ -156,21 +156,7 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
                 continue;
             }
             match flag.as_str() {
-                "--name" | "-n" => rule.name = Some(Sp::new(arg.text.clone(), arg.span)),
-                "--description" => rule.description = Some(Sp::new(arg.text.clone(), arg.span)),
-                "--severity" => match arg.text.parse() {
-                    Ok(v) => rule.severity = Some(Sp::new(v, arg.span)),
-                    Err(_) => sink.push(
-                        sink.at(
-                            &registry::WRONG_TYPE,
-                            arg.span,
-                            "--severity must be an integer",
-                        )
-                        .label("not a number"),
-                    ),
-                },
-                "--evaluation-frequency" => rule.frequency = cli_duration(arg, &flag, sink),
-                "--window-size" => rule.window = cli_duration(arg, &flag, sink),
+                f if common_flag(&mut rule, f, arg, sink) => {}
                 "--mute-actions-duration" | "--mad" => {
                     log.mute_actions_duration = cli_duration(arg, &flag, sink)
                 }
