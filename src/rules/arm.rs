@@ -728,19 +728,7 @@ fn criterion<'a>(c: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Crit
             .and_then(|n| typed(n, scope, "threshold", sink, schema::number_or_text))
             .map(Threshold::Static)
     };
-    let mut dimensions = Vec::new();
-    if let Some(list) = get(c, "dimensions") {
-        let list = resolve(list, scope, "dimensions", sink);
-        let items = match &list {
-            Some(l) => schema::list(l, "dimensions", false, sink).unwrap_or_default(),
-            None => Vec::new(),
-        };
-        for d in items {
-            if let Some(d) = dimension(d, scope, sink) {
-                dimensions.push(d);
-            }
-        }
-    }
+    let dimensions = dimensions(c, scope, sink);
     let skip_metric_validation = field("skipMetricValidation", sink)
         .and_then(|n| schema::boolean_or_text(&n, "skipMetricValidation", sink));
     Some(Criterion {
@@ -753,6 +741,26 @@ fn criterion<'a>(c: &Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Option<Crit
         dimensions,
         skip_metric_validation,
     })
+}
+
+/// The `dimensions` list of a metric or log criterion (resolved through the scope when it is
+/// an expression); each entry that cannot be read is reported and left out.
+pub(super) fn dimensions<'a>(
+    c: &Node,
+    scope: &'a Scope<'a>,
+    sink: &mut Sink,
+) -> Vec<DimensionFilter> {
+    let Some(list) = get(c, "dimensions") else {
+        return Vec::new();
+    };
+    let Some(list) = resolve(list, scope, "dimensions", sink) else {
+        return Vec::new();
+    };
+    schema::list(&list, "dimensions", false, sink)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|d| dimension(d, scope, sink))
+        .collect()
 }
 
 pub(super) fn dimension<'a>(

@@ -16,7 +16,7 @@ use crate::schema::{self, Sp};
 use crate::vocab::{Aggregation, Operator};
 use crate::yaml::{Node, Value};
 
-use super::arm::{Scope, dimension, get, is_expression, literal_in_file, resolve, string, typed};
+use super::arm::{Scope, dimensions, get, is_expression, literal_in_file, resolve, string, typed};
 use super::yaml::{duration, keyword};
 
 /// Reads one scheduled query rule resource.
@@ -167,18 +167,7 @@ fn criterion<'a>(
     }
     out.threshold = get(c, "threshold")
         .and_then(|n| typed(n, scope, "threshold", sink, schema::number_or_text));
-    if let Some(list) = get(c, "dimensions") {
-        let list = resolve(list, scope, "dimensions", sink);
-        let items = match &list {
-            Some(l) => schema::list(l, "dimensions", false, sink).unwrap_or_default(),
-            None => Vec::new(),
-        };
-        for d in items {
-            if let Some(d) = dimension(d, scope, sink) {
-                out.dimensions.push(d);
-            }
-        }
-    }
+    out.dimensions = dimensions(c, scope, sink);
     if let Some(fp) = get(c, "failingPeriods") {
         let count = |key: &str, sink: &mut Sink| {
             get(fp, key).and_then(|n| typed(n, scope, key, sink, schema::integer_or_text))
