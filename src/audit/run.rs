@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::config::Excludes;
-use crate::finding::{Finding, RecordAt, RecordContext, Severity};
+use crate::finding::{Finding, RecordAt, RecordContext, SeverityCounts};
 use crate::inputs::{self, InputError};
 use crate::lifecycle::Lifecycles;
 use crate::policy::Policy;
@@ -92,6 +92,15 @@ pub struct AuditSummary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+}
+
+impl AuditSummary {
+    /// Records how many findings of each severity were reported.
+    pub fn set_counts(&mut self, counts: SeverityCounts) {
+        self.errors = counts.errors;
+        self.warnings = counts.warnings;
+        self.notes = counts.notes;
+    }
 }
 
 #[derive(Debug, Default)]
@@ -175,7 +184,7 @@ pub fn audit_paths_streaming(
             Ok(Box::new(std::fs::File::open(p)?))
         }
     };
-    let mut severities = (0usize, 0usize, 0usize);
+    let mut severities = SeverityCounts::default();
     let mut unreadable: HashMap<String, usize> = HashMap::new();
     let sources = &report.sources;
     let mut admit = |f: Finding| {
@@ -193,11 +202,7 @@ pub fn audit_paths_streaming(
         let Some(f) = options.policy.admit(f) else {
             return ControlFlow::Continue(());
         };
-        match f.severity {
-            Severity::Error => severities.0 += 1,
-            Severity::Warning => severities.1 += 1,
-            Severity::Note => severities.2 += 1,
-        }
+        severities.add(f.severity);
         sink(sources, f)
     };
     let spec_broken = Lifecycles::has_errors(&spec_findings);
@@ -224,11 +229,7 @@ pub fn audit_paths_streaming(
     if let Some(e) = nothing_audited(paths, &report.summary) {
         report.input_errors.push(e);
     }
-    (
-        report.summary.errors,
-        report.summary.warnings,
-        report.summary.notes,
-    ) = severities;
+    report.summary.set_counts(severities);
     report
 }
 

@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use crate::audit::input::{self, Format, Sniffed};
 use crate::audit::run::{AuditOptions, AuditReport, load_lifecycles};
 use crate::compile::{self, Dialect, Options};
-use crate::finding::{Finding, RecordAt, RecordContext, Severity};
+use crate::finding::{Finding, RecordAt, RecordContext, Severity, SeverityCounts};
 use crate::inputs::{self, InputError};
 use crate::lifecycle::Lifecycles;
 use crate::registry;
@@ -131,16 +131,12 @@ pub fn audit(
         load_lifecycles(&options.lifecycles, &mut report.sources);
     report.input_errors.extend(errors);
     let spec_broken = Lifecycles::has_errors(&spec_findings);
-    let mut counts = (0usize, 0usize, 0usize);
+    let mut counts = SeverityCounts::default();
     let mut admit = |sources: &SourceMap, f: Finding| {
         let Some(f) = options.policy.admit(f) else {
             return ControlFlow::Continue(());
         };
-        match f.severity {
-            Severity::Error => counts.0 += 1,
-            Severity::Warning => counts.1 += 1,
-            Severity::Note => counts.2 += 1,
-        }
+        counts.add(f.severity);
         sink(sources, f)
     };
     for f in spec_findings {
@@ -209,12 +205,8 @@ pub fn audit(
     finish(report, counts)
 }
 
-fn finish(mut report: AuditReport, counts: (usize, usize, usize)) -> AuditReport {
-    (
-        report.summary.errors,
-        report.summary.warnings,
-        report.summary.notes,
-    ) = counts;
+fn finish(mut report: AuditReport, counts: SeverityCounts) -> AuditReport {
+    report.summary.set_counts(counts);
     report
 }
 
