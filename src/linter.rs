@@ -409,9 +409,16 @@ pub fn lint_text(
     (sources, read.rules, findings)
 }
 
+/// Orders findings by file, place and check, then by message, so that identical findings
+/// (the same mistake in every instance of a loop) end up side by side for `dedup`.
 fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.file, a.span.start, a.check.code).cmp(&(b.file, b.span.start, b.check.code))
+        (a.file, a.span.start, a.check.code, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.check.code,
+            &b.message,
+        ))
     });
 }
 
