@@ -1,10 +1,12 @@
 //! Splits KQL text into tokens with byte spans. Comments (`// …`) and whitespace are dropped.
 //! Never fails: a character that starts no token becomes a `Bad` token for the parser to report.
 
+use std::borrow::Cow;
+
 use nom::IResult;
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case, take_while, take_while1};
+use nom::bytes::complete::{tag, tag_no_case, take_while1};
 use nom::character::complete::{digit1, one_of};
 use nom::combinator::{opt, recognize};
 use nom::sequence::pair;
@@ -14,12 +16,13 @@ use nom::sequence::pair;
 pub enum Tok<'a> {
     /// A name or keyword: `where`, `EventType`, `project-away`, `$left`.
     Ident(&'a str),
-    /// `['Event Type']`.
-    Quoted(String),
+    /// `['Event Type']`: the name, borrowed unless it had escapes.
+    Quoted(Cow<'a, str>),
     Number(&'a str),
     Timespan(&'a str),
+    /// A string literal's value, borrowed unless it had escapes or doubled quotes.
     Str {
-        value: String,
+        value: Cow<'a, str>,
         verbatim: bool,
     },
     /// Punctuation and symbolic operators: `|`, `==`, `=~`, `..`, …
@@ -107,16 +110,47 @@ fn number(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
-fn ident(i: &str) -> IResult<&str, &str> {
-    recognize(pair(take_while1(is_ident_start), take_while(is_ident_char))).parse(i)
+/// The length of the name at the start of `i` (which starts with an identifier character):
+/// a run of start characters (letters, `_`, `$`), then of letters, digits and `_`.
+fn ident_len(i: &str) -> usize {
+    let mut rest = i.char_indices().skip_while(|(_, c)| is_ident_start(*c));
+    match rest.find(|(_, c)| !is_ident_char(*c)) {
+        Some((end, _)) => end,
+        None => i.len(),
+    }
 }
 
-/// A string literal body after its opening quote; returns the decoded value and the length
-/// consumed (closing quote included), or `None` when the string is not closed on its line.
-fn string_body(rest: &str, quote: char, verbatim: bool) -> Option<(String, usize)> {
-    let mut value = String::new();
-    let mut chars = rest.char_indices();
+/// The punctuation at the start of `rest`, two-character operators first.
+fn punct(rest: &str) -> Option<&'static str> {
+    let b = rest.as_bytes();
+    if let Some(two) = b.get(..2)
+        && let Some(p) = PUNCT.iter().find(|p| p.as_bytes() == two)
+    {
+        return Some(p);
+    }
+    let first = *b.first()?;
+    PUNCT.iter().find(|p| p.as_bytes() == [first]).copied()
+}
+
+/// A string literal body after its opening quote; returns the decoded value (borrowed from
+/// `rest` when nothing needed decoding) and the length consumed (closing quote included), or
+/// `None` when the string is not closed on its line.
+fn string_body(rest: &str, quote: char, verbatim: bool) -> Option<(Cow<'_, str>, usize)> {
+    // Up to the first quote, newline or backslash, the value is the text itself.
+    let plain = rest
+        .find(|c: char| c == quote || c == '\n' || (c == '\\' && !verbatim))
+        .unwrap_or(rest.len());
+    match rest[plain..].chars().next() {
+        Some(c) if c == quote && !(verbatim && rest[plain + 1..].starts_with(quote)) => {
+            return Some((Cow::Borrowed(&rest[..plain]), plain + 1));
+        }
+        None | Some('\n') => return None,
+        Some(_) => {}
+    }
+    let mut value = String::from(&rest[..plain]);
+    let mut chars = rest[plain..].char_indices();
     while let Some((i, c)) = chars.next() {
+        let i = plain + i;
         if c == '\n' {
             return None;
         }
@@ -126,7 +160,7 @@ fn string_body(rest: &str, quote: char, verbatim: bool) -> Option<(String, usize
                 chars.next();
                 continue;
             }
-            return Some((value, i + 1));
+            return Some((Cow::Owned(value), i + 1));
         }
         if c == '\\' && !verbatim {
             let (_, e) = chars.next()?;
@@ -154,7 +188,7 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
             pos += c.len_utf8();
             continue;
         }
-        if rest.starts_with("//") {
+        if c == '/' && rest.starts_with("//") {
             pos += rest.find('\n').unwrap_or(rest.len());
             continue;
         }
@@ -177,7 +211,7 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
                 Some(e) => push(
                     &mut out,
                     Tok::Str {
-                        value: body[..e].to_string(),
+                        value: Cow::Borrowed(&body[..e]),
                         verbatim: true,
                     },
                     e + 6,
@@ -187,10 +221,14 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
             continue;
         }
         // Verbatim and obfuscated strings: @"…", h"…", H@'…'.
-        let prefix_len = ["h@", "H@", "@", "h", "H"]
-            .iter()
-            .find(|p| rest.starts_with(**p) && rest[p.len()..].starts_with(['"', '\'']))
-            .map_or(0, |p| p.len());
+        let prefix_len = if matches!(c, 'h' | 'H' | '@') {
+            ["h@", "H@", "@", "h", "H"]
+                .iter()
+                .find(|p| rest.starts_with(**p) && rest[p.len()..].starts_with(['"', '\'']))
+                .map_or(0, |p| p.len())
+        } else {
+            0
+        };
         if prefix_len > 0 || c == '"' || c == '\'' {
             let verbatim = rest[..prefix_len].contains('@');
             let quote = rest[prefix_len..].chars().next().unwrap_or('"');
@@ -236,20 +274,18 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
                 continue;
             }
         }
-        if is_ident_start(c)
-            && let Ok((after, word)) = ident(rest)
-        {
-            let mut len = word.len();
-            if HYPHEN_HEADS.contains(&word)
-                && let Some(tail) = after.strip_prefix('-')
-                && let Ok((_, w2)) = ident(tail)
+        if is_ident_start(c) {
+            let mut len = ident_len(rest);
+            if HYPHEN_HEADS.contains(&&rest[..len])
+                && let Some(tail) = rest[len..].strip_prefix('-')
+                && tail.starts_with(is_ident_start)
             {
-                len += 1 + w2.len();
+                len += 1 + ident_len(tail);
             }
             pos = push(&mut out, Tok::Ident(&rest[..len]), len);
             continue;
         }
-        if let Some(p) = PUNCT.iter().find(|p| rest.starts_with(**p)) {
+        if let Some(p) = punct(rest) {
             pos = push(&mut out, Tok::Punct(p), p.len());
             continue;
         }

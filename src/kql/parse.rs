@@ -59,8 +59,10 @@ struct Parser<'a> {
 
 type R<T> = Result<T, SyntaxError>;
 
-/// Binary precedence levels, lowest first.
-const LEVELS: usize = 5;
+/// The tightest binary precedence level (`*`, `/`, `%`); `or` is level 0.
+const LEVELS: usize = 4;
+/// The level of comparisons, `in` and `between`.
+const COMPARISON: usize = 2;
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<&Tok<'a>> {
@@ -159,7 +161,7 @@ impl<'a> Parser<'a> {
                 let t = self.bump();
                 let text = match t.tok {
                     Tok::Ident(s) => s.to_string(),
-                    Tok::Quoted(s) => s,
+                    Tok::Quoted(s) => s.into_owned(),
                     _ => unreachable!("matched above"),
                 };
                 Ok(Name {
@@ -524,7 +526,7 @@ impl<'a> Parser<'a> {
                     let t = self.bump();
                     let text = match t.tok {
                         Tok::Number(s) | Tok::Timespan(s) => s.to_string(),
-                        Tok::Str { value, .. } => value,
+                        Tok::Str { value, .. } => value.into_owned(),
                         _ => unreachable!("matched above"),
                     };
                     Some(Name {
@@ -905,72 +907,85 @@ impl<'a> Parser<'a> {
         e
     }
 
-    fn binop_at(&self, level: usize) -> Option<(BinOp, usize)> {
-        let tok = self.peek()?;
-        let op = match (level, tok) {
-            (0, Tok::Ident(w)) if *w == "or" => BinOp::Or,
-            (1, Tok::Ident(w)) if *w == "and" => BinOp::And,
-            (2, Tok::Punct("==")) => BinOp::Eq,
-            (2, Tok::Punct("!=")) | (2, Tok::Punct("<>")) => BinOp::Ne,
-            (2, Tok::Punct("<")) => BinOp::Lt,
-            (2, Tok::Punct("<=")) => BinOp::Le,
-            (2, Tok::Punct(">")) => BinOp::Gt,
-            (2, Tok::Punct(">=")) => BinOp::Ge,
-            (2, Tok::Punct("=~")) => BinOp::Str("=~"),
-            (2, Tok::Punct("!~")) => BinOp::Str("!~"),
-            (2, Tok::Punct("!")) => {
-                // `!has`, `!contains`, … : `!` glued to a word.
-                let Some(Tok::Ident(w)) = self.peek_at(1) else {
-                    return None;
-                };
-                let glued = format!("!{w}");
-                let s = STRING_OPERATORS.iter().find(|s| **s == glued)?;
-                return Some((BinOp::Str(s), 2));
-            }
-            (2, Tok::Ident(w)) => {
-                if *w == "matches"
-                    && matches!(self.peek_at(1), Some(Tok::Ident(r)) if *r == "regex")
-                {
-                    return Some((BinOp::Str("matches regex"), 2));
+    /// The binary operator at the cursor: the operator, its precedence level (0 = `or`, the
+    /// loosest, to 4 = `*`, the tightest) and how many tokens it takes.
+    fn binop(&self) -> Option<(BinOp, usize, usize)> {
+        let found = match self.peek()? {
+            Tok::Punct(p) => match *p {
+                "==" => (BinOp::Eq, 2),
+                "!=" | "<>" => (BinOp::Ne, 2),
+                "<" => (BinOp::Lt, 2),
+                "<=" => (BinOp::Le, 2),
+                ">" => (BinOp::Gt, 2),
+                ">=" => (BinOp::Ge, 2),
+                "=~" => (BinOp::Str("=~"), 2),
+                "!~" => (BinOp::Str("!~"), 2),
+                "+" => (BinOp::Add, 3),
+                "-" => (BinOp::Sub, 3),
+                "*" => (BinOp::Mul, 4),
+                "/" => (BinOp::Div, 4),
+                "%" => (BinOp::Mod, 4),
+                "!" => {
+                    // `!has`, `!contains`, … : `!` glued to a word.
+                    let Some(Tok::Ident(w)) = self.peek_at(1) else {
+                        return None;
+                    };
+                    let s = STRING_OPERATORS
+                        .iter()
+                        .find(|s| s.strip_prefix('!') == Some(*w))?;
+                    return Some((BinOp::Str(s), 2, 2));
                 }
-                let s = STRING_OPERATORS
-                    .iter()
-                    .find(|s| *s == w && !s.contains(' '))?;
-                BinOp::Str(s)
-            }
-            (3, Tok::Punct("+")) => BinOp::Add,
-            (3, Tok::Punct("-")) => BinOp::Sub,
-            (4, Tok::Punct("*")) => BinOp::Mul,
-            (4, Tok::Punct("/")) => BinOp::Div,
-            (4, Tok::Punct("%")) => BinOp::Mod,
+                _ => return None,
+            },
+            Tok::Ident(w) => match *w {
+                "or" => (BinOp::Or, 0),
+                "and" => (BinOp::And, 1),
+                "matches" if matches!(self.peek_at(1), Some(Tok::Ident(r)) if *r == "regex") => {
+                    return Some((BinOp::Str("matches regex"), 2, 2));
+                }
+                _ => {
+                    let s = STRING_OPERATORS
+                        .iter()
+                        .find(|s| *s == w && !s.contains(' '))?;
+                    (BinOp::Str(s), 2)
+                }
+            },
             _ => return None,
         };
-        Some((op, 1))
+        Some((found.0, found.1, 1))
     }
 
-    fn binary(&mut self, level: usize) -> R<Expr> {
-        if level == LEVELS {
-            return self.unary();
-        }
+    /// Precedence climbing: an operand, then every operator of level `min` or tighter, each
+    /// left-associative. The tree count grows by one per operator applied to the left operand
+    /// (a chain is a tree as deep as it is long) and is restored when the expression ends.
+    fn binary(&mut self, min: usize) -> R<Expr> {
         let base = self.tree;
-        let chain = self.binary_chain(level);
+        let chain = self.binary_chain(min);
         self.tree = base;
         chain
     }
 
-    fn binary_chain(&mut self, level: usize) -> R<Expr> {
-        let mut left = self.binary(level + 1)?;
+    fn binary_chain(&mut self, min: usize) -> R<Expr> {
+        let mut left = self.unary()?;
+        // The loosest level the next operator may have: an operator's right operand took every
+        // tighter one, and after `in (…)` or `between (…)` only comparisons and looser follow.
+        let mut max = LEVELS;
         loop {
-            if level == 2
+            if min <= COMPARISON
+                && max >= COMPARISON
                 && let Some(e) = self.in_or_between(&left)?
             {
                 self.grow()?;
                 left = e;
+                max = COMPARISON;
                 continue;
             }
-            let Some((op, ntok)) = self.binop_at(level) else {
+            let Some((op, level, ntok)) = self.binop() else {
                 return Ok(left);
             };
+            if level < min || level > max {
+                return Ok(left);
+            }
             self.pos += ntok;
             self.grow()?;
             let right = self.binary(level + 1)?;
@@ -983,6 +998,7 @@ impl<'a> Parser<'a> {
                 },
                 at,
             };
+            max = level;
         }
     }
 
@@ -1116,7 +1132,7 @@ impl<'a> Parser<'a> {
                 let t = self.bump();
                 let index = Expr {
                     kind: ExprKind::Lit(Lit::String {
-                        value: key,
+                        value: key.into_owned(),
                         verbatim: false,
                     }),
                     at: At::new(t.start + 1, t.end - 1),
@@ -1161,7 +1177,7 @@ impl<'a> Parser<'a> {
             }
             Some(Tok::Str { value, verbatim }) => {
                 self.pos += 1;
-                let mut value = value;
+                let mut value = value.into_owned();
                 let mut verbatim = verbatim;
                 // Adjacent literals concatenate.
                 while let Some(Tok::Str {
