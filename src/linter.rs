@@ -438,6 +438,44 @@ pub fn finish(mut report: Report, findings: Vec<Finding>, policy: &Policy) -> Re
 mod tests {
     use super::*;
 
+    /// Each finding counts once, under its own severity.
+    #[test]
+    fn the_summary_counts_findings_by_severity() {
+        use crate::registry::{ALERT_TEST_FAILED, UNKNOWN_DIMENSION};
+        let at = |severity| {
+            let mut f = Finding::new(
+                &UNKNOWN_DIMENSION,
+                crate::source::FileId(0),
+                crate::source::Span::new(0, 0),
+                "m",
+            );
+            f.severity = severity;
+            f
+        };
+        let mut s = Summary {
+            errors: 1,
+            warnings: 1,
+            notes: 1,
+            ..Summary::default()
+        };
+        s.count(&[
+            at(Severity::Error),
+            at(Severity::Error),
+            at(Severity::Warning),
+            at(Severity::Note),
+            at(Severity::Note),
+            at(Severity::Note),
+        ]);
+        assert_eq!((s.errors, s.warnings, s.notes), (3, 2, 4));
+        s.count(&[Finding::new(
+            &ALERT_TEST_FAILED,
+            crate::source::FileId(0),
+            crate::source::Span::new(0, 0),
+            "m",
+        )]);
+        assert_eq!((s.errors, s.warnings, s.notes), (4, 2, 4));
+    }
+
     /// Results come back in the items' order, whatever order the workers finish in.
     #[test]
     fn par_map_keeps_the_items_order() {

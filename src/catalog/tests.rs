@@ -370,3 +370,61 @@ mod schedule_props {
         }
     }
 }
+
+#[test]
+fn a_citation_reads_source_then_section() {
+    let cite = |section: &str| Cite {
+        source: "azure-monitor-reference".into(),
+        section: section.into(),
+    };
+    assert_eq!(
+        cite("Supported metrics").to_string(),
+        "azure-monitor-reference § Supported metrics"
+    );
+    assert_eq!(cite("").to_string(), "azure-monitor-reference");
+}
+
+#[test]
+fn metric_kinds_are_named_as_catalog_files_write_them() {
+    let kinds = [
+        (MetricKind::Count, "count"),
+        (MetricKind::Percent, "percent"),
+        (MetricKind::Energy, "energy"),
+        (MetricKind::Duration, "duration"),
+        (MetricKind::Rate, "rate"),
+    ];
+    for (kind, name) in kinds {
+        assert_eq!(kind.as_str(), name);
+        assert_eq!(MetricKind::parse(name), Some(kind));
+        assert_eq!(MetricKind::parse(&name.to_uppercase()), Some(kind));
+    }
+    assert_eq!(MetricKind::parse("percentage"), None);
+}
+
+#[test]
+fn a_file_alone_puts_metrics_without_a_namespace_in_the_workspace() {
+    let mut sources = SourceMap::new();
+    let file = SourceFile::new(
+        "alone.yaml",
+        "metrics:\n  - name: Retried Runs\n    kind: count\n",
+    );
+    let (c, _) = Catalog::from_file(&mut sources, file);
+    assert_eq!(c.namespace, WORKSPACE);
+    let m = c
+        .metric_in(WORKSPACE, "retried runs")
+        .expect("in the workspace");
+    assert_eq!(c.metrics[m].namespace, WORKSPACE);
+}
+
+#[test]
+fn a_metric_written_twice_in_one_file_is_one_entry_with_the_later_values() {
+    let mut sources = SourceMap::new();
+    let file = SourceFile::new(
+        "twice.yaml",
+        "metrics:\n  - name: Retried Runs\n    group: Run\n    max: 10\n  - name: retried runs\n    max: 20\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![file]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_eq!(c.metrics.len(), Catalog::builtin().metrics.len() + 1);
+    assert_eq!(c.metrics[c.metric("Retried Runs").unwrap()].max, Some(20.0));
+}

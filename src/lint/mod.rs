@@ -120,3 +120,19 @@ fn joined<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_read_as_english() {
+        assert_eq!(english_list::<&str>(&[]), "");
+        assert_eq!(english_list(&["a"]), "a");
+        assert_eq!(english_list(&["a", "b"]), "a and b");
+        assert_eq!(english_list(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(either(&["a"]), "a");
+        assert_eq!(either(&["a", "b"]), "a or b");
+        assert_eq!(either(&["a", "b", "c", "d"]), "a, b, c or d");
+    }
+}
