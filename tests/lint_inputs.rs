@@ -265,3 +265,52 @@ proptest::proptest! {
         }
     }
 }
+
+/// The JSON summary counts every file read, whatever its format, and every rule, a rule
+/// instantiated through Bicep modules once per instance.
+#[test]
+fn the_summary_counts_files_and_rules_of_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["main.bicep", "alerts.bicep"] {
+        let text = std::fs::read_to_string(
+            root()
+                .join("tests/fixtures/bicep/three-workspaces")
+                .join(name),
+        )
+        .unwrap();
+        write(dir.path(), &format!("bicep/{name}"), &text);
+    }
+    write(
+        dir.path(),
+        "rules.yaml",
+        &format!(
+            "rules:\n{RULE_BODY}{}",
+            RULE_BODY.replace("name: a", "name: b")
+        ),
+    );
+    // A parameter file that a walked Bicep file uses is read through it, not on its own.
+    for name in ["main.bicep", "gpu-alert.bicep", "main.bicepparam"] {
+        let text =
+            std::fs::read_to_string(root().join("tests/fixtures/bicep/same-rules").join(name))
+                .unwrap();
+        write(dir.path(), &format!("same-rules/{name}"), &text);
+    }
+    write(
+        dir.path(),
+        "failed.kql",
+        "AmlComputeJobEvent | where EventType == \"JobFailed\" | count\n",
+    );
+    std::fs::write(dir.path().join("binary.yaml"), b"\x00\x01\x02rules:\xff\n").unwrap();
+    let out = amlguard()
+        .args(["--no-config", "lint", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary = &json["summary"];
+    assert_eq!(summary["files"], 5 + 2, "{summary}");
+    // alerts.bicep is linted as a file of its own (one rule) and through main.bicep's three
+    // module instances; same-rules/ holds three rules.
+    assert_eq!(summary["rules"], 2 + 1 + 3 + 3, "{summary}");
+    assert_eq!(out.status.code(), Some(1));
+}

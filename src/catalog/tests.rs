@@ -428,3 +428,35 @@ fn a_metric_written_twice_in_one_file_is_one_entry_with_the_later_values() {
     assert_eq!(c.metrics.len(), Catalog::builtin().metrics.len() + 1);
     assert_eq!(c.metrics[c.metric("Retried Runs").unwrap()].max, Some(20.0));
 }
+
+/// The names suggestions are drawn from: display and REST names, each once, and only the
+/// namespace's own metrics for `metric_names_in`.
+#[test]
+fn suggestion_names_are_every_display_and_rest_name() {
+    let c = Catalog::builtin();
+    let all: Vec<&str> = c.metric_names().collect();
+    let internal = c.metrics.iter().filter(|m| m.internal.is_some()).count();
+    assert_eq!(all.len(), c.metrics.len() + internal);
+    assert!(all.contains(&"Completed Runs"));
+    assert!(all.contains(&"ConnectionsActive"));
+    assert!(all.contains(&"RequestLatency_P99"));
+
+    let endpoints: Vec<&str> = c.metric_names_in(ONLINE_ENDPOINTS).collect();
+    assert!(endpoints.contains(&"ConnectionsActive"), "{endpoints:?}");
+    assert!(!endpoints.contains(&"Completed Runs"), "{endpoints:?}");
+    let workspace: Vec<&str> = c.metric_names_in(WORKSPACE).collect();
+    assert!(workspace.contains(&"Completed Runs"));
+    assert!(!workspace.contains(&"ConnectionsActive"));
+    assert_eq!(
+        all.len(),
+        c.namespaces()
+            .iter()
+            .map(|ns| c.metric_names_in(ns).count())
+            .sum::<usize>()
+    );
+
+    let dims: Vec<&str> = c.dimension_names().collect();
+    assert!(dims.contains(&"Cluster Name") && dims.contains(&"ClusterName"));
+    let internal = c.dimensions.iter().filter(|d| d.internal.is_some()).count();
+    assert_eq!(dims.len(), c.dimensions.len() + internal);
+}
