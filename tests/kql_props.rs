@@ -172,8 +172,8 @@ fn operator() -> impl Strategy<Value = OpKind> {
                 by
             }),
         (1u32..100, sort_key()).prop_map(|(n, key)| OpKind::Top {
-            count: e(ExprKind::Lit(Lit::Number(n.to_string()))),
-            key
+            count: Box::new(e(ExprKind::Lit(Lit::Number(n.to_string())))),
+            key: Box::new(key)
         }),
         (any::<bool>(), prop::collection::vec(sort_key(), 1..3))
             .prop_map(|(sort, keys)| OpKind::Sort { sort, keys }),

@@ -106,6 +106,8 @@ pub enum PatternPart {
     Column { name: Name, ty: Option<Name> },
 }
 
+/// Operators move by value while a pipeline is built: the large parts of the rarer ones are
+/// boxed, so that every operator stays small.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OpKind {
     Where(Expr),
@@ -122,8 +124,8 @@ pub enum OpKind {
         by: Vec<Assign>,
     },
     Top {
-        count: Expr,
-        key: SortKey,
+        count: Box<Expr>,
+        key: Box<SortKey>,
     },
     /// `order by` or `sort by`; `sort` records which word was written.
     Sort {
@@ -132,12 +134,12 @@ pub enum OpKind {
     },
     Join {
         params: Vec<Param>,
-        right: Pipeline,
+        right: Box<Pipeline>,
         on: Vec<Expr>,
     },
     Lookup {
         params: Vec<Param>,
-        right: Pipeline,
+        right: Box<Pipeline>,
         on: Vec<Expr>,
     },
     Union {
@@ -151,21 +153,21 @@ pub enum OpKind {
         params: Vec<Param>,
         aggs: Vec<Assign>,
         /// `default = 0` after the aggregations.
-        default: Option<Expr>,
-        on: Expr,
+        default: Option<Box<Expr>>,
+        on: Box<Expr>,
         /// `from a to b` or `in range(a, b, step)`: kept as written.
         range: Vec<Expr>,
-        step: Option<Expr>,
+        step: Option<Box<Expr>>,
         by: Vec<Assign>,
     },
     MvExpand {
         params: Vec<Param>,
         items: Vec<(Assign, Option<Name>)>,
-        limit: Option<Expr>,
+        limit: Option<Box<Expr>>,
     },
     Parse {
         params: Vec<Param>,
-        source: Expr,
+        source: Box<Expr>,
         pattern: Vec<PatternPart>,
     },
     Serialize(Vec<Assign>),

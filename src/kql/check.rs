@@ -759,7 +759,12 @@ impl Checker<'_> {
                 for a in aggs {
                     self.assign_into(a, &cols, &mut out);
                 }
-                for e in default.iter().chain(range).chain(step) {
+                for e in default
+                    .iter()
+                    .map(|e| &**e)
+                    .chain(range)
+                    .chain(step.as_deref())
+                {
                     self.expr(e, &cols);
                 }
                 out

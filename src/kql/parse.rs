@@ -596,7 +596,10 @@ impl<'a> Parser<'a> {
                 let count = self.expr()?;
                 self.expect_word("by")?;
                 let key = self.sort_key()?;
-                OpKind::Top { count, key }
+                OpKind::Top {
+                    count: Box::new(count),
+                    key: Box::new(key),
+                }
             }
             "order" | "sort" => {
                 self.expect_word("by")?;
@@ -611,7 +614,7 @@ impl<'a> Parser<'a> {
             }
             "join" | "lookup" => {
                 let params = self.params();
-                let right = self.right_table()?;
+                let right = Box::new(self.right_table()?);
                 let mut on = Vec::new();
                 if self.eat_word("on") {
                     on.push(self.expr()?);
@@ -693,7 +696,7 @@ impl<'a> Parser<'a> {
                 OpKind::MvExpand {
                     params,
                     items,
-                    limit,
+                    limit: limit.map(Box::new),
                 }
             }
             "parse" => {
@@ -723,7 +726,7 @@ impl<'a> Parser<'a> {
                 }
                 OpKind::Parse {
                     params,
-                    source,
+                    source: Box::new(source),
                     pattern,
                 }
             }
@@ -785,10 +788,10 @@ impl<'a> Parser<'a> {
         Ok(OpKind::MakeSeries {
             params,
             aggs,
-            default,
-            on,
+            default: default.map(Box::new),
+            on: Box::new(on),
             range,
-            step,
+            step: step.map(Box::new),
             by,
         })
     }
