@@ -113,6 +113,21 @@ fn number(i: &str) -> IResult<&str, &str> {
 /// The length of the name at the start of `i` (which starts with an identifier character):
 /// a run of start characters (letters, `_`, `$`), then of letters, digits and `_`.
 fn ident_len(i: &str) -> usize {
+    let b = i.as_bytes();
+    // ASCII names, nearly all of them, byte by byte.
+    let starts = b
+        .iter()
+        .position(|&c| !(c.is_ascii_alphabetic() || c == b'_' || c == b'$'))
+        .unwrap_or(b.len());
+    if starts == b.len() || b[starts].is_ascii() {
+        let end = b[starts..]
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+            .map_or(b.len(), |n| starts + n);
+        if end == b.len() || b[end].is_ascii() {
+            return end;
+        }
+    }
     let mut rest = i.char_indices().skip_while(|(_, c)| is_ident_start(*c));
     match rest.find(|(_, c)| !is_ident_char(*c)) {
         Some((end, _)) => end,
@@ -185,6 +200,11 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
     let mut pos = 0;
     while pos < text.len() {
         let rest = &text[pos..];
+        let first = rest.as_bytes()[0];
+        if first.is_ascii_whitespace() {
+            pos += 1;
+            continue;
+        }
         let c = rest.chars().next().unwrap_or(' ');
         if c.is_whitespace() {
             pos += c.len_utf8();
@@ -278,8 +298,8 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
         }
         if is_ident_start(c) {
             let mut len = ident_len(rest);
-            if HYPHEN_HEADS.contains(&&rest[..len])
-                && let Some(tail) = rest[len..].strip_prefix('-')
+            if let Some(tail) = rest[len..].strip_prefix('-')
+                && HYPHEN_HEADS.contains(&&rest[..len])
                 && tail.starts_with(is_ident_start)
             {
                 len += 1 + ident_len(tail);
