@@ -314,3 +314,35 @@ fn the_summary_counts_files_and_rules_of_every_format() {
     assert_eq!(summary["rules"], 2 + 1 + 3 + 3, "{summary}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A run counts as having linted something when it read only KQL, only `--query`, or only rules
+/// instantiated through Bicep modules.
+#[test]
+fn queries_alone_and_module_instances_alone_are_something_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "failed.kql",
+        "AmlComputeJobEvent | where EventType == \"JobFailed\" | count\n",
+    );
+    let kql = dir.path().join("failed.kql");
+    let (code, f, stderr) = lint(&[kql.to_str().unwrap()], "");
+    assert_eq!((code, f), (0, vec![]), "{stderr}");
+    let (code, f, stderr) = lint(&["--query", "AmlComputeJobEvent | count"], "");
+    assert_eq!((code, f), (0, vec![]), "{stderr}");
+
+    let main = root().join("tests/fixtures/bicep/three-workspaces/main.bicep");
+    let out = amlguard()
+        .args(["--no-config", "lint", "--format", "json"])
+        .arg(&main)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["rules"], 3, "{}", json["summary"]);
+}

@@ -505,12 +505,6 @@ impl Catalog {
             .any(|a| !a.any_metric)
     }
 
-    pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables
-            .iter()
-            .find(|t| t.name.eq_ignore_ascii_case(name))
-    }
-
     pub fn category(&self, name: &str) -> Option<&Category> {
         self.categories
             .iter()

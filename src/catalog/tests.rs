@@ -460,3 +460,16 @@ fn suggestion_names_are_every_display_and_rest_name() {
     let internal = c.dimensions.iter().filter(|d| d.internal.is_some()).count();
     assert_eq!(dims.len(), c.dimensions.len() + internal);
 }
+
+#[test]
+fn a_dimension_named_for_any_metric_has_no_specific_pairs() {
+    let mut sources = SourceMap::new();
+    let file = SourceFile::new(
+        "any.yaml",
+        "sources:\n  - id: blog\n    title: A blog\n    location: https://example.com\n    primary: false\ndimensions:\n  - name: Region\n    applies-to:\n      - source: blog\n        any-metric: true\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![file]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(!c.has_specific_pairs(c.dimension("Region").unwrap()));
+    assert!(c.has_specific_pairs(c.dimension("Cluster Name").unwrap()));
+}
