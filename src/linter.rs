@@ -438,6 +438,56 @@ pub fn finish(mut report: Report, findings: Vec<Finding>, policy: &Policy) -> Re
 mod tests {
     use super::*;
 
+    fn names_and_lines(sources: &SourceMap, findings: &[Finding]) -> Vec<(&'static str, usize)> {
+        findings
+            .iter()
+            .map(|f| {
+                let lc = sources.get(f.file).line_col(f.span.start);
+                (f.check.name, lc.line)
+            })
+            .collect()
+    }
+
+    /// Findings of the reader and of the checks come out in file order.
+    #[test]
+    fn lint_text_orders_findings_by_place() {
+        let text = "rules:\n  - name: a\n    criteria:\n      - metric: Failed Rnus\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n  - name: b\n    severty: 2\n    criteria:\n      - metric: Failed Runs\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n";
+        let (sources, _, findings) = lint_text("rules.yaml", text, &Catalog::builtin());
+        assert_eq!(
+            names_and_lines(&sources, &findings),
+            [("unknown-metric", 4), ("unknown-key", 9)]
+        );
+    }
+
+    /// A dimension whose display and REST names are the same word is not written "by its
+    /// display name".
+    #[test]
+    fn a_dimension_named_alike_both_ways_is_not_a_display_name_use() {
+        let mut sources = SourceMap::new();
+        let file = SourceFile::new(
+            "extra.yaml",
+            "dimensions:\n  - name: Region\n    internal: region\n    applies-to:\n      - metrics: [Failed Runs]\n        source: seed\n",
+        );
+        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
+        assert!(problems.is_empty(), "{problems:#?}");
+        let rule = |dim: &str| {
+            format!(
+                "rules:\n  - name: a\n    criteria:\n      - metric: Failed Runs\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: {dim}\n            values: [x]\n"
+            )
+        };
+        for written in ["Region", "region", "REGION"] {
+            let (_, _, findings) = lint_text("rules.yaml", &rule(written), &catalog);
+            assert!(findings.is_empty(), "{written}: {findings:#?}");
+        }
+        let (_, _, findings) = lint_text("rules.yaml", &rule("Cluster Name"), &catalog);
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.check.name == "dimension-not-applicable"),
+            "{findings:#?}"
+        );
+    }
+
     /// Each finding counts once, under its own severity.
     #[test]
     fn the_summary_counts_findings_by_severity() {

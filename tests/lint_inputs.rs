@@ -346,3 +346,14 @@ fn queries_alone_and_module_instances_alone_are_something_linted() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["summary"]["rules"], 3, "{}", json["summary"]);
 }
+
+/// Standard input is named `<stdin>` in the error of a run that found nothing.
+#[test]
+fn an_empty_standard_input_is_named_in_the_error() {
+    let (code, _, stderr) = lint(&["-"], "");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("<stdin>: no alert rule found (1 file read)"),
+        "{stderr}"
+    );
+}

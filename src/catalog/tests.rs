@@ -473,3 +473,19 @@ fn a_dimension_named_for_any_metric_has_no_specific_pairs() {
     assert!(!c.has_specific_pairs(c.dimension("Region").unwrap()));
     assert!(c.has_specific_pairs(c.dimension("Cluster Name").unwrap()));
 }
+
+/// Entries of user catalog files cite the user source, listed (as primary) once any user file
+/// is loaded, never for the built-in catalog alone.
+#[test]
+fn user_files_add_the_user_source_once() {
+    assert!(Catalog::builtin().source_info("user").is_none());
+    let mut sources = SourceMap::new();
+    let files = ["a.yaml", "b.yaml"]
+        .map(|n| SourceFile::new(n, "metrics:\n  - name: Retried Runs\n    group: Run\n"));
+    let (c, findings) = Catalog::load(&mut sources, files.into());
+    assert!(findings.is_empty(), "{findings:#?}");
+    let user: Vec<_> = c.sources.iter().filter(|s| s.id == "user").collect();
+    assert_eq!(user.len(), 1);
+    assert!(user[0].primary);
+    assert_eq!(user[0].title, "user catalog files (--catalog)");
+}
