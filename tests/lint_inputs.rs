@@ -312,6 +312,45 @@ fn the_summary_counts_files_and_rules_of_every_format() {
     // alerts.bicep is linted as a file of its own (one rule) and through main.bicep's three
     // module instances; same-rules/ holds three rules.
     assert_eq!(summary["rules"], 2 + 1 + 3 + 3, "{summary}");
+    // The findings of the parts linted one by one, each once: bicep/ 4 errors and a note,
+    // same-rules/ the same, binary.yaml 1 error, rules.yaml and failed.kql none.
+    assert_eq!(
+        (&summary["errors"], &summary["warnings"], &summary["notes"]),
+        (
+            &serde_json::json!(9),
+            &serde_json::json!(0),
+            &serde_json::json!(2)
+        ),
+        "{summary}"
+    );
+    // In the order a one-by-one run reads the files: a file a module pulls in comes where the
+    // module reads it.
+    let order: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap();
+            let name = Path::new(file).file_name().unwrap().to_str().unwrap();
+            format!("{name}:{}", f["line"])
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "alerts.bicep:5",
+            "alerts.bicep:23",
+            "alerts.bicep:23",
+            "alerts.bicep:23",
+            "alerts.bicep:23",
+            "binary.yaml:1",
+            "gpu-alert.bicep:6",
+            "main.bicepparam:4",
+            "main.bicep:45",
+            "main.bicep:60",
+            "main.bicep:73"
+        ]
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 
