@@ -459,6 +459,15 @@ mod tests {
         );
     }
 
+    /// The messages name what the rule wrote: the dimension, and the metric as written.
+    #[test]
+    fn an_unknown_dimension_is_named_with_its_metric() {
+        let text = "rules:\n  - name: a\n    criteria:\n      - metric: failed runs\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: Colour\n            values: [x]\n";
+        let (_, _, findings) = lint_text("rules.yaml", text, &Catalog::builtin());
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, ["unknown dimension `Colour` on `failed runs`"]);
+    }
+
     /// A dimension whose display and REST names are the same word is not written "by its
     /// display name".
     #[test]
