@@ -468,6 +468,88 @@ mod tests {
         assert_eq!(messages, ["unknown dimension `Colour` on `failed runs`"]);
     }
 
+    /// The help of dimension-not-applicable: the metrics of the rule's namespace that carry
+    /// the dimension (five in full, more counted), then the dimensions the metric has, those
+    /// that no source pairs with specific metrics left out.
+    #[test]
+    fn the_help_of_an_inapplicable_dimension_lists_what_applies() {
+        let catalog = |metrics: &str| {
+            let mut sources = SourceMap::new();
+            let file = SourceFile::new(
+                "extra.yaml",
+                format!(
+                    "sources:\n  - id: blog\n    title: A blog\n    location: https://example.com\n    primary: false\ndimensions:\n  - name: Region\n    applies-to:\n      - metrics: [{metrics}]\n        source: seed\n      - namespace: Microsoft.MachineLearningServices/workspaces/onlineEndpoints\n        metrics: [RequestLatency]\n        source: seed\n  - name: Zone\n    applies-to:\n      - any-metric: true\n        source: blog\n"
+                ),
+            );
+            let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
+            assert!(problems.is_empty(), "{problems:#?}");
+            catalog
+        };
+        let rule = "rules:\n  - name: a\n    criteria:\n      - metric: Idle Nodes\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: Region\n            values: [x]\n";
+        let help = |metrics: &str| {
+            let (_, _, findings) = lint_text("rules.yaml", rule, &catalog(metrics));
+            assert_eq!(findings.len(), 1, "{findings:#?}");
+            findings[0].help.clone().unwrap()
+        };
+        assert_eq!(
+            help("Failed Runs"),
+            "`Region` applies only to Failed Runs; `Idle Nodes` has ClusterName and Scenario"
+        );
+        assert_eq!(
+            help("Failed Runs, Completed Runs, Preparing Runs, Cancelled Runs, Queued Runs"),
+            "`Region` applies only to Cancelled Runs, Completed Runs, Failed Runs, Preparing Runs \
+             and Queued Runs; `Idle Nodes` has ClusterName and Scenario"
+        );
+        assert_eq!(
+            help(
+                "Failed Runs, Completed Runs, Preparing Runs, Cancelled Runs, Queued Runs, Errors"
+            ),
+            "`Region` applies only to Cancelled Runs, Completed Runs, Failed Runs, Preparing Runs \
+             and 2 more (`amlguard catalog dimensions`); `Idle Nodes` has ClusterName and Scenario"
+        );
+    }
+
+    /// A dimension only a secondary source names is accepted with a note that says which
+    /// source, and whether it paired the dimension with this metric or with any.
+    #[test]
+    fn a_dimension_of_a_secondary_source_is_noted_with_that_source() {
+        let mut sources = SourceMap::new();
+        let file = SourceFile::new(
+            "extra.yaml",
+            "sources:\n  - id: blog\n    title: A blog\n    location: https://example.com\n    primary: false\ndimensions:\n  - name: Zone\n    applies-to:\n      - any-metric: true\n        source: blog\n  - name: Region\n    applies-to:\n      - metrics: [Idle Nodes]\n        source: blog\n",
+        );
+        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
+        assert!(problems.is_empty(), "{problems:#?}");
+        let message = |dim: &str| {
+            let rule = format!(
+                "rules:\n  - name: a\n    criteria:\n      - metric: Idle Nodes\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: {dim}\n            values: [x]\n"
+            );
+            let (_, _, findings) = lint_text("rules.yaml", &rule, &catalog);
+            let found: Vec<_> = findings
+                .iter()
+                .map(|f| (f.check.name, f.message.clone()))
+                .collect();
+            assert_eq!(found.len(), 1, "{found:?}");
+            found[0].clone()
+        };
+        assert_eq!(
+            message("Zone"),
+            (
+                "newer-source-only",
+                "dimension `Zone` is named by `blog` (A blog) without saying which metrics carry it"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            message("Region"),
+            (
+                "newer-source-only",
+                "dimension `Region` on `Idle Nodes` is documented only by `blog` (A blog)"
+                    .to_string()
+            )
+        );
+    }
+
     /// A dimension whose display and REST names are the same word is not written "by its
     /// display name".
     #[test]

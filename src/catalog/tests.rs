@@ -489,3 +489,32 @@ fn user_files_add_the_user_source_once() {
     assert!(user[0].primary);
     assert_eq!(user[0].title, "user catalog files (--catalog)");
 }
+
+/// A user metric keeps the source it cites; a percentile must lie strictly between 0 and 100.
+#[test]
+fn a_user_metric_keeps_its_source_and_a_percentile_inside_0_100() {
+    let mut sources = SourceMap::new();
+    let file = SourceFile::new(
+        "p.yaml",
+        "metrics:\n  - name: Latency P50\n    group: Run\n    source: seed#Metrics\n    percentile: 50\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![file]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let m = &c.metrics[c.metric("Latency P50").unwrap()];
+    assert_eq!(m.source.to_string(), "seed § Metrics");
+    assert_eq!(m.percentile, Some(50.0));
+    for bad in ["0", "100", "-1"] {
+        let mut sources = SourceMap::new();
+        let file = SourceFile::new(
+            "p.yaml",
+            format!("metrics:\n  - name: Latency P50\n    group: Run\n    percentile: {bad}\n"),
+        );
+        let (_, findings) = Catalog::load(&mut sources, vec![file]);
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [format!("percentile {bad} is not between 0 and 100")],
+            "{bad}"
+        );
+    }
+}
