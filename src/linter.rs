@@ -550,6 +550,45 @@ mod tests {
         );
     }
 
+    /// A metric of another namespace is named with that namespace; a near name is suggested;
+    /// a metric named alike both ways is no display-name use.
+    #[test]
+    fn unknown_metrics_get_the_help_that_fits() {
+        let mut sources = SourceMap::new();
+        let file = SourceFile::new(
+            "extra.yaml",
+            "metrics:\n  - name: Region Count\n    internal: region count\n    group: Run\n",
+        );
+        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
+        assert!(problems.is_empty(), "{problems:#?}");
+        let found = |metric: &str| {
+            let rule = format!(
+                "rules:\n  - name: a\n    criteria:\n      - metric: {metric}\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n"
+            );
+            let (_, _, findings) = lint_text("rules.yaml", &rule, &catalog);
+            findings
+                .iter()
+                .map(|f| (f.check.name, f.help.clone().unwrap_or_default()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found("RequestLatency"),
+            [(
+                "unknown-metric",
+                "`RequestLatency` is a metric of \
+                 `Microsoft.MachineLearningServices/workspaces/onlineEndpoints`: point the rule's \
+                 scopes or namespace there"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            found("Failed Rnus"),
+            [("unknown-metric", "did you mean `Failed Runs`?".to_string())]
+        );
+        assert_eq!(found("Region Count"), []);
+        assert_eq!(found("REGION COUNT"), []);
+    }
+
     /// A dimension whose display and REST names are the same word is not written "by its
     /// display name".
     #[test]

@@ -518,3 +518,43 @@ fn a_user_metric_keeps_its_source_and_a_percentile_inside_0_100() {
         );
     }
 }
+
+/// A user file adds values to a dimension's list (a value already there, in any case, once);
+/// min may equal max; a new metric's range follows its kind.
+#[test]
+fn user_values_extend_the_list_and_new_metrics_get_their_kind_s_range() {
+    let mut sources = SourceMap::new();
+    let file = SourceFile::new(
+        "extra.yaml",
+        "metrics:\n  - name: Fixed\n    group: Run\n    min: 5\n    max: 5\n  - name: A Percent\n    group: Run\n    kind: percent\n  - name: A Count\n    group: Run\n    kind: count\n  - name: An Energy\n    group: Run\n    kind: energy\n  - name: A Duration\n    group: Run\n    kind: duration\ndimensions:\n  - name: RunType\n    values:\n      source: seed\n      list:\n        - {value: Sweep}\n        - {value: steprun}\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![file]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let range = |name: &str| {
+        let m = &c.metrics[c.metric(name).unwrap()];
+        (m.min, m.max)
+    };
+    assert_eq!(range("Fixed"), (Some(5.0), Some(5.0)));
+    assert_eq!(range("A Percent"), (Some(0.0), Some(100.0)));
+    assert_eq!(range("A Count"), (Some(0.0), None));
+    assert_eq!(range("An Energy"), (None, None));
+    assert_eq!(range("A Duration"), (None, None));
+    let values: Vec<&str> = c.dimensions[c.dimension("RunType").unwrap()]
+        .values
+        .as_ref()
+        .unwrap()
+        .values
+        .iter()
+        .map(|v| v.value.as_str())
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "Experiment",
+            "PipelineRun",
+            "StepRun",
+            "ReusedStepRun",
+            "Sweep"
+        ]
+    );
+}
