@@ -558,3 +558,32 @@ fn user_values_extend_the_list_and_new_metrics_get_their_kind_s_range() {
         ]
     );
 }
+
+/// A user file adds columns to a table, each column once whatever its case.
+#[test]
+fn user_columns_extend_a_table_once_each() {
+    let before = Catalog::builtin();
+    let count = |c: &Catalog| {
+        c.tables
+            .iter()
+            .find(|t| t.name == "AmlComputeJobEvent")
+            .unwrap()
+            .columns
+            .len()
+    };
+    let mut sources = SourceMap::new();
+    let file = SourceFile::new(
+        "extra.yaml",
+        "tables:\n  - name: amlcomputejobevent\n    source: seed\n    columns:\n      - {name: GpuHours}\n      - {name: jobid}\n",
+    );
+    let (c, findings) = Catalog::load(&mut sources, vec![file]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert_eq!(count(&c), count(&before) + 1);
+    let table = c
+        .tables
+        .iter()
+        .find(|t| t.name == "AmlComputeJobEvent")
+        .unwrap();
+    assert_eq!(table.columns.last().unwrap().name, "GpuHours");
+    assert_eq!(c.tables.len(), before.tables.len());
+}
