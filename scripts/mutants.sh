@@ -6,6 +6,7 @@
 #   scripts/mutants.sh                        # every module, one after the other
 #   scripts/mutants.sh lifecycle catalog      # some modules (names below)
 #   scripts/mutants.sh -f src/duration.rs     # any cargo-mutants options (then the whole suite)
+#   scripts/mutants.sh --survivors catalog    # only the mutants a module's last run missed
 #
 # Each module is tested with the tests that exercise it, given to cargo as `--lib --test NAME`
 # (through `-C`, so that the build of each mutant compiles only those tests): a mutant then
@@ -16,7 +17,9 @@
 # copy. MUTANTS_JOBS (default 1) builds that many mutants at once (copy mode only).
 #
 # Results land in mutants.out/<module>/mutants.out/ (caught.txt, missed.txt, timeout.txt,
-# unviable.txt).
+# unviable.txt). --survivors re-tests the mutants of missed.txt (matched by file, function and
+# replacement, not by line, so that new tests elsewhere in the file do not lose them) and writes
+# to mutants.out/<module>-survivors/.
 set -euo pipefail
 set -f # the -f patterns are for cargo-mutants, not for the shell
 cd "$(dirname "$0")/.."
@@ -30,6 +33,12 @@ if [ "${MUTANTS_IN_PLACE:-0}" = 1 ]; then
     common+=(--in-place)
 else
     common+=(--jobs "${MUTANTS_JOBS:-1}")
+fi
+
+survivors=0
+if [ "${1:-}" = --survivors ]; then
+    survivors=1
+    shift
 fi
 
 if [ "$#" -gt 0 ] && [ "${1#-}" != "$1" ]; then
@@ -71,8 +80,20 @@ for m in "${modules[@]}"; do
     for t in $(tests_of "$m"); do
         args+=(-C "--test=$t")
     done
+    out="mutants.out/$m"
+    if [ "$survivors" = 1 ]; then
+        missed="mutants.out/$m/mutants.out/missed.txt"
+        [ -s "$missed" ] || { echo "no survivors in $missed" >&2; continue; }
+        while IFS= read -r line; do
+            # `src/x.rs:12:5: replace f -> bool with true` → `src/x\.rs:.*replace f -> bool …`
+            file=${line%%:*}
+            what=${line#*: }
+            args+=(-F "$(printf '%s' "$file" | sed 's/[][\.*^$+?(){}|]/\\&/g'):.*: $(printf '%s' "$what" | sed 's/[][\.*^$+?(){}|]/\\&/g')\$")
+        done < "$missed"
+        out="mutants.out/$m-survivors"
+    fi
     # cargo-mutants exits 2 when a mutant survived: go on with the next module, fail at the end.
-    mkdir -p "mutants.out/$m"
-    cargo mutants "${common[@]}" -o "mutants.out/$m" "${args[@]}" || status=$?
+    mkdir -p "$out"
+    cargo mutants "${common[@]}" -o "$out" "${args[@]}" || status=$?
 done
 exit "${status:-0}"
