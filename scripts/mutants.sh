@@ -60,7 +60,7 @@ files_of() {
 tests_of() {
     case "$1" in
     lifecycle) echo "lifecycle_facts audit audit_props cli" ;;
-    catalog) echo "azure_list applicability catalog_files checks" ;;
+    catalog) echo "azure_list applicability catalog_files definitions_props checks" ;;
     lint) echo "checks azure_list applicability conditions lint_inputs" ;;
     report) echo "snapshots output sarif audit_locations" ;;
     audit) echo "audit audit_props audit_reader_props audit_hostile audit_locations" ;;

@@ -589,6 +589,43 @@ mod tests {
         assert_eq!(found("REGION COUNT"), []);
     }
 
+    /// Only a higher percentile with a strictly lower threshold contradicts a lower one: equal
+    /// thresholds, and the same percentile twice, do not.
+    #[test]
+    fn percentile_thresholds_contradict_only_when_strictly_inverted() {
+        let rule = |name: &str, metric: &str, threshold: u32| {
+            format!(
+                "  - name: {name}\n    namespace: Microsoft.MachineLearningServices/workspaces/onlineEndpoints\n    criteria:\n      - metric: {metric}\n        aggregation: Average\n        operator: GreaterThan\n        threshold: {threshold}\n"
+            )
+        };
+        let names = |rules: &[String]| {
+            let text = format!("rules:\n{}", rules.concat());
+            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
+            findings.iter().map(|f| f.check.name).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&[
+                rule("a", "RequestLatency_P50", 800),
+                rule("b", "RequestLatency_P99", 800)
+            ]),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            names(&[
+                rule("a", "RequestLatency_P99", 800),
+                rule("b", "RequestLatency_P99", 500)
+            ]),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            names(&[
+                rule("a", "RequestLatency_P50", 800),
+                rule("b", "RequestLatency_P99", 799)
+            ]),
+            ["inverted-percentile-thresholds"]
+        );
+    }
+
     /// A dimension whose display and REST names are the same word is not written "by its
     /// display name".
     #[test]

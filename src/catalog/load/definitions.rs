@@ -260,4 +260,22 @@ mod tests {
         assert_eq!(kind_of_unit("BytesPerSecond").0, MetricKind::Rate);
         assert_eq!(kind_of_unit("Count").0, MetricKind::Count);
     }
+
+    /// Only a list, or a map of `value` (and `nextLink`), is a list-definitions response; a map
+    /// without `value`, or with other keys too, is a catalog file.
+    #[test]
+    fn the_definitions_shape_is_recognised_exactly() {
+        let shape = |text: &str| {
+            let doc = crate::yaml::parse(text).unwrap().unwrap();
+            is_definitions(&doc)
+        };
+        assert!(shape("[]"));
+        assert!(shape("value: []\n"));
+        assert!(shape("value: []\nnextLink: x\n"));
+        assert!(!shape("{}"));
+        assert!(!shape("nextLink: x\n"));
+        assert!(!shape("value: []\nmetrics: []\n"));
+        assert!(!shape("metrics: []\n"));
+        assert!(!shape("x"));
+    }
 }
