@@ -626,6 +626,36 @@ mod tests {
         );
     }
 
+    /// A window shorter than the frequency gets the shortest allowed window that covers it.
+    #[test]
+    fn a_short_window_gets_the_shortest_covering_window_as_help() {
+        let help = |frequency: &str, window: &str| {
+            let text = format!(
+                "rules:\n  - name: a\n    frequency: {frequency}\n    window: {window}\n    criteria:\n      - metric: Failed Runs\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n"
+            );
+            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
+            findings
+                .iter()
+                .map(|f| (f.check.name, f.help.clone().unwrap_or_default()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            help("PT1H", "PT30M"),
+            [(
+                "window-shorter-than-frequency",
+                "use a window of at least PT1H".to_string()
+            )]
+        );
+        assert_eq!(
+            help("PT5M", "PT1M"),
+            [(
+                "window-shorter-than-frequency",
+                "use a window of at least PT5M".to_string()
+            )]
+        );
+        assert_eq!(help("PT5M", "PT5M"), []);
+    }
+
     /// A dimension whose display and REST names are the same word is not written "by its
     /// display name".
     #[test]
