@@ -656,6 +656,31 @@ mod tests {
         assert_eq!(help("PT5M", "PT5M"), []);
     }
 
+    /// A filter on a deprecated dimension is reported with its replacement.
+    #[test]
+    fn a_deprecated_dimension_is_reported_with_its_replacement() {
+        let mut sources = SourceMap::new();
+        let file = SourceFile::new(
+            "extra.yaml",
+            "dimensions:\n  - name: Old Cluster\n    applies-to:\n      - metrics: [Idle Nodes]\n        source: seed\n    deprecated:\n      since: 2024-01\n      replacement: Cluster Name\n      source: seed\n",
+        );
+        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
+        assert!(problems.is_empty(), "{problems:#?}");
+        let text = "rules:\n  - name: a\n    criteria:\n      - metric: Idle Nodes\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: Old Cluster\n            values: [x]\n";
+        let (_, _, findings) = lint_text("rules.yaml", text, &catalog);
+        let found: Vec<_> = findings
+            .iter()
+            .map(|f| (f.message.as_str(), f.help.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "dimension `Old Cluster` is deprecated since 2024-01",
+                Some("filter on `Cluster Name` instead")
+            )]
+        );
+    }
+
     /// A dimension whose display and REST names are the same word is not written "by its
     /// display name".
     #[test]
