@@ -278,4 +278,60 @@ mod tests {
         assert!(!shape("metrics: []\n"));
         assert!(!shape("x"));
     }
+
+    /// A list-definitions entry: a new metric takes its REST and display names, its
+    /// aggregations and its unit's kind and range; a known metric's range changes only with
+    /// its unit.
+    #[test]
+    fn definitions_give_names_aggregations_and_ranges() {
+        let text = r#"[
+  {"name": {"value": "GpuHours", "localizedValue": "GPU hours"}, "unit": "Count",
+   "supportedAggregationTypes": ["None", "Total", "Average", "Total"]},
+  {"name": {"value": "LoadPct"}, "unit": "Percent"},
+  {"name": {"value": "Failed Runs"}, "unit": "Percent"},
+  {"name": {"value": "Completed Runs"}, "unit": "count"}
+]"#;
+        let mut sources = crate::source::SourceMap::new();
+        let file = crate::source::SourceFile::new("defs.json", text);
+        let (c, findings) = crate::catalog::Catalog::load(&mut sources, vec![file]);
+        assert!(findings.is_empty(), "{findings:#?}");
+        let metric = |name: &str| &c.metrics[c.metric(name).unwrap()];
+        let gpu = metric("GPU hours");
+        assert_eq!(
+            (gpu.name.as_str(), gpu.internal.as_deref()),
+            ("GPU hours", Some("GpuHours"))
+        );
+        assert_eq!(
+            gpu.aggregations.as_deref(),
+            Some(&[Aggregation::Total, Aggregation::Average][..])
+        );
+        assert_eq!(
+            (gpu.kind, gpu.min, gpu.max),
+            (MetricKind::Count, Some(0.0), None)
+        );
+        let load = metric("LoadPct");
+        assert_eq!(load.internal, None);
+        assert_eq!(load.aggregations, None);
+        assert_eq!(
+            (load.kind, load.min, load.max),
+            (MetricKind::Percent, Some(0.0), Some(100.0))
+        );
+        let failed = metric("Failed Runs");
+        assert_eq!(
+            (failed.kind, failed.max),
+            (MetricKind::Percent, Some(100.0))
+        );
+        let builtin = crate::catalog::Catalog::builtin();
+        let before = &builtin.metrics[builtin.metric("Completed Runs").unwrap()];
+        let completed = metric("Completed Runs");
+        assert_eq!(
+            (
+                completed.kind,
+                completed.min,
+                completed.max,
+                &completed.unit
+            ),
+            (before.kind, before.min, before.max, &before.unit)
+        );
+    }
 }
