@@ -286,7 +286,8 @@ mod tests {
     fn definitions_give_names_aggregations_and_ranges() {
         let text = r#"[
   {"name": {"value": "GpuHours", "localizedValue": "GPU hours"}, "unit": "Count",
-   "supportedAggregationTypes": ["None", "Total", "Average", "Total"]},
+   "supportedAggregationTypes": ["None", "Total", "Average", "Total"],
+   "metricAvailabilities": [{"timeGrain": "PT1M"}, {"timeGrain": "PT5M"}]},
   {"name": {"value": "LoadPct"}, "unit": "Percent"},
   {"name": {"value": "Failed Runs"}, "unit": "Percent"},
   {"name": {"value": "Completed Runs"}, "unit": "count"}
@@ -309,6 +310,8 @@ mod tests {
             (gpu.kind, gpu.min, gpu.max),
             (MetricKind::Count, Some(0.0), None)
         );
+        let grains: Vec<String> = gpu.time_grains.iter().map(|g| g.to_string()).collect();
+        assert_eq!(grains, ["PT1M", "PT5M"]);
         let load = metric("LoadPct");
         assert_eq!(load.internal, None);
         assert_eq!(load.aggregations, None);
@@ -332,6 +335,11 @@ mod tests {
                 &completed.unit
             ),
             (before.kind, before.min, before.max, &before.unit)
+        );
+        assert!(!before.time_grains.is_empty());
+        assert_eq!(
+            completed.time_grains, before.time_grains,
+            "kept without availabilities"
         );
     }
 }
