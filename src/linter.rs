@@ -438,6 +438,28 @@ pub fn finish(mut report: Report, findings: Vec<Finding>, policy: &Policy) -> Re
 mod tests {
     use super::*;
 
+    /// The built-in catalog with one user catalog file over it, which must load cleanly.
+    fn catalog_with(text: &str) -> Catalog {
+        let mut sources = SourceMap::new();
+        let file = SourceFile::new("extra.yaml", text);
+        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
+        assert!(problems.is_empty(), "{problems:#?}");
+        catalog
+    }
+
+    /// A rule file of one rule: the Total of `metric` above 0, filtered on `dimension` if given.
+    fn one_rule(metric: &str, dimension: Option<&str>) -> String {
+        let mut text = format!(
+            "rules:\n  - name: a\n    criteria:\n      - metric: {metric}\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n"
+        );
+        if let Some(d) = dimension {
+            text.push_str(&format!(
+                "        dimensions:\n          - name: {d}\n            values: [x]\n"
+            ));
+        }
+        text
+    }
+
     fn names_and_lines(sources: &SourceMap, findings: &[Finding]) -> Vec<(&'static str, usize)> {
         findings
             .iter()
@@ -462,8 +484,8 @@ mod tests {
     /// The messages name what the rule wrote: the dimension, and the metric as written.
     #[test]
     fn an_unknown_dimension_is_named_with_its_metric() {
-        let text = "rules:\n  - name: a\n    criteria:\n      - metric: failed runs\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: Colour\n            values: [x]\n";
-        let (_, _, findings) = lint_text("rules.yaml", text, &Catalog::builtin());
+        let text = one_rule("failed runs", Some("Colour"));
+        let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
         let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages, ["unknown dimension `Colour` on `failed runs`"]);
     }
@@ -474,18 +496,11 @@ mod tests {
     #[test]
     fn the_help_of_an_inapplicable_dimension_lists_what_applies() {
         let catalog = |metrics: &str| {
-            let mut sources = SourceMap::new();
-            let file = SourceFile::new(
-                "extra.yaml",
-                format!(
-                    "sources:\n  - id: blog\n    title: A blog\n    location: https://example.com\n    primary: false\ndimensions:\n  - name: Region\n    applies-to:\n      - metrics: [{metrics}]\n        source: seed\n      - namespace: Microsoft.MachineLearningServices/workspaces/onlineEndpoints\n        metrics: [RequestLatency]\n        source: seed\n  - name: Zone\n    applies-to:\n      - any-metric: true\n        source: blog\n"
-                ),
-            );
-            let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
-            assert!(problems.is_empty(), "{problems:#?}");
-            catalog
+            catalog_with(&format!(
+                "sources:\n  - id: blog\n    title: A blog\n    location: https://example.com\n    primary: false\ndimensions:\n  - name: Region\n    applies-to:\n      - metrics: [{metrics}]\n        source: seed\n      - namespace: Microsoft.MachineLearningServices/workspaces/onlineEndpoints\n        metrics: [RequestLatency]\n        source: seed\n  - name: Zone\n    applies-to:\n      - any-metric: true\n        source: blog\n"
+            ))
         };
-        let rule = "rules:\n  - name: a\n    criteria:\n      - metric: Idle Nodes\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: Region\n            values: [x]\n";
+        let rule = &one_rule("Idle Nodes", Some("Region"));
         let help = |metrics: &str| {
             let (_, _, findings) = lint_text("rules.yaml", rule, &catalog(metrics));
             assert_eq!(findings.len(), 1, "{findings:#?}");
@@ -513,17 +528,11 @@ mod tests {
     /// source, and whether it paired the dimension with this metric or with any.
     #[test]
     fn a_dimension_of_a_secondary_source_is_noted_with_that_source() {
-        let mut sources = SourceMap::new();
-        let file = SourceFile::new(
-            "extra.yaml",
+        let catalog = catalog_with(
             "sources:\n  - id: blog\n    title: A blog\n    location: https://example.com\n    primary: false\ndimensions:\n  - name: Zone\n    applies-to:\n      - any-metric: true\n        source: blog\n  - name: Region\n    applies-to:\n      - metrics: [Idle Nodes]\n        source: blog\n",
         );
-        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
-        assert!(problems.is_empty(), "{problems:#?}");
         let message = |dim: &str| {
-            let rule = format!(
-                "rules:\n  - name: a\n    criteria:\n      - metric: Idle Nodes\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: {dim}\n            values: [x]\n"
-            );
+            let rule = one_rule("Idle Nodes", Some(dim));
             let (_, _, findings) = lint_text("rules.yaml", &rule, &catalog);
             let found: Vec<_> = findings
                 .iter()
@@ -554,17 +563,11 @@ mod tests {
     /// a metric named alike both ways is no display-name use.
     #[test]
     fn unknown_metrics_get_the_help_that_fits() {
-        let mut sources = SourceMap::new();
-        let file = SourceFile::new(
-            "extra.yaml",
+        let catalog = catalog_with(
             "metrics:\n  - name: Region Count\n    internal: region count\n    group: Run\n",
         );
-        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
-        assert!(problems.is_empty(), "{problems:#?}");
         let found = |metric: &str| {
-            let rule = format!(
-                "rules:\n  - name: a\n    criteria:\n      - metric: {metric}\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n"
-            );
+            let rule = one_rule(metric, None);
             let (_, _, findings) = lint_text("rules.yaml", &rule, &catalog);
             findings
                 .iter()
@@ -659,15 +662,11 @@ mod tests {
     /// A filter on a deprecated dimension is reported with its replacement.
     #[test]
     fn a_deprecated_dimension_is_reported_with_its_replacement() {
-        let mut sources = SourceMap::new();
-        let file = SourceFile::new(
-            "extra.yaml",
+        let catalog = catalog_with(
             "dimensions:\n  - name: Old Cluster\n    applies-to:\n      - metrics: [Idle Nodes]\n        source: seed\n    deprecated:\n      since: 2024-01\n      replacement: Cluster Name\n      source: seed\n",
         );
-        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
-        assert!(problems.is_empty(), "{problems:#?}");
-        let text = "rules:\n  - name: a\n    criteria:\n      - metric: Idle Nodes\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: Old Cluster\n            values: [x]\n";
-        let (_, _, findings) = lint_text("rules.yaml", text, &catalog);
+        let text = one_rule("Idle Nodes", Some("Old Cluster"));
+        let (_, _, findings) = lint_text("rules.yaml", &text, &catalog);
         let found: Vec<_> = findings
             .iter()
             .map(|f| (f.message.as_str(), f.help.as_deref()))
@@ -685,18 +684,10 @@ mod tests {
     /// display name".
     #[test]
     fn a_dimension_named_alike_both_ways_is_not_a_display_name_use() {
-        let mut sources = SourceMap::new();
-        let file = SourceFile::new(
-            "extra.yaml",
+        let catalog = catalog_with(
             "dimensions:\n  - name: Region\n    internal: region\n    applies-to:\n      - metrics: [Failed Runs]\n        source: seed\n",
         );
-        let (catalog, problems) = Catalog::load(&mut sources, vec![file]);
-        assert!(problems.is_empty(), "{problems:#?}");
-        let rule = |dim: &str| {
-            format!(
-                "rules:\n  - name: a\n    criteria:\n      - metric: Failed Runs\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n        dimensions:\n          - name: {dim}\n            values: [x]\n"
-            )
-        };
+        let rule = |dim: &str| one_rule("Failed Runs", Some(dim));
         for written in ["Region", "region", "REGION"] {
             let (_, _, findings) = lint_text("rules.yaml", &rule(written), &catalog);
             assert!(findings.is_empty(), "{written}: {findings:#?}");
