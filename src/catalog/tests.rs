@@ -1,5 +1,11 @@
 use super::*;
 
+/// The built-in catalog with one user catalog file over it.
+fn load_one(name: &str, text: impl Into<String>) -> (Catalog, Vec<Finding>) {
+    let mut sources = SourceMap::new();
+    Catalog::load(&mut sources, vec![SourceFile::new(name, text.into())])
+}
+
 fn builtin() -> (Catalog, Vec<Finding>) {
     let mut sources = SourceMap::new();
     Catalog::load(&mut sources, Vec::new())
@@ -418,12 +424,10 @@ fn a_file_alone_puts_metrics_without_a_namespace_in_the_workspace() {
 
 #[test]
 fn a_metric_written_twice_in_one_file_is_one_entry_with_the_later_values() {
-    let mut sources = SourceMap::new();
-    let file = SourceFile::new(
+    let (c, findings) = load_one(
         "twice.yaml",
         "metrics:\n  - name: Retried Runs\n    group: Run\n    max: 10\n  - name: retried runs\n    max: 20\n",
     );
-    let (c, findings) = Catalog::load(&mut sources, vec![file]);
     assert!(findings.is_empty(), "{findings:#?}");
     assert_eq!(c.metrics.len(), Catalog::builtin().metrics.len() + 1);
     assert_eq!(c.metrics[c.metric("Retried Runs").unwrap()].max, Some(20.0));
@@ -463,12 +467,10 @@ fn suggestion_names_are_every_display_and_rest_name() {
 
 #[test]
 fn a_dimension_named_for_any_metric_has_no_specific_pairs() {
-    let mut sources = SourceMap::new();
-    let file = SourceFile::new(
+    let (c, findings) = load_one(
         "any.yaml",
         "sources:\n  - id: blog\n    title: A blog\n    location: https://example.com\n    primary: false\ndimensions:\n  - name: Region\n    applies-to:\n      - source: blog\n        any-metric: true\n",
     );
-    let (c, findings) = Catalog::load(&mut sources, vec![file]);
     assert!(findings.is_empty(), "{findings:#?}");
     assert!(!c.has_specific_pairs(c.dimension("Region").unwrap()));
     assert!(c.has_specific_pairs(c.dimension("Cluster Name").unwrap()));
@@ -493,23 +495,19 @@ fn user_files_add_the_user_source_once() {
 /// A user metric keeps the source it cites; a percentile must lie strictly between 0 and 100.
 #[test]
 fn a_user_metric_keeps_its_source_and_a_percentile_inside_0_100() {
-    let mut sources = SourceMap::new();
-    let file = SourceFile::new(
+    let (c, findings) = load_one(
         "p.yaml",
         "metrics:\n  - name: Latency P50\n    group: Run\n    source: seed#Metrics\n    percentile: 50\n",
     );
-    let (c, findings) = Catalog::load(&mut sources, vec![file]);
     assert!(findings.is_empty(), "{findings:#?}");
     let m = &c.metrics[c.metric("Latency P50").unwrap()];
     assert_eq!(m.source.to_string(), "seed § Metrics");
     assert_eq!(m.percentile, Some(50.0));
     for bad in ["0", "100", "-1"] {
-        let mut sources = SourceMap::new();
-        let file = SourceFile::new(
+        let (_, findings) = load_one(
             "p.yaml",
             format!("metrics:\n  - name: Latency P50\n    group: Run\n    percentile: {bad}\n"),
         );
-        let (_, findings) = Catalog::load(&mut sources, vec![file]);
         let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(
             messages,
@@ -523,12 +521,10 @@ fn a_user_metric_keeps_its_source_and_a_percentile_inside_0_100() {
 /// min may equal max; a new metric's range follows its kind.
 #[test]
 fn user_values_extend_the_list_and_new_metrics_get_their_kind_s_range() {
-    let mut sources = SourceMap::new();
-    let file = SourceFile::new(
+    let (c, findings) = load_one(
         "extra.yaml",
         "metrics:\n  - name: Fixed\n    group: Run\n    min: 5\n    max: 5\n  - name: A Percent\n    group: Run\n    kind: percent\n  - name: A Count\n    group: Run\n    kind: count\n  - name: An Energy\n    group: Run\n    kind: energy\n  - name: A Duration\n    group: Run\n    kind: duration\ndimensions:\n  - name: RunType\n    values:\n      source: seed\n      list:\n        - {value: Sweep}\n        - {value: steprun}\n",
     );
-    let (c, findings) = Catalog::load(&mut sources, vec![file]);
     assert!(findings.is_empty(), "{findings:#?}");
     let range = |name: &str| {
         let m = &c.metrics[c.metric(name).unwrap()];
@@ -571,12 +567,10 @@ fn user_columns_extend_a_table_once_each() {
             .columns
             .len()
     };
-    let mut sources = SourceMap::new();
-    let file = SourceFile::new(
+    let (c, findings) = load_one(
         "extra.yaml",
         "tables:\n  - name: amlcomputejobevent\n    source: seed\n    columns:\n      - {name: GpuHours}\n      - {name: jobid}\n",
     );
-    let (c, findings) = Catalog::load(&mut sources, vec![file]);
     assert!(findings.is_empty(), "{findings:#?}");
     assert_eq!(count(&c), count(&before) + 1);
     let table = c
