@@ -12,6 +12,10 @@
 # (through `-C`, so that the build of each mutant compiles only those tests): a mutant then
 # costs one incremental build and a few seconds of tests instead of a build of every test.
 #
+# MUTANTS_SHARD=K/N tests every N-th mutant of each module, starting at the K-th (round-robin,
+# so a shard is a sample spread over every file of the module; the N shards together are the
+# whole module). Results then land in mutants.out/<module>-shardKofN/.
+#
 # MUTANTS_IN_PLACE=1 mutates the working tree itself and reuses its target/ (much faster when
 # dependencies are built; do not edit the tree meanwhile). Otherwise cargo-mutants works on a
 # copy. MUTANTS_JOBS (default 1) builds that many mutants at once (copy mode only).
@@ -81,8 +85,12 @@ for m in "${modules[@]}"; do
         args+=(-C "--test=$t")
     done
     out="mutants.out/$m"
+    if [ -n "${MUTANTS_SHARD:-}" ]; then
+        [ "$survivors" = 1 ] || args+=(--shard "$MUTANTS_SHARD" --sharding round-robin)
+        out="mutants.out/$m-shard${MUTANTS_SHARD%/*}of${MUTANTS_SHARD#*/}"
+    fi
     if [ "$survivors" = 1 ]; then
-        missed="mutants.out/$m/mutants.out/missed.txt"
+        missed="$out/mutants.out/missed.txt"
         [ -s "$missed" ] || { echo "no survivors in $missed" >&2; continue; }
         while IFS= read -r line; do
             # `src/x.rs:12:5: replace f -> bool with true` → `src/x\.rs:.*replace f -> bool …`
@@ -90,7 +98,7 @@ for m in "${modules[@]}"; do
             what=${line#*: }
             args+=(-F "$(printf '%s' "$file" | sed 's/[][\.*^$+?(){}|]/\\&/g'):.*: $(printf '%s' "$what" | sed 's/[][\.*^$+?(){}|]/\\&/g')\$")
         done < "$missed"
-        out="mutants.out/$m-survivors"
+        out="$out-survivors"
     fi
     # cargo-mutants exits 2 when a mutant survived: go on with the next module, fail at the end.
     mkdir -p "$out"
