@@ -155,13 +155,16 @@ fn log_analytics_query_result() {
   {"TimeGenerated": "2026-11-24T10:05:00Z", "Type": "AmlComputeClusterEvent", "ClusterName": "gpu", "AllocationState": "Resizing", "CurrentNodeCount": 5, "TargetNodeCount": 4, "MaximumNodeCount": 4},
   {"TimeGenerated": "2026-11-24T10:06:00Z", "Type": "AmlComputeClusterEvent", "ClusterName": "gpu", "AllocationState": "Steady", "CurrentNodeCount": 4, "MaximumNodeCount": 4},
   {"TimeGenerated": "2026-11-24T10:07:00Z", "Type": "AmlComputeClusterNodeEvent", "ClusterName": "gpu", "NodeId": "n1",
-   "NodeAllocationTime": "2026-11-24T10:00:00Z", "NodeBootTime": "2026-11-24T09:59:00Z", "StartTaskStartTime": "2026-11-24T10:01:00Z"}
+   "NodeAllocationTime": "2026-11-24T10:00:00Z", "NodeBootTime": "2026-11-24T09:59:00Z", "StartTaskStartTime": "2026-11-24T10:01:00Z"},
+  {"TimeGenerated": "2026-11-24T10:08:00Z", "Type": "AmlComputeClusterNodeEvent", "ClusterName": "gpu", "NodeId": "n2",
+   "NodeAllocationTime": "2026-11-24T10:00:00Z", "NodeBootTime": "2026-11-24T10:00:00Z", "StartTaskStartTime": "2026-11-24T10:00:00Z", "StartTaskEndTime": "2026-11-24T10:00:00Z"}
 ]"#;
+    // n2's times are all equal: in order, not a finding.
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "query.json", rows.as_bytes());
     let (code, json) = audit_json(&[&p]);
     assert_eq!(code, 1);
-    accounted(&json, 4);
+    accounted(&json, 5);
     assert_eq!(
         where_(&json),
         vec![
@@ -169,7 +172,7 @@ fn log_analytics_query_result() {
             ("record-inconsistent".into(), 5, "gpu/n1".into())
         ]
     );
-    assert_eq!(json["summary"]["records"], 4);
+    assert_eq!(json["summary"]["records"], 5);
 }
 
 #[test]
@@ -416,4 +419,48 @@ fn lifecycles_lists_and_checks_the_specs() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("state `Bee` is not declared"));
+}
+
+/// `--fail-on` counts each severity the audit found: a note (a run still open at the end) fails
+/// only `--fail-on note`, a warning (an unreadable record) fails `warning` and `note` too.
+#[test]
+fn fail_on_counts_warnings_and_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = write(
+        dir.path(),
+        "open.jsonl",
+        br#"{"time": "2026-11-24T10:00:00Z", "category": "AmlRunStatusChangedEvent", "properties": {"RunId": "r1", "Status": "Running"}}
+"#,
+    );
+    let unreadable = write(
+        dir.path(),
+        "unreadable.jsonl",
+        br#"{"time": "2026-11-24T10:00:00Z", "category": "AmlRunStatusChangedEvent", "properties": {"RunId": "r1", "Status": "Starting"}}
+{"time": "2026-11-24T10:01:00Z", "category": "AmlRunStatusChangedEvent", "properties": {"RunId": "r1", "Status": "Queued"}}
+{"time": "2026-11-24T10:02:00Z", "category": "AmlRunStatusChangedEvent", "properties": {"RunId": "r1", "Status": "Running"}}
+{"time": "2026-11-24T10:03:00Z", "category": "AmlRunStatusChangedEvent", "properties": {"RunId": "r1", "Status": "Completed"}}
+{"time": "not a time", "category": "AmlRunStatusChangedEvent", "properties": {"RunId": "r2", "Status": "Starting"}}
+"#,
+    );
+    let severities = |json: &serde_json::Value| -> Vec<String> {
+        let mut v: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+            .collect();
+        v.dedup();
+        v
+    };
+    let (code, json) = audit_json(&[&open]);
+    assert_eq!((code, severities(&json)), (0, vec!["note".to_string()]));
+    assert_eq!(audit_json(&[&open, "--fail-on", "warning"]).0, 0);
+    assert_eq!(audit_json(&[&open, "--fail-on", "note"]).0, 1);
+
+    let (code, json) = audit_json(&[&unreadable]);
+    assert_eq!((code, severities(&json)), (0, vec!["warning".to_string()]));
+    accounted(&json, 5);
+    assert_eq!(audit_json(&[&unreadable, "--fail-on", "error"]).0, 0);
+    assert_eq!(audit_json(&[&unreadable, "--fail-on", "warning"]).0, 1);
+    assert_eq!(audit_json(&[&unreadable, "--fail-on", "note"]).0, 1);
 }

@@ -259,3 +259,18 @@ fn offsets_count_the_byte_order_mark_and_columns_do_not() {
     let (h, r) = (header.len() as u64, row.len() as u64);
     assert_eq!(got, vec![(2, 1, 2, r + 1, 3 + h + 1, r)]);
 }
+
+#[test]
+fn event_hub_records_are_located_inside_their_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let late = bogus("eh-\u{e9}");
+    let body = format!("{{\"records\": [{}, {late}]}}", clean(1));
+    let text = format!("{}\n{}\n{body}\n", clean(0), clean(2));
+    let p = write(dir.path(), "eventhub.jsonl", text.as_bytes());
+    let json = audit_json(&p);
+    assert_eq!(json["summary"]["records"], 4, "{json}");
+    let want = expected(&text, text.find("{\"records\"").unwrap(), &late);
+    assert_eq!(want.0, 3);
+    assert!(want.4 > 800, "after two lines of multi-byte text: {want:?}");
+    assert_eq!(bogus_place(&json), vec![want]);
+}

@@ -1369,6 +1369,51 @@ mod tests {
         assert_eq!(sniff(r).unwrap().0, Sniffed::Dump(Format::Csv));
     }
 
+    #[test]
+    fn a_first_record_longer_than_a_line_buffer_is_sniffed_whole() {
+        // 40 KB of first record, then enough lines that the sample ends before the input.
+        let mut text = format!("{{\"a\":\"{}\"}}\n", "x".repeat(40_000));
+        while text.len() < 2 * SAMPLE_BYTES {
+            text.push_str("{\"a\":1}\n");
+        }
+        let r: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(text.into_bytes()));
+        assert_eq!(sniff(r).unwrap().0, Sniffed::Dump(Format::JsonLines));
+    }
+
+    /// Gives `n` bytes, then fails.
+    struct FailsAfter(usize);
+
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let n = self.0.min(buf.len());
+            buf[..n].fill(b' ');
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_while_sampling_comes_after_the_sampled_bytes() {
+        let r: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::new(FailsAfter(100)));
+        let (_, mut r, _) = sniff_marked(r).unwrap();
+        let mut got = 0;
+        let mut buf = [0u8; 7];
+        let error = loop {
+            match r.read(&mut buf) {
+                Ok(0) => panic!("end of input instead of the error, after {got} bytes"),
+                Ok(n) => got += n,
+                Err(e) => break e,
+            }
+            assert!(got <= 100, "more bytes than the input had: {got}");
+        };
+        assert_eq!((got, error.to_string()), (100, "disk on fire".to_string()));
+        // The error is reported once; then the input ends.
+        assert_eq!(r.read(&mut buf).unwrap(), 0);
+    }
+
     fn format(text: &[u8]) -> Sniffed {
         decide(text, true)
     }
