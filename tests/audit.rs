@@ -464,3 +464,38 @@ fn fail_on_counts_warnings_and_notes() {
     assert_eq!(audit_json(&[&unreadable, "--fail-on", "warning"]).0, 1);
     assert_eq!(audit_json(&[&unreadable, "--fail-on", "note"]).0, 1);
 }
+
+/// The summary's time in each state: how many stays were timed, and the median and 95th
+/// percentile as the lower bound of their bucket (exact below 64 s, then within 12.5 %).
+#[test]
+fn dwell_times_are_counted_and_bucketed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for (run, times) in [
+        ("r1", ["10:00:00", "10:01:00", "10:03:00", "10:13:00"]),
+        ("r2", ["10:00:00", "10:00:30", "10:03:00", "10:04:00"]),
+    ] {
+        for (time, status) in times
+            .iter()
+            .zip(["Starting", "Queued", "Running", "Completed"])
+        {
+            text.push_str(&format!(
+                "{{\"time\": \"2026-11-24T{time}Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"{run}\", \"Status\": \"{status}\"}}}}\n"
+            ));
+        }
+    }
+    let p = write(dir.path(), "dwell.jsonl", text.as_bytes());
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 0);
+    accounted(&json, 8);
+    // Starting: 60 s and 30 s. Queued: 120 s and 150 s (bucket 144–160). Running: 600 s
+    // (bucket 576–640) and 60 s.
+    assert_eq!(
+        json["summary"]["by_lifecycle"]["run"]["dwell"],
+        serde_json::json!({
+            "Starting": {"count": 2, "p50_seconds": 30, "p95_seconds": 60},
+            "Queued": {"count": 2, "p50_seconds": 120, "p95_seconds": 144},
+            "Running": {"count": 2, "p50_seconds": 60, "p95_seconds": 576},
+        })
+    );
+}

@@ -1441,6 +1441,12 @@ mod tests {
             Sniffed::Dump(Format::JsonDocument)
         );
         assert_eq!(format(b""), Sniffed::Dump(Format::JsonLines));
+        // A sample that stops inside a record weighs the complete lines before it, the last
+        // one included.
+        assert_eq!(
+            decide(b"x\n{\"a\":1}\n{\"a\"", false),
+            Sniffed::Dump(Format::JsonLines)
+        );
     }
 
     #[test]

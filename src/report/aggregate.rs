@@ -201,4 +201,14 @@ mod tests {
         );
         assert_ne!(shape("unknown metric `A`"), shape("unknown dimension `A`"));
     }
+
+    #[test]
+    fn shape_is_bounded_whatever_the_characters() {
+        // Three-byte characters step over 512 without landing on it.
+        for long in ["a".repeat(10_000), "\u{20ac}".repeat(10_000)] {
+            let s = shape(&long);
+            assert!((512..=516).contains(&s.len()), "{}", s.len());
+            assert!(long.starts_with(&s));
+        }
+    }
 }
