@@ -1452,6 +1452,12 @@ mod tests {
     #[test]
     fn binary_and_other_text_are_not_dumps() {
         assert!(matches!(format(&[0u8; 4096]), Sniffed::NotADump(m) if m.contains("binary")));
+        // One control byte is enough when it comes first, however much text follows.
+        let mut text = b"\x01".to_vec();
+        text.extend(b"time,RunId\n".repeat(200));
+        assert!(matches!(format(&text), Sniffed::NotADump(m) if m.contains("binary")));
+        text[0] = b' ';
+        assert_eq!(format(&text), Sniffed::Dump(Format::Csv));
         assert!(matches!(
             format(b"rules:\n  - name: x\n"),
             Sniffed::NotADump(m) if m.contains("rules:")
