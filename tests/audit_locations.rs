@@ -274,3 +274,17 @@ fn event_hub_records_are_located_inside_their_body() {
     assert!(want.4 > 800, "after two lines of multi-byte text: {want:?}");
     assert_eq!(bogus_place(&json), vec![want]);
 }
+
+#[test]
+fn array_elements_on_one_line_are_located_by_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let late = bogus("one-line");
+    let text = format!("[{}, {late}]\n", clean(0));
+    let p = write(dir.path(), "oneline.json", text.as_bytes());
+    let want = expected(&text, 0, &late);
+    assert_eq!(
+        (want.0, want.1),
+        (1, 2 + clean(0).chars().count() as u64 + 2)
+    );
+    assert_eq!(bogus_place(&audit_json(&p)), vec![want]);
+}

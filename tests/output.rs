@@ -417,6 +417,131 @@ fn repeated_findings_are_folded_past_max_repeats() {
     );
 }
 
+/// Findings fold by kind: a transition by its lifecycle and states, anything else by the shape
+/// of its message (names and numbers blanked). Each kind past `--max-repeats` becomes one
+/// finding at its first folded occurrence that names the count, the transition and the last line.
+#[test]
+fn findings_fold_by_transition_or_message_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut minute = 0;
+    let mut rec = |run: &str, status: &str| {
+        text.push_str(&format!(
+            "{{\"time\": \"2026-11-24T10:{minute:02}:00Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"{run}\", \"Status\": \"{status}\"}}}}\n"
+        ));
+        minute += 1;
+    };
+    for i in 0..3 {
+        for status in ["Starting", "Queued", "Starting"] {
+            rec(&format!("a{i}"), status);
+        }
+    }
+    for i in 0..3 {
+        for status in ["Starting", "Running", "Preparing"] {
+            rec(&format!("b{i}"), status);
+        }
+    }
+    rec("c0", "Bogus0");
+    rec("c1", "Bogus1");
+    std::fs::write(dir.path().join("fold.jsonl"), text).unwrap();
+    let out = amlguard()
+        .current_dir(dir.path())
+        .args([
+            "--no-config",
+            "audit",
+            "--format",
+            "json",
+            "--max-repeats",
+            "1",
+            "fold.jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<(String, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let f = |name: &str, line: u64, message: &str| (name.to_string(), line, message.to_string());
+    assert_eq!(
+        got,
+        vec![
+            f(
+                "illegal-transition",
+                3,
+                "run `a0`: Queued → Starting is not a legal transition"
+            ),
+            f(
+                "illegal-transition",
+                6,
+                "2 more illegal-transition findings (run Queued → Starting) not shown, from fold.jsonl:6 to line 9; the first: run `a1`: Queued → Starting is not a legal transition"
+            ),
+            f(
+                "illegal-transition",
+                11,
+                "run `b0`: Starting → Running is not a legal transition"
+            ),
+            f(
+                "illegal-transition",
+                12,
+                "run `b0`: Running → Preparing is not a legal transition"
+            ),
+            f(
+                "illegal-transition",
+                14,
+                "2 more illegal-transition findings (run Starting → Running) not shown, from fold.jsonl:14 to line 17; the first: run `b1`: Starting → Running is not a legal transition"
+            ),
+            f(
+                "illegal-transition",
+                15,
+                "2 more illegal-transition findings (run Running → Preparing) not shown, from fold.jsonl:15 to line 18; the first: run `b1`: Running → Preparing is not a legal transition"
+            ),
+            f(
+                "open-at-end",
+                3,
+                "run `a0` is still Starting at the end of the dump"
+            ),
+            f(
+                "open-at-end",
+                6,
+                "2 more open-at-end findings not shown, from fold.jsonl:6 to line 9; the first: run `a1` is still Starting at the end of the dump"
+            ),
+            f(
+                "open-at-end",
+                12,
+                "run `b0` is still Preparing at the end of the dump"
+            ),
+            f(
+                "open-at-end",
+                15,
+                "2 more open-at-end findings not shown, from fold.jsonl:15 to line 18; the first: run `b1` is still Preparing at the end of the dump"
+            ),
+            // An unknown state is a kind of its own: its message shape alone would fold them.
+            f(
+                "unknown-state",
+                19,
+                "run `c0`: `Bogus0` is not a state of the run lifecycle"
+            ),
+            f(
+                "unknown-state",
+                20,
+                "run `c1`: `Bogus1` is not a state of the run lifecycle"
+            ),
+        ]
+    );
+    assert_eq!(json["not_shown"], 10);
+}
+
 #[test]
 fn sarif_keeps_within_githubs_limit_and_says_so() {
     let dir = dump("36000");

@@ -1500,6 +1500,35 @@ mod tests {
     }
 
     #[test]
+    fn what_follows_an_array_is_read_for_what_it_is() {
+        // Query results written one after the other: each array is read, nothing is skipped.
+        let (units, skips) = all_json(b"[{\"a\":1}]\n[{\"a\":2}]\n");
+        assert_eq!(
+            units,
+            vec![("{\"a\":1}".into(), 1), ("{\"a\":2}".into(), 2)]
+        );
+        assert!(skips.is_empty(), "{skips:?}");
+        // An element after `]]`: both brackets were stray, each a skip on its line.
+        let (units, skips) = all_json(b"[{\"a\":1}\n]\n]\n{\"a\":2}\n");
+        assert_eq!(
+            units,
+            vec![("{\"a\":1}".into(), 1), ("{\"a\":2}".into(), 4)]
+        );
+        assert_eq!(skips, vec![2, 3]);
+        // Text after the array that starts no value is a line of its own.
+        let (units, skips) = all_json(b"[{\"a\":1}]\nend of results\n{\"a\":2}\n");
+        assert_eq!(
+            units,
+            vec![
+                ("{\"a\":1}".into(), 1),
+                ("end of results".into(), 2),
+                ("{\"a\":2}".into(), 3)
+            ]
+        );
+        assert!(skips.is_empty(), "{skips:?}");
+    }
+
+    #[test]
     fn an_element_missing_its_brace_ends_where_the_next_begins() {
         let text = b"[\n  {\n    \"a\": {\"b\": 1}\n  ,\n  {\n    \"a\": 2\n  }\n]\n";
         let (units, skips) = all_json(text);
@@ -1546,6 +1575,53 @@ mod tests {
         assert_eq!(got, vec![("{\"a\":1}".into(), 1), ("{\"a\":2}".into(), 3)]);
         assert_eq!(skips.len(), 1);
         assert_eq!(skips[0].line, 2);
+    }
+
+    #[test]
+    fn a_record_of_the_longest_length_is_kept() {
+        let long = "x".repeat(MAX_RECORD_BYTES - 1);
+        let text = format!("{long}\n{{\"a\":2}}\n");
+        let mut c = LineChunker::new(text.as_bytes());
+        let mut lines = Vec::new();
+        while let Some((b, u, s)) = c.next_chunk().unwrap() {
+            assert!(s.is_empty());
+            lines.extend(units(&b, &u).into_iter().map(|(t, line)| (t.len(), line)));
+        }
+        assert_eq!(lines, vec![(MAX_RECORD_BYTES - 1, 1), (7, 2)]);
+    }
+
+    /// Fails every other read with `Interrupted`, as a read cut by a signal does.
+    struct Interrupting {
+        inner: std::io::Cursor<Vec<u8>>,
+        now: bool,
+    }
+
+    impl Read for Interrupting {
+        fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+            self.now = !self.now;
+            if self.now {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = b.len().min(4096);
+            self.inner.read(&mut b[..n])
+        }
+    }
+
+    #[test]
+    fn interrupted_reads_are_retried() {
+        let long = "y".repeat(3 * CHUNK_BYTES);
+        let text = format!("{{\"a\":1}}\n{long}\n{{\"a\":2}}\n");
+        let reader = Interrupting {
+            inner: std::io::Cursor::new(text.into_bytes()),
+            now: false,
+        };
+        let mut c = LineChunker::new(BufReader::with_capacity(8192, reader));
+        let mut lines = Vec::new();
+        while let Some((b, u, s)) = c.next_chunk().unwrap() {
+            assert!(s.is_empty());
+            lines.extend(units(&b, &u).into_iter().map(|(t, line)| (t.len(), line)));
+        }
+        assert_eq!(lines, vec![(7, 1), (3 * CHUNK_BYTES, 2), (7, 3)]);
     }
 
     #[test]
