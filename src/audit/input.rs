@@ -815,11 +815,11 @@ impl JsonState {
         }
         if !matches!(b, b'}' | b']' | b',' | b':')
             && first_on_line
-            && self.depth > 0
             && self.col <= self.element_col
             && (!self.element.is_empty() || self.discarding)
         {
-            // The element never closed: it ends here, and the next one begins.
+            // The element never closed, or a comma is missing after it: it ends here, and the
+            // next one begins.
             self.flush(out);
             self.depth = 0;
         }
@@ -1536,6 +1536,18 @@ mod tests {
         assert_eq!(units[0].1, 2);
         assert!(serde_json::from_str::<serde_json::Value>(&units[0].0).is_err());
         assert_eq!(units[1], ("{\n    \"a\": 2\n  }".into(), 5));
+        assert!(skips.is_empty());
+        // A comma missing after a string or a number: the next line is an element of its own.
+        let (units, skips) = all_json(b"[\n  \"x\"\n  {\"a\":1},\n  2\n  {\"a\":3}\n]\n");
+        assert_eq!(
+            units,
+            vec![
+                ("\"x\"".into(), 2),
+                ("{\"a\":1}".into(), 3),
+                ("2".into(), 4),
+                ("{\"a\":3}".into(), 5)
+            ]
+        );
         assert!(skips.is_empty());
         // One record per line, an unclosed string.
         let (units, _) = all_json(b"[{\"a\":\"x},\n{\"a\":2},\n{\"a\":3}]");
