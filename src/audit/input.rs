@@ -1637,6 +1637,27 @@ mod tests {
     }
 
     #[test]
+    fn header_fields_skip_commas_inside_quotes() {
+        assert_eq!(header_fields(b"a,\"b,c\",d"), vec![(0, 1), (2, 7), (8, 9)]);
+        assert_eq!(header_fields(b""), vec![(0, 0)]);
+    }
+
+    #[test]
+    fn an_array_element_of_the_longest_length_is_kept() {
+        let element = |len: usize| format!("{{\"a\":\"{}\"}}", "z".repeat(len - 8));
+        for (len, kept) in [(MAX_RECORD_BYTES, true), (MAX_RECORD_BYTES + 1, false)] {
+            let text = format!("[{},\n{{\"b\":2}}]\n", element(len));
+            let (units, skips) = all_json(text.as_bytes());
+            let lengths: Vec<usize> = units.iter().map(|(t, _)| t.len()).collect();
+            if kept {
+                assert_eq!((lengths, skips), (vec![len, 7], vec![]));
+            } else {
+                assert_eq!((lengths, skips), (vec![7], vec![1]));
+            }
+        }
+    }
+
+    #[test]
     fn a_broken_stream_returns_what_was_read_then_where_it_broke() {
         struct Broken(std::io::Cursor<Vec<u8>>);
         impl Read for Broken {
