@@ -499,3 +499,36 @@ fn dwell_times_are_counted_and_bucketed() {
         })
     );
 }
+
+/// A negative JSON integer is read as the number it is (and a count below zero is reported),
+/// in every field a record check reads.
+#[test]
+fn negative_counts_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "negative.jsonl",
+        br#"{"time": "2026-11-24T10:00:00Z", "category": "AmlComputeClusterEvent", "properties": {"ClusterName": "gpu", "AllocationState": "Steady", "CurrentNodeCount": -1, "MaximumNodeCount": 4}}
+{"time": "2026-11-24T10:01:00Z", "category": "AmlComputeClusterEvent", "properties": {"ClusterName": "cpu", "AllocationState": "Steady", "CurrentNodeCount": 1, "MaximumNodeCount": 4, "IdleNodeCount": -2.5}}
+"#,
+    );
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 1);
+    accounted(&json, 2);
+    let messages: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"] == "record-inconsistent")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{json}");
+    assert!(
+        messages[0].contains("CurrentNodeCount = -1, a negative count"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("IdleNodeCount = -2.5, a negative count"),
+        "{messages:?}"
+    );
+}

@@ -240,6 +240,51 @@ fn a_truncated_gzip_counts_what_was_inflated_and_says_where_it_broke() {
 }
 
 #[test]
+fn a_truncated_gzip_csv_counts_the_unfinished_row_and_says_where_it_broke() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("TimeGenerated,RunId,Status,Type\n");
+    for i in 0..6000 {
+        text.push_str(&format!(
+            "2026-11-24T10:00:00Z,run-{i},Running,AmlRunStatusChangedEvent\n"
+        ));
+    }
+    let gz = gzip(text.as_bytes());
+    for cut in [gz.len() / 2, gz.len() / 3] {
+        let cut = &gz[..cut];
+        let mut inflated = Vec::new();
+        let _ = flate2::read::MultiGzDecoder::new(cut).read_to_end(&mut inflated);
+        let rows = inflated.iter().filter(|&&b| b == b'\n').count() as u64 - 1;
+        let row_start = inflated.iter().rposition(|&b| b == b'\n').unwrap() + 1;
+        let unfinished = (inflated.len() - row_start) as u64;
+        assert!(unfinished > 0, "the cut falls inside a row");
+        let p = write(dir.path(), "export.csv.gz", cut);
+        let r = audit(&[&p]);
+        assert_eq!(r.code, 2);
+        let broke = format!(
+            "broke off at byte {} (of the decompressed text), in line {}",
+            inflated.len(),
+            rows + 2
+        );
+        assert!(r.stderr.contains(&broke), "{} vs {broke}", r.stderr);
+        assert_eq!(counts(&r.json), (rows + 1, rows, 1));
+        let skip = r.json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "unreadable-record")
+            .unwrap();
+        assert_eq!(
+            (&skip["line"], &skip["offset"], &skip["length"]),
+            (
+                &serde_json::json!(rows + 2),
+                &serde_json::json!(row_start),
+                &serde_json::json!(unfinished)
+            )
+        );
+    }
+}
+
+#[test]
 fn no_auditable_record_is_not_clean() {
     let dir = tempfile::tempdir().unwrap();
     // A rule file given to `audit`.

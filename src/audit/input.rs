@@ -937,6 +937,8 @@ pub struct CsvChunker<R: Read> {
     /// The csv crate starts a record after a CRLF's CR, one line early: this corrects it.
     line_offset: u64,
     done: bool,
+    /// The read error that ended the input, returned after the rows read before it.
+    error: Option<std::io::Error>,
     repeated: Vec<RepeatedColumn>,
 }
 
@@ -1126,6 +1128,7 @@ impl<R: BufRead> CsvChunker<R> {
             headers: Arc::new(headers),
             line_offset: u64::from(crlf),
             done: false,
+            error: None,
             repeated,
         })
     }
@@ -1178,7 +1181,7 @@ impl<R: BufRead> CsvChunker<R> {
 
     pub fn next_chunk(&mut self) -> std::io::Result<Option<ChunkParts>> {
         if self.done {
-            return Ok(None);
+            return self.error.take().map_or(Ok(None), Err);
         }
         let mut bytes = Vec::new();
         let mut units = Vec::new();
@@ -1230,40 +1233,34 @@ impl<R: BufRead> CsvChunker<R> {
                     units.push(self.located(start, bytes.len(), line, from, to));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line()) + self.line_offset;
-                    let start = bytes.len();
-                    bytes.extend_from_slice(
-                        format!(
-                            "[\"unreadable CSV row: {}\"]",
-                            e.to_string().replace('"', "'")
-                        )
-                        .as_bytes(),
-                    );
-                    units.push(Unit {
-                        start: start as u32,
-                        end: bytes.len() as u32,
-                        line,
-                        column: 1,
-                        offset: self.base + e.position().map_or(0, |p| p.byte()),
-                        length: 0,
-                        end_line: line,
-                        end_column: 1,
+                    // The input broke off (flexible byte records leave no other error): the
+                    // rows before it are audited, the unfinished row is a skipped record, then
+                    // the error says where the input broke.
+                    let at = self.reader.position();
+                    let (offset, line) = (self.base + at.byte(), at.line() + self.line_offset);
+                    let from = self.raw.lock().map_or(at.byte(), |t| t.base);
+                    let unfinished = self.raw.lock().is_ok_and(|t| {
+                        t.get(from, at.byte())
+                            .iter()
+                            .any(|b| !b.is_ascii_whitespace())
                     });
-                    if let Ok(mut t) = self.raw.lock() {
-                        t.drop_before(self.reader.position().byte());
+                    if unfinished {
+                        let start = bytes.len();
+                        bytes.extend_from_slice(b"[\"the input broke off inside this row\"]");
+                        units.push(self.located(start, bytes.len(), line, from, at.byte()));
                     }
-                    if !matches!(
-                        e.kind(),
-                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                    ) {
-                        self.done = true;
-                        break;
-                    }
+                    let error = match e.into_kind() {
+                        csv::ErrorKind::Io(io) => io,
+                        other => std::io::Error::other(format!("unreadable CSV: {other:?}")),
+                    };
+                    self.error = Some(located(error, offset, line));
+                    self.done = true;
+                    break;
                 }
             }
         }
         if bytes.is_empty() && self.done {
-            return Ok(None);
+            return self.error.take().map_or(Ok(None), Err);
         }
         Ok(Some((bytes, units, Vec::new())))
     }
