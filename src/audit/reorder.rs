@@ -172,6 +172,7 @@ mod tests {
                     h.push(Reverse(E(t, seq as u64)));
                 }
                 prop_assert_eq!(r.len(), h.len());
+                prop_assert_eq!(r.is_empty(), h.is_empty());
             }
             r.drain_upto(i64::MAX, |e| a.push(e));
             while let Some(Reverse(e)) = h.pop() {
