@@ -532,3 +532,34 @@ fn negative_counts_are_reported() {
         "{messages:?}"
     );
 }
+
+/// Unreadable records are all counted, but at most 100 findings of each reason are kept (the
+/// skips are in the summary), so a dump of garbage cannot flood the output, even when every
+/// message quotes a different bad value.
+#[test]
+fn unreadable_findings_are_capped_per_kind_and_all_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..105 {
+        text.push_str(&format!("{{\"time\": \"bad-{i}\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"r{i}\", \"Status\": \"Starting\"}}}}\n"));
+    }
+    text.push_str(&"{broken\n".repeat(103));
+    text.push_str("{\"time\": \"2026-11-24T10:00:00Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {\"RunId\": \"ok\", \"Status\": \"Completed\"}}\n");
+    let p = write(dir.path(), "garbage.jsonl", text.as_bytes());
+    let (code, json) = audit_json(&[&p, "--max-repeats", "0"]);
+    assert_eq!(code, 0, "skips are warnings");
+    accounted(&json, 209);
+    assert_eq!(
+        json["summary"]["skipped_by_reason"],
+        serde_json::json!({"bad time": 105, "invalid JSON": 103})
+    );
+    let unreadable: Vec<u64> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"] == "unreadable-record")
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    let want: Vec<u64> = (1..=100).chain(106..=205).collect();
+    assert_eq!(unreadable, want);
+}

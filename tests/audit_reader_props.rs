@@ -238,3 +238,40 @@ proptest! {
         prop_assert_eq!(read, audited + skipped);
     }
 }
+
+/// The collecting pipeline keeps at most 100 unreadable-record findings of each kind, and
+/// counts every skip.
+#[test]
+fn the_pipeline_caps_unreadable_findings_per_kind() {
+    let mut text = String::new();
+    for i in 0..130 {
+        text.push_str(&format!(
+            "{}\n",
+            good(i, 1, 0).replace("2026-11-24T", "not a time ")
+        ));
+    }
+    text.push_str(&"{broken\n".repeat(110));
+    text.push_str(&format!("{}\n", good(0, 2, 0)));
+    let bytes = text.into_bytes();
+    let open = move |_: &Path| -> std::io::Result<Box<dyn Read + Send>> {
+        Ok(Box::new(std::io::Cursor::new(bytes.clone())))
+    };
+    let inputs = vec![(PathBuf::from("d.json"), FileId(0))];
+    let (findings, _, counts, errors, _) =
+        run_pipeline(lifecycles(), &inputs, &open, &AuditOptions::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!((counts.read, counts.audited), (241, 1));
+    assert_eq!(counts.skipped.values().sum::<u64>(), 240);
+    let lines = |reason: &str| -> Vec<u64> {
+        findings
+            .iter()
+            .filter(|f| f.check.name == "unreadable-record" && f.message.starts_with(reason))
+            .map(|f| f.record.as_ref().unwrap().line)
+            .collect()
+    };
+    assert_eq!(
+        lines("run record with an unreadable time"),
+        (1..=100).collect::<Vec<_>>()
+    );
+    assert_eq!(lines("unreadable record"), (131..=230).collect::<Vec<_>>());
+}

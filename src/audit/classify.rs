@@ -47,11 +47,12 @@ impl ChunkOut {
         &self.arena[e.key.0 as usize..e.key.1 as usize]
     }
 
-    /// Counts a skipped record and reports it.
+    /// Counts a skipped record and reports it, with the reason as the finding's label.
     pub fn skip(&mut self, reason: &str, file: FileId, line: RecordAt, detail: String) {
         *self.skipped.entry(reason.to_string()).or_default() += 1;
         self.findings.push(
             Finding::new(&registry::UNREADABLE_RECORD, file, Span::default(), detail)
+                .label(reason)
                 .at_record(line.context()),
         );
     }

@@ -189,10 +189,10 @@ pub fn audit_paths_streaming(
     let sources = &report.sources;
     let mut admit = |f: Finding| {
         if f.check.name == "unreadable-record" {
-            let reason = f.message.split(':').next().unwrap_or("");
-            let n = match unreadable.get_mut(reason) {
+            // Capped by reason (the label), not by message: messages quote the bad values.
+            let n = match unreadable.get_mut(&f.label) {
                 Some(n) => n,
-                None => unreadable.entry(reason.to_string()).or_default(),
+                None => unreadable.entry(f.label.clone()).or_default(),
             };
             *n += 1;
             if *n > MAX_UNREADABLE_PER_REASON {
@@ -688,8 +688,7 @@ fn cap_unreadable(findings: &mut Vec<Finding>) {
         if f.check.name != "unreadable-record" {
             return true;
         }
-        let reason: String = f.message.split(':').next().unwrap_or("").to_string();
-        let n = seen.entry(reason).or_default();
+        let n = seen.entry(f.label.clone()).or_default();
         *n += 1;
         *n <= MAX_UNREADABLE_PER_REASON
     });
