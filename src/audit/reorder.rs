@@ -173,6 +173,9 @@ mod tests {
                 }
                 prop_assert_eq!(r.len(), h.len());
                 prop_assert_eq!(r.is_empty(), h.is_empty());
+                // Memory stays bounded: events far ahead of or behind the buckets wait in the
+                // heap, so the buckets span at most the window on each side of the first.
+                prop_assert!(r.buckets.len() as i64 <= 2 * r.max_buckets + 1, "{} buckets", r.buckets.len());
             }
             r.drain_upto(i64::MAX, |e| a.push(e));
             while let Some(Reverse(e)) = h.pop() {
