@@ -488,6 +488,14 @@ fn dwell_times_are_counted_and_bucketed() {
     let (code, json) = audit_json(&[&p]);
     assert_eq!(code, 0);
     accounted(&json, 8);
+    // Only the lifecycles that saw records are in the summary.
+    let lifecycles: Vec<&String> = json["summary"]["by_lifecycle"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(lifecycles, ["run"]);
+    assert_eq!(json["summary"]["transitions"].as_object().unwrap().len(), 1);
     // Starting: 60 s and 30 s. Queued: 120 s and 150 s (bucket 144–160). Running: 600 s
     // (bucket 576–640) and 60 s.
     assert_eq!(
