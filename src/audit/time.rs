@@ -168,6 +168,33 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// On text of the fast path's shape with any two digits in each field, any separators
+        /// and any fraction, the fast path gives jiff's answer or declines; it declines no
+        /// canonical time that jiff reads. Month ends and leap days are drawn often.
+        #[test]
+        fn fast_path_accepts_only_what_jiff_accepts(
+            y in prop_oneof![1970i64..2200, Just(2000i64), Just(2100i64)],
+            mo in 0i64..14,
+            d in prop_oneof![0i64..33, 28i64..32],
+            h in 0i64..26, mi in 0i64..62, s in 0i64..62,
+            seps in proptest::sample::select(vec!["--T::", "--T::", "/-T::", "-/T::", "-- ::", "--T.:", "--T:."]),
+            frac in "(\\.[0-9]{0,11})?",
+        ) {
+            let sep: Vec<char> = seps.chars().collect();
+            let text = format!("{y:04}{}{mo:02}{}{d:02}{}{h:02}{}{mi:02}{}{s:02}{frac}Z", sep[0], sep[1], sep[2], sep[3], sep[4]);
+            let slow = text.parse::<Timestamp>().ok().map(|t| t.as_microsecond());
+            let fast = fast_utc(text.as_bytes());
+            if fast.is_some() {
+                prop_assert_eq!(fast, slow, "{}", text);
+            } else if seps == "--T::" && frac.len() <= 10 && s != 60 {
+                // (A leap second, :60, is left to jiff.)
+                prop_assert!(slow.is_none(), "{} took the slow path", text);
+            }
+        }
+    }
+
     #[test]
     fn azure_forms() {
         let base = parse("2026-11-25T08:00:00Z").unwrap();
