@@ -82,15 +82,6 @@ pub fn text(s: &str) -> Cow<'_, str> {
     out.into()
 }
 
-/// [`text`] for a whole line of a source snippet; a tab stays a tab (it is layout, not data).
-pub fn snippet_line(s: &str) -> Cow<'_, str> {
-    if !s.contains('\t') {
-        return text(s);
-    }
-    let parts: Vec<Cow<'_, str>> = s.split('\t').map(text).collect();
-    Cow::Owned(parts.join("\t"))
-}
-
 /// A serde_json formatter that writes every [`is_hidden`] character as a `\uXXXX` escape and
 /// breaks up `##vso[`, so that a JSON document printed to a CI log can neither drive the
 /// terminal nor run a logging command, while a JSON reader gets the original text back.
