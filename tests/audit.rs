@@ -571,3 +571,78 @@ fn unreadable_findings_are_capped_per_kind_and_all_counted() {
     let want: Vec<u64> = (1..=100).chain(106..=205).collect();
     assert_eq!(unreadable, want);
 }
+
+/// A lifecycle's dwell limits: a stay longer than the limit is reported at the record that
+/// entered the state; a stay of exactly the limit is not.
+#[test]
+fn dwell_limits_are_exceeded_only_past_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = |time: &str, job: &str, phase: &str| {
+        format!(
+            "{{\"time\": \"2026-11-24T{time}Z\", \"category\": \"ContosoJobEvent\", \"properties\": {{\"JobKey\": \"{job}\", \"Phase\": \"{phase}\"}}}}\n"
+        )
+    };
+    let text = [
+        rec("10:00:00", "j1", "Pending"),
+        rec("10:10:00", "j1", "Active"),
+        rec("10:40:01", "j1", "Done"),
+        rec("10:00:00", "j2", "Pending"),
+        rec("10:10:01", "j2", "Active"),
+        rec("10:40:01", "j2", "Done"),
+    ]
+    .concat();
+    let p = write(dir.path(), "contoso.jsonl", text.as_bytes());
+    let (code, json) = audit_json(&[&p, "--lifecycle", "tests/fixtures/spark/lifecycle.yaml"]);
+    assert_eq!(code, 0, "dwell findings are warnings");
+    accounted(&json, 6);
+    let got: Vec<(u64, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                4,
+                "contoso-job `j2` stayed in Pending for 10m01s (limit 10m00s)"
+            ),
+            (
+                2,
+                "contoso-job `j1` stayed in Active for 30m01s (limit 30m00s)"
+            ),
+        ]
+    );
+}
+
+/// An entity is let go once it is terminal and the reorder window has passed it: runs that end
+/// one after the other are never all in memory at once.
+#[test]
+fn finished_entities_leave_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..300u32 {
+        // Run i starts at minute 10·i and takes 3 minutes.
+        for (k, status) in ["Starting", "Queued", "Running", "Completed"]
+            .iter()
+            .enumerate()
+        {
+            let t = i * 600 + k as u32 * 60;
+            text.push_str(&format!(
+                "{{\"time\": \"2026-11-{:02}T{:02}:{:02}:00Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"r{i}\", \"Status\": \"{status}\"}}}}\n",
+                1 + t / 86_400,
+                t / 3600 % 24,
+                t / 60 % 60
+            ));
+        }
+    }
+    let p = write(dir.path(), "sequential.jsonl", text.as_bytes());
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 0);
+    accounted(&json, 1200);
+    assert_eq!(json["summary"]["entities"], 300);
+    // Within the default window of 1 h: about 7 runs.
+    let peak = json["summary"]["peak_entities_in_flight"].as_u64().unwrap();
+    assert!((6..=12).contains(&peak), "{peak}");
+}
