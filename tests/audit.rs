@@ -589,16 +589,21 @@ fn dwell_limits_are_exceeded_only_past_the_limit() {
         rec("10:00:00", "j2", "Pending"),
         rec("10:10:01", "j2", "Active"),
         rec("10:40:01", "j2", "Done"),
+        // Still open when the dump ends at 10:40:01: j3 past its limit, j4 exactly at it.
+        rec("10:00:00", "j3", "Pending"),
+        rec("10:05:00", "j4", "Pending"),
+        rec("10:10:01", "j4", "Active"),
     ]
     .concat();
     let p = write(dir.path(), "contoso.jsonl", text.as_bytes());
     let (code, json) = audit_json(&[&p, "--lifecycle", "tests/fixtures/spark/lifecycle.yaml"]);
     assert_eq!(code, 0, "dwell findings are warnings");
-    accounted(&json, 6);
+    accounted(&json, 9);
     let got: Vec<(u64, &str)> = json["findings"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|f| f["name"] == "dwell-exceeded")
         .map(|f| (f["line"].as_u64().unwrap(), f["message"].as_str().unwrap()))
         .collect();
     assert_eq!(
@@ -611,6 +616,10 @@ fn dwell_limits_are_exceeded_only_past_the_limit() {
             (
                 2,
                 "contoso-job `j1` stayed in Active for 30m01s (limit 30m00s)"
+            ),
+            (
+                7,
+                "contoso-job `j3` has been in Pending for 40m01s at the end of the dump (limit 10m00s)"
             ),
         ]
     );
@@ -645,4 +654,33 @@ fn finished_entities_leave_memory() {
     // Within the default window of 1 h: about 7 runs.
     let peak = json["summary"]["peak_entities_in_flight"].as_u64().unwrap();
     assert!((6..=12).contains(&peak), "{peak}");
+}
+
+/// With no reorder window, a record at the very time a run ended still finds the run (it is
+/// kept until time moves past its end): it is an event after the terminal state, not a new run.
+#[test]
+fn a_record_tied_with_the_end_is_after_terminal_even_without_a_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = |time: &str, status: &str| {
+        format!(
+            "{{\"time\": \"2026-11-24T{time}Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"r1\", \"Status\": \"{status}\"}}}}\n"
+        )
+    };
+    let text = [
+        rec("10:00:00", "Starting"),
+        rec("10:01:00", "Queued"),
+        rec("10:02:00", "Running"),
+        rec("10:05:00", "Completed"),
+        rec("10:05:00", "Running"),
+    ]
+    .concat();
+    let p = write(dir.path(), "tie.jsonl", text.as_bytes());
+    let (code, json) = audit_json(&[&p, "--reorder-window", "0"]);
+    assert_eq!(code, 1);
+    accounted(&json, 5);
+    assert_eq!(
+        where_(&json),
+        vec![("event-after-terminal".to_string(), 5, "r1".to_string())]
+    );
+    assert_eq!(json["summary"]["entities"], 1);
 }
