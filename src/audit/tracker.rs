@@ -458,7 +458,7 @@ impl<'l> Tracker<'l> {
     }
 }
 
-/// `90s`, `12m`, `3h05m`, `2d4h`.
+/// `45s`, `1m30s`, `3h05m`, `2d4h`: the two largest units.
 pub fn human_duration(secs: u64) -> String {
     let (d, h, m, s) = (
         secs / 86_400,
@@ -471,5 +471,28 @@ pub fn human_duration(secs: u64) -> String {
         (0, 0, _) => format!("{m}m{s:02}s"),
         (0, _, _) => format!("{h}h{m:02}m"),
         _ => format!("{d}d{h}h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_duration;
+
+    #[test]
+    fn durations_read_in_their_two_largest_units() {
+        let cases = [
+            (0, "0s"),
+            (45, "45s"),
+            (90, "1m30s"),
+            (600, "10m00s"),
+            (3599, "59m59s"),
+            (3600, "1h00m"),
+            (3 * 3600 + 5 * 60 + 59, "3h05m"),
+            (86_399, "23h59m"),
+            (2 * 86_400 + 4 * 3600 + 59 * 60, "2d4h"),
+        ];
+        for (secs, text) in cases {
+            assert_eq!(human_duration(secs), text, "{secs}");
+        }
     }
 }
