@@ -193,13 +193,13 @@ pub fn sniff_marked(
     let mut error = None;
     while sample.len() < SAMPLE_BYTES {
         let want = (SAMPLE_BYTES - sample.len()) as u64;
+        // (`read_to_end` itself retries a read cut by a signal.)
         match (&mut r).take(want).read_to_end(&mut sample) {
             Ok(0) => {
                 eof = true;
                 break;
             }
             Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
                 if sample.is_empty() {
                     return Err(e);
@@ -403,13 +403,13 @@ impl<R: BufRead> LineChunker<R> {
         // BufReader's own buffer), then cut at the last newline.
         while bytes.len() < CHUNK_BYTES {
             let want = (CHUNK_BYTES - bytes.len()) as u64;
+            // (`read_to_end` itself retries a read cut by a signal.)
             match (&mut self.reader).take(want).read_to_end(&mut bytes) {
                 Ok(0) => {
                     self.done = true;
                     break;
                 }
                 Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     self.done = true;
                     self.error = Some(e);
