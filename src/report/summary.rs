@@ -107,3 +107,35 @@ fn audit(w: &mut dyn Write, s: &AuditSummary) -> io::Result<()> {
         plural(s.notes, "note")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::lint_line;
+    use crate::linter::Summary;
+
+    #[test]
+    fn the_lint_line_names_what_was_linted() {
+        let line = |files, conditions, queries, rules| {
+            lint_line(&Summary {
+                files,
+                conditions,
+                queries,
+                rules,
+                errors: 1,
+                warnings: 2,
+                notes: 0,
+                ..Summary::default()
+            })
+        };
+        let head = "1 error, 2 warnings, 0 notes in";
+        assert_eq!(line(0, 0, 0, 0), format!("{head} 0 files (0 rules)\n"));
+        assert_eq!(line(1, 0, 0, 3), format!("{head} 1 file (3 rules)\n"));
+        // Conditions or queries alone: no "0 files".
+        assert_eq!(line(0, 2, 0, 2), format!("{head} 2 conditions (2 rules)\n"));
+        assert_eq!(line(0, 0, 1, 1), format!("{head} 1 query (1 rule)\n"));
+        assert_eq!(
+            line(2, 1, 3, 6),
+            format!("{head} 2 files, 1 condition, 3 queries (6 rules)\n")
+        );
+    }
+}
