@@ -124,7 +124,6 @@ mod tests {
                 errors: 1,
                 warnings: 2,
                 notes: 0,
-                ..Summary::default()
             })
         };
         let head = "1 error, 2 warnings, 0 notes in";
