@@ -443,6 +443,9 @@ fn findings_fold_by_transition_or_message_shape() {
     }
     rec("c0", "Bogus0");
     rec("c1", "Bogus1");
+    // Two unreadable records of different shapes: two kinds.
+    text.push_str("{broken\n");
+    text.push_str("{\"time\": \"bad\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {\"RunId\": \"d0\", \"Status\": \"Starting\"}}\n");
     std::fs::write(dir.path().join("fold.jsonl"), text).unwrap();
     let out = amlguard()
         .current_dir(dir.path())
