@@ -540,6 +540,16 @@ fn findings_fold_by_transition_or_message_shape() {
                 20,
                 "run `c1`: `Bogus1` is not a state of the run lifecycle"
             ),
+            f(
+                "unreadable-record",
+                21,
+                "unreadable record: key must be a string at line 1 column 2"
+            ),
+            f(
+                "unreadable-record",
+                22,
+                "run record with an unreadable time `bad`"
+            ),
         ]
     );
     assert_eq!(json["not_shown"], 10);
