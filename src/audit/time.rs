@@ -196,6 +196,37 @@ mod tests {
     }
 
     #[test]
+    fn month_ends_and_leap_days_are_exact_on_the_fast_path() {
+        let fast = |s: &str| fast_utc(format!("{s}T00:00:00Z").as_bytes());
+        let jiff = |s: &str| {
+            format!("{s}T00:00:00Z")
+                .parse::<Timestamp>()
+                .ok()
+                .map(|t| t.as_microsecond())
+        };
+        for day in [
+            "2028-02-29",
+            "2000-02-29",
+            "2026-04-30",
+            "2026-12-31",
+            "2026-02-28",
+        ] {
+            assert!(fast(day).is_some(), "{day} takes the fast path");
+            assert_eq!(fast(day), jiff(day), "{day}");
+        }
+        for day in [
+            "2027-02-29",
+            "2100-02-29",
+            "2026-04-31",
+            "2026-06-31",
+            "2026-09-31",
+            "2026-11-31",
+        ] {
+            assert_eq!((fast(day), jiff(day)), (None, None), "{day}");
+        }
+    }
+
+    #[test]
     fn azure_forms() {
         let base = parse("2026-11-25T08:00:00Z").unwrap();
         assert_eq!(parse("2026-11-25T08:00:00.1234567Z"), Some(base + 123_456));
