@@ -675,15 +675,16 @@ fn a_record_tied_with_the_end_is_after_terminal_even_without_a_window() {
         rec("10:02:00", "Running"),
         rec("10:05:00", "Completed"),
         rec("10:05:00", "Running"),
+        // Ended again later: kept until time passes that end too.
+        rec("10:06:00", "Failed"),
+        rec("10:06:00", "Running"),
     ]
     .concat();
     let p = write(dir.path(), "tie.jsonl", text.as_bytes());
     let (code, json) = audit_json(&[&p, "--reorder-window", "0"]);
     assert_eq!(code, 1);
-    accounted(&json, 5);
-    assert_eq!(
-        where_(&json),
-        vec![("event-after-terminal".to_string(), 5, "r1".to_string())]
-    );
+    accounted(&json, 7);
+    let after = |line| ("event-after-terminal".to_string(), line, "r1".to_string());
+    assert_eq!(where_(&json), vec![after(5), after(6), after(7)]);
     assert_eq!(json["summary"]["entities"], 1);
 }

@@ -44,6 +44,8 @@ struct Entity {
     entered: i64,
     entered_at: (u32, RecordAt),
     last_at: (u32, RecordAt),
+    /// The time of its terminal record, or of the latest record after it: it is let go once
+    /// the window has passed that time.
     terminal_at: Option<i64>,
     pending: u32,
 }
@@ -293,6 +295,7 @@ impl<'l> Tracker<'l> {
         e.last_at = (p.file, p.line);
         if g.is_terminal(current) {
             // Keep it until this later record is out of the window too.
+            e.terminal_at = Some(p.time);
             self.release.push_back((p.time, p.entity));
         }
         if current == p.state {
