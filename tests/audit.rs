@@ -64,6 +64,23 @@ fn where_(json: &serde_json::Value) -> Vec<(String, u64, String)> {
     v
 }
 
+/// The findings of one check.
+fn named<'a>(json: &'a serde_json::Value, name: &str) -> Vec<&'a serde_json::Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"] == name)
+        .collect()
+}
+
+/// A diagnostic-settings line of run `run` in `status` at `time` (RFC 3339), with its newline.
+fn run_record(time: &str, run: &str, status: &str) -> String {
+    format!(
+        "{{\"time\": \"{time}\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"{run}\", \"Status\": \"{status}\"}}}}\n"
+    )
+}
+
 const DIAG: &str = concat!(
     "{\"time\":\"2026-11-24T10:00:00.0000000Z\",\"resourceId\":\"/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.MACHINELEARNINGSERVICES/WORKSPACES/W\",\"category\":\"AmlRunStatusChangedEvent\",\"operationName\":\"x\",\"level\":\"Informational\",\"properties\":{\"RunId\":\"r1\",\"Status\":\"Starting\"}}\r\n",
     "{\"time\":\"2026-11-24T10:01:00Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":\"{\\\"RunId\\\":\\\"r1\\\",\\\"Status\\\":\\\"Queued\\\"}\"}\r\n",
@@ -479,9 +496,7 @@ fn dwell_times_are_counted_and_bucketed() {
             .iter()
             .zip(["Starting", "Queued", "Running", "Completed"])
         {
-            text.push_str(&format!(
-                "{{\"time\": \"2026-11-24T{time}Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"{run}\", \"Status\": \"{status}\"}}}}\n"
-            ));
+            text.push_str(&run_record(&format!("2026-11-24T{time}Z"), run, status));
         }
     }
     let p = write(dir.path(), "dwell.jsonl", text.as_bytes());
@@ -526,11 +541,8 @@ fn negative_counts_are_reported() {
     let (code, json) = audit_json(&[&p]);
     assert_eq!(code, 1);
     accounted(&json, 2);
-    let messages: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["name"] == "record-inconsistent")
+    let messages: Vec<&str> = named(&json, "record-inconsistent")
+        .into_iter()
         .map(|f| f["message"].as_str().unwrap())
         .collect();
     assert_eq!(messages.len(), 2, "{json}");
@@ -552,10 +564,14 @@ fn unreadable_findings_are_capped_per_kind_and_all_counted() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::new();
     for i in 0..105 {
-        text.push_str(&format!("{{\"time\": \"bad-{i}\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"r{i}\", \"Status\": \"Starting\"}}}}\n"));
+        text.push_str(&run_record(
+            &format!("bad-{i}"),
+            &format!("r{i}"),
+            "Starting",
+        ));
     }
     text.push_str(&"{broken\n".repeat(103));
-    text.push_str("{\"time\": \"2026-11-24T10:00:00Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {\"RunId\": \"ok\", \"Status\": \"Completed\"}}\n");
+    text.push_str(&run_record("2026-11-24T10:00:00Z", "ok", "Completed"));
     let p = write(dir.path(), "garbage.jsonl", text.as_bytes());
     let (code, json) = audit_json(&[&p, "--max-repeats", "0"]);
     assert_eq!(code, 0, "skips are warnings");
@@ -564,11 +580,8 @@ fn unreadable_findings_are_capped_per_kind_and_all_counted() {
         json["summary"]["skipped_by_reason"],
         serde_json::json!({"bad time": 105, "invalid JSON": 103})
     );
-    let unreadable: Vec<u64> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["name"] == "unreadable-record")
+    let unreadable: Vec<u64> = named(&json, "unreadable-record")
+        .into_iter()
         .map(|f| f["line"].as_u64().unwrap())
         .collect();
     let want: Vec<u64> = (1..=100).chain(106..=205).collect();
@@ -602,11 +615,8 @@ fn dwell_limits_are_exceeded_only_past_the_limit() {
     let (code, json) = audit_json(&[&p, "--lifecycle", "tests/fixtures/spark/lifecycle.yaml"]);
     assert_eq!(code, 0, "dwell findings are warnings");
     accounted(&json, 9);
-    let got: Vec<(u64, &str)> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["name"] == "dwell-exceeded")
+    let got: Vec<(u64, &str)> = named(&json, "dwell-exceeded")
+        .into_iter()
         .map(|f| (f["line"].as_u64().unwrap(), f["message"].as_str().unwrap()))
         .collect();
     assert_eq!(
@@ -641,12 +651,13 @@ fn finished_entities_leave_memory() {
             .enumerate()
         {
             let t = i * 600 + k as u32 * 60;
-            text.push_str(&format!(
-                "{{\"time\": \"2026-11-{:02}T{:02}:{:02}:00Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"r{i}\", \"Status\": \"{status}\"}}}}\n",
+            let time = format!(
+                "2026-11-{:02}T{:02}:{:02}:00Z",
                 1 + t / 86_400,
                 t / 3600 % 24,
                 t / 60 % 60
-            ));
+            );
+            text.push_str(&run_record(&time, &format!("r{i}"), status));
         }
     }
     let p = write(dir.path(), "sequential.jsonl", text.as_bytes());
@@ -664,11 +675,7 @@ fn finished_entities_leave_memory() {
 #[test]
 fn a_record_tied_with_the_end_is_after_terminal_even_without_a_window() {
     let dir = tempfile::tempdir().unwrap();
-    let rec = |time: &str, status: &str| {
-        format!(
-            "{{\"time\": \"2026-11-24T{time}Z\", \"category\": \"AmlRunStatusChangedEvent\", \"properties\": {{\"RunId\": \"r1\", \"Status\": \"{status}\"}}}}\n"
-        )
-    };
+    let rec = |time: &str, status: &str| run_record(&format!("2026-11-24T{time}Z"), "r1", status);
     let text = [
         rec("10:00:00", "Starting"),
         rec("10:01:00", "Queued"),

@@ -1238,11 +1238,10 @@ impl<R: BufRead> CsvChunker<R> {
                     // the error says where the input broke.
                     let at = self.reader.position();
                     let (offset, line) = (self.base + at.byte(), at.line() + self.line_offset);
-                    let from = self.raw.lock().map_or(at.byte(), |t| t.base);
-                    let unfinished = self.raw.lock().is_ok_and(|t| {
-                        t.get(from, at.byte())
-                            .iter()
-                            .any(|b| !b.is_ascii_whitespace())
+                    // What the tap kept past the last row read is the unfinished row.
+                    let (from, unfinished) = self.raw.lock().map_or((at.byte(), false), |t| {
+                        let rest = t.get(t.base, at.byte());
+                        (t.base, rest.iter().any(|b| !b.is_ascii_whitespace()))
                     });
                     if unfinished {
                         let start = bytes.len();
@@ -1586,16 +1585,21 @@ mod tests {
         assert_eq!(skips[0].line, 2);
     }
 
-    #[test]
-    fn a_record_of_the_longest_length_is_kept() {
-        let long = "x".repeat(MAX_RECORD_BYTES - 1);
-        let text = format!("{long}\n{{\"a\":2}}\n");
-        let mut c = LineChunker::new(text.as_bytes());
+    /// `(length, line)` of every line read, none of them skipped.
+    fn line_lengths<R: BufRead>(mut c: LineChunker<R>) -> Vec<(usize, u64)> {
         let mut lines = Vec::new();
         while let Some((b, u, s)) = c.next_chunk().unwrap() {
             assert!(s.is_empty());
             lines.extend(units(&b, &u).into_iter().map(|(t, line)| (t.len(), line)));
         }
+        lines
+    }
+
+    #[test]
+    fn a_record_of_the_longest_length_is_kept() {
+        let long = "x".repeat(MAX_RECORD_BYTES - 1);
+        let text = format!("{long}\n{{\"a\":2}}\n");
+        let lines = line_lengths(LineChunker::new(text.as_bytes()));
         assert_eq!(lines, vec![(MAX_RECORD_BYTES - 1, 1), (7, 2)]);
     }
 
@@ -1624,12 +1628,7 @@ mod tests {
             inner: std::io::Cursor::new(text.into_bytes()),
             now: false,
         };
-        let mut c = LineChunker::new(BufReader::with_capacity(8192, reader));
-        let mut lines = Vec::new();
-        while let Some((b, u, s)) = c.next_chunk().unwrap() {
-            assert!(s.is_empty());
-            lines.extend(units(&b, &u).into_iter().map(|(t, line)| (t.len(), line)));
-        }
+        let lines = line_lengths(LineChunker::new(BufReader::with_capacity(8192, reader)));
         assert_eq!(lines, vec![(7, 1), (3 * CHUNK_BYTES, 2), (7, 3)]);
     }
 

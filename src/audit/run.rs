@@ -188,16 +188,8 @@ pub fn audit_paths_streaming(
     let mut unreadable: HashMap<String, usize> = HashMap::new();
     let sources = &report.sources;
     let mut admit = |f: Finding| {
-        if f.check.name == "unreadable-record" {
-            // Capped by reason (the label), not by message: messages quote the bad values.
-            let n = match unreadable.get_mut(&f.label) {
-                Some(n) => n,
-                None => unreadable.entry(f.label.clone()).or_default(),
-            };
-            *n += 1;
-            if *n > MAX_UNREADABLE_PER_REASON {
-                return ControlFlow::Continue(());
-            }
+        if !within_unreadable_cap(&mut unreadable, &f) {
+            return ControlFlow::Continue(());
         }
         let Some(f) = options.policy.admit(f) else {
             return ControlFlow::Continue(());
@@ -683,15 +675,22 @@ pub fn apply(
 }
 
 fn cap_unreadable(findings: &mut Vec<Finding>) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    findings.retain(|f| {
-        if f.check.name != "unreadable-record" {
-            return true;
-        }
-        let n = seen.entry(f.label.clone()).or_default();
-        *n += 1;
-        *n <= MAX_UNREADABLE_PER_REASON
-    });
+    let mut seen = HashMap::new();
+    findings.retain(|f| within_unreadable_cap(&mut seen, f));
+}
+
+/// Whether `f` is kept: any finding but the 101st and later `unreadable-record` finding of one
+/// reason. Counted by reason (the label), not by message: messages quote the bad values.
+fn within_unreadable_cap(seen: &mut HashMap<String, usize>, f: &Finding) -> bool {
+    if f.check.name != "unreadable-record" {
+        return true;
+    }
+    let n = match seen.get_mut(&f.label) {
+        Some(n) => n,
+        None => seen.entry(f.label.clone()).or_default(),
+    };
+    *n += 1;
+    *n <= MAX_UNREADABLE_PER_REASON
 }
 
 fn summarize(
