@@ -1,6 +1,7 @@
 //! One lint run: load the catalog, read every rule file, run the checks, apply the policy.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use crate::catalog::Catalog;
 use crate::condition;
@@ -51,6 +52,9 @@ pub struct LintOptions {
     pub allow_empty: bool,
     /// Bare KQL queries (`--query`), each checked against the catalog's tables.
     pub queries: Vec<String>,
+    /// Keep every rule read in [`Report::rules`] (for `coverage`). Otherwise each rule is
+    /// dropped as soon as it is checked, so that a large file never holds all its rules.
+    pub keep_rules: bool,
 }
 
 /// Counts for the summary line and the JSON summary.
@@ -86,8 +90,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub input_errors: Vec<InputError>,
     pub summary: Summary,
-    /// Every rule read (rules instantiated through Bicep modules once per instance), for the
-    /// commands that use rules after linting them (`coverage`, `test`).
+    /// Every rule read (rules instantiated through Bicep modules once per instance) when
+    /// [`LintOptions::keep_rules`] asks for them, for the commands that use rules after
+    /// linting them (`coverage`).
     pub rules: Vec<AlertRule>,
     /// The catalog the rules were checked against.
     pub catalog: Catalog,
@@ -150,13 +155,20 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
     }
     let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS, &options.exclude);
     report.input_errors.extend(errors);
+    // Each rule is checked as it is read (on the thread that read it), then dropped unless
+    // the options keep it.
+    let each = CheckEach {
+        catalog: &catalog,
+        schemas: OnceLock::new(),
+        keep: options.keep_rules,
+    };
+    let mut checked = lint::Checked::default();
     let mut all_rules: Vec<AlertRule> = Vec::new();
     let mut suppressions = Vec::new();
     let mut skipped = 0;
     let mut instantiated = 0;
     let mut kept: Vec<AlertRule> = Vec::new();
     let bicep_used = rules::bicep::ParamTargets::of(&files);
-    let mut schemas: Option<kql::Schemas> = None;
     let mut kql_files = 0;
     // Without Bicep (whose modules add files as they are read), every file is read first, the
     // rule sources are parsed in parallel, and the results are taken in input order below:
@@ -167,7 +179,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             .any(|p| rules::bicep::handles(&p.to_string_lossy()));
     let skip = |path: &PathBuf| !paths.iter().any(|p| p == path) && bicep_used.contains(path);
     let mut opened: Vec<_> = Vec::new();
-    let mut parsed: Vec<Option<Option<rules::yaml::ReadRules>>> = Vec::new();
+    let mut parsed: Vec<Option<Option<rules::Visited<lint::Checked>>>> = Vec::new();
     if parallel {
         opened = files
             .iter()
@@ -185,7 +197,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         let read = par_map(&jobs, |&(i, id)| {
             let file = sources.get(id);
             let explicit = paths.iter().any(|p| *p == files[i]);
-            rules::read_source(file.name(), file.text(), id, explicit, &parameters)
+            rules::read_source_visiting(file.name(), file.text(), id, explicit, &parameters, &each)
         });
         parsed = files.iter().map(|_| None).collect();
         for (&(i, _), r) in jobs.iter().zip(read) {
@@ -216,7 +228,10 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                 findings.extend(read.findings);
                 for r in read.rules {
                     if r.is_plain() {
-                        all_rules.push(r.rule);
+                        checked.rule(&catalog, &each.schemas, &r.rule);
+                        if options.keep_rules {
+                            all_rules.push(r.rule);
+                        }
                     } else {
                         // Rules instantiated through modules or a parameter file are checked
                         // one by one, so that each finding carries its instantiation.
@@ -234,7 +249,9 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                 // suppression comments are found as in every other format.
                 let hashed = file.text().replace("//", "# ");
                 suppressions.extend(crate::suppress::from_comments(&hashed, id));
-                let schemas = schemas.get_or_insert_with(|| kql::Schemas::from_catalog(&catalog));
+                let schemas = each
+                    .schemas
+                    .get_or_init(|| kql::Schemas::from_catalog(&catalog));
                 findings.extend(kql::check_query(
                     file.text(),
                     &kql::SpanMap::offset(0),
@@ -244,20 +261,31 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             }
             Ok((id, None)) => {
                 let file = report.sources.get(id);
-                let read = match parsed.get_mut(i).and_then(Option::take) {
-                    Some(read) => read,
-                    None => rules::read_source(file.name(), file.text(), id, explicit, &parameters),
+                let visited = match parsed.get_mut(i).and_then(Option::take) {
+                    Some(visited) => visited,
+                    None => rules::read_source_visiting(
+                        file.name(),
+                        file.text(),
+                        id,
+                        explicit,
+                        &parameters,
+                        &each,
+                    ),
                 };
-                if let Some(read) = read {
-                    if rules::only_not_a_rule_source(&read) {
+                if let Some(visited) = visited {
+                    if visited.only_not_a_rule_source() {
                         skipped += 1;
-                        findings.extend(read.findings);
+                        findings.extend(visited.read.findings);
                         continue;
                     }
                     report.summary.files += 1;
                     suppressions.extend(crate::suppress::from_comments(file.text(), id));
+                    let read = visited.read;
                     suppressions.extend(read.suppressions);
                     findings.extend(read.findings);
+                    for part in visited.parts {
+                        checked.append(part);
+                    }
                     if all_rules.is_empty() {
                         // One large file: its rules are moved, not copied.
                         all_rules = read.rules;
@@ -279,10 +307,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
         let mut sink = Sink::new(id);
         let whole = Span::new(0, cond.len());
         if let Some(c) = condition::embed::criterion_from_text(cond, whole, cond, &mut sink) {
-            all_rules.push(AlertRule {
+            let rule = AlertRule {
                 criteria: vec![c],
                 ..AlertRule::new(id, whole)
-            });
+            };
+            checked.rule(&catalog, &each.schemas, &rule);
+            if options.keep_rules {
+                all_rules.push(rule);
+            }
         }
         findings.extend(sink.findings);
     }
@@ -292,7 +324,9 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             format!("<query {}>", i + 1),
             format!("{query}\n"),
         ));
-        let schemas = schemas.get_or_insert_with(|| kql::Schemas::from_catalog(&catalog));
+        let schemas = each
+            .schemas
+            .get_or_init(|| kql::Schemas::from_catalog(&catalog));
         findings.extend(kql::check_query(
             query,
             &kql::SpanMap::offset(0),
@@ -300,11 +334,11 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             schemas,
         ));
     }
-    report.summary.rules = all_rules.len() + instantiated;
+    report.summary.rules = checked.rules + instantiated;
     // Rules on another resource type count: they were seen (and noted by the checks); so do
     // KQL queries.
-    let seen = all_rules.len() + instantiated + kql_files + options.queries.len();
-    findings.extend(lint::check_rules(&catalog, &all_rules));
+    let seen = checked.rules + instantiated + kql_files + options.queries.len();
+    findings.extend(checked.finish(&catalog));
     let findings = crate::suppress::apply(findings, suppressions, &report.sources);
     let mut report = finish(report, findings, &options.policy);
     all_rules.extend(kept);
@@ -320,6 +354,21 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             .push(nothing_linted(paths, &report.summary, skipped));
     }
     report
+}
+
+/// Checks each rule as it is read, and keeps it only if asked to.
+struct CheckEach<'c> {
+    catalog: &'c Catalog,
+    schemas: OnceLock<kql::Schemas>,
+    keep: bool,
+}
+
+impl<'c> rules::Visit for CheckEach<'c> {
+    type Part = lint::Checked<'c>;
+    fn rule(&self, part: &mut lint::Checked<'c>, rule: AlertRule) -> Option<AlertRule> {
+        part.rule(self.catalog, &self.schemas, &rule);
+        self.keep.then_some(rule)
+    }
 }
 
 /// `f` over `items` on every core, results in the items' order. Items are handed out one at a
@@ -737,6 +786,45 @@ mod tests {
             "m",
         )]);
         assert_eq!((s.errors, s.warnings, s.notes), (4, 2, 4));
+    }
+
+    /// A file large enough to be read in parts on two threads, each rule checked and dropped as
+    /// it is read: the checks across rules still see every rule in file order (a repeat at the
+    /// end points back to the first rule), and only `keep_rules` keeps them.
+    #[test]
+    fn rules_checked_as_they_are_read_are_checked_across_parts() {
+        let mut text = crate::generate::rules_yaml(4000, 1, 0);
+        assert!(text.len() > 1 << 20, "{} bytes: one part only", text.len());
+        let first = text.find("rule-0\n").expect("the first rule");
+        let name_line = text["rules:\n".len()..first + "rule-0\n".len()].to_string();
+        text.push_str(&name_line);
+        text.push_str("    criteria:\n      - metric: Failed Runs\n        aggregation: Total\n        operator: GreaterThan\n        threshold: 0\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.yaml");
+        std::fs::write(&path, &text).unwrap();
+        for keep_rules in [false, true] {
+            let options = LintOptions {
+                keep_rules,
+                ..LintOptions::default()
+            };
+            let report = lint_paths(std::slice::from_ref(&path), &options);
+            assert_eq!(report.summary.rules, 4001);
+            assert_eq!(report.rules.len(), if keep_rules { 4001 } else { 0 });
+            let found: Vec<_> = report
+                .findings
+                .iter()
+                .map(|f| {
+                    let related: Vec<_> = f.related.iter().map(|r| r.span.start).collect();
+                    (f.check.name, f.span.start, related)
+                })
+                .collect();
+            let repeat = text.rfind("rule-0\n").unwrap();
+            assert_eq!(
+                found,
+                [("duplicate-rule-name", repeat, vec![first])],
+                "keep_rules: {keep_rules}"
+            );
+        }
     }
 
     /// Results come back in the items' order, whatever order the workers finish in.

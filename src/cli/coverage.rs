@@ -72,6 +72,7 @@ pub fn run(
             .into_iter()
             .chain(args.parameters)
             .collect(),
+        keep_rules: true,
         ..LintOptions::default()
     };
     let mut report = linter::lint_paths(&args.paths, &options);

@@ -65,6 +65,7 @@ pub fn run(
             .chain(args.parameters)
             .collect(),
         allow_empty: args.allow_empty || config.allow_empty,
+        keep_rules: false,
     };
     let report = linter::lint_paths(&args.paths, &options);
     for e in &report.input_errors {

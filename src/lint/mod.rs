@@ -10,6 +10,8 @@ mod schedule;
 mod target;
 mod threshold;
 
+use std::sync::OnceLock;
+
 use crate::catalog::Catalog;
 use crate::finding::Finding;
 use crate::kql::Schemas;
@@ -20,55 +22,85 @@ use crate::source::Span;
 /// Runs every check over a set of rules (the rules of every file of one run, so that
 /// cross-file checks such as duplicate names see them all).
 pub fn check_rules(catalog: &Catalog, rules: &[AlertRule]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let mut bounds = Vec::new();
-    let mut schemas: Option<Schemas> = None;
+    let schemas = OnceLock::new();
+    let mut checked = Checked::default();
     for rule in rules {
+        checked.rule(catalog, &schemas, rule);
+    }
+    checked.finish(catalog)
+}
+
+/// The checks of rules taken one at a time, in the run's order, so that a rule can be dropped
+/// as soon as it is checked: the findings so far, and what the checks across rules (duplicate
+/// names, inverted percentile thresholds) need to remember of each rule. Parts checked apart
+/// (on other threads) are joined with [`Checked::append`] in the order of their rules.
+#[derive(Debug, Default)]
+pub struct Checked<'c> {
+    pub findings: Vec<Finding>,
+    /// Rules checked.
+    pub rules: usize,
+    names: Vec<names::Name>,
+    bounds: Vec<percentiles::Bound<'c>>,
+}
+
+impl<'c> Checked<'c> {
+    /// Runs the checks of one rule. `schemas` is built from the catalog by the first log alert.
+    pub fn rule(&mut self, catalog: &'c Catalog, schemas: &OnceLock<Schemas>, rule: &AlertRule) {
+        self.rules += 1;
+        self.names.extend(names::Name::of(rule));
+        let out = &mut self.findings;
         if let Some(l) = &rule.log {
-            let schemas = schemas.get_or_insert_with(|| Schemas::from_catalog(catalog));
+            let schemas = schemas.get_or_init(|| Schemas::from_catalog(catalog));
             let mut ctx = RuleContext {
                 catalog,
                 rule,
                 namespace: &catalog.namespace,
-                out: &mut out,
+                out,
             };
             log::check(&mut ctx, l, schemas);
-            continue;
+            return;
         }
-        let namespace = match target::decide(catalog, rule, &mut out) {
+        let namespace = match target::decide(catalog, rule, out) {
             target::Checked::Namespace(ns) => Some(ns),
             target::Checked::ScheduleOnly => None,
-            target::Checked::Nothing => continue,
+            target::Checked::Nothing => return,
         };
         let mut ctx = RuleContext {
             catalog,
             rule,
             namespace: namespace.unwrap_or(&catalog.namespace),
-            out: &mut out,
+            out,
         };
         schedule::check(&mut ctx);
         if namespace.is_none() {
-            continue;
+            return;
         }
         for criterion in &rule.criteria {
             let metric = metric::check(&mut ctx, criterion);
             dimension::check(&mut ctx, criterion, metric);
             threshold::check(&mut ctx, criterion, metric);
             if let Some(m) = metric
-                && percentiles::is_bound(catalog, criterion, m)
+                && let Some(bound) = percentiles::Bound::of(catalog, rule, criterion, m)
             {
-                bounds.push(percentiles::Bound {
-                    rule,
-                    criterion,
-                    metric: m,
-                    namespace: catalog.metrics[m].namespace.as_str(),
-                });
+                self.bounds.push(bound);
             }
         }
     }
-    percentiles::check(catalog, &bounds, &mut out);
-    names::check(rules, &mut out);
-    out
+
+    /// Adds the rules checked after these.
+    pub fn append(&mut self, mut later: Checked<'c>) {
+        self.rules += later.rules;
+        self.findings.append(&mut later.findings);
+        self.names.append(&mut later.names);
+        self.bounds.append(&mut later.bounds);
+    }
+
+    /// Runs the checks across rules, and gives every finding.
+    pub fn finish(mut self, catalog: &Catalog) -> Vec<Finding> {
+        percentiles::check(catalog, &self.bounds, &mut self.findings);
+        names::check(&self.names, &mut self.findings);
+        self.findings
+    }
 }
 
 /// What a check of one rule can see, and where it reports.

@@ -7,27 +7,47 @@ use std::collections::HashMap;
 use crate::finding::Finding;
 use crate::model::AlertRule;
 use crate::registry;
+use crate::source::{FileId, Span};
 
-pub(super) fn check(rules: &[AlertRule], out: &mut Vec<Finding>) {
-    let mut first: HashMap<(bool, String), &AlertRule> = HashMap::new();
-    for rule in rules {
-        let Some(name) = &rule.name else { continue };
-        let key = (rule.is_log(), name.value.trim().to_lowercase());
+/// What the check remembers of a named rule.
+#[derive(Debug)]
+pub(super) struct Name {
+    log: bool,
+    value: String,
+    file: FileId,
+    span: Span,
+}
+
+impl Name {
+    pub(super) fn of(rule: &AlertRule) -> Option<Name> {
+        let name = rule.name.as_ref()?;
+        Some(Name {
+            log: rule.is_log(),
+            value: name.value.clone(),
+            file: rule.file,
+            span: name.span,
+        })
+    }
+}
+
+pub(super) fn check(names: &[Name], out: &mut Vec<Finding>) {
+    let mut first: HashMap<(bool, String), &Name> = HashMap::with_capacity(names.len());
+    for name in names {
+        let key = (name.log, name.value.trim().to_lowercase());
         match first.get(&key) {
             None => {
-                first.insert(key, rule);
+                first.insert(key, name);
             }
             Some(original) => {
-                let orig = original.name.as_ref().expect("keyed by name");
                 out.push(
                     Finding::new(
                         &registry::DUPLICATE_RULE_NAME,
-                        rule.file,
+                        name.file,
                         name.span,
                         format!("a rule named `{}` is already defined", name.value),
                     )
                     .label("duplicate name")
-                    .related(original.file, orig.span, "first defined here")
+                    .related(original.file, original.span, "first defined here")
                     .help("rule names identify the alert in Azure: deploying both makes one overwrite the other"),
                 );
             }

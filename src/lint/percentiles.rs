@@ -6,14 +6,44 @@ use crate::finding::Finding;
 use crate::model::{AlertRule, Criterion, Threshold};
 use crate::registry;
 use crate::schema::Sp;
-use crate::vocab::{DimensionOperator, Operator};
+use crate::source::FileId;
+use crate::vocab::{Aggregation, DimensionOperator, Operator};
 
-/// One static upper-bound criterion on a percentile metric, with what makes two comparable.
-pub(super) struct Bound<'a> {
-    pub rule: &'a AlertRule,
-    pub criterion: &'a Criterion,
-    pub metric: usize,
-    pub namespace: &'a str,
+/// One static upper-bound criterion on a percentile metric, with what makes two comparable:
+/// all a rule leaves behind once it is checked.
+#[derive(Debug)]
+pub(super) struct Bound<'c> {
+    file: FileId,
+    /// The rule's name, for the message of the lower percentile's rule.
+    rule: String,
+    metric: usize,
+    percentile: f64,
+    namespace: &'c str,
+    aggregation: Option<Aggregation>,
+    filters: Vec<(String, String, Vec<String>)>,
+    threshold: Sp<f64>,
+}
+
+impl<'c> Bound<'c> {
+    /// The bound a criterion sets, if it is a static upper bound on a percentile metric.
+    pub(super) fn of(
+        catalog: &'c Catalog,
+        rule: &AlertRule,
+        c: &Criterion,
+        metric: usize,
+    ) -> Option<Bound<'c>> {
+        let m = &catalog.metrics[metric];
+        Some(Bound {
+            file: rule.file,
+            rule: rule.display_name().to_string(),
+            metric,
+            percentile: m.percentile?,
+            namespace: m.namespace.as_str(),
+            aggregation: c.aggregation.as_ref().map(|x| x.value),
+            filters: filters(c),
+            threshold: upper_threshold(c)?.clone(),
+        })
+    }
 }
 
 /// What must match for two bounds to speak of the same distribution.
@@ -21,9 +51,8 @@ fn same_series(c: &Catalog, a: &Bound, b: &Bound) -> bool {
     let (ma, mb) = (&c.metrics[a.metric], &c.metrics[b.metric]);
     a.namespace == b.namespace
         && ma.unit.eq_ignore_ascii_case(&mb.unit)
-        && a.criterion.aggregation.as_ref().map(|x| x.value)
-            == b.criterion.aggregation.as_ref().map(|x| x.value)
-        && filters(a.criterion) == filters(b.criterion)
+        && a.aggregation == b.aggregation
+        && a.filters == b.filters
 }
 
 /// The dimension filters, normalised: lowercased, sorted names and values.
@@ -64,49 +93,36 @@ fn upper_threshold(c: &Criterion) -> Option<&Sp<f64>> {
     }
 }
 
-/// Whether a criterion is a static upper bound on a percentile metric.
-pub(super) fn is_bound(catalog: &Catalog, c: &Criterion, metric: usize) -> bool {
-    catalog.metrics[metric].percentile.is_some() && upper_threshold(c).is_some()
-}
-
 pub(super) fn check(catalog: &Catalog, bounds: &[Bound], out: &mut Vec<Finding>) {
     for low in bounds {
-        let (Some(p_low), Some(t_low)) = (
-            catalog.metrics[low.metric].percentile,
-            upper_threshold(low.criterion),
-        ) else {
-            continue;
-        };
+        let (p_low, t_low) = (low.percentile, &low.threshold);
         // The highest percentile with a lower threshold names the clearest contradiction.
         let worst = bounds
             .iter()
             .filter(|high| same_series(catalog, low, high))
-            .filter_map(|high| {
-                let p_high = catalog.metrics[high.metric].percentile?;
-                let t_high = upper_threshold(high.criterion)?;
-                (p_high > p_low && t_high.value < t_low.value).then_some((high, p_high, t_high))
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        let Some((high, _, t_high)) = worst else {
+            .filter(|high| high.percentile > p_low && high.threshold.value < t_low.value)
+            .max_by(|a, b| a.percentile.total_cmp(&b.percentile));
+        let Some(high) = worst else {
             continue;
         };
+        let t_high = &high.threshold;
         let (ml, mh) = (&catalog.metrics[low.metric], &catalog.metrics[high.metric]);
         out.push(
             Finding::new(
                 &registry::INVERTED_PERCENTILE_THRESHOLDS,
-                low.rule.file,
+                low.file,
                 t_low.span,
                 format!(
                     "`{}` alerts above {}, but `{}` of rule `{}` already alerts above {}: a lower percentile is never above a higher one",
                     ml.rest_name(),
                     t_low.value,
                     mh.rest_name(),
-                    high.rule.display_name(),
+                    high.rule,
                     t_high.value
                 ),
             )
             .label("threshold above the higher percentile's")
-            .related(high.rule.file, t_high.span, "the higher percentile's threshold")
+            .related(high.file, t_high.span, "the higher percentile's threshold")
             .help(format!(
                 "give higher percentiles higher thresholds (P50 ≤ P90 ≤ P95 ≤ P99): raise `{}` to at least {} or lower this one",
                 mh.rest_name(),

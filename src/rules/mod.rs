@@ -46,12 +46,79 @@ pub fn read_source(
     explicit: bool,
     parameters: &[ParameterValue],
 ) -> Option<yaml::ReadRules> {
-    match detect::detect(name, text) {
+    read_source_visiting(name, text, file, explicit, parameters, &Keep).map(|v| v.read)
+}
+
+/// [`read_source`], handing each rule to `visit` as it is read (on the thread that read it:
+/// a large rule list is read in parts on every core), which keeps it or drops it.
+pub fn read_source_visiting<V: Visit>(
+    name: &str,
+    text: &str,
+    file: FileId,
+    explicit: bool,
+    parameters: &[ParameterValue],
+    visit: &V,
+) -> Option<Visited<V::Part>> {
+    let read = match detect::detect(name, text) {
         Format::Json => read_json(text, file, explicit, parameters),
         Format::Hcl => read_hcl(text, file, explicit),
         Format::Script => read_script(text, file, explicit),
         Format::Bicep => read_bicep(name, text, file, parameters),
-        Format::Yaml => read_yaml(text, file, explicit),
+        Format::Yaml => return read_yaml(text, file, explicit, visit),
+    };
+    read.map(|read| Visited::all(read, visit))
+}
+
+/// What becomes of each rule as a reader reaches it: a linter checks it and drops it, so that
+/// a large file never holds all its rules at once.
+pub trait Visit: Sync {
+    /// What the visits of one part of a file leave behind.
+    type Part: Default + Send;
+    /// Visits one rule; gives it back if it is to be kept in the [`yaml::ReadRules`].
+    fn rule(&self, part: &mut Self::Part, rule: AlertRule) -> Option<AlertRule>;
+}
+
+/// Keeps every rule.
+pub struct Keep;
+
+impl Visit for Keep {
+    type Part = ();
+    fn rule(&self, _: &mut (), rule: AlertRule) -> Option<AlertRule> {
+        Some(rule)
+    }
+}
+
+/// A file read with a [`Visit`].
+#[derive(Debug, Default)]
+pub struct Visited<P> {
+    /// The findings and suppressions of the file, and the rules the visitor kept.
+    pub read: yaml::ReadRules,
+    /// What the visitor left behind of each part of the file, in file order.
+    pub parts: Vec<P>,
+    /// The rules read, kept or not.
+    pub rules: usize,
+}
+
+impl<P: Default> Visited<P> {
+    /// Visits, in order, the rules a reader gave all at once.
+    pub(crate) fn all<V: Visit<Part = P>>(mut read: yaml::ReadRules, visit: &V) -> Self {
+        let mut part = P::default();
+        let rules = read.rules.len();
+        read.rules = std::mem::take(&mut read.rules)
+            .into_iter()
+            .filter_map(|r| visit.rule(&mut part, r))
+            .collect();
+        Visited {
+            read,
+            parts: vec![part],
+            rules,
+        }
+    }
+
+    /// Whether the file was only noted as not a rule source (it is then counted as skipped,
+    /// not as read).
+    pub fn only_not_a_rule_source(&self) -> bool {
+        self.rules == 0 && only_not_a_rule_source(&self.read)
     }
 }
 
@@ -163,9 +230,14 @@ const RULE_KEYS: &[&str] = &["criteria", "metric", "condition", "threshold"];
 /// A rule file, or YAML met in a walk: read when it is (close to) a rule file, noted when it
 /// holds rule keys elsewhere, skipped otherwise (Kubernetes manifests, workflows, compose
 /// files).
-fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
+fn read_yaml<V: Visit>(
+    text: &str,
+    file: FileId,
+    explicit: bool,
+    visit: &V,
+) -> Option<Visited<V::Part>> {
     if explicit {
-        return Some(yaml::read(text, file));
+        return Some(yaml::read_visiting(text, file, visit));
     }
     // Only YAML that shows a rule file's keys is parsed: a walk through a large OpenAPI spec
     // or chart costs a scan, not a parse.
@@ -181,7 +253,7 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
     }
     // `rules:` and a list is a rule file: read without a tree of the whole file.
     if yaml::is_rule_list(text) {
-        return Some(yaml::read(text, file));
+        return Some(yaml::read_visiting(text, file, visit));
     }
     let doc = match crate::yaml::parse(text) {
         Ok(Some(doc)) => doc,
@@ -191,7 +263,7 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
         Err(_) => {
             return rule_key_line(text, &["rules"])
                 .or_else(|| rule_key_line(text, RULE_KEYS))
-                .map(|_| yaml::read(text, file));
+                .map(|_| yaml::read_visiting(text, file, visit));
         }
     };
     let close = match &doc.value {
@@ -214,7 +286,7 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
         _ => false,
     };
     if close {
-        return Some(yaml::read_tree(&doc, text, file));
+        return Some(Visited::all(yaml::read_tree(&doc, text, file), visit));
     }
     // A rule unit-test file (`amlguard test`) names its rule files and holds metric series:
     // it belongs beside the rules and is not one.
@@ -225,7 +297,7 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
         return None;
     }
     let (at, key) = rule_key_line(text, RULE_KEYS)?;
-    Some(not_a_rule_source(
+    let note = not_a_rule_source(
         file,
         at,
         format!(
@@ -233,7 +305,8 @@ fn read_yaml(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules
         ),
         "a rule file is a mapping with a `rules:` list of rules (see README § A 60-second tour); \
          name the file explicitly to see every problem amlguard finds in it",
-    ))
+    );
+    Some(Visited::all(note, visit))
 }
 
 /// `Rules`, `rule`, `rulez`, `ruels`: one edit from `rules`, ignoring case. (Not `runs`, the

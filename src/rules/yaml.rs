@@ -28,6 +28,7 @@ use crate::yaml::{self, Node, Value};
 
 use super::target::{Hint, from_hints, type_of_resource_id};
 use super::yaml_log;
+use super::{Keep, Visit, Visited};
 use crate::model::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
 
 const TOP_KEYS: &[&str] = &["rules"];
@@ -121,17 +122,26 @@ pub struct ReadRules {
 
 /// Reads a rule file's text.
 pub fn read(text: &str, file: FileId) -> ReadRules {
+    read_visiting(text, file, &Keep).read
+}
+
+/// Reads a rule file's text, handing each rule to `visit` as it is read.
+pub fn read_visiting<V: Visit>(text: &str, file: FileId, visit: &V) -> Visited<V::Part> {
     let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if let Some(read) = read_list(text, file, parts, SPLIT_ABOVE) {
+    if let Some(read) = read_list(text, file, parts, SPLIT_ABOVE, visit) {
         // Every test run checks the list reader against the whole-tree reader.
         #[cfg(debug_assertions)]
         if text.len() <= 1 << 16 {
             let whole = read_whole(text, file);
-            debug_assert_eq!(format!("{read:?}"), format!("{whole:?}"));
+            debug_assert_eq!(
+                format!("{:?}", read.read.findings),
+                format!("{:?}", whole.findings)
+            );
+            debug_assert_eq!(read.rules, whole.rules.len());
         }
         return read;
     }
-    read_whole(text, file)
+    Visited::all(read_whole(text, file), visit)
 }
 
 /// Files this large are read in parts on every core; smaller ones on one.
@@ -144,7 +154,13 @@ const SPLIT_ABOVE: usize = 1 << 20;
 /// indentation, which nothing inside an item can do. Findings and rules come out in file order,
 /// as [`read_whole`] gives them. `None` when the file has another shape or a part is not plain
 /// data (tags, anchors, a syntax error…): then [`read_whole`] reads it and reports what is wrong.
-fn read_list(text: &str, file: FileId, parts: usize, split_above: usize) -> Option<ReadRules> {
+fn read_list<V: Visit>(
+    text: &str,
+    file: FileId,
+    parts: usize,
+    split_above: usize,
+    visit: &V,
+) -> Option<Visited<V::Part>> {
     let starts = item_starts(text)?;
     let parts = parts.clamp(1, (text.len() / split_above.max(1)).max(1));
     // Each part begins at the first item past its share of the bytes.
@@ -172,13 +188,22 @@ fn read_list(text: &str, file: FileId, parts: usize, split_above: usize) -> Opti
         let mut sink = Sink::new(file);
         let items = starts.partition_point(|&s| s < range.end)
             - starts.partition_point(|&s| s < range.start);
-        let mut rules = Vec::with_capacity(items);
+        let mut rules = Vec::new();
+        let mut part = V::Part::default();
+        let mut read = 0;
         let counts = yaml::each_item(text, range, 1, |item| {
             if let Some(rule) = read_rule(&item, text, &mut sink) {
-                rules.push(rule);
+                read += 1;
+                if let Some(rule) = visit.rule(&mut part, rule) {
+                    // Room for the part's every rule once one is kept: rules are large.
+                    if rules.is_empty() {
+                        rules.reserve_exact(items);
+                    }
+                    rules.push(rule);
+                }
             }
         })?;
-        Some((rules, sink.findings, counts))
+        Some((rules, sink.findings, counts, part, read))
     };
     let read: Vec<_> = if cuts.len() == 2 {
         vec![read_part(cuts[0]..cuts[1])]
@@ -197,14 +222,16 @@ fn read_list(text: &str, file: FileId, parts: usize, split_above: usize) -> Opti
                 .collect()
         })
     };
-    let mut out = ReadRules::default();
+    let mut out = Visited::default();
     for part in read {
-        let (mut rules, mut findings, part_counts) = part?;
-        if out.rules.is_empty() {
-            out.rules.reserve_exact(starts.len());
+        let (mut rules, mut findings, part_counts, visited, read) = part?;
+        if out.read.rules.is_empty() && !rules.is_empty() {
+            out.read.rules.reserve_exact(starts.len());
         }
-        out.rules.append(&mut rules);
-        out.findings.append(&mut findings);
+        out.read.rules.append(&mut rules);
+        out.read.findings.append(&mut findings);
+        out.parts.push(visited);
+        out.rules += read;
         counts.add(part_counts);
     }
     counts.fit().then_some(out)
@@ -743,9 +770,49 @@ mod tests {
         let text = list_file(40);
         let whole = format!("{:?}", read_whole(&text, FileId(0)));
         for parts in [1, 2, 3, 8, 64] {
-            let read = read_list(&text, FileId(0), parts, 1).expect("a plain list");
-            assert_eq!(format!("{read:?}"), whole, "{parts} parts");
+            let read = read_list(&text, FileId(0), parts, 1, &Keep).expect("a plain list");
+            assert_eq!(format!("{:?}", read.read), whole, "{parts} parts");
+            assert_eq!(read.rules, 42);
         }
+    }
+
+    /// Takes the names of the rules it visits, and drops the rules.
+    struct Names;
+
+    impl Visit for Names {
+        type Part = Vec<String>;
+        fn rule(&self, part: &mut Vec<String>, rule: AlertRule) -> Option<AlertRule> {
+            part.push(rule.display_name().to_string());
+            None
+        }
+    }
+
+    /// A visitor sees every rule once, its parts in file order, and keeps only what it gives
+    /// back; the findings are the whole-tree reader's.
+    #[test]
+    fn a_visitor_sees_each_rule_once_in_file_order() {
+        let text = list_file(40);
+        let whole = read_whole(&text, FileId(0));
+        let names: Vec<String> = whole
+            .rules
+            .iter()
+            .map(|r| r.display_name().to_string())
+            .collect();
+        for parts in [1, 2, 3, 8, 64] {
+            let read = read_list(&text, FileId(0), parts, 1, &Names).expect("a plain list");
+            assert!(read.read.rules.is_empty());
+            assert_eq!(read.rules, 42);
+            assert_eq!(read.parts.concat(), names, "{parts} parts");
+            assert_eq!(
+                format!("{:?}", read.read.findings),
+                format!("{:?}", whole.findings)
+            );
+        }
+        assert!(!whole.findings.is_empty());
+        // Read whole (not a plain list), the rules are visited in order all the same.
+        let tree = format!("{text}other: 1\n");
+        let read = read_visiting(&tree, FileId(0), &Names);
+        assert_eq!((read.rules, read.parts.concat()), (42, names));
     }
 
     /// Files of another shape, or with anything but plain data in a part, are left to the
@@ -766,9 +833,12 @@ mod tests {
             "rules:\n# \u{1}\n  - name: a\n",
             "rules: \n  - name: a\n",
         ] {
-            assert!(read_list(text, FileId(0), 2, 1).is_none(), "{text:?}");
+            assert!(
+                read_list(text, FileId(0), 2, 1, &Keep).is_none(),
+                "{text:?}"
+            );
         }
-        assert!(read_list("# c\n\nrules:\n- name: a\n", FileId(0), 2, 1).is_some());
+        assert!(read_list("# c\n\nrules:\n- name: a\n", FileId(0), 2, 1, &Keep).is_some());
     }
 
     proptest::proptest! {
@@ -789,9 +859,9 @@ mod tests {
                 let insert = ["\n  - ", "\n", "\"", "  ", "\n# x\n", ": "][what];
                 text.insert_str(at, insert);
             }
-            if let Some(read) = read_list(&text, FileId(0), parts, 1) {
+            if let Some(read) = read_list(&text, FileId(0), parts, 1, &Keep) {
                 proptest::prop_assert_eq!(
-                    format!("{read:?}"),
+                    format!("{:?}", read.read),
                     format!("{:?}", read_whole(&text, FileId(0))),
                     "{:?}", text
                 );
