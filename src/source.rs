@@ -54,16 +54,21 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
         let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
-        let ascii_lines = line_starts
-            .iter()
-            .enumerate()
-            .map(|(i, &s)| {
-                let e = line_starts.get(i + 1).copied().unwrap_or(text.len());
-                text.as_bytes()[s..e].is_ascii()
-            })
-            .collect();
+        // Most files are ASCII throughout: one check answers for every line.
+        let ascii_lines = if text.is_ascii() {
+            vec![true; line_starts.len()]
+        } else {
+            line_starts
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| {
+                    let e = line_starts.get(i + 1).copied().unwrap_or(text.len());
+                    text.as_bytes()[s..e].is_ascii()
+                })
+                .collect()
+        };
         SourceFile {
             name: name.into(),
             text,

@@ -21,14 +21,24 @@ pub struct Suppression {
 
 const MARK: &str = "amlguard: ignore[";
 
-/// The comment suppressions of a text file.
+/// The comment suppressions of a text file. Only the lines that hold the directive are looked
+/// at (found with one substring search over the text), so a large file costs one scan.
 pub fn from_comments(text: &str, file: FileId) -> Vec<Suppression> {
+    let bytes = text.as_bytes();
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(text.len(), |i| from + i + 1);
     let mut out = Vec::new();
-    let mut offset = 0;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    for (i, line) in lines.iter().enumerate() {
-        let start = offset;
-        offset += line.len();
+    // The end of the last line read: a line is read once, whatever number of directives it holds.
+    let mut read_to = 0;
+    for found in memchr::memmem::find_iter(bytes, MARK) {
+        if found < read_to {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..found]).map_or(0, |i| i + 1);
+        let end = line_end(found);
+        read_to = end;
+        let line = &text[start..end];
+        // The directive is the first one after the line's first `#`.
         let Some(hash) = line.find('#') else { continue };
         let Some(pos) = line[hash..].find(MARK).map(|p| hash + p) else {
             continue;
@@ -46,11 +56,9 @@ pub fn from_comments(text: &str, file: FileId) -> Vec<Suppression> {
         // A comment alone on its line covers the next line; a trailing one, its own.
         let alone = line[..hash].trim().is_empty();
         let covers = if alone {
-            let next_start = offset;
-            let next_end = next_start + lines.get(i + 1).map_or(0, |l| l.len());
-            Span::new(next_start, next_end)
+            Span::new(end, line_end(end))
         } else {
-            Span::new(start, offset)
+            Span::new(start, end)
         };
         out.push(Suppression {
             file,
@@ -119,6 +127,82 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line-by-line reading this module had before it searched for the directive: every
+    /// line split out, its first `#` found, the directive looked for after it.
+    fn by_lines(text: &str, file: FileId) -> Vec<Suppression> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for (i, line) in lines.iter().enumerate() {
+            let start = offset;
+            offset += line.len();
+            let Some(hash) = line.find('#') else { continue };
+            let Some(pos) = line[hash..].find(MARK).map(|p| hash + p) else {
+                continue;
+            };
+            let rest = &line[pos + MARK.len()..];
+            let Some(close) = rest.find(']') else {
+                continue;
+            };
+            let checks: Vec<String> = rest[..close]
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let at = Span::new(start + hash, start + line.trim_end().len());
+            let alone = line[..hash].trim().is_empty();
+            let covers = if alone {
+                let next_start = offset;
+                let next_end = next_start + lines.get(i + 1).map_or(0, |l| l.len());
+                Span::new(next_start, next_end)
+            } else {
+                Span::new(start, offset)
+            };
+            out.push(Suppression {
+                file,
+                at,
+                covers,
+                checks,
+                used: false,
+            });
+        }
+        out
+    }
+
+    /// Lines built from the pieces a directive is made of, so that they meet often.
+    fn line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            3 => Just("#".to_string()),
+            2 => Just(" ".to_string()),
+            4 => Just(MARK.to_string()),
+            1 => Just("amlguard: ig".to_string()),
+            3 => Just("]".to_string()),
+            1 => Just(",".to_string()),
+            1 => Just("AML101".to_string()),
+            1 => Just("\r".to_string()),
+            1 => Just("é".to_string()),
+            1 => "[a-z:\\[ ]{0,4}",
+        ];
+        proptest::collection::vec(piece, 0..10).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        /// Searching for the directive finds what reading every line finds, the places
+        /// byte for byte.
+        #[test]
+        fn the_search_finds_what_reading_each_line_finds(
+            lines in proptest::collection::vec(line(), 0..8),
+            last_newline in proptest::bool::ANY,
+        ) {
+            let mut text = lines.join("\n");
+            if last_newline {
+                text.push('\n');
+            }
+            proptest::prop_assert_eq!(from_comments(&text, FileId(3)), by_lines(&text, FileId(3)));
+        }
+    }
 
     #[test]
     fn comments_cover_their_line_or_the_next() {

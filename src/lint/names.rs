@@ -2,17 +2,22 @@
 //! name: they are resources of different types (`metricAlerts`, `scheduledQueryRules`), and a
 //! name is unique per type within a resource group.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap;
 
 use crate::finding::Finding;
 use crate::model::AlertRule;
 use crate::registry;
 use crate::source::{FileId, Span};
 
-/// What the check remembers of a named rule.
+/// What the check remembers of a named rule (made on the thread that read the rule).
 #[derive(Debug)]
 pub(super) struct Name {
     log: bool,
+    /// The name as compared: trimmed, lowercased.
+    key: String,
+    /// The name as written, for the message.
     value: String,
     file: FileId,
     span: Span,
@@ -23,6 +28,7 @@ impl Name {
         let name = rule.name.as_ref()?;
         Some(Name {
             log: rule.is_log(),
+            key: name.value.trim().to_lowercase(),
             value: name.value.clone(),
             file: rule.file,
             span: name.span,
@@ -31,14 +37,15 @@ impl Name {
 }
 
 pub(super) fn check(names: &[Name], out: &mut Vec<Finding>) {
-    let mut first: HashMap<(bool, String), &Name> = HashMap::with_capacity(names.len());
+    let mut first: FxHashMap<(bool, &str), &Name> =
+        FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
     for name in names {
-        let key = (name.log, name.value.trim().to_lowercase());
-        match first.get(&key) {
-            None => {
-                first.insert(key, name);
+        match first.entry((name.log, name.key.as_str())) {
+            Entry::Vacant(v) => {
+                v.insert(name);
             }
-            Some(original) => {
+            Entry::Occupied(original) => {
+                let original = *original.get();
                 out.push(
                     Finding::new(
                         &registry::DUPLICATE_RULE_NAME,

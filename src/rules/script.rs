@@ -152,7 +152,9 @@ fn next_is_newline(b: &[u8], mut i: usize) -> bool {
 
 /// Whether the text holds an invocation worth scanning.
 pub fn mentions_command(text: &str) -> bool {
-    text.contains("metrics alert create") || text.contains("monitor scheduled-query")
+    let text = text.as_bytes();
+    memchr::memmem::find(text, b"metrics alert create").is_some()
+        || memchr::memmem::find(text, b"monitor scheduled-query").is_some()
 }
 
 /// Every invocation in the text, as rules.

@@ -241,7 +241,15 @@ fn read_list<V: Visit>(
 /// its line, then a block list whose every line at or left of the first item's dash starts an
 /// item (or is blank or a comment). `None` for any other shape.
 fn item_starts(text: &str) -> Option<Vec<usize>> {
-    let mut lines = text.split_inclusive('\n');
+    // The lines, each with its line break, found with one vectorised search.
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    let mut from = 0;
+    let mut lines = std::iter::from_fn(|| {
+        let end = ends.next().or((from < text.len()).then_some(text.len()))?;
+        let line = &text[from..end];
+        from = end;
+        Some(line)
+    });
     let mut offset = 0;
     loop {
         let line = lines.next()?;
