@@ -15,6 +15,7 @@ use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, Spanned};
 use crate::source::Span;
 
 mod events;
+mod lines;
 
 /// A YAML value with the span it was read from.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,21 +85,60 @@ fn options() -> Options {
 
 pub use events::Counts;
 
-/// Reads the document `text[range]`, a block sequence cut from a larger document `text` where it
-/// stands `depth` levels deep, handing each item to `each` as soon as it is read (spans are
-/// offsets in `text`): a long list is never held whole. `None` when the part is not plain data
-/// or not a sequence; then [`parse`] must read the whole document, which reports what is wrong.
-/// The caller adds up the parts' [`Counts`] and checks that they [`Counts::fit`] the budgets that
+/// Reads the items of a block list that start at `starts` (each item ends where the next
+/// starts, the last at `end`), a part cut from a larger document `text` where the list stands
+/// `depth` levels deep, handing each item to `each` as soon as it is read (spans are offsets in
+/// `text`): a long list is never held whole. An item of the commonest shape is read line by
+/// line ([`lines`]), any other by the parser's events ([`events`]). `None` when an item is not
+/// plain data; then [`parse`] must read the whole document, which reports what is wrong. The
+/// caller adds up the parts' [`Counts`] and checks that they [`Counts::fit`] the budgets that
 /// [`parse`] enforces on the whole.
 pub fn each_item(
     text: &str,
-    range: std::ops::Range<usize>,
+    starts: &[usize],
+    end: usize,
     depth: usize,
     mut each: impl FnMut(Node),
 ) -> Option<Counts> {
     let mut counts = Counts::default();
-    let root = events::build_in(text, range, depth, Some(&mut each), &mut counts)?;
-    matches!(root.value, Value::Seq(_)).then_some(counts)
+    for (i, &start) in starts.iter().enumerate() {
+        let range = start..starts.get(i + 1).copied().unwrap_or(end);
+        // The line reader nests at most `lines::MAX_NESTING` deep, within the events' limit.
+        let by_lines = (depth + lines::MAX_NESTING < events::MAX_DEPTH)
+            .then(|| lines::item(text, range.clone()))
+            .flatten();
+        match by_lines {
+            Some((node, spent)) => {
+                // Every test run checks the line reader against the event builder.
+                #[cfg(debug_assertions)]
+                {
+                    let mut built = Vec::new();
+                    let mut scratch = Counts::default();
+                    let root = events::build_in(
+                        text,
+                        range,
+                        depth,
+                        Some(&mut |n| built.push(n)),
+                        &mut scratch,
+                    );
+                    debug_assert!(root.is_some(), "{:?}", &text[start..]);
+                    debug_assert_eq!(built, std::slice::from_ref(&node));
+                }
+                counts.add(spent);
+                each(node);
+            }
+            None => {
+                let root = events::build_in(text, range, depth, Some(&mut each), &mut counts)?;
+                if !matches!(root.value, Value::Seq(_)) {
+                    return None;
+                }
+            }
+        }
+        if !counts.fit() {
+            return None;
+        }
+    }
+    Some(counts)
 }
 
 /// The tree of the document `text[range]` (spans are offsets in `text`) and what it spent of the

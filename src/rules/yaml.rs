@@ -186,18 +186,18 @@ fn read_list<V: Visit>(
     cuts.push(text.len());
     let read_part = |range: std::ops::Range<usize>| {
         let mut sink = Sink::new(file);
-        let items = starts.partition_point(|&s| s < range.end)
-            - starts.partition_point(|&s| s < range.start);
+        let mine = &starts[starts.partition_point(|&s| s < range.start)
+            ..starts.partition_point(|&s| s < range.end)];
         let mut rules = Vec::new();
         let mut part = V::Part::default();
         let mut read = 0;
-        let counts = yaml::each_item(text, range, 1, |item| {
+        let counts = yaml::each_item(text, mine, range.end, 1, |item| {
             if let Some(rule) = read_rule(&item, text, &mut sink) {
                 read += 1;
                 if let Some(rule) = visit.rule(&mut part, rule) {
                     // Room for the part's every rule once one is kept: rules are large.
                     if rules.is_empty() {
-                        rules.reserve_exact(items);
+                        rules.reserve_exact(mine.len());
                     }
                     rules.push(rule);
                 }

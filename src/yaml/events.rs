@@ -19,7 +19,7 @@ use crate::source::Span;
 
 /// serde-saphyr's default limits that this builder must not exceed unnoticed: nesting depth
 /// and bytes of scalar text. It stops well short of each (and of the event and node budgets).
-const MAX_DEPTH: usize = 60;
+pub(super) const MAX_DEPTH: usize = 60;
 const MAX_SCALAR_BYTES: usize = 60 << 20;
 const MARGIN: usize = 1_000_000;
 
@@ -44,6 +44,19 @@ impl Counts {
         self.events += other.events;
         self.nodes += other.nodes;
         self.scalar_bytes += other.scalar_bytes;
+    }
+
+    /// One scalar event of `len` bytes of text.
+    pub(super) fn add_scalar(&mut self, len: usize) {
+        self.events += 1;
+        self.nodes += 1;
+        self.scalar_bytes += len;
+    }
+
+    /// One collection: its start and end events.
+    pub(super) fn add_collection(&mut self) {
+        self.events += 2;
+        self.nodes += 1;
     }
 
     /// Whether these counts stay clear of every budget serde-saphyr would enforce.
@@ -203,7 +216,7 @@ fn span_of(at: &granit_parser::Span, base: usize, len: usize) -> Option<Span> {
 
 /// A scalar's value, resolved as serde-saphyr resolves an untagged scalar (YAML 1.2 core schema,
 /// strict booleans), or `None` for the forms left to it.
-fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
+pub(super) fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
     if style != ScalarStyle::Plain {
         return Some(Value::String(value.into_owned()));
     }
@@ -241,7 +254,7 @@ fn decimal(s: &str) -> Option<Value> {
 
 /// A mapping key's text: a string (quoted, or plain and not a null, boolean or number), and
 /// not the merge key `<<`.
-fn key_text(value: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
+pub(super) fn key_text(value: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
     if value == "<<" {
         return None;
     }
@@ -252,7 +265,7 @@ fn key_text(value: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
 }
 
 /// Whether two entries share a key (serde-saphyr reports that).
-fn repeats_a_key(entries: &[(Key, Node)]) -> bool {
+pub(super) fn repeats_a_key(entries: &[(Key, Node)]) -> bool {
     if entries.len() <= 16 {
         return entries
             .iter()
