@@ -36,12 +36,61 @@ impl FieldValue<'_> {
     }
 }
 
+/// A wanted field name, lowercase, with what compares a name of up to 16 bytes with it in two
+/// word operations: a byte of the name equals the wanted letter in either case exactly when the
+/// name's byte with bit 5 set equals the lowercase letter, and any other byte must be equal.
+#[derive(Debug, Clone)]
+struct Wanted {
+    lower: String,
+    slot: usize,
+    /// The lowercase name, zero-padded, as two little-endian words.
+    words: [u64; 2],
+    /// Bit 5 of each byte that is a letter.
+    fold: [u64; 2],
+}
+
+impl Wanted {
+    fn new(lower: &str, slot: usize) -> Wanted {
+        let fold: Vec<u8> = lower
+            .bytes()
+            .map(|b| if b.is_ascii_lowercase() { 0x20 } else { 0 })
+            .collect();
+        Wanted {
+            lower: lower.to_string(),
+            slot,
+            words: Wanted::words(lower.as_bytes()).unwrap_or_default(),
+            fold: Wanted::words(&fold).unwrap_or_default(),
+        }
+    }
+
+    /// Up to 16 bytes, zero-padded, as two little-endian words.
+    #[inline]
+    fn words(bytes: &[u8]) -> Option<[u64; 2]> {
+        if bytes.len() > 16 {
+            return None;
+        }
+        let mut buf = [0u8; 16];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        let (a, b) = buf.split_at(8);
+        Some([
+            u64::from_le_bytes(a.try_into().ok()?),
+            u64::from_le_bytes(b.try_into().ok()?),
+        ])
+    }
+
+    /// Whether a name of this one's length, as [`Wanted::words`], is this one in any case.
+    #[inline]
+    fn matches(&self, name: [u64; 2]) -> bool {
+        (name[0] | self.fold[0]) == self.words[0] && (name[1] | self.fold[1]) == self.words[1]
+    }
+}
+
 /// The fields every lifecycle reads, each with a slot number.
 #[derive(Debug, Clone)]
 pub struct FieldSet {
     index: HashMap<String, usize>,
     /// Names by length, for an allocation- and hash-free case-insensitive lookup.
-    by_len: Vec<Vec<(String, usize)>>,
+    by_len: Vec<Vec<Wanted>>,
     pub names: Vec<String>,
     /// Slots of the record-type fields: `Type` (Log Analytics), `category` (diagnostic settings).
     pub type_slot: usize,
@@ -108,7 +157,7 @@ impl FieldSet {
         if self.by_len.len() <= key.len() {
             self.by_len.resize(key.len() + 1, Vec::new());
         }
-        self.by_len[key.len()].push((key.clone(), i));
+        self.by_len[key.len()].push(Wanted::new(&key, i));
         self.index.insert(key, i);
         self.names.push(name.to_string());
         i
@@ -117,11 +166,15 @@ impl FieldSet {
     /// The slot of a field name, case-insensitively, without allocating or hashing.
     #[inline]
     pub fn slot(&self, name: &str) -> Option<usize> {
-        self.by_len
-            .get(name.len())?
-            .iter()
-            .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
-            .map(|(_, i)| *i)
+        let wanted = self.by_len.get(name.len())?;
+        let name = name.as_bytes();
+        match Wanted::words(name) {
+            Some(words) => wanted.iter().find(|w| w.matches(words)),
+            None => wanted
+                .iter()
+                .find(|w| w.lower.as_bytes().eq_ignore_ascii_case(name)),
+        }
+        .map(|w| w.slot)
     }
 
     pub fn len(&self) -> usize {
@@ -417,6 +470,32 @@ mod tests {
 
     fn get(f: &FieldSet, s: &Slots, name: &str) -> Option<String> {
         s.get(f.slot(name).unwrap()).map(|v| v.text().into_owned())
+    }
+
+    proptest::proptest! {
+        /// The word-wise lookup finds exactly what a case-insensitive comparison with every
+        /// wanted name finds: letters in either case, every other byte as it is (`@` is not
+        /// `` ` ``, `[` is not `{`, `_` is not DEL), names longer than 16 bytes included.
+        #[test]
+        fn slot_lookup_is_ascii_case_insensitive_and_nothing_more(
+            wanted in proptest::collection::vec("[a-zA-Z_@`\\[{\\x7f0-9é]{1,20}", 1..8),
+            names in proptest::collection::vec("[a-zA-Z_@`\\[{\\x7f0-9é]{1,20}", 0..8),
+            flips in proptest::collection::vec(proptest::prelude::any::<bool>(), 20),
+        ) {
+            let fs = FieldSet::of_names(wanted.iter().map(String::as_str));
+            // Each wanted name with bit 5 flipped here and there (a letter's case, or `@` for
+            // `` ` ``, `[` for `{`, `_` for DEL, a digit for a control character), and others.
+            let flipped = wanted.iter().map(|w| {
+                w.chars()
+                    .zip(flips.iter().cycle())
+                    .map(|(c, &f)| if f && c.is_ascii() { char::from(c as u8 ^ 0x20) } else { c })
+                    .collect::<String>()
+            });
+            for name in flipped.chain(names.iter().cloned()) {
+                let expected = fs.names.iter().position(|n| n.eq_ignore_ascii_case(&name));
+                proptest::prop_assert_eq!(fs.slot(&name), expected, "{:?}", name);
+            }
+        }
     }
 
     #[test]
