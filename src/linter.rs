@@ -13,7 +13,7 @@ use crate::kql;
 use crate::lint;
 use crate::model::AlertRule;
 use crate::policy::Policy;
-use crate::rules;
+use crate::rules::{self, Visit};
 use crate::source::Span;
 use crate::source::{SourceFile, SourceMap};
 
@@ -228,10 +228,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                 findings.extend(read.findings);
                 for r in read.rules {
                     if r.is_plain() {
-                        checked.rule(&catalog, &each.schemas, &r.rule);
-                        if options.keep_rules {
-                            all_rules.push(r.rule);
-                        }
+                        all_rules.extend(each.rule(&mut checked, r.rule));
                     } else {
                         // Rules instantiated through modules or a parameter file are checked
                         // one by one, so that each finding carries its instantiation.
@@ -311,10 +308,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
                 criteria: vec![c],
                 ..AlertRule::new(id, whole)
             };
-            checked.rule(&catalog, &each.schemas, &rule);
-            if options.keep_rules {
-                all_rules.push(rule);
-            }
+            all_rules.extend(each.rule(&mut checked, rule));
         }
         findings.extend(sink.findings);
     }

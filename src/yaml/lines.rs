@@ -506,6 +506,8 @@ mod tests {
     fn other_shapes_are_left_to_the_event_builder() {
         for lines in [
             "  -\n    a: 1\n",
+            // Not an item: a key `-x` (a list's items never reach the reader this way).
+            "  -x: 1\n",
             "  - a: |\n      text\n",
             "  - a: >\n      text\n",
             "  - a: b\n      continued\n",
