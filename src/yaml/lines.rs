@@ -41,11 +41,11 @@ pub(super) fn item(text: &str, range: std::ops::Range<usize>) -> Option<(Node, C
         counts: Counts::default(),
         depth: 0,
     };
-    let (indent, dash) = r.content()?;
+    let (_, dash) = r.content()?;
     if r.b.get(dash) != Some(&b'-') {
         return None;
     }
-    let node = r.item_of_seq(indent, dash)?;
+    let node = r.item_of_seq(dash)?;
     // Nothing may follow the item's value but blank lines and comments.
     if r.content().is_some() {
         return None;
@@ -108,8 +108,8 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// The item whose `-` is at `dash`, on the current line at indentation `indent`.
-    fn item_of_seq(&mut self, indent: usize, dash: usize) -> Option<Node> {
+    /// The item whose `-` is at `dash`, on the current line.
+    fn item_of_seq(&mut self, dash: usize) -> Option<Node> {
         let eol = self.line_end(self.line);
         let after = dash + 1;
         // `-` alone, or `-x`: left to the event builder.
@@ -126,7 +126,7 @@ impl<'a> Reader<'a> {
         }
         if self.key_at(at, eol).is_some() {
             // `- key: …`: a mapping whose keys stand at this column.
-            return self.block_mapping(at - self.line, indent);
+            return self.block_mapping(at - self.line);
         }
         self.inline_value(at, eol)
     }
@@ -162,8 +162,8 @@ impl<'a> Reader<'a> {
     }
 
     /// A block mapping whose keys stand at column `column` (the first one on the current
-    /// line), inside a collection at indentation `parent`.
-    fn block_mapping(&mut self, column: usize, parent: usize) -> Option<Node> {
+    /// line).
+    fn block_mapping(&mut self, column: usize) -> Option<Node> {
         self.enter()?;
         self.counts.add_collection();
         let mut entries: Vec<(Key, Node)> = Vec::new();
@@ -185,10 +185,11 @@ impl<'a> Reader<'a> {
                 self.inline_value(value_at, eol)?
             };
             entries.push((key, value));
+            // Another key at this column goes on; anything else ends the mapping. A line that
+            // no collection takes (indented between two of them, or a list item at a key's
+            // column) is left over, and the item is then the event builder's.
             match self.content() {
                 Some((next, at)) if next == column && self.b[at] != b'-' => {}
-                Some((next, _)) if next > parent && next != column => return None,
-                Some((next, _)) if next == column => return None,
                 _ => break,
             }
         }
@@ -226,7 +227,7 @@ impl<'a> Reader<'a> {
                 if self.b[at] == b'-' && (at + 1 == eol || self.b[at + 1] == b' ') {
                     self.block_seq(next)
                 } else if self.key_at(at, eol).is_some() {
-                    self.block_mapping(next, column)
+                    self.block_mapping(next)
                 } else {
                     None
                 }
@@ -254,7 +255,7 @@ impl<'a> Reader<'a> {
             if self.b[dash] != b'-' {
                 return None;
             }
-            items.push(self.item_of_seq(column, dash)?);
+            items.push(self.item_of_seq(dash)?);
             match self.content() {
                 Some((next, _)) if next == column => {}
                 Some((next, _)) if next > column => return None,
