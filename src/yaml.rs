@@ -102,7 +102,16 @@ pub fn each_item(
 ) -> Option<Counts> {
     let mut counts = Counts::default();
     for (i, &start) in starts.iter().enumerate() {
-        let range = start..starts.get(i + 1).copied().unwrap_or(end);
+        let next = starts.get(i + 1).copied().unwrap_or(end);
+        let range = start..next;
+        // For the event builder, the item reaches up to the next item's dash: a scalar that
+        // ends the item (a block scalar) takes in that line's indentation, as it does when the
+        // whole list is parsed.
+        let to_dash = next
+            + text.as_bytes()[next..]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count();
         // The line reader nests at most `lines::MAX_NESTING` deep, within the events' limit.
         let by_lines = (depth + lines::MAX_NESTING < events::MAX_DEPTH)
             .then(|| lines::item(text, range.clone()))
@@ -116,7 +125,7 @@ pub fn each_item(
                     let mut scratch = Counts::default();
                     let root = events::build_in(
                         text,
-                        range,
+                        start..to_dash,
                         depth,
                         Some(&mut |n| built.push(n)),
                         &mut scratch,
@@ -128,7 +137,8 @@ pub fn each_item(
                 each(node);
             }
             None => {
-                let root = events::build_in(text, range, depth, Some(&mut each), &mut counts)?;
+                let root =
+                    events::build_in(text, start..to_dash, depth, Some(&mut each), &mut counts)?;
                 if !matches!(root.value, Value::Seq(_)) {
                     return None;
                 }

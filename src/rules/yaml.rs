@@ -784,6 +784,18 @@ mod tests {
         }
     }
 
+    /// A block scalar that ends an item takes in the next item's indentation when the whole
+    /// list is parsed; read item by item, it does too.
+    #[test]
+    fn a_block_scalar_ending_an_item_spans_as_in_the_whole_list() {
+        let text = "rules:\n  - name: a\n    description: |\n      x\n  - name: b\n    description: >\n      y\n\n  # c\n  - name: c\n";
+        let read = read_list(text, FileId(0), 1, 1, &Keep).expect("a plain list");
+        let whole = read_whole(text, FileId(0));
+        assert_eq!(format!("{:?}", read.read), format!("{whole:?}"));
+        let end = whole.rules[0].span.end;
+        assert_eq!(&text[end - 4..end], "x\n  ", "{end}");
+    }
+
     /// Takes the names of the rules it visits, and drops the rules.
     struct Names;
 
@@ -850,6 +862,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
         /// Wherever the parts are cut, and whatever the file's lines hold, the list reader gives
         /// the whole-tree reader's rules and findings or leaves the file to it.
         #[test]

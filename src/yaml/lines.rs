@@ -185,11 +185,12 @@ impl<'a> Reader<'a> {
                 self.inline_value(value_at, eol)?
             };
             entries.push((key, value));
-            // Another key at this column goes on; anything else ends the mapping. A line that
-            // no collection takes (indented between two of them, or a list item at a key's
-            // column) is left over, and the item is then the event builder's.
+            // A line at this column is the next key (a list item there is no key, and the
+            // item is then the event builder's); a line left of it ends the mapping. A line
+            // that no collection takes (indented between two of them) is left over, and the
+            // item is then the event builder's too.
             match self.content() {
-                Some((next, at)) if next == column && self.b[at] != b'-' => {}
+                Some((next, _)) if next == column => {}
                 _ => break,
             }
         }
@@ -224,7 +225,8 @@ impl<'a> Reader<'a> {
         match self.content() {
             Some((next, at)) if next > column => {
                 let eol = self.line_end(self.line);
-                if self.b[at] == b'-' && (at + 1 == eol || self.b[at + 1] == b' ') {
+                // `- …` starts a list (`-` alone is the event builder's, as everywhere).
+                if self.b[at] == b'-' && self.b.get(at + 1) == Some(&b' ') {
                     self.block_seq(next)
                 } else if self.key_at(at, eol).is_some() {
                     self.block_mapping(next)
@@ -232,8 +234,7 @@ impl<'a> Reader<'a> {
                     None
                 }
             }
-            // A list at the key's own indentation: left to the event builder.
-            Some((next, at)) if next == column && self.b[at] == b'-' => None,
+            // A list at the key's own indentation is left over for the caller to refuse.
             _ => {
                 self.counts.add_scalar(0);
                 Some(Node {
@@ -495,6 +496,14 @@ mod tests {
             "  -   spaced: 1\n      next: 2\n",
             "  - a:\n      b:\n        c: [[1, 2], {d: [e]}]\n",
             "  - metric: Failed Runs\n    threshold: 0\n",
+            "  - x:\n      a b: 1\n",
+            // More collections one after the other than the reader nests deep.
+            &format!(
+                "  - k: 1\n{}",
+                (0..20)
+                    .map(|i| format!("    k{i}: [{{a: [1]}}]\n    m{i}:\n      - n: 1\n"))
+                    .collect::<String>()
+            ),
         ] {
             let (fast, slow) = both(lines);
             assert!(fast.is_some(), "not read: {lines:?}");
