@@ -250,21 +250,19 @@ impl<'a> Reader<'a> {
         self.enter()?;
         self.counts.add_collection();
         let start = self.line + column;
-        let mut items = Vec::new();
-        loop {
-            let dash = self.line + column;
+        let mut items = vec![self.item_of_seq(start)?];
+        // A line at this column is the next item; a line left of it ends the list. A line that
+        // no collection takes is left over, and the item is then the event builder's.
+        while let Some((next, dash)) = self.content()
+            && next == column
+        {
             if self.b[dash] != b'-' {
                 return None;
             }
             items.push(self.item_of_seq(dash)?);
-            match self.content() {
-                Some((next, _)) if next == column => {}
-                Some((next, _)) if next > column => return None,
-                _ => break,
-            }
         }
         self.depth -= 1;
-        let end = items.last().map_or(start + 1, |n: &Node| n.span.end);
+        let end = items[items.len() - 1].span.end;
         Some(Node {
             value: Value::Seq(items),
             span: Span::new(start, end),
@@ -280,8 +278,9 @@ impl<'a> Reader<'a> {
     /// or, in a flow collection, a flow indicator); `None` for what it does not read as one.
     fn plain_end(&self, at: usize, eol: usize, flow: bool) -> Option<usize> {
         let b = self.b;
+        // A `-` is let through: the scalar's resolution refuses a plain scalar that starts with
+        // one unless it is a number (`- x`, `-`, `-x` are the event builder's).
         match b[at] {
-            b'-' if at + 1 == eol || b[at + 1] == b' ' => return None,
             b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
             | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' => return None,
             _ => {}
