@@ -672,6 +672,77 @@ mod tests {
         );
     }
 
+    /// Percentile thresholds are compared only within one series: the same namespace,
+    /// aggregation and dimension filters (names and values compared trimmed and in any case
+    /// and order, the operator too).
+    #[test]
+    fn percentile_thresholds_compare_only_the_same_series() {
+        const ENDPOINTS: &str = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
+        let rule = |name: &str,
+                    namespace: &str,
+                    metric: &str,
+                    agg: &str,
+                    threshold: u32,
+                    filter: &str| {
+            format!(
+                "  - name: {name}\n    namespace: {namespace}\n    criteria:\n      - metric: {metric}\n        aggregation: {agg}\n        operator: GreaterThan\n        threshold: {threshold}\n{filter}"
+            )
+        };
+        let filter = |name: &str, op: &str, values: &str| {
+            format!(
+                "        dimensions:\n          - name: {name}\n            operator: {op}\n            values: [{values}]\n"
+            )
+        };
+        let inverted = |low: String, high: String| {
+            let text = format!("rules:\n{low}{high}");
+            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
+            findings
+                .iter()
+                .filter(|f| f.check.name == "inverted-percentile-thresholds")
+                .count()
+        };
+        let p50 =
+            |agg: &str, filter: &str| rule("a", ENDPOINTS, "RequestLatency_P50", agg, 800, filter);
+        let p99 =
+            |agg: &str, filter: &str| rule("b", ENDPOINTS, "RequestLatency_P99", agg, 799, filter);
+        assert_eq!(inverted(p50("Average", ""), p99("Average", "")), 1);
+        assert_eq!(inverted(p50("Average", ""), p99("Maximum", "")), 0);
+        let blue = filter("deployment", "Include", "blue, green");
+        assert_eq!(inverted(p50("Average", &blue), p99("Average", "")), 0);
+        assert_eq!(
+            inverted(
+                p50("Average", &blue),
+                p99(
+                    "Average",
+                    &filter(" Deployment", "Include", "GREEN, ' blue'")
+                )
+            ),
+            1
+        );
+        assert_eq!(
+            inverted(
+                p50("Average", &blue),
+                p99("Average", &filter("deployment", "Exclude", "blue, green"))
+            ),
+            0
+        );
+        assert_eq!(
+            inverted(
+                p50("Average", &blue),
+                p99("Average", &filter("deployment", "Include", "blue"))
+            ),
+            0
+        );
+        let deployments = format!("{ENDPOINTS}/deployments");
+        assert_eq!(
+            inverted(
+                p50("Average", ""),
+                rule("b", &deployments, "RequestLatency_P99", "Average", 799, "")
+            ),
+            0
+        );
+    }
+
     /// A window shorter than the frequency gets the shortest allowed window that covers it.
     #[test]
     fn a_short_window_gets_the_shortest_covering_window_as_help() {
