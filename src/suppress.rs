@@ -35,40 +35,44 @@ pub fn from_comments(text: &str, file: FileId) -> Vec<Suppression> {
             continue;
         }
         let start = memchr::memrchr(b'\n', &bytes[..found]).map_or(0, |i| i + 1);
-        let end = line_end(found);
-        read_to = end;
-        let line = &text[start..end];
-        // The directive is the first one after the line's first `#`.
-        let Some(hash) = line.find('#') else { continue };
-        let Some(pos) = line[hash..].find(MARK).map(|p| hash + p) else {
-            continue;
-        };
-        let rest = &line[pos + MARK.len()..];
-        let Some(close) = rest.find(']') else {
-            continue;
-        };
-        let checks: Vec<String> = rest[..close]
-            .split(',')
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
-            .collect();
-        let at = Span::new(start + hash, start + line.trim_end().len());
-        // A comment alone on its line covers the next line; a trailing one, its own.
-        let alone = line[..hash].trim().is_empty();
-        let covers = if alone {
-            Span::new(end, line_end(end))
-        } else {
-            Span::new(start, end)
-        };
-        out.push(Suppression {
-            file,
-            at,
-            covers,
-            checks,
-            used: false,
-        });
+        read_to = line_end(found);
+        out.extend(on_line(text, file, start..read_to, line_end(read_to)));
     }
     out
+}
+
+/// The suppression that the line `text[line]` (its line break included) declares, if any: the
+/// first directive after the line's first `#`. `next_end` is where the line after it ends.
+fn on_line(
+    text: &str,
+    file: FileId,
+    line: std::ops::Range<usize>,
+    next_end: usize,
+) -> Option<Suppression> {
+    let (start, end) = (line.start, line.end);
+    let line = &text[line];
+    let hash = line.find('#')?;
+    let pos = hash + line[hash..].find(MARK)?;
+    let rest = &line[pos + MARK.len()..];
+    let close = rest.find(']')?;
+    let checks: Vec<String> = rest[..close]
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    // A comment alone on its line covers the next line; a trailing one, its own.
+    let alone = line[..hash].trim().is_empty();
+    Some(Suppression {
+        file,
+        at: Span::new(start + hash, start + line.trim_end().len()),
+        covers: if alone {
+            Span::new(end, next_end)
+        } else {
+            Span::new(start, end)
+        },
+        checks,
+        used: false,
+    })
 }
 
 /// Drops suppressed findings and adds one for each suppression that matched nothing.
@@ -129,43 +133,16 @@ mod tests {
     use super::*;
 
     /// The line-by-line reading this module had before it searched for the directive: every
-    /// line split out, its first `#` found, the directive looked for after it.
+    /// line split out and read.
     fn by_lines(text: &str, file: FileId) -> Vec<Suppression> {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
         let mut out = Vec::new();
         let mut offset = 0;
-        let lines: Vec<&str> = text.split_inclusive('\n').collect();
         for (i, line) in lines.iter().enumerate() {
             let start = offset;
             offset += line.len();
-            let Some(hash) = line.find('#') else { continue };
-            let Some(pos) = line[hash..].find(MARK).map(|p| hash + p) else {
-                continue;
-            };
-            let rest = &line[pos + MARK.len()..];
-            let Some(close) = rest.find(']') else {
-                continue;
-            };
-            let checks: Vec<String> = rest[..close]
-                .split(',')
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect();
-            let at = Span::new(start + hash, start + line.trim_end().len());
-            let alone = line[..hash].trim().is_empty();
-            let covers = if alone {
-                let next_start = offset;
-                let next_end = next_start + lines.get(i + 1).map_or(0, |l| l.len());
-                Span::new(next_start, next_end)
-            } else {
-                Span::new(start, offset)
-            };
-            out.push(Suppression {
-                file,
-                at,
-                covers,
-                checks,
-                used: false,
-            });
+            let next_end = offset + lines.get(i + 1).map_or(0, |l| l.len());
+            out.extend(on_line(text, file, start..offset, next_end));
         }
         out
     }
