@@ -225,8 +225,9 @@ impl<'a> Reader<'a> {
         match self.content() {
             Some((next, at)) if next > column => {
                 let eol = self.line_end(self.line);
-                // `- …` starts a list (`-` alone is the event builder's, as everywhere).
-                if self.b[at] == b'-' && self.b.get(at + 1) == Some(&b' ') {
+                // `-` starts a list (whose items refuse `-` alone and `-x`, as the scalar
+                // resolution refuses a key `-x`).
+                if self.b[at] == b'-' {
                     self.block_seq(next)
                 } else if self.key_at(at, eol).is_some() {
                     self.block_mapping(next)
@@ -303,7 +304,8 @@ impl<'a> Reader<'a> {
             }
             i += 1;
         }
-        (end > at).then_some(end)
+        // Empty only at the line's end inside a flow collection, which then refuses the line.
+        Some(end)
     }
 
     /// Where a quoted scalar that starts at `at` ends (after its closing quote), on this line.
@@ -496,6 +498,7 @@ mod tests {
             "  - a:\n      b:\n        c: [[1, 2], {d: [e]}]\n",
             "  - metric: Failed Runs\n    threshold: 0\n",
             "  - x:\n      a b: 1\n",
+            "  - a: 'x\\y'\n",
             // More collections one after the other than the reader nests deep.
             &format!(
                 "  - k: 1\n{}",
@@ -546,6 +549,9 @@ mod tests {
             "  - a: 1\n   b: 2\n",
             "  - a: 1\n      b: 2\n",
             "  - a: 'x\n      y'\n",
+            // Unclosed at the very end of the text.
+            "  - a: 'x",
+            "  - a: [x",
         ] {
             let (fast, _) = both(lines);
             assert_eq!(fast, None, "read: {lines:?}");
