@@ -181,6 +181,31 @@ mod tests {
         }
     }
 
+    /// A suppression drops the findings of its checks that start inside what it covers, and
+    /// nothing else; a comment alone on the last line covers the end of the text.
+    #[test]
+    fn a_suppression_drops_only_its_checks_where_it_covers() {
+        use crate::registry::{UNKNOWN_KEY, UNKNOWN_METRIC};
+        let text = "a: 1 # amlguard: ignore[unknown-key]\nb: 2\n# amlguard: ignore[unknown-key]";
+        let mut sources = SourceMap::new();
+        let file = sources.add(crate::source::SourceFile::new("r.yaml", text));
+        let line_two = text.find("b: 2").unwrap();
+        let finding = |check, at: usize| Finding::new(check, file, Span::new(at, at), "m");
+        let kept = apply(
+            vec![
+                finding(&UNKNOWN_KEY, 0),
+                finding(&UNKNOWN_KEY, line_two - 1),
+                finding(&UNKNOWN_METRIC, 2),
+                finding(&UNKNOWN_KEY, line_two),
+                finding(&UNKNOWN_KEY, text.len()),
+            ],
+            from_comments(text, file),
+            &sources,
+        );
+        let places: Vec<_> = kept.iter().map(|f| (f.check.name, f.span.start)).collect();
+        assert_eq!(places, [("unknown-metric", 2), ("unknown-key", line_two)]);
+    }
+
     #[test]
     fn comments_cover_their_line_or_the_next() {
         let t = "a: 1\n# amlguard: ignore[unknown-metric] moved in Q3\nmetric: X\nb: 2 # amlguard: ignore[AML1, severity-out-of-range]\n";
