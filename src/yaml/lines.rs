@@ -316,7 +316,9 @@ impl<'a> Reader<'a> {
             match self.b[i] {
                 b'\\' if quote == b'"' => return None,
                 c if c == quote => {
-                    if quote == b'\'' && self.b.get(i + 1) == Some(&b'\'') && i + 1 < eol {
+                    // `''` inside single quotes (never across `eol`: a line feed, or the next
+                    // item's indentation).
+                    if quote == b'\'' && self.b.get(i + 1) == Some(&b'\'') {
                         i += 2;
                         continue;
                     }
