@@ -551,6 +551,9 @@ mod tests {
             "  - a: 1\n   b: 2\n",
             "  - a: 1\n      b: 2\n",
             "  - a: 'x\n      y'\n",
+            // A flow mapping's key not followed by `: `.
+            "  - x: {\"a\"  b}\n",
+            "  - x: {a}\n",
             // Unclosed at the very end of the text.
             "  - a: 'x",
             "  - a: [x",
