@@ -413,7 +413,8 @@ impl<'a> Reader<'a> {
         } else {
             items.last().map(|v: &Node| v.span.end)
         };
-        let span = Span::new(at, last_end.unwrap_or(at + 1).max(at + 1));
+        // An empty collection's span is its opening bracket.
+        let span = Span::new(at, last_end.unwrap_or(at + 1));
         let value = if map {
             Value::Map(entries)
         } else {
@@ -501,6 +502,7 @@ mod tests {
             "  - metric: Failed Runs\n    threshold: 0\n",
             "  - x:\n      a b: 1\n",
             "  - a: 'x\\y'\n",
+            "  - x: {'k': 1, \"l\": [2]}\n",
             // More collections one after the other than the reader nests deep.
             &format!(
                 "  - k: 1\n{}",
@@ -557,6 +559,7 @@ mod tests {
             // Unclosed at the very end of the text.
             "  - a: 'x",
             "  - a: [x",
+            "  - a: [x, ",
         ] {
             let (fast, _) = both(lines);
             assert_eq!(fast, None, "read: {lines:?}");
