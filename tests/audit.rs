@@ -64,16 +64,6 @@ fn where_(json: &serde_json::Value) -> Vec<(String, u64, String)> {
     v
 }
 
-/// The findings of one check.
-fn named<'a>(json: &'a serde_json::Value, name: &str) -> Vec<&'a serde_json::Value> {
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["name"] == name)
-        .collect()
-}
-
 /// A diagnostic-settings line of run `run` in `status` at `time` (RFC 3339), with its newline.
 fn run_record(time: &str, run: &str, status: &str) -> String {
     format!(

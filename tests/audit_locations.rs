@@ -33,16 +33,6 @@ fn audit_json(path: &str) -> serde_json::Value {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
-/// The findings of one check.
-fn named<'a>(json: &'a serde_json::Value, name: &str) -> Vec<&'a serde_json::Value> {
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["name"] == name)
-        .collect()
-}
-
 /// `(line, column, end_line, end_column, offset, length)` of a finding.
 fn place(f: &serde_json::Value) -> (u64, u64, u64, u64, u64, u64) {
     let n = |k: &str| f[k].as_u64().unwrap_or_else(|| panic!("{k} in {f}"));

@@ -84,3 +84,13 @@ pub fn fixture_catalog(path: &Path) -> Option<PathBuf> {
     let rel = text.lines().find_map(|l| l.strip_prefix("# catalog: "))?;
     Some(path.parent()?.parent()?.join(rel.trim()))
 }
+
+/// The findings of one check.
+pub fn named<'a>(json: &'a serde_json::Value, name: &str) -> Vec<&'a serde_json::Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"] == name)
+        .collect()
+}
