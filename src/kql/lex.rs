@@ -38,6 +38,7 @@ pub struct Token<'a> {
     pub end: usize,
 }
 
+#[cfg(test)]
 const PUNCT: &[&str] = &[
     "==", "!=", "<>", "<=", ">=", "=~", "!~", "..", "=>", "|", "(", ")", "[", "]", "{", "}", ",",
     ";", ":", ".", "=", "<", ">", "+", "-", "*", "/", "%", "!", "?", "~",
@@ -110,20 +111,43 @@ fn number(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
+/// What an ASCII byte can be in a name: bit 0, its first character (letters, `_`, `$`); bit 1,
+/// a later one (letters, digits, `_`).
+const NAME_BYTE: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' {
+            t[c] = 3;
+        } else if b == b'$' {
+            t[c] = 1;
+        } else if b.is_ascii_digit() {
+            t[c] = 2;
+        }
+        c += 1;
+    }
+    t
+};
+
+fn name_byte(b: u8, bit: u8) -> bool {
+    b < 128 && NAME_BYTE[b as usize] & bit != 0
+}
+
 /// The length of the name at the start of `i` (which starts with an identifier character):
 /// a run of start characters (letters, `_`, `$`), then of letters, digits and `_`.
 fn ident_len(i: &str) -> usize {
     let b = i.as_bytes();
     // ASCII names, nearly all of them, byte by byte.
-    let starts = b
-        .iter()
-        .position(|&c| !(c.is_ascii_alphabetic() || c == b'_' || c == b'$'))
-        .unwrap_or(b.len());
+    let mut starts = 0;
+    while starts < b.len() && name_byte(b[starts], 1) {
+        starts += 1;
+    }
     if starts == b.len() || b[starts].is_ascii() {
-        let end = b[starts..]
-            .iter()
-            .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
-            .map_or(b.len(), |n| starts + n);
+        let mut end = starts;
+        while end < b.len() && name_byte(b[end], 2) {
+            end += 1;
+        }
         if end == b.len() || b[end].is_ascii() {
             return end;
         }
@@ -135,16 +159,74 @@ fn ident_len(i: &str) -> usize {
     }
 }
 
-/// The punctuation at the start of `rest`, two-character operators first.
+/// The punctuation at the start of `rest`, two-character operators first: the operators of
+/// [`PUNCT`], matched byte by byte.
 fn punct(rest: &str) -> Option<&'static str> {
     let b = rest.as_bytes();
-    if let Some(two) = b.get(..2)
-        && let Some(p) = PUNCT.iter().find(|p| p.as_bytes() == two)
-    {
-        return Some(p);
-    }
     let first = *b.first()?;
-    PUNCT.iter().find(|p| p.as_bytes() == [first]).copied()
+    let two = match (first, b.get(1).copied().unwrap_or(0)) {
+        (b'=', b'=') => Some("=="),
+        (b'!', b'=') => Some("!="),
+        (b'<', b'>') => Some("<>"),
+        (b'<', b'=') => Some("<="),
+        (b'>', b'=') => Some(">="),
+        (b'=', b'~') => Some("=~"),
+        (b'!', b'~') => Some("!~"),
+        (b'.', b'.') => Some(".."),
+        (b'=', b'>') => Some("=>"),
+        _ => None,
+    };
+    if two.is_some() {
+        return two;
+    }
+    Some(match first {
+        b'|' => "|",
+        b'(' => "(",
+        b')' => ")",
+        b'[' => "[",
+        b']' => "]",
+        b'{' => "{",
+        b'}' => "}",
+        b',' => ",",
+        b';' => ";",
+        b':' => ":",
+        b'.' => ".",
+        b'=' => "=",
+        b'<' => "<",
+        b'>' => ">",
+        b'+' => "+",
+        b'-' => "-",
+        b'*' => "*",
+        b'/' => "/",
+        b'%' => "%",
+        b'!' => "!",
+        b'?' => "?",
+        b'~' => "~",
+        _ => return None,
+    })
+}
+
+/// The length of the name token at the start of `rest`: a name, and for the heads of
+/// hyphenated operators (`project-away`, `mv-expand`) the `-` and the name after it.
+fn name_token_len(rest: &str) -> usize {
+    let mut len = ident_len(rest);
+    if let Some(tail) = rest[len..].strip_prefix('-')
+        && HYPHEN_HEADS.contains(&&rest[..len])
+        && tail.starts_with(is_ident_start)
+    {
+        len += 1 + ident_len(tail);
+    }
+    len
+}
+
+/// The timespan unit that `after` (the text after a number) starts with: a unit of [`UNITS`]
+/// that no letter, digit or `_` follows, which is the whole run of them (`5m`, not `5m2`).
+fn unit_after(after: &str) -> Option<&'static str> {
+    let run = after.bytes().take_while(|&b| name_byte(b, 2)).count();
+    if run == 0 || after[run..].starts_with(is_ident_char) {
+        return None;
+    }
+    UNITS.iter().find(|u| **u == &after[..run]).copied()
 }
 
 /// A string literal body after its opening quote; returns the decoded value (borrowed from
@@ -193,7 +275,13 @@ fn string_body(rest: &str, quote: char, verbatim: bool) -> Option<(Cow<'_, str>,
     None
 }
 
-pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+    tokens::<true>(text)
+}
+
+/// The tokens of `text`; `FAST` reads names and plain punctuation by their first byte before
+/// the general path (a test compares the two).
+fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
     // About one token per four bytes of typical KQL: one allocation instead of a series of
     // growing copies.
     let mut out = Vec::with_capacity(text.len() / 4 + 4);
@@ -203,6 +291,54 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
         let first = rest.as_bytes()[0];
         if first.is_ascii_whitespace() {
             pos += 1;
+            continue;
+        }
+        // The commonest tokens, told by their first byte: a name that starts no string literal
+        // (`h"…"`, `H@'…'`), and punctuation that starts nothing longer (not `//`, `.5`, `['`,
+        // `~~~`).
+        if FAST
+            && (first.is_ascii_alphabetic() || first == b'_')
+            && !(matches!(first, b'h' | b'H')
+                && matches!(rest.as_bytes().get(1), Some(b'"' | b'\'' | b'@')))
+        {
+            let len = name_token_len(rest);
+            out.push(Token {
+                tok: Tok::Ident(&rest[..len]),
+                start: pos,
+                end: pos + len,
+            });
+            pos += len;
+            continue;
+        }
+        if FAST
+            && matches!(
+                first,
+                b'|' | b'('
+                    | b')'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'<'
+                    | b'>'
+                    | b'!'
+                    | b'+'
+                    | b'-'
+                    | b'*'
+                    | b'%'
+                    | b':'
+                    | b'{'
+                    | b'}'
+                    | b']'
+                    | b'?'
+            )
+            && let Some(p) = punct(rest)
+        {
+            out.push(Token {
+                tok: Tok::Punct(p),
+                start: pos,
+                end: pos + p.len(),
+            });
+            pos += p.len();
             continue;
         }
         let c = rest.chars().next().unwrap_or(' ');
@@ -283,9 +419,7 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
             && let Ok((after, num)) = number(rest)
         {
             {
-                let unit = UNITS.iter().find(|u| {
-                    after.starts_with(**u) && !after[u.len()..].starts_with(is_ident_char)
-                });
+                let unit = unit_after(after);
                 pos = match unit {
                     Some(u) if !num.starts_with("0x") && !num.starts_with("0X") => {
                         let len = num.len() + u.len();
@@ -297,13 +431,7 @@ pub fn tokenize<'a>(text: &'a str) -> Vec<Token<'a>> {
             }
         }
         if is_ident_start(c) {
-            let mut len = ident_len(rest);
-            if let Some(tail) = rest[len..].strip_prefix('-')
-                && HYPHEN_HEADS.contains(&&rest[..len])
-                && tail.starts_with(is_ident_start)
-            {
-                len += 1 + ident_len(tail);
-            }
+            let len = name_token_len(rest);
             pos = push(&mut out, Tok::Ident(&rest[..len]), len);
             continue;
         }
@@ -344,6 +472,71 @@ mod tests {
                 Tok::Number("1.5e3"),
             ]
         );
+    }
+
+    /// The list's operator at the start of `rest`, two characters first, as [`punct`] reads it.
+    fn punct_from_the_list(rest: &str) -> Option<&'static str> {
+        let b = rest.as_bytes();
+        if let Some(two) = b.get(..2)
+            && let Some(p) = PUNCT.iter().find(|p| p.as_bytes() == two)
+        {
+            return Some(p);
+        }
+        let first = *b.first()?;
+        PUNCT.iter().find(|p| p.as_bytes() == [first]).copied()
+    }
+
+    #[test]
+    fn punctuation_is_read_as_the_list_says_for_every_pair_of_characters() {
+        let mut seen = std::collections::BTreeSet::new();
+        for a in 0u8..128 {
+            for b in 0u8..128 {
+                let text = String::from_utf8(vec![a, b]).unwrap();
+                assert_eq!(punct(&text), punct_from_the_list(&text), "{text:?}");
+                seen.extend(punct(&text));
+            }
+            let one = String::from_utf8(vec![a]).unwrap();
+            assert_eq!(punct(&one), punct_from_the_list(&one), "{one:?}");
+        }
+        assert_eq!(
+            seen.len(),
+            PUNCT.len(),
+            "every operator of the list is read"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn names_are_as_long_as_the_character_rules_say(
+            text in "[a-zA-Z_$éα٠Ⅰ][a-zA-Z0-9_$éα٠Ⅰ .-]{0,12}"
+        ) {
+            let mut rest = text.char_indices().skip_while(|(_, c)| is_ident_start(*c));
+            let expected = rest.find(|(_, c)| !is_ident_char(*c)).map_or(text.len(), |(i, _)| i);
+            proptest::prop_assert_eq!(ident_len(&text), expected);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_unit_is_the_first_of_the_list_that_no_name_character_follows(
+            after in "(ms|m|min|h|d|s|tick|micro|second|é|α|٠|[a-z0-9_$.() -]){0,4}"
+        ) {
+            let expected = UNITS
+                .iter()
+                .find(|u| after.starts_with(**u) && !after[u.len()..].starts_with(is_ident_char))
+                .copied();
+            proptest::prop_assert_eq!(unit_after(&after), expected);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_first_byte_fast_path_reads_what_the_general_path_reads(
+            text in "([a-zA-Z_hH$@é0-9\"'`~|(),;=<>!+*%:{}\\[\\]?./\\\\ \n-]|project-|h@|```|~~~|//|\\['){0,24}"
+        ) {
+            proptest::prop_assert_eq!(tokens::<true>(&text), tokens::<false>(&text));
+        }
     }
 
     #[test]
