@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 fn name(text: String) -> Name {
     Name {
-        text,
+        text: text.into(),
         at: At::default(),
     }
 }
@@ -29,20 +29,20 @@ fn ident() -> impl Strategy<Value = String> {
 fn leaf() -> impl Strategy<Value = Expr> {
     prop_oneof![
         ident().prop_map(|s| e(ExprKind::Name(name(s)))),
-        (0u32..100000).prop_map(|n| e(ExprKind::Lit(Lit::Number(n.to_string())))),
+        (0u32..100000).prop_map(|n| e(ExprKind::Lit(Lit::Number(n.to_string().into())))),
         (0u32..1000, 0u32..100)
-            .prop_map(|(a, b)| e(ExprKind::Lit(Lit::Number(format!("{a}.{b}"))))),
+            .prop_map(|(a, b)| e(ExprKind::Lit(Lit::Number(format!("{a}.{b}").into())))),
         (
             1u32..500,
             prop::sample::select(vec!["m", "h", "d", "s", "ms"])
         )
-            .prop_map(|(n, u)| e(ExprKind::Lit(Lit::Timespan(format!("{n}{u}"))))),
+            .prop_map(|(n, u)| e(ExprKind::Lit(Lit::Timespan(format!("{n}{u}").into())))),
         any::<String>().prop_map(|value| e(ExprKind::Lit(Lit::String {
-            value,
+            value: value.into(),
             verbatim: false
         }))),
         "[^\n\r]{0,12}".prop_map(|value| e(ExprKind::Lit(Lit::String {
-            value,
+            value: value.into(),
             verbatim: true
         }))),
         any::<bool>().prop_map(|b| e(ExprKind::Lit(Lit::Bool(b)))),
@@ -172,7 +172,7 @@ fn operator() -> impl Strategy<Value = OpKind> {
                 by
             }),
         (1u32..100, sort_key()).prop_map(|(n, key)| OpKind::Top {
-            count: Box::new(e(ExprKind::Lit(Lit::Number(n.to_string())))),
+            count: Box::new(e(ExprKind::Lit(Lit::Number(n.to_string().into())))),
             key: Box::new(key)
         }),
         (any::<bool>(), prop::collection::vec(sort_key(), 1..3))
@@ -181,7 +181,7 @@ fn operator() -> impl Strategy<Value = OpKind> {
         Just(OpKind::Count),
         (any::<bool>(), 1u32..1000).prop_map(|(limit, n)| OpKind::Take {
             limit,
-            count: e(ExprKind::Lit(Lit::Number(n.to_string())))
+            count: e(ExprKind::Lit(Lit::Number(n.to_string().into())))
         }),
     ]
 }

@@ -91,7 +91,7 @@ fn source(
             match bound.map(|l| &l.value) {
                 Some(LetValue::Value(p)) => pipeline(p, lets, depth + 1, out, tables),
                 Some(LetValue::Function { .. }) => {}
-                None => tables.push(n.text.clone()),
+                None => tables.push(n.text.to_string()),
             }
         }
         ExprKind::Tabular(p) => pipeline(p, lets, depth + 1, out, tables),
@@ -125,7 +125,7 @@ fn comparisons(e: &Expr, out: &mut Vec<(String, String, bool)>) {
             if let ExprKind::Name(n) = &expr.kind {
                 for item in list {
                     if let Some(v) = string(item) {
-                        out.push((n.text.clone(), v, *op == "in"));
+                        out.push((n.text.to_string(), v, *op == "in"));
                     }
                 }
             }
@@ -141,12 +141,12 @@ fn pair(a: &Expr, b: &Expr, exact: bool, out: &mut Vec<(String, String, bool)>) 
         (_, _, ExprKind::Name(n), Some(v)) => (n, v),
         _ => return,
     };
-    out.push((name.text.clone(), value, exact));
+    out.push((name.text.to_string(), value, exact));
 }
 
 fn string(e: &Expr) -> Option<String> {
     match &e.kind {
-        ExprKind::Lit(Lit::String { value, .. }) => Some(value.clone()),
+        ExprKind::Lit(Lit::String { value, .. }) => Some(value.to_string()),
         _ => None,
     }
 }

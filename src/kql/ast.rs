@@ -1,6 +1,8 @@
 //! The KQL syntax tree. Every node has the byte span (in the query text) it was read from;
 //! equality ignores spans, so a tree compares equal to the tree parsed from its printed form.
 
+use compact_str::CompactString;
+
 use crate::source::Span;
 
 /// A span that every other span equals: lets `#[derive(PartialEq)]` compare trees by shape.
@@ -28,7 +30,9 @@ impl At {
 /// A name as written (`EventType`, `['Event Type']`), with its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Name {
-    pub text: String,
+    /// Inline up to 24 bytes, which nearly every column and table name fits in: parsing a
+    /// query allocates for the tree's shape, not for each of its names.
+    pub text: CompactString,
     pub at: At,
 }
 
@@ -264,19 +268,19 @@ pub const STRING_OPERATORS: &[&str] = &[
 pub enum Lit {
     /// The decoded value; `verbatim` for `@"…"`.
     String {
-        value: String,
+        value: CompactString,
         verbatim: bool,
     },
     /// As written: `5`, `2.5`, `1e3`, `0x1F`.
-    Number(String),
+    Number(CompactString),
     /// As written: `5m`, `1h`, `2d`, `100ms`.
-    Timespan(String),
+    Timespan(CompactString),
     Bool(bool),
     /// `datetime(2024-01-01)`, `dynamic([1, 2])`, `timespan(1d)`, `guid(…)`, `int(null)`…: the
     /// type word and the text inside the parentheses, as written.
     Typed {
-        ty: String,
-        text: String,
+        ty: CompactString,
+        text: CompactString,
     },
 }
 

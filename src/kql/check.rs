@@ -105,7 +105,7 @@ pub fn analyse_query(text: &str, map: &SpanMap, file: FileId, schemas: &Schemas)
             }
             LetValue::Function { .. } => None,
         };
-        c.lets.push((l.name.text.clone(), v));
+        c.lets.push((l.name.text.to_string(), v));
     }
     let output = match &parsed.query.body {
         Some(b) => c.pipeline(b),
@@ -232,8 +232,8 @@ fn glob(pattern: &str, name: &str) -> bool {
 /// The column name KQL gives an unnamed expression in `extend`, `project`, `summarize`.
 fn inferred_name(e: &Expr) -> Option<String> {
     match &e.kind {
-        ExprKind::Name(n) => Some(n.text.clone()),
-        ExprKind::Member { name, .. } => Some(name.text.clone()),
+        ExprKind::Name(n) => Some(n.text.to_string()),
+        ExprKind::Member { name, .. } => Some(name.text.to_string()),
         ExprKind::Call { name, args } => {
             let f = name.text.as_str();
             if f == "bin" || f == "floor" || f == "startofday" || f == "bin_at" {
@@ -335,7 +335,7 @@ impl Checker<'_> {
                     columns
                         .iter()
                         .map(|(n, ty)| Col {
-                            name: n.text.clone(),
+                            name: n.text.to_string(),
                             origin: None,
                             time: Some(ty.text == "datetime" || ty.text == "date"),
                         })
@@ -371,7 +371,7 @@ impl Checker<'_> {
     fn unknown_table(&mut self, n: &Name) {
         let tables = self.schemas.tables.iter().map(|t| t.name.as_str());
         let near = suggest::nearest(&n.text, tables, 3);
-        let is_category = self.schemas.categories.iter().any(|c| c == &n.text);
+        let is_category = self.schemas.categories.iter().any(|c| *c == n.text);
         // Category ModelsChangeEvent lands in table AmlModelsEvent: compare without the
         // Change/Read/Action word and with the Aml prefix.
         let near = if is_category {
@@ -390,7 +390,7 @@ impl Checker<'_> {
             near
         };
         self.tables.push(TableRead {
-            name: n.text.clone(),
+            name: n.text.to_string(),
             span: self.map.map(n.at.0),
             known: false,
             near: is_category || self.looks_like_aml_table(&n.text),
@@ -451,7 +451,7 @@ impl Checker<'_> {
                 list.insert(
                     0,
                     Col {
-                        name: p.value.text.clone(),
+                        name: p.value.text.to_string(),
                         origin: None,
                         time: Some(false),
                     },
@@ -552,7 +552,7 @@ impl Checker<'_> {
         let name = a
             .name
             .as_ref()
-            .map(|n| n.text.clone())
+            .map(|n| n.text.to_string())
             .or_else(|| inferred_name(&a.expr));
         let origin = Self::origin_of(input, &a.expr);
         let time = Self::time_of(input, &a.expr);
@@ -613,7 +613,7 @@ impl Checker<'_> {
                     if let Some(list) = &mut out
                         && let Some(c) = list.iter_mut().find(|c| c.name == old.text)
                     {
-                        c.name = new.text.clone();
+                        c.name = new.text.to_string();
                     }
                 }
                 out
@@ -647,7 +647,7 @@ impl Checker<'_> {
                                     let n = arg
                                         .name
                                         .as_ref()
-                                        .map(|n| n.text.clone())
+                                        .map(|n| n.text.to_string())
                                         .or_else(|| inferred_name(&arg.expr));
                                     if let Some(n) = n {
                                         let origin = Self::origin_of(&cols, &arg.expr);
@@ -776,7 +776,7 @@ impl Checker<'_> {
             } => {
                 let mut out = cols.clone();
                 for p in params.iter().filter(|p| p.name.text == "with_itemindex") {
-                    Self::set(&mut out, p.value.text.clone(), None, Some(false));
+                    Self::set(&mut out, p.value.text.to_string(), None, Some(false));
                 }
                 for (a, _) in items {
                     self.assign_into(a, &cols, &mut out);
@@ -793,7 +793,7 @@ impl Checker<'_> {
                 let mut out = cols;
                 for p in pattern {
                     if let PatternPart::Column { name, .. } = p {
-                        Self::set(&mut out, name.text.clone(), None, None);
+                        Self::set(&mut out, name.text.to_string(), None, None);
                     }
                 }
                 out
@@ -812,7 +812,7 @@ impl Checker<'_> {
             }
             // `as Name` binds the rows so far to a name the rest of the query can read.
             OpKind::As(name) => {
-                self.lets.push((name.text.clone(), Some(cols.clone())));
+                self.lets.push((name.text.to_string(), Some(cols.clone())));
                 cols
             }
             OpKind::GetSchema => Some(

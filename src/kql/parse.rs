@@ -2,6 +2,8 @@
 //! is recorded and the parser resumes at the next top-level `|` or `;`, and an operator it does
 //! not model is kept as [`OpKind::Unmodelled`] text.
 
+use compact_str::{CompactString, ToCompactString, format_compact};
+
 use super::ast::*;
 use super::lex::{Tok, Token, tokenize};
 
@@ -65,21 +67,26 @@ const LEVELS: usize = 4;
 const COMPARISON: usize = 2;
 
 impl<'a> Parser<'a> {
+    #[inline]
     fn peek(&self) -> Option<&Tok<'a>> {
         self.toks.get(self.pos).map(|t| &t.tok)
     }
+    #[inline]
     fn peek_at(&self, n: usize) -> Option<&Tok<'a>> {
         self.toks.get(self.pos + n).map(|t| &t.tok)
     }
+    #[inline]
     fn here(&self) -> At {
         match self.toks.get(self.pos) {
             Some(t) => At::new(t.start, t.end),
             None => At::new(self.len, self.len),
         }
     }
+    #[inline]
     fn start(&self) -> usize {
         self.here().0.start
     }
+    #[inline]
     fn prev_end(&self) -> usize {
         if self.pos == 0 {
             0
@@ -87,20 +94,19 @@ impl<'a> Parser<'a> {
             self.toks[self.pos - 1].end
         }
     }
+    #[inline]
     fn since(&self, start: usize) -> At {
         At::new(start, self.prev_end().max(start))
     }
-    fn bump(&mut self) -> Token<'a> {
-        let t = self.toks[self.pos].clone();
-        self.pos += 1;
-        t
-    }
+    #[inline]
     fn is_punct(&self, p: &str) -> bool {
         matches!(self.peek(), Some(Tok::Punct(q)) if *q == p)
     }
+    #[inline]
     fn is_word(&self, w: &str) -> bool {
         matches!(self.peek(), Some(Tok::Ident(q)) if *q == w)
     }
+    #[inline]
     fn eat_punct(&mut self, p: &str) -> bool {
         let yes = self.is_punct(p);
         if yes {
@@ -108,6 +114,7 @@ impl<'a> Parser<'a> {
         }
         yes
     }
+    #[inline]
     fn eat_word(&mut self, w: &str) -> bool {
         let yes = self.is_word(w);
         if yes {
@@ -156,21 +163,17 @@ impl<'a> Parser<'a> {
         }
     }
     fn name(&mut self) -> R<Name> {
-        match self.peek() {
-            Some(Tok::Ident(_) | Tok::Quoted(_)) => {
-                let t = self.bump();
-                let text = match t.tok {
-                    Tok::Ident(s) => s.to_string(),
-                    Tok::Quoted(s) => s.into_owned(),
-                    _ => unreachable!("matched above"),
-                };
-                Ok(Name {
-                    text,
-                    at: At::new(t.start, t.end),
-                })
-            }
-            _ => self.err("a name"),
-        }
+        let Some(t) = self.toks.get(self.pos) else {
+            return self.err("a name");
+        };
+        let text = match &t.tok {
+            Tok::Ident(s) => CompactString::from(*s),
+            Tok::Quoted(s) => CompactString::from(&**s),
+            _ => return self.err("a name"),
+        };
+        let at = At::new(t.start, t.end);
+        self.pos += 1;
+        Ok(Name { text, at })
     }
     /// Skips to the next `|` or `;` at nesting depth 0 (or the end), without consuming it.
     fn skip_to_pipe(&mut self) {
@@ -190,6 +193,7 @@ impl<'a> Parser<'a> {
             self.pos += 1;
         }
     }
+    #[inline]
     fn enter(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -197,11 +201,13 @@ impl<'a> Parser<'a> {
         }
         self.grow()
     }
+    #[inline]
     fn leave(&mut self) {
         self.depth -= 1;
         self.tree -= 1;
     }
     /// One more level of tree; a chain restores the count when it ends.
+    #[inline]
     fn grow(&mut self) -> R<()> {
         self.tree += 1;
         if self.tree > MAX_TREE_DEPTH {
@@ -509,7 +515,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 match self.name() {
                     Ok(n) => {
-                        name.text = format!("{}.{}", name.text, n.text);
+                        name.text = format_compact!("{}.{}", name.text, n.text);
                         name.at = name.at.to(n.at);
                     }
                     Err(_) => break,
@@ -520,21 +526,18 @@ impl<'a> Parser<'a> {
                 self.pos = save;
                 break;
             }
-            let value = match self.peek() {
-                Some(Tok::Ident(_)) | Some(Tok::Quoted(_)) => self.name().ok(),
-                Some(Tok::Number(_) | Tok::Timespan(_) | Tok::Str { .. }) => {
-                    let t = self.bump();
-                    let text = match t.tok {
-                        Tok::Number(s) | Tok::Timespan(s) => s.to_string(),
-                        Tok::Str { value, .. } => value.into_owned(),
-                        _ => unreachable!("matched above"),
-                    };
-                    Some(Name {
-                        text,
-                        at: At::new(t.start, t.end),
-                    })
-                }
+            let literal = match self.peek() {
+                Some(Tok::Number(s) | Tok::Timespan(s)) => Some(CompactString::from(*s)),
+                Some(Tok::Str { value, .. }) => Some(CompactString::from(&**value)),
                 _ => None,
+            };
+            let value = match literal {
+                Some(text) => {
+                    let at = self.here();
+                    self.pos += 1;
+                    Some(Name { text, at })
+                }
+                None => self.name().ok(),
             };
             match value {
                 Some(value) => out.push(Param { name, value }),
@@ -824,7 +827,7 @@ impl<'a> Parser<'a> {
         let mut out = Vec::new();
         loop {
             let start = self.start();
-            let mut text = String::new();
+            let mut text = CompactString::default();
             loop {
                 match self.peek() {
                     Some(Tok::Ident(s)) if text.is_empty() || self.start() == self.prev_end() => {
@@ -903,6 +906,7 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[inline]
     pub fn expr(&mut self) -> R<Expr> {
         self.enter()?;
         let e = self.binary(0);
@@ -933,10 +937,7 @@ impl<'a> Parser<'a> {
                     let Some(Tok::Ident(w)) = self.peek_at(1) else {
                         return None;
                     };
-                    let s = STRING_OPERATORS
-                        .iter()
-                        .find(|s| s.strip_prefix('!') == Some(*w))?;
-                    return Some((BinOp::Str(s), 2, 2));
+                    return Some((BinOp::Str(negated_string_operator(w)?), 2, 2));
                 }
                 _ => return None,
             },
@@ -946,12 +947,7 @@ impl<'a> Parser<'a> {
                 "matches" if matches!(self.peek_at(1), Some(Tok::Ident(r)) if *r == "regex") => {
                     return Some((BinOp::Str("matches regex"), 2, 2));
                 }
-                _ => {
-                    let s = STRING_OPERATORS
-                        .iter()
-                        .find(|s| *s == w && !s.contains(' '))?;
-                    (BinOp::Str(s), 2)
-                }
+                _ => (BinOp::Str(string_operator(w)?), 2),
             },
             _ => return None,
         };
@@ -961,6 +957,7 @@ impl<'a> Parser<'a> {
     /// Precedence climbing: an operand, then every operator of level `min` or tighter, each
     /// left-associative. The tree count grows by one per operator applied to the left operand
     /// (a chain is a tree as deep as it is long) and is restored when the expression ends.
+    #[inline]
     fn binary(&mut self, min: usize) -> R<Expr> {
         let base = self.tree;
         let chain = self.binary_chain(min);
@@ -976,10 +973,10 @@ impl<'a> Parser<'a> {
         loop {
             if min <= COMPARISON
                 && max >= COMPARISON
-                && let Some(e) = self.in_or_between(&left)?
+                && let Some((word, bang)) = self.in_or_between_word()
             {
                 self.grow()?;
-                left = e;
+                left = self.in_or_between(left, word, bang)?;
                 max = COMPARISON;
                 continue;
             }
@@ -1005,35 +1002,42 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `in`, `!in`, `in~`, `!in~`, `between`, `!between` after `left`.
-    fn in_or_between(&mut self, left: &Expr) -> R<Option<Expr>> {
+    /// The word of the `in`, `!in`, `in~`, `!in~`, `between`, `!between`, `has_any` or
+    /// `has_all` at the cursor, and whether `!` came first.
+    fn in_or_between_word(&self) -> Option<(&'static str, bool)> {
         if self.no_in && self.is_word("in") {
-            return Ok(None);
+            return None;
         }
         let bang = self.is_punct("!")
             && matches!(self.peek_at(1), Some(Tok::Ident(w)) if *w == "in" || *w == "between");
-        let word_at = usize::from(bang);
-        let word = match self.peek_at(word_at) {
-            Some(Tok::Ident(w)) if *w == "in" || *w == "between" => *w,
-            Some(Tok::Ident(w)) if !bang && (*w == "has_any" || *w == "has_all") => *w,
-            _ => return Ok(None),
-        };
-        self.pos += word_at + 1;
+        match self.peek_at(usize::from(bang)) {
+            Some(Tok::Ident("in")) => Some(("in", bang)),
+            Some(Tok::Ident("between")) => Some(("between", bang)),
+            Some(Tok::Ident("has_any")) if !bang => Some(("has_any", false)),
+            Some(Tok::Ident("has_all")) if !bang => Some(("has_all", false)),
+            _ => None,
+        }
+    }
+
+    /// The rest of an `in` or `between` test of `left`, from the word found by
+    /// [`Self::in_or_between_word`].
+    fn in_or_between(&mut self, left: Expr, word: &'static str, bang: bool) -> R<Expr> {
+        self.pos += usize::from(bang) + 1;
         if word == "between" {
             self.expect_punct("(")?;
             let low = self.binary(3)?;
             self.expect_punct("..")?;
             let high = self.binary(3)?;
             self.expect_punct(")")?;
-            return Ok(Some(Expr {
+            return Ok(Expr {
                 at: At::new(left.at.0.start, self.prev_end()),
                 kind: ExprKind::Between {
                     negated: bang,
-                    expr: Box::new(left.clone()),
+                    expr: Box::new(left),
                     low: Box::new(low),
                     high: Box::new(high),
                 },
-            }));
+            });
         }
         let ci = self.is_punct("~") && self.start() == self.prev_end() && self.eat_punct("~");
         let op = match (bang, ci) {
@@ -1055,14 +1059,14 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect_punct(")")?;
-        Ok(Some(Expr {
+        Ok(Expr {
             at: At::new(left.at.0.start, self.prev_end()),
             kind: ExprKind::In {
                 op,
-                expr: Box::new(left.clone()),
+                expr: Box::new(left),
                 list,
             },
-        }))
+        })
     }
 
     /// An expression that may continue as a pipeline (`(T | where …)`, `toscalar(T | count)`).
@@ -1083,6 +1087,7 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[inline]
     fn unary(&mut self) -> R<Expr> {
         let start = self.start();
         if self.is_punct("-") || self.is_punct("+") {
@@ -1102,6 +1107,7 @@ impl<'a> Parser<'a> {
         self.postfix()
     }
 
+    #[inline]
     fn postfix(&mut self) -> R<Expr> {
         let base = self.tree;
         let chain = self.postfix_chain();
@@ -1130,15 +1136,17 @@ impl<'a> Parser<'a> {
                     },
                     at: self.since(start),
                 };
-            } else if let Some(Tok::Quoted(key)) = self.peek().cloned() {
+            } else if let Some(Tok::Quoted(key)) = self.peek() {
                 // `x['key']` lexes as a quoted name: it indexes `x`.
-                let t = self.bump();
+                let value = CompactString::from(&**key);
+                let key_at = self.here().0;
+                self.pos += 1;
                 let index = Expr {
                     kind: ExprKind::Lit(Lit::String {
-                        value: key.into_owned(),
+                        value,
                         verbatim: false,
                     }),
-                    at: At::new(t.start + 1, t.end - 1),
+                    at: At::new(key_at.start + 1, key_at.end - 1),
                 };
                 e = Expr {
                     kind: ExprKind::Index {
@@ -1166,31 +1174,31 @@ impl<'a> Parser<'a> {
 
     fn primary(&mut self) -> R<Expr> {
         let start = self.start();
-        let lit = |kind| Ok(kind);
-        let kind = match self.peek().cloned() {
-            None => return self.err("an expression"),
-            Some(Tok::Bad(_)) => return self.err("an expression"),
+        let kind = match self.peek() {
+            None | Some(Tok::Bad(_)) => return self.err("an expression"),
             Some(Tok::Number(n)) => {
+                let n = CompactString::from(*n);
                 self.pos += 1;
-                lit(ExprKind::Lit(Lit::Number(n.to_string())))?
+                ExprKind::Lit(Lit::Number(n))
             }
             Some(Tok::Timespan(t)) => {
+                let t = CompactString::from(*t);
                 self.pos += 1;
-                ExprKind::Lit(Lit::Timespan(t.to_string()))
+                ExprKind::Lit(Lit::Timespan(t))
             }
             Some(Tok::Str { value, verbatim }) => {
+                let mut value = CompactString::from(&**value);
+                let mut verbatim = *verbatim;
                 self.pos += 1;
-                let mut value = value.into_owned();
-                let mut verbatim = verbatim;
                 // Adjacent literals concatenate.
                 while let Some(Tok::Str {
                     value: v,
                     verbatim: vb,
-                }) = self.peek().cloned()
+                }) = self.peek()
                 {
+                    value.push_str(v);
+                    verbatim &= *vb;
                     self.pos += 1;
-                    value.push_str(&v);
-                    verbatim &= vb;
                 }
                 ExprKind::Lit(Lit::String { value, verbatim })
             }
@@ -1211,14 +1219,14 @@ impl<'a> Parser<'a> {
             Some(Tok::Punct("[")) | Some(Tok::Punct("{")) => {
                 return self.err("an expression");
             }
-            Some(Tok::Ident(w)) => {
+            Some(&Tok::Ident(w)) => {
                 if (w == "true" || w == "false")
                     && !matches!(self.peek_at(1), Some(Tok::Punct("(")))
                 {
                     self.pos += 1;
                     ExprKind::Lit(Lit::Bool(w == "true"))
-                } else if TYPED_LITERALS.contains(&w)
-                    && matches!(self.peek_at(1), Some(Tok::Punct("(")))
+                } else if matches!(self.peek_at(1), Some(Tok::Punct("(")))
+                    && TYPED_LITERALS.contains(&w)
                 {
                     self.pos += 1;
                     let inner_start = self.here().0.end;
@@ -1226,7 +1234,7 @@ impl<'a> Parser<'a> {
                     let close = self.toks[self.pos - 1].start;
                     let text = self.raw_between(inner_start, close);
                     ExprKind::Lit(Lit::Typed {
-                        ty: w.to_string(),
+                        ty: CompactString::from(w),
                         text,
                     })
                 } else if w == "datatable" && matches!(self.peek_at(1), Some(Tok::Punct("("))) {
@@ -1269,8 +1277,12 @@ impl<'a> Parser<'a> {
     }
 
     /// The source text between two offsets, trimmed.
-    fn raw_between(&self, from: usize, to: usize) -> String {
-        self.text.get(from..to).unwrap_or("").trim().to_string()
+    fn raw_between(&self, from: usize, to: usize) -> CompactString {
+        self.text
+            .get(from..to)
+            .unwrap_or("")
+            .trim()
+            .to_compact_string()
     }
 
     fn datatable(&mut self) -> R<ExprKind> {
@@ -1299,6 +1311,45 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The one-word string operator of [`STRING_OPERATORS`] spelt `word`. Every word that ends an
+/// operand comes here, so it is a match rather than a search of the list.
+fn string_operator(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "has" => "has",
+        "has_cs" => "has_cs",
+        "hasprefix" => "hasprefix",
+        "hasprefix_cs" => "hasprefix_cs",
+        "hassuffix" => "hassuffix",
+        "hassuffix_cs" => "hassuffix_cs",
+        "contains" => "contains",
+        "contains_cs" => "contains_cs",
+        "startswith" => "startswith",
+        "startswith_cs" => "startswith_cs",
+        "endswith" => "endswith",
+        "endswith_cs" => "endswith_cs",
+        _ => return None,
+    })
+}
+
+/// The string operator of [`STRING_OPERATORS`] spelt `!` then `word`.
+fn negated_string_operator(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "has" => "!has",
+        "has_cs" => "!has_cs",
+        "hasprefix" => "!hasprefix",
+        "hasprefix_cs" => "!hasprefix_cs",
+        "hassuffix" => "!hassuffix",
+        "hassuffix_cs" => "!hassuffix_cs",
+        "contains" => "!contains",
+        "contains_cs" => "!contains_cs",
+        "startswith" => "!startswith",
+        "startswith_cs" => "!startswith_cs",
+        "endswith" => "!endswith",
+        "endswith_cs" => "!endswith_cs",
+        _ => return None,
+    })
+}
+
 /// Operator parameter names recognised before an operator's arguments.
 const PARAMS: &[&str] = &[
     "kind",
@@ -1314,3 +1365,30 @@ pub const TYPED_LITERALS: &[&str] = &[
     "datetime", "dynamic", "timespan", "time", "guid", "int", "long", "real", "double", "decimal",
     "bool", "boolean", "date",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_operators_are_read_as_the_list_spells_them() {
+        let words = STRING_OPERATORS
+            .iter()
+            .flat_map(|s| [s.to_string(), s.trim_start_matches('!').to_string()])
+            .chain(["in", "or", "hass", "ha", "has_c", "matches", "regex"].map(String::from))
+            // Only a name token reaches these lookups: `=~` and `!~` are punctuation.
+            .filter(|w| w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        for word in words {
+            let plain = STRING_OPERATORS
+                .iter()
+                .find(|s| **s == word && !s.contains(' '))
+                .copied();
+            let negated = STRING_OPERATORS
+                .iter()
+                .find(|s| s.strip_prefix('!') == Some(&word))
+                .copied();
+            assert_eq!(string_operator(&word), plain, "{word:?}");
+            assert_eq!(negated_string_operator(&word), negated, "!{word:?}");
+        }
+    }
+}

@@ -58,7 +58,7 @@ fn is_plain_ident(s: &str) -> bool {
 
 fn name(n: &Name) -> String {
     if is_plain_ident(&n.text) {
-        n.text.clone()
+        n.text.to_string()
     } else {
         format!("['{}']", n.text.replace('\\', "\\\\").replace('\'', "\\'"))
     }
