@@ -540,6 +540,39 @@ mod tests {
     }
 
     #[test]
+    fn every_token_spans_its_own_text() {
+        let text = "T | where ['Event Type'] == 'x' and x['k'] has @\"a\" // c\n| project-away A, h'b' | take 5m";
+        let spans: Vec<&str> = tokenize(text)
+            .iter()
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "T",
+                "|",
+                "where",
+                "['Event Type']",
+                "==",
+                "'x'",
+                "and",
+                "x",
+                "['k']",
+                "has",
+                "@\"a\"",
+                "|",
+                "project-away",
+                "A",
+                ",",
+                "h'b'",
+                "|",
+                "take",
+                "5m"
+            ]
+        );
+    }
+
+    #[test]
     fn strings_of_every_kind() {
         assert_eq!(
             toks(r#""a\"b" 'c' @"d""e" @'f' ['g h']"#),
