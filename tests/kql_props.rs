@@ -41,7 +41,9 @@ fn leaf() -> impl Strategy<Value = Expr> {
             value: value.into(),
             verbatim: false
         }))),
-        "[^\n\r]{0,12}".prop_map(|value| e(ExprKind::Lit(Lit::String {
+        // Verbatim values, line breaks and fence characters included: a ``` or ~~~ block holds
+        // line breaks, which `@"…"` cannot.
+        "([^\r]|\n|```|~~~|`|~|\"){0,12}".prop_map(|value| e(ExprKind::Lit(Lit::String {
             value: value.into(),
             verbatim: true
         }))),

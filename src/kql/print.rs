@@ -498,11 +498,37 @@ pub fn expr(out: &mut String, e: &Expr) {
     }
 }
 
+/// A verbatim string: `@"…"` holds no line break, so a value with one (from a ```` ``` ```` or
+/// `~~~` block) is printed as such a block, or, when it holds both fences or ends with a fence
+/// character, as adjacent literals (which KQL concatenates): `@"…"` pieces and ```` ```\n``` ````.
+fn verbatim_string(out: &mut String, value: &str) {
+    if !value.contains('\n') {
+        let _ = write!(out, "@\"{}\"", value.replace('"', "\"\""));
+        return;
+    }
+    for fence in ["```", "~~~"] {
+        if !value.contains(fence) && !value.ends_with(&fence[..1]) {
+            let _ = write!(out, "{fence}{value}{fence}");
+            return;
+        }
+    }
+    let mut pieces = Vec::new();
+    for (i, line) in value.split('\n').enumerate() {
+        if i > 0 {
+            pieces.push("```\n```".to_string());
+        }
+        if !line.is_empty() {
+            pieces.push(format!("@\"{}\"", line.replace('"', "\"\"")));
+        }
+    }
+    out.push_str(&pieces.join(" "));
+}
+
 fn lit(out: &mut String, l: &Lit) {
     match l {
         Lit::String { value, verbatim } => {
             if *verbatim {
-                let _ = write!(out, "@\"{}\"", value.replace('"', "\"\""));
+                verbatim_string(out, value);
             } else {
                 out.push_str(&quote(value));
             }
