@@ -56,6 +56,19 @@ fn cli_help_examples_parse() {
 }
 
 #[test]
+fn keywords_are_ascii_in_any_case_and_nothing_that_folds_to_them() {
+    assert!(parse("avg Cpu > 3 WiTh SKIPmetricValidation").is_ok());
+    // U+212A, the Kelvin sign, lower-cases to `k` but is not the keyword.
+    let kelvin = parse("avg Cpu > 3 with s\u{212A}ipmetricvalidation").unwrap_err();
+    assert!(
+        kelvin.message.contains("skipmetricvalidation"),
+        "{}",
+        kelvin.message
+    );
+    assert_eq!(kelvin.span.start, "avg Cpu > 3 with ".len());
+}
+
+#[test]
 fn spans_point_into_the_text() {
     let s = "total \"Failed Runs\" > 0 where RunType includes Experiment or PipelineRun";
     let c = parse(s).unwrap();
