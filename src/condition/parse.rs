@@ -473,8 +473,13 @@ impl<'a> Cursor<'a> {
                 Some("thresholds are unsigned numbers such as 90 or 0.5".into()),
             )
         })?;
-        let value: f64 = text
-            .replace(',', ".")
+        // A decimal comma (`1,5`) reads as a point; only then is the text copied.
+        let decimal = if text.contains(',') {
+            std::borrow::Cow::Owned(text.replace(',', "."))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        let value: f64 = decimal
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite())
