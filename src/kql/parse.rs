@@ -975,8 +975,8 @@ impl<'a> Parser<'a> {
                 && max >= COMPARISON
                 && let Some((word, bang)) = self.in_or_between_word()
             {
-                self.grow()?;
                 left = self.in_or_between(left, word, bang)?;
+                self.grow()?;
                 max = COMPARISON;
                 continue;
             }
