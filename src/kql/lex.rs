@@ -111,19 +111,23 @@ fn number(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
-/// What an ASCII byte can be in a name: bit 0, its first character (letters, `_`, `$`); bit 1,
-/// a later one (letters, digits, `_`).
+/// [`NAME_BYTE`]'s bit for a name's first characters: letters, `_`, `$`.
+const NAME_START: u8 = 1;
+/// [`NAME_BYTE`]'s bit for the characters after them: letters, digits, `_`.
+const NAME_REST: u8 = 2;
+
+/// What each ASCII byte can be in a name: [`NAME_START`], [`NAME_REST`], both or neither.
 const NAME_BYTE: [u8; 128] = {
     let mut t = [0u8; 128];
     let mut c = 0;
     while c < 128 {
         let b = c as u8;
         if b.is_ascii_alphabetic() || b == b'_' {
-            t[c] = 3;
+            t[c] = NAME_START | NAME_REST;
         } else if b == b'$' {
-            t[c] = 1;
+            t[c] = NAME_START;
         } else if b.is_ascii_digit() {
-            t[c] = 2;
+            t[c] = NAME_REST;
         }
         c += 1;
     }
@@ -140,12 +144,12 @@ fn ident_len(i: &str) -> usize {
     let b = i.as_bytes();
     // ASCII names, nearly all of them, byte by byte.
     let mut starts = 0;
-    while starts < b.len() && name_byte(b[starts], 1) {
+    while starts < b.len() && name_byte(b[starts], NAME_START) {
         starts += 1;
     }
     if starts == b.len() || b[starts].is_ascii() {
         let mut end = starts;
-        while end < b.len() && name_byte(b[end], 2) {
+        while end < b.len() && name_byte(b[end], NAME_REST) {
             end += 1;
         }
         if end == b.len() || b[end].is_ascii() {
@@ -222,7 +226,10 @@ fn name_token_len(rest: &str) -> usize {
 /// The timespan unit that `after` (the text after a number) starts with: a unit of [`UNITS`]
 /// that no letter, digit or `_` follows, which is the whole run of them (`5m`, not `5m2`).
 fn unit_after(after: &str) -> Option<&'static str> {
-    let run = after.bytes().take_while(|&b| name_byte(b, 2)).count();
+    let run = after
+        .bytes()
+        .take_while(|&b| name_byte(b, NAME_REST))
+        .count();
     if run == 0 || after[run..].starts_with(is_ident_char) {
         return None;
     }
@@ -293,52 +300,32 @@ fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
             pos += 1;
             continue;
         }
+        let start = pos;
+        let push = |out: &mut Vec<Token<'a>>, tok, len: usize| {
+            out.push(Token {
+                tok,
+                start,
+                end: start + len,
+            });
+            start + len
+        };
         // The commonest tokens, told by their first byte: a name that starts no string literal
-        // (`h"…"`, `H@'…'`), and punctuation that starts nothing longer (not `//`, `.5`, `['`,
-        // `~~~`).
+        // (`h"…"`, `H@'…'`), and punctuation other than the characters that may start something
+        // longer (`//`, `.5`, `['`, `~~~`).
         if FAST
             && (first.is_ascii_alphabetic() || first == b'_')
             && !(matches!(first, b'h' | b'H')
                 && matches!(rest.as_bytes().get(1), Some(b'"' | b'\'' | b'@')))
         {
             let len = name_token_len(rest);
-            out.push(Token {
-                tok: Tok::Ident(&rest[..len]),
-                start: pos,
-                end: pos + len,
-            });
-            pos += len;
+            pos = push(&mut out, Tok::Ident(&rest[..len]), len);
             continue;
         }
         if FAST
-            && matches!(
-                first,
-                b'|' | b'('
-                    | b')'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b'<'
-                    | b'>'
-                    | b'!'
-                    | b'+'
-                    | b'-'
-                    | b'*'
-                    | b'%'
-                    | b':'
-                    | b'{'
-                    | b'}'
-                    | b']'
-                    | b'?'
-            )
+            && !matches!(first, b'/' | b'.' | b'[' | b'~')
             && let Some(p) = punct(rest)
         {
-            out.push(Token {
-                tok: Tok::Punct(p),
-                start: pos,
-                end: pos + p.len(),
-            });
-            pos += p.len();
+            pos = push(&mut out, Tok::Punct(p), p.len());
             continue;
         }
         let c = rest.chars().next().unwrap_or(' ');
@@ -350,15 +337,6 @@ fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
             pos += rest.find('\n').unwrap_or(rest.len());
             continue;
         }
-        let start = pos;
-        let push = |out: &mut Vec<Token<'a>>, tok, len: usize| {
-            out.push(Token {
-                tok,
-                start,
-                end: start + len,
-            });
-            start + len
-        };
         // ```multi-line``` strings.
         if let Some(body) = rest
             .strip_prefix("```")
