@@ -98,12 +98,22 @@ impl Unit {
     /// Where the record is: its span from its first character to just after its last, and its
     /// bytes. `bytes` are the chunk's (the end is counted from them when not given).
     pub fn place(&self, bytes: &[u8]) -> crate::finding::RecordPos {
+        let text = bytes
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or_default();
+        self.place_of(text, printable_ascii(text))
+    }
+
+    /// [`Unit::place`] given the record's bytes and whether they are all printable ASCII
+    /// ([`printable_ascii`]; `false` is always safe): then the record ends on its first line,
+    /// a byte a column, and nothing more needs counting.
+    pub fn place_of(&self, text: &[u8], printable: bool) -> crate::finding::RecordPos {
+        debug_assert!(!printable || printable_ascii(text));
         let (end_line, end_column) = if self.end_line != 0 {
             (self.end_line, self.end_column)
+        } else if printable {
+            (self.line, self.column + text.len() as u64)
         } else {
-            let text = bytes
-                .get(self.start as usize..self.end as usize)
-                .unwrap_or_default();
             end_of(self.line, self.column, text)
         };
         crate::finding::RecordPos {
@@ -1050,6 +1060,21 @@ fn plain_line(text: &[u8]) -> bool {
         .all(|&b| b.is_ascii() && b != b'\n')
 }
 
+/// Whether every byte is printable ASCII (`0x20..=0x7E`): such a record is valid UTF-8, lies
+/// on one line and holds no control character, which lets the readers skip their own checks
+/// for those. Thirty-two bytes at a time, in a form the compiler turns into vector
+/// instructions.
+pub fn printable_ascii(bytes: &[u8]) -> bool {
+    let printable = |b: u8| b.wrapping_sub(0x20) < 0x5F;
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if !block.iter().fold(true, |all, &b| all & printable(b)) {
+            return false;
+        }
+    }
+    blocks.remainder().iter().all(|&b| printable(b))
+}
+
 /// Characters in UTF-8 text (bytes that do not continue a character).
 fn char_count(bytes: &[u8]) -> u64 {
     if bytes.is_ascii() {
@@ -1279,6 +1304,28 @@ mod tests {
             let want = if lines == 0 { (line, column + last) } else { (line + lines, last + 1) };
             prop_assert_eq!(end_of(line, column, text.as_bytes()), want);
             prop_assert_eq!(plain_line(text.as_bytes()), text.is_ascii() && lines == 0);
+        }
+
+        /// The block-wise test is the byte-wise one, at every length and position of the first
+        /// byte outside printable ASCII; and a printable record's place is the counted one.
+        #[test]
+        fn printable_ascii_is_every_byte_in_range(
+            mut bytes in proptest::collection::vec(0x20u8..=0x7E, 0..100),
+            odd in any::<u8>(),
+            at in any::<prop::sample::Index>(),
+            line in 1u64..9,
+            column in 1u64..9,
+        ) {
+            prop_assert!(printable_ascii(&bytes));
+            if !bytes.is_empty() {
+                let i = at.index(bytes.len());
+                bytes[i] = odd;
+            }
+            let want = bytes.iter().all(|b| (0x20..=0x7E).contains(b));
+            prop_assert_eq!(printable_ascii(&bytes), want);
+            let unit = Unit::new(0, bytes.len() as u32, line);
+            let unit = Unit { column, ..unit };
+            prop_assert_eq!(unit.place_of(&bytes, want), unit.place_of(&bytes, false));
         }
     }
 

@@ -239,7 +239,19 @@ pub fn read_json_str<'a>(
     fields: &FieldSet,
     slots: &mut Slots<'a>,
 ) -> Result<(), RecordError> {
-    if super::scan::scan_record(text, fields, slots).is_some() {
+    let printable = super::input::printable_ascii(text.as_bytes());
+    read_json_known(text, printable, fields, slots)
+}
+
+/// [`read_json_str`] when the caller has already found whether `text` is all printable ASCII
+/// ([`super::input::printable_ascii`]), which must be so.
+pub fn read_json_known<'a>(
+    text: &'a str,
+    printable: bool,
+    fields: &FieldSet,
+    slots: &mut Slots<'a>,
+) -> Result<(), RecordError> {
+    if super::scan::scan_record(text, printable, fields, slots).is_some() {
         return Ok(());
     }
     slots.clear();

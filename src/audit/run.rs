@@ -26,7 +26,7 @@ use super::classify::{ChunkOut, Classifier};
 use super::input::{
     self, Chunk, ChunkParts, CsvChunker, Format, JsonChunker, LineChunker, Sniffed,
 };
-use super::record::{RecordError, Slots, read_json_str};
+use super::record::{RecordError, Slots, read_json_known};
 use super::tracker::{LifecycleStats, Tracker};
 
 /// The most `unreadable-record` findings reported per reason; the summary counts them all.
@@ -537,9 +537,10 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
     }
     for u in &chunk.units {
         let unit = &chunk.bytes[u.start as usize..u.end as usize];
+        let printable = input::printable_ascii(unit);
         let line = RecordAt {
             line: u.line,
-            pos: u.place(&chunk.bytes),
+            pos: u.place_of(unit, printable),
         };
         out.read += 1;
         let Ok(text) = std::str::from_utf8(unit) else {
@@ -566,6 +567,8 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
                             line: sub.line,
                             pos: sub.place(&chunk.bytes),
                         };
+                        let printable = printable || input::printable_ascii(inner.as_bytes());
+                        let inner = Known(inner, printable);
                         record(classifier, inner, &mut slots, chunk.file, at, &mut out);
                     }
                 }
@@ -579,7 +582,14 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
             continue;
         }
         slots.clear();
-        record(classifier, text, &mut slots, chunk.file, line, &mut out);
+        record(
+            classifier,
+            Known(text, printable),
+            &mut slots,
+            chunk.file,
+            line,
+            &mut out,
+        );
     }
     out
 }
@@ -589,15 +599,19 @@ fn is_event_hub_body(unit: &[u8]) -> bool {
     head.starts_with(b"{") && head.windows(9).any(|w| w == b"\"records\"")
 }
 
+/// A record's text, and whether it is all printable ASCII.
+#[derive(Clone, Copy)]
+struct Known<'a>(&'a str, bool);
+
 fn record<'a>(
     classifier: &Classifier,
-    text: &'a str,
+    Known(text, printable): Known<'a>,
     slots: &mut Slots<'a>,
     file: FileId,
     line: RecordAt,
     out: &mut ChunkOut,
 ) {
-    match read_json_str(text, &classifier.fields, slots) {
+    match read_json_known(text, printable, &classifier.fields, slots) {
         Ok(()) => classifier.classify(slots, file, line, out),
         Err(RecordError::Json(e)) => out.skip(
             "invalid JSON",

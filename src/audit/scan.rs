@@ -24,15 +24,21 @@ const MAX_NUMBER: usize = 24;
 /// Reads the wanted fields of one JSON object into `slots`, exactly as the full parse would.
 /// `None` means "not handled here": `slots` may then hold part of the record and must be
 /// cleared before the full parse runs.
+/// `printable` says that `text` is all printable ASCII ([`super::input::printable_ascii`]):
+/// then no string in it can hold a control character, and a string's end is found by
+/// searching for its quote. `false` is always safe.
 pub(crate) fn scan_record<'a>(
     text: &'a str,
+    printable: bool,
     fields: &FieldSet,
     slots: &mut Slots<'a>,
 ) -> Option<()> {
+    debug_assert!(!printable || super::input::printable_ascii(text.as_bytes()));
     let mut s = Scanner {
         text,
         b: text.as_bytes(),
         i: 0,
+        printable,
     };
     s.ws();
     s.eat(b'{')?;
@@ -45,6 +51,8 @@ struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
+    /// The text holds no byte outside printable ASCII.
+    printable: bool,
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -263,7 +271,11 @@ impl<'a> Scanner<'a> {
         let from = self.i;
         let mut escaped = false;
         loop {
-            self.skip_plain();
+            if self.printable {
+                self.skip_printable();
+            } else {
+                self.skip_plain();
+            }
             match self.peek()? {
                 b'"' => {
                     self.i += 1;
@@ -278,6 +290,31 @@ impl<'a> Scanner<'a> {
                 }
                 _ => return None,
             }
+        }
+    }
+
+    /// [`Scanner::skip_plain`] in printable ASCII, where only `"` and `\` need attention:
+    /// no byte has its high bit set, so a byte is zero exactly when adding 0x7F leaves its
+    /// high bit clear, with no carry into the next byte.
+    #[inline]
+    fn skip_printable(&mut self) {
+        const SEVENS: u64 = ONES * 0x7F;
+        while let Some(w) = self.b.get(self.i..self.i + 8) {
+            let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+            let quote = x ^ (ONES * u64::from(b'"'));
+            let slash = x ^ (ONES * u64::from(b'\\'));
+            let mask = !(quote.wrapping_add(SEVENS) & slash.wrapping_add(SEVENS)) & HIGHS;
+            if mask != 0 {
+                self.i += (mask.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.i += 8;
+        }
+        while let Some(&c) = self.b.get(self.i) {
+            if c == b'"' || c == b'\\' {
+                return;
+            }
+            self.i += 1;
         }
     }
 
@@ -325,14 +362,22 @@ mod tests {
     /// parse accepts the record too.
     fn agrees(text: &str) -> bool {
         let f = fields();
-        let mut fast = Slots::new(f.len());
-        let handled = scan_record(text, f, &mut fast).is_some();
         let mut full = Slots::new(f.len());
         let full_ok = read_json_full(text.as_bytes(), f, &mut full).is_ok();
-        if handled {
-            assert!(full_ok, "scanner accepted what serde rejects: {text:?}");
-            assert_eq!(fast.values, full.values, "{text:?}");
+        // Both ways of finding a string's end, when the text allows the search.
+        let printable = super::super::input::printable_ascii(text.as_bytes());
+        let mut handled_by = Vec::new();
+        for flag in [false, printable] {
+            let mut fast = Slots::new(f.len());
+            let handled = scan_record(text, flag, f, &mut fast).is_some();
+            if handled {
+                assert!(full_ok, "scanner accepted what serde rejects: {text:?}");
+                assert_eq!(fast.values, full.values, "{text:?}");
+            }
+            handled_by.push(handled);
         }
+        assert_eq!(handled_by[0], handled_by[1], "{text:?}");
+        let handled = handled_by[0];
         // And the public entry point, whatever path it takes, is the full parse.
         let mut via = Slots::new(f.len());
         let via_ok = read_json_str(text, f, &mut via).is_ok();
