@@ -578,6 +578,49 @@ fn unreadable_findings_are_capped_per_kind_and_all_counted() {
     assert_eq!(unreadable, want);
 }
 
+/// Each reason a record of a known table is skipped counts that record once, as skipped and
+/// not as audited, and says where it is.
+#[test]
+fn each_skip_reason_counts_its_record_once_and_not_as_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |props: &str, time: &str| {
+        format!("{{{time}\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{{{props}}}}}\n")
+    };
+    let at = "\"time\":\"2026-11-24T10:00:00Z\",";
+    let text = [
+        run("\"RunId\":\"ok\",\"Status\":\"Completed\"", at),
+        run("\"RunId\":\"r1\",\"Status\":\"Running\"", ""),
+        run(
+            "\"RunId\":\"r2\",\"Status\":\"Running\"",
+            "\"time\":\"yesterday\",",
+        ),
+        run("\"Status\":\"Running\"", at),
+        run("\"RunId\":\"  \",\"Status\":\"Running\"", at),
+        run("\"RunId\":\"r5\"", at),
+        run("\"RunId\":\"r6\"", at),
+    ]
+    .concat();
+    let p = write(dir.path(), "skips.jsonl", text.as_bytes());
+    let (_, json) = audit_json(&[&p]);
+    accounted(&json, 7);
+    assert_eq!(json["summary"]["audited"], 1, "{}", json["summary"]);
+    assert_eq!(
+        json["summary"]["skipped_by_reason"],
+        serde_json::json!({
+            "missing time": 1,
+            "bad time": 1,
+            "missing key": 1,
+            "empty key": 1,
+            "missing state": 2,
+        })
+    );
+    let lines: Vec<u64> = named(&json, "unreadable-record")
+        .into_iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 3, 4, 5, 6, 7]);
+}
+
 /// A lifecycle's dwell limits: a stay longer than the limit is reported at the record that
 /// entered the state; a stay of exactly the limit is not.
 #[test]

@@ -1455,6 +1455,25 @@ mod tests {
         assert_eq!((got, error.to_string()), (100, "disk on fire".to_string()));
         // The error is reported once; then the input ends.
         assert_eq!(r.read(&mut buf).unwrap(), 0);
+
+        // The same through `fill_buf`, as the JSON and CSV readers read.
+        let r: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::new(FailsAfter(100)));
+        let (_, mut r, _) = sniff_marked(r).unwrap();
+        let mut got = 0;
+        let error = loop {
+            match r.fill_buf() {
+                Ok([]) => panic!("end of input instead of the error, after {got} bytes"),
+                Ok(b) => {
+                    let n = b.len();
+                    got += n;
+                    r.consume(n);
+                }
+                Err(e) => break e,
+            }
+            assert!(got <= 100, "more bytes than the input had: {got}");
+        };
+        assert_eq!((got, error.to_string()), (100, "disk on fire".to_string()));
+        assert_eq!(r.fill_buf().unwrap(), b"");
     }
 
     fn format(text: &[u8]) -> Sniffed {
