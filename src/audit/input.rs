@@ -1503,6 +1503,16 @@ mod tests {
             Sniffed::Dump(Format::JsonDocument)
         );
         assert_eq!(format(b""), Sniffed::Dump(Format::JsonLines));
+        // A bracket that no value follows starts no array, even with one record after it or
+        // none at all: the line is a broken record.
+        for text in [&b"[corrupted\n{\"a\":1}\n"[..], b"[corrupted\n"] {
+            assert_eq!(
+                format(text),
+                Sniffed::Dump(Format::JsonLines),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
         // A sample that stops inside a record weighs the complete lines before it, the last
         // one included.
         assert_eq!(
@@ -1667,6 +1677,114 @@ mod tests {
         let text = format!("{long}\n{{\"a\":2}}\n");
         let lines = line_lengths(LineChunker::new(text.as_bytes()));
         assert_eq!(lines, vec![(MAX_RECORD_BYTES - 1, 1), (7, 2)]);
+    }
+
+    /// [`FailsAfter`] that fails once and then ends.
+    struct FailsOnce {
+        inner: FailsAfter,
+        failed: bool,
+    }
+
+    impl Read for FailsOnce {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.inner.read(buf) {
+                Err(_) if self.failed => Ok(0),
+                Err(e) => {
+                    self.failed = true;
+                    Err(e)
+                }
+                ok => ok,
+            }
+        }
+    }
+
+    /// A line past the longest record is one skip that gives its length (its line feed
+    /// included), and the next record is placed after all of it.
+    #[test]
+    fn a_line_too_long_is_one_skip_with_its_length() {
+        let len = MAX_RECORD_BYTES + 10;
+        let text = format!("{}\n{{\"a\":2}}\n", "x".repeat(len));
+        let mut c = LineChunker::new(BufReader::with_capacity(1 << 16, text.as_bytes()));
+        let (mut units, mut skips) = (Vec::new(), Vec::new());
+        while let Some((_, u, s)) = c.next_chunk().unwrap() {
+            units.extend(u);
+            skips.extend(s);
+        }
+        assert_eq!(skips.len(), 1, "{skips:?}");
+        assert_eq!((skips[0].line, skips[0].reason), (1, "record too long"));
+        assert!(
+            skips[0]
+                .detail
+                .starts_with(&format!("a record of {} bytes or more", len + 1)),
+            "{}",
+            skips[0].detail
+        );
+        assert_eq!(units.len(), 1);
+        assert_eq!((units[0].line, units[0].offset), (2, len as u64 + 1));
+    }
+
+    /// A read error in the middle of a line longer than a chunk ends the input with that
+    /// error; it is not retried as an interrupted read is.
+    #[test]
+    fn a_read_error_inside_a_long_line_is_reported() {
+        // Fails once, then ends: an error retried by mistake would go unreported.
+        let reader = std::io::Cursor::new(b"{\"a\":1}\n".to_vec()).chain(FailsOnce {
+            inner: FailsAfter(3 * CHUNK_BYTES),
+            failed: false,
+        });
+        let mut c = LineChunker::new(BufReader::with_capacity(8192, reader));
+        let mut units = 0;
+        let error = loop {
+            match c.next_chunk() {
+                Ok(Some((_, u, _))) => units += u.len(),
+                Ok(None) => panic!("the input ended without its read error"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(
+            (units, error.to_string()),
+            (
+                1,
+                format!(
+                    "the input broke off at byte {} (of the decompressed text), in line 2: disk \
+                     on fire; the records before it were read",
+                    8 + 3 * CHUNK_BYTES
+                )
+            )
+        );
+        assert!(c.next_chunk().unwrap().is_none());
+    }
+
+    /// Blank lines before the first record, at the start of a chunk, are not records.
+    #[test]
+    fn blank_lines_at_the_start_are_skipped_silently() {
+        let lines = line_lengths(LineChunker::new(&b"\n  \r\n\t\n{\"a\":1}\n"[..]));
+        assert_eq!(lines, vec![(7, 4)]);
+        let lines = line_lengths(LineChunker::new(&b"   "[..]));
+        assert_eq!(lines, vec![]);
+    }
+
+    /// A chunk of array elements stops growing once it reaches the chunk size (it may take
+    /// the rest of the read buffer): memory is bounded by the chunks in flight, however long
+    /// the array.
+    #[test]
+    fn array_chunks_are_bounded() {
+        let element = format!("{{\"a\":\"{}\"}}", "v".repeat(1000));
+        let text = format!("[{}]\n", vec![element.as_str(); 3 * 1024].join(",\n"));
+        let buffer = 1 << 16;
+        let mut c = JsonChunker::new(BufReader::with_capacity(buffer, text.as_bytes()));
+        let mut sizes = Vec::new();
+        let mut total = 0;
+        while let Some((b, u, _)) = c.next_chunk().unwrap() {
+            sizes.push(b.len());
+            total += u.len();
+        }
+        assert_eq!(total, 3 * 1024);
+        assert!(sizes.len() >= 3, "{sizes:?}");
+        assert!(
+            sizes.iter().all(|&n| n <= CHUNK_BYTES + buffer),
+            "{sizes:?}"
+        );
     }
 
     /// Fails every other read with `Interrupted`, as a read cut by a signal does.
