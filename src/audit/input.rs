@@ -1306,6 +1306,16 @@ mod tests {
             prop_assert_eq!(plain_line(text.as_bytes()), text.is_ascii() && lines == 0);
         }
 
+        /// Whole words of bytes above ASCII (which the strategy above seldom makes) are not
+        /// plain, wherever they fall.
+        #[test]
+        fn words_of_non_ascii_text_are_not_plain(text in "[\u{e9}\u{1F600}\u{4e2d}]{3,12}", pad in 0usize..8) {
+            let text = format!("{}{text}", "a".repeat(pad));
+            prop_assert!(!plain_line(text.as_bytes()));
+            let chars = text.chars().count() as u64;
+            prop_assert_eq!(end_of(1, 1, text.as_bytes()), (1, 1 + chars));
+        }
+
         /// The block-wise test is the byte-wise one, at every length and position of the first
         /// byte outside printable ASCII; and a printable record's place is the counted one.
         #[test]
@@ -1555,6 +1565,25 @@ mod tests {
             skips.extend(s.iter().map(|s| s.line));
         }
         (got, skips)
+    }
+
+    /// Pretty-printed records one after another (not in an array): each is one record, to
+    /// the brace that closes it, nested objects and arrays included, whether the next starts
+    /// on a new line or on the same one.
+    #[test]
+    fn pretty_printed_records_with_nested_values_are_one_record_each() {
+        let text = b"{\n \"x\": {\"p\": [1, 2]}, \"y\": 3\n}\n{\"z\": 1}\n{\n \"w\": {\"q\": {}}\n} {\"v\": 2}\n";
+        let (units, skips) = all_json(text);
+        assert_eq!(
+            units,
+            vec![
+                ("{\n \"x\": {\"p\": [1, 2]}, \"y\": 3\n}".into(), 1),
+                ("{\"z\": 1}".into(), 4),
+                ("{\n \"w\": {\"q\": {}}\n}".into(), 5),
+                ("{\"v\": 2}".into(), 7),
+            ]
+        );
+        assert!(skips.is_empty(), "{skips:?}");
     }
 
     #[test]
