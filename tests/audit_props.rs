@@ -4,13 +4,17 @@
 
 use amlguard::audit::classify::Classifier;
 use amlguard::audit::input::{Chunk, LineChunker};
-use amlguard::audit::run::{AuditOptions, Counts, apply, audit_paths, process_chunk};
+use amlguard::audit::run::{
+    AuditOptions, Counts, apply, audit_paths, process_chunk, run_pipeline_with,
+};
 use amlguard::audit::tracker::Tracker;
 use amlguard::finding::{Finding, Severity};
 use amlguard::generate::dump::{DumpSpec, write_dump};
 use amlguard::lifecycle::Lifecycles;
 use amlguard::source::FileId;
 use proptest::prelude::*;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 fn lifecycles() -> &'static Lifecycles {
     static L: std::sync::OnceLock<Lifecycles> = std::sync::OnceLock::new();
@@ -133,4 +137,83 @@ proptest! {
         }
         prop_assert_eq!(run(groups), whole);
     }
+}
+
+/// Findings stream out as each chunk is applied, in input order: a sink that stops at the
+/// first finding, which lies a few MiB into a long dump, stops the reading soon after it,
+/// instead of after the whole input, and is not called again.
+#[test]
+fn a_sink_that_stops_stops_the_reading_soon_after_its_finding() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let record = |i: usize, run: &str, status: &str| {
+        format!(
+            "{{\"time\":\"2026-11-{:02}T{:02}:{:02}:{:02}Z\",\"category\":\"AmlRunStatusChangedEvent\",\"properties\":{{\"RunId\":\"{run}\",\"Status\":\"{status}\"}}}}\n",
+            1 + i / 86_400,
+            i / 3600 % 24,
+            i / 60 % 60,
+            i % 60
+        )
+    };
+    let mut text = String::new();
+    let mut i = 0;
+    let mut planted = false;
+    // About 4 MiB of clean runs, one illegal step, then about 40 MiB more.
+    while text.len() < 44 << 20 {
+        let run = format!("run-{i}");
+        let illegal = text.len() >= 4 << 20 && !planted;
+        planted |= illegal;
+        let (run, steps): (&str, &[&str]) = if illegal {
+            ("bad", &["Starting", "Queued", "Running", "Queued"])
+        } else {
+            (
+                run.as_str(),
+                &["Starting", "Queued", "Running", "Completed"],
+            )
+        };
+        for s in steps {
+            text.push_str(&record(i, run, s));
+        }
+        i += 1;
+    }
+
+    /// Counts the bytes the audit reads.
+    struct Counting(std::io::Cursor<Vec<u8>>, Arc<AtomicUsize>);
+    impl Read for Counting {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.fetch_add(n, Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+    let read = Arc::new(AtomicUsize::new(0));
+    let bytes = text.into_bytes();
+    let total = bytes.len();
+    let open = {
+        let read = Arc::clone(&read);
+        move |_: &Path| -> std::io::Result<Box<dyn Read + Send>> {
+            Ok(Box::new(Counting(
+                std::io::Cursor::new(bytes.clone()),
+                Arc::clone(&read),
+            )))
+        }
+    };
+    let options = AuditOptions {
+        threads: 2,
+        reorder_window: 0,
+        ..AuditOptions::default()
+    };
+    let inputs = [(PathBuf::from("d.json"), FileId(0))];
+    let mut seen = Vec::new();
+    run_pipeline_with(lifecycles(), &inputs, &open, &options, &mut |f| {
+        seen.push(f.check.name);
+        std::ops::ControlFlow::Break(())
+    });
+    assert_eq!(seen, vec!["illegal-transition"]);
+    let read = read.load(Ordering::Relaxed);
+    assert!(
+        read < total / 2,
+        "read {read} of {total} bytes after the sink stopped"
+    );
 }

@@ -309,7 +309,7 @@ pub fn run_pipeline_with(
     // Findings about an input as a whole (a CSV header), made while reading it.
     let notes: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let progress = progress_bar(options.progress);
-    std::thread::scope(|scope| {
+    let flow = std::thread::scope(|scope| {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(threads * 2);
         let pool: input::BufferPool = Arc::default();
         let (out_tx, out_rx) = sync_channel::<(u64, ChunkOut)>(threads * 2);
@@ -337,16 +337,19 @@ pub fn run_pipeline_with(
             scope.spawn(move || work(classifier, &rx, &tx, &pool));
         }
         drop(out_tx);
-        consume(out_rx, &mut tracker, sink, &mut counts);
+        consume(out_rx, &mut tracker, sink, &mut counts)
     });
     tracker.finish();
     if let Some(p) = progress {
         p.finish_and_clear();
     }
     let notes = notes.into_inner().unwrap_or_default();
-    for f in notes.into_iter().chain(tracker.findings.drain(..)) {
-        if sink(f).is_break() {
-            break;
+    // A sink that has stopped is not called again.
+    if flow.is_continue() {
+        for f in notes.into_iter().chain(tracker.findings.drain(..)) {
+            if sink(f).is_break() {
+                break;
+            }
         }
     }
     let peak = tracker.peak_entities;
@@ -633,13 +636,14 @@ fn record<'a>(
 /// The main thread: results in chunk order into the tracker.
 /// Findings leave as soon as each chunk is applied: the tracker's list never grows past one
 /// chunk's worth.
-/// Returning early drops the receiver, which stops the workers and then the reader.
+/// Returning early drops the receiver, which stops the workers and then the reader; the
+/// result says whether the sink stopped it.
 fn consume(
     rx: Receiver<(u64, ChunkOut)>,
     tracker: &mut Tracker,
     sink: &mut dyn FnMut(Finding) -> ControlFlow<()>,
     counts: &mut Counts,
-) {
+) -> ControlFlow<()> {
     let mut pending: BTreeMap<u64, ChunkOut> = BTreeMap::new();
     let mut next = 0u64;
     let mut findings = Vec::new();
@@ -656,17 +660,14 @@ fn consume(
     for (seq, out) in rx {
         pending.insert(seq, out);
         while let Some(out) = pending.remove(&next) {
-            if step(out, tracker).is_break() {
-                return;
-            }
+            step(out, tracker)?;
             next += 1;
         }
     }
     for (_, out) in std::mem::take(&mut pending) {
-        if step(out, tracker).is_break() {
-            return;
-        }
+        step(out, tracker)?;
     }
+    ControlFlow::Continue(())
 }
 
 /// Feeds one chunk's results to the tracker (public for tests of chunking).
