@@ -217,3 +217,24 @@ fn a_sink_that_stops_stops_the_reading_soon_after_its_finding() {
         "read {read} of {total} bytes after the sink stopped"
     );
 }
+
+/// `audit_paths` returns its findings in line order, not in the time order the tracker
+/// makes them in.
+#[test]
+fn findings_come_back_in_line_order() {
+    let text = [
+        line(0, "a", "Starting"),
+        line(5, "b", "Starting"),
+        line(6, "b", "Completed"),
+        line(1, "a", "Completed"),
+    ]
+    .concat();
+    let got: Vec<(&str, u64)> = audit(&text)
+        .iter()
+        .map(|f| (f.check.name, f.record.as_ref().map_or(0, |r| r.line)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("illegal-transition", 3), ("illegal-transition", 4)]
+    );
+}
