@@ -621,6 +621,89 @@ fn each_skip_reason_counts_its_record_once_and_not_as_audited() {
     assert_eq!(lines, vec![2, 3, 4, 5, 6, 7]);
 }
 
+/// The per-lifecycle summary counts exactly: records with the same time are applied in input
+/// order (a run that goes back and forth within one second is clean), a step after the end
+/// is a transition like any other, and late and open runs are counted as well as reported.
+#[test]
+fn the_lifecycle_summary_counts_ties_late_and_open_runs_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |time: &str, run: &str, status: &str| {
+        run_record(&format!("2026-11-24T{time}Z"), run, status)
+    };
+    let mut text = String::new();
+    for s in [
+        "Starting",
+        "Queued",
+        "Running",
+        "NotResponding",
+        "Running",
+        "Completed",
+    ] {
+        text.push_str(&at("10:00:00", "t", s));
+    }
+    for (time, s) in [
+        ("10:01:00", "Starting"),
+        ("10:01:01", "Queued"),
+        ("10:01:02", "Running"),
+        ("10:01:03", "Completed"),
+        ("10:01:04", "Running"),
+    ] {
+        text.push_str(&at(time, "after", s));
+    }
+    text.push_str(&at("10:02:00", "open", "Starting"));
+    text.push_str(&at("10:02:01", "open", "Queued"));
+    for (time, s) in [
+        ("10:10:00", "Starting"),
+        ("10:10:01", "Queued"),
+        ("10:10:02", "Running"),
+        ("10:10:03", "Completed"),
+    ] {
+        text.push_str(&at(time, "z", s));
+    }
+    // Nine minutes behind the records before it, with a window of one.
+    text.push_str(&at("10:00:30", "late", "Starting"));
+    let p = write(dir.path(), "d.jsonl", text.as_bytes());
+    let (_, json) = audit_json(&[&p, "--reorder-window", "1m"]);
+    accounted(&json, 18);
+    assert_eq!(
+        where_(&json),
+        vec![
+            ("event-after-terminal".into(), 11, "after".into()),
+            ("late-record".into(), 18, "late".into()),
+            ("open-at-end".into(), 13, "open".into()),
+        ]
+    );
+    let run = &json["summary"]["by_lifecycle"]["run"];
+    assert_eq!(
+        (
+            &run["events"],
+            &run["entities"],
+            &run["open_at_end"],
+            &run["late"],
+            &run["repeats"]
+        ),
+        (
+            &serde_json::json!(17),
+            &serde_json::json!(4),
+            &serde_json::json!(1),
+            &serde_json::json!(1),
+            &serde_json::json!(0)
+        ),
+        "{run}"
+    );
+    assert_eq!(
+        run["transitions"],
+        serde_json::json!({
+            "Starting->Queued": 4,
+            "Queued->Running": 3,
+            "Running->Completed": 3,
+            "Running->NotResponding": 1,
+            "NotResponding->Running": 1,
+            "Completed->Running": 1,
+        })
+    );
+}
+
 /// A lifecycle's dwell limits: a stay longer than the limit is reported at the record that
 /// entered the state; a stay of exactly the limit is not.
 #[test]
