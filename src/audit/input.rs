@@ -1315,6 +1315,17 @@ mod tests {
             let chars = text.chars().count() as u64;
             prop_assert_eq!(end_of(1, 1, text.as_bytes()), (1, 1 + chars));
         }
+    }
+
+    /// A record that is not UTF-8 is placed before it is found out: a word of continuation
+    /// bytes alone (which no character is) is not plain either, and counts no characters.
+    #[test]
+    fn a_word_of_continuation_bytes_is_not_plain() {
+        assert!(!plain_line(&[0x80; 8]));
+        assert_eq!(end_of(1, 1, &[0x80; 16]), (1, 1));
+    }
+
+    proptest! {
 
         /// The block-wise test is the byte-wise one, at every length and position of the first
         /// byte outside printable ASCII; and a printable record's place is the counted one.
