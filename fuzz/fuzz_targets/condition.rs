@@ -6,7 +6,9 @@ use amlguard::condition::{parse, print};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match parse(text) {
         Ok(c) => {
             let canonical = print(&c);

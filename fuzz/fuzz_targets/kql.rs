@@ -16,7 +16,9 @@ fn schemas() -> &'static Schemas {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let parsed = kql::parse(text);
     for e in &parsed.errors {
         let s = e.at.span();

@@ -11,7 +11,9 @@ fuzz_target!(|data: &[u8]| {
     thread_local! {
         static CATALOG: Catalog = Catalog::builtin();
     }
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     CATALOG.with(|c| {
         let (_, _, findings) = lint_text("fuzz", text, c);
         for f in findings {

@@ -7,7 +7,9 @@ use amlguard::ruletest::series::{MAX_SAMPLES, Term, expand, parse, print};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match parse(text) {
         Ok(spanned) => {
             let terms: Vec<Term> = spanned.iter().map(|t| t.term).collect();
