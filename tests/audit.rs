@@ -621,6 +621,27 @@ fn each_skip_reason_counts_its_record_once_and_not_as_audited() {
     assert_eq!(lines, vec![2, 3, 4, 5, 6, 7]);
 }
 
+/// A record without a category belongs to the first lifecycle whose key and state fields
+/// it carries, both of them: a key alone or a state alone does not make it a run record.
+#[test]
+fn a_record_without_a_category_needs_both_key_and_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = [
+        "{\"time\":\"2026-11-24T10:00:00Z\",\"properties\":{\"RunId\":\"r1\",\"Status\":\"Starting\"}}\n",
+        "{\"time\":\"2026-11-24T10:00:01Z\",\"properties\":{\"RunId\":\"r1\"}}\n",
+        "{\"time\":\"2026-11-24T10:00:02Z\",\"properties\":{\"Status\":\"Queued\"}}\n",
+    ]
+    .concat();
+    let p = write(dir.path(), "d.jsonl", text.as_bytes());
+    let (_, json) = audit_json(&[&p]);
+    accounted(&json, 3);
+    assert_eq!(json["summary"]["audited"], 1, "{}", json["summary"]);
+    assert_eq!(
+        json["summary"]["skipped_by_reason"],
+        serde_json::json!({"no category, and no lifecycle's key and state fields": 2})
+    );
+}
+
 /// The per-lifecycle summary counts exactly: records with the same time are applied in input
 /// order (a run that goes back and forth within one second is clean), a step after the end
 /// is a transition like any other, and late and open runs are counted as well as reported.

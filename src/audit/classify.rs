@@ -110,8 +110,8 @@ impl<'l> Classifier<'l> {
     }
 
     /// The lifecycle of a record: by its `Type` or `category`, else the first lifecycle whose
-    /// key and state fields it carries.
-    /// The lifecycle of a record; otherwise the category it names (`None`: it names none).
+    /// key and state fields it carries; otherwise the category it names (`None`: it names
+    /// none).
     fn lifecycle<'s>(&self, slots: &'s Slots) -> Result<u8, Option<std::borrow::Cow<'s, str>>> {
         for s in [self.fields.type_slot, self.fields.category_slot] {
             if let Some(v) = slots.get(s) {
