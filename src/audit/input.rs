@@ -1551,6 +1551,15 @@ mod tests {
         assert!(matches!(format(&text), Sniffed::NotADump(m) if m.contains("binary")));
         text[0] = b' ';
         assert_eq!(format(&text), Sniffed::Dump(Format::Csv));
+        // Elsewhere, control bytes make binary content from one in a hundred bytes on: a stray
+        // one in a text export does not.
+        let len = text.len();
+        text[len / 2] = 0;
+        assert_eq!(format(&text), Sniffed::Dump(Format::Csv));
+        for i in (7..len).step_by(100) {
+            text[i] = 0;
+        }
+        assert!(matches!(format(&text), Sniffed::NotADump(m) if m.contains("binary")));
         assert!(matches!(
             format(b"rules:\n  - name: x\n"),
             Sniffed::NotADump(m) if m.contains("rules:")
@@ -1802,6 +1811,24 @@ mod tests {
         assert_eq!(lines, vec![(7, 4)]);
         let lines = line_lengths(LineChunker::new(&b"   "[..]));
         assert_eq!(lines, vec![]);
+    }
+
+    /// A chunk of lines is never larger than the chunk size: it is filled to that size and
+    /// cut at its last line end.
+    #[test]
+    fn line_chunks_are_bounded() {
+        // Long lines, so that what a chunk carries over to the next is large.
+        let line = format!("{{\"a\":\"{}\"}}\n", "v".repeat(300_000));
+        let text = line.repeat(12);
+        let mut c = LineChunker::new(text.as_bytes());
+        let (mut sizes, mut total) = (Vec::new(), 0);
+        while let Some((b, u, _)) = c.next_chunk().unwrap() {
+            sizes.push(b.len());
+            total += u.len();
+        }
+        assert_eq!(total, 12);
+        assert!(sizes.len() >= 3, "{sizes:?}");
+        assert!(sizes.iter().all(|&n| n <= CHUNK_BYTES), "{sizes:?}");
     }
 
     /// A chunk of array elements stops growing once it reaches the chunk size (it may take
