@@ -1317,6 +1317,27 @@ mod tests {
         }
     }
 
+    /// Line feeds among letters whose bits overlap a line feed's: the word test must find
+    /// the line feed itself, not a byte that shares bits with it.
+    #[test]
+    fn line_feeds_among_any_letters_are_found() {
+        for text in [
+            "bcfg\njkno",
+            "rsvwz\nbc\nfgjknors",
+            "\nbcfgjkno",
+            "bcfgjkn\n",
+        ] {
+            let lines = text.matches('\n').count() as u64;
+            let last = text.rsplit('\n').next().unwrap_or("").len() as u64;
+            assert!(!plain_line(text.as_bytes()), "{text:?}");
+            assert_eq!(
+                end_of(1, 1, text.as_bytes()),
+                (1 + lines, last + 1),
+                "{text:?}"
+            );
+        }
+    }
+
     /// A record that is not UTF-8 is placed before it is found out: a word of continuation
     /// bytes alone (which no character is) is not plain either, and counts no characters.
     #[test]
