@@ -662,24 +662,20 @@ fn the_lifecycle_summary_counts_ties_late_and_open_runs_exactly() {
     ] {
         text.push_str(&at("10:00:00", "t", s));
     }
-    for (time, s) in [
-        ("10:01:00", "Starting"),
-        ("10:01:01", "Queued"),
-        ("10:01:02", "Running"),
-        ("10:01:03", "Completed"),
-        ("10:01:04", "Running"),
+    for (time, run, s) in [
+        ("10:01:00", "after", "Starting"),
+        ("10:01:01", "after", "Queued"),
+        ("10:01:02", "after", "Running"),
+        ("10:01:03", "after", "Completed"),
+        ("10:01:04", "after", "Running"),
+        ("10:02:00", "open", "Starting"),
+        ("10:02:01", "open", "Queued"),
+        ("10:10:00", "z", "Starting"),
+        ("10:10:01", "z", "Queued"),
+        ("10:10:02", "z", "Running"),
+        ("10:10:03", "z", "Completed"),
     ] {
-        text.push_str(&at(time, "after", s));
-    }
-    text.push_str(&at("10:02:00", "open", "Starting"));
-    text.push_str(&at("10:02:01", "open", "Queued"));
-    for (time, s) in [
-        ("10:10:00", "Starting"),
-        ("10:10:01", "Queued"),
-        ("10:10:02", "Running"),
-        ("10:10:03", "Completed"),
-    ] {
-        text.push_str(&at(time, "z", s));
+        text.push_str(&at(time, run, s));
     }
     // Nine minutes behind the records before it, with a window of one.
     text.push_str(&at("10:00:30", "late", "Starting"));

@@ -1029,10 +1029,6 @@ fn header_fields(line: &[u8]) -> Vec<(usize, usize)> {
 
 /// The line and exclusive character column just after `text`, which starts at `line`, `column`.
 fn end_of(line: u64, column: u64, text: &[u8]) -> (u64, u64) {
-    // Most records are one line of ASCII: a single pass over them says so.
-    if plain_line(text) {
-        return (line, column + text.len() as u64);
-    }
     match memchr::memrchr(b'\n', text) {
         Some(i) => (
             line + memchr::memchr_iter(b'\n', text).count() as u64,
@@ -1040,24 +1036,6 @@ fn end_of(line: u64, column: u64, text: &[u8]) -> (u64, u64) {
         ),
         None => (line, column + char_count(text)),
     }
-}
-
-/// Whether `text` is ASCII without a line feed, eight bytes at a time.
-fn plain_line(text: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut words = text.chunks_exact(8);
-    for w in &mut words {
-        let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-        let lf = x ^ (ONES * u64::from(b'\n'));
-        if (x | (lf.wrapping_sub(ONES) & !lf)) & HIGHS != 0 {
-            return false;
-        }
-    }
-    words
-        .remainder()
-        .iter()
-        .all(|&b| b.is_ascii() && b != b'\n')
 }
 
 /// Whether every byte is printable ASCII (`0x20..=0x7E`): such a record is valid UTF-8, lies
@@ -1303,22 +1281,21 @@ mod tests {
             let last = text.rsplit('\n').next().unwrap_or("").chars().count() as u64;
             let want = if lines == 0 { (line, column + last) } else { (line + lines, last + 1) };
             prop_assert_eq!(end_of(line, column, text.as_bytes()), want);
-            prop_assert_eq!(plain_line(text.as_bytes()), text.is_ascii() && lines == 0);
+            prop_assert_eq!(printable_ascii(text.as_bytes()), text.is_ascii() && lines == 0);
         }
 
         /// Whole words of bytes above ASCII (which the strategy above seldom makes) are not
-        /// plain, wherever they fall.
+        /// printable, wherever they fall, and count as characters.
         #[test]
-        fn words_of_non_ascii_text_are_not_plain(text in "[\u{e9}\u{1F600}\u{4e2d}]{3,12}", pad in 0usize..8) {
+        fn words_of_non_ascii_text_are_not_printable(text in "[\u{e9}\u{1F600}\u{4e2d}]{3,12}", pad in 0usize..8) {
             let text = format!("{}{text}", "a".repeat(pad));
-            prop_assert!(!plain_line(text.as_bytes()));
+            prop_assert!(!printable_ascii(text.as_bytes()));
             let chars = text.chars().count() as u64;
             prop_assert_eq!(end_of(1, 1, text.as_bytes()), (1, 1 + chars));
         }
     }
 
-    /// Line feeds among letters whose bits overlap a line feed's: the word test must find
-    /// the line feed itself, not a byte that shares bits with it.
+    /// Line feeds among letters whose bits overlap a line feed's are found and counted.
     #[test]
     fn line_feeds_among_any_letters_are_found() {
         for text in [
@@ -1329,7 +1306,7 @@ mod tests {
         ] {
             let lines = text.matches('\n').count() as u64;
             let last = text.rsplit('\n').next().unwrap_or("").len() as u64;
-            assert!(!plain_line(text.as_bytes()), "{text:?}");
+            assert!(!printable_ascii(text.as_bytes()), "{text:?}");
             assert_eq!(
                 end_of(1, 1, text.as_bytes()),
                 (1 + lines, last + 1),
@@ -1339,10 +1316,10 @@ mod tests {
     }
 
     /// A record that is not UTF-8 is placed before it is found out: a word of continuation
-    /// bytes alone (which no character is) is not plain either, and counts no characters.
+    /// bytes alone (which no character is) is not printable either, and counts no characters.
     #[test]
-    fn a_word_of_continuation_bytes_is_not_plain() {
-        assert!(!plain_line(&[0x80; 8]));
+    fn a_word_of_continuation_bytes_is_not_printable() {
+        assert!(!printable_ascii(&[0x80; 8]));
         assert_eq!(end_of(1, 1, &[0x80; 16]), (1, 1));
     }
 
@@ -1834,6 +1811,18 @@ mod tests {
         assert_eq!(lines, vec![]);
     }
 
+    /// The byte size of each chunk a reader cuts, and the number of records in all of them.
+    fn chunk_sizes(
+        mut next: impl FnMut() -> std::io::Result<Option<ChunkParts>>,
+    ) -> (Vec<usize>, usize) {
+        let (mut sizes, mut total) = (Vec::new(), 0);
+        while let Some((b, u, _)) = next().unwrap() {
+            sizes.push(b.len());
+            total += u.len();
+        }
+        (sizes, total)
+    }
+
     /// A chunk of lines is never larger than the chunk size: it is filled to that size and
     /// cut at its last line end.
     #[test]
@@ -1842,11 +1831,7 @@ mod tests {
         let line = format!("{{\"a\":\"{}\"}}\n", "v".repeat(300_000));
         let text = line.repeat(12);
         let mut c = LineChunker::new(text.as_bytes());
-        let (mut sizes, mut total) = (Vec::new(), 0);
-        while let Some((b, u, _)) = c.next_chunk().unwrap() {
-            sizes.push(b.len());
-            total += u.len();
-        }
+        let (sizes, total) = chunk_sizes(|| c.next_chunk());
         assert_eq!(total, 12);
         assert!(sizes.len() >= 3, "{sizes:?}");
         assert!(sizes.iter().all(|&n| n <= CHUNK_BYTES), "{sizes:?}");
@@ -1861,12 +1846,7 @@ mod tests {
         let text = format!("[{}]\n", vec![element.as_str(); 3 * 1024].join(",\n"));
         let buffer = 1 << 16;
         let mut c = JsonChunker::new(BufReader::with_capacity(buffer, text.as_bytes()));
-        let mut sizes = Vec::new();
-        let mut total = 0;
-        while let Some((b, u, _)) = c.next_chunk().unwrap() {
-            sizes.push(b.len());
-            total += u.len();
-        }
+        let (sizes, total) = chunk_sizes(|| c.next_chunk());
         assert_eq!(total, 3 * 1024);
         assert!(sizes.len() >= 3, "{sizes:?}");
         assert!(

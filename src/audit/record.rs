@@ -244,7 +244,7 @@ pub fn read_json_str<'a>(
 }
 
 /// [`read_json_str`] when the caller has already found whether `text` is all printable ASCII
-/// ([`super::input::printable_ascii`]), which must be so.
+/// ([`super::input::printable_ascii`]; `false` is always safe).
 pub fn read_json_known<'a>(
     text: &'a str,
     printable: bool,

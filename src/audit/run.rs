@@ -566,13 +566,14 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
                         // A sub-slice of the unit: where it lies follows from the pointers.
                         let from = (inner.as_ptr() as usize).saturating_sub(unit.as_ptr() as usize);
                         let sub = u.sub(&chunk.bytes, from, from + inner.len());
+                        let printable = printable || input::printable_ascii(inner.as_bytes());
                         let at = RecordAt {
                             line: sub.line,
-                            pos: sub.place(&chunk.bytes),
+                            pos: sub.place_of(inner.as_bytes(), printable),
                         };
-                        let printable = printable || input::printable_ascii(inner.as_bytes());
-                        let inner = Known(inner, printable);
-                        record(classifier, inner, &mut slots, chunk.file, at, &mut out);
+                        record(
+                            classifier, inner, printable, &mut slots, chunk.file, at, &mut out,
+                        );
                     }
                 }
                 Err(e) => out.skip(
@@ -586,12 +587,7 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
         }
         slots.clear();
         record(
-            classifier,
-            Known(text, printable),
-            &mut slots,
-            chunk.file,
-            line,
-            &mut out,
+            classifier, text, printable, &mut slots, chunk.file, line, &mut out,
         );
     }
     out
@@ -602,13 +598,11 @@ fn is_event_hub_body(unit: &[u8]) -> bool {
     head.starts_with(b"{") && head.windows(9).any(|w| w == b"\"records\"")
 }
 
-/// A record's text, and whether it is all printable ASCII.
-#[derive(Clone, Copy)]
-struct Known<'a>(&'a str, bool);
-
+/// Reads and classifies one record; `printable` says whether its text is all printable ASCII.
 fn record<'a>(
     classifier: &Classifier,
-    Known(text, printable): Known<'a>,
+    text: &'a str,
+    printable: bool,
     slots: &mut Slots<'a>,
     file: FileId,
     line: RecordAt,

@@ -272,9 +272,9 @@ impl<'a> Scanner<'a> {
         let mut escaped = false;
         loop {
             if self.printable {
-                self.skip_printable();
+                self.skip_plain::<true>();
             } else {
-                self.skip_plain();
+                self.skip_plain::<false>();
             }
             match self.peek()? {
                 b'"' => {
@@ -293,42 +293,24 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// [`Scanner::skip_plain`] in printable ASCII, where only `"` and `\` need attention:
-    /// no byte has its high bit set, so a byte is zero exactly when adding 0x7F leaves its
-    /// high bit clear, with no carry into the next byte.
+    /// Moves past bytes that need no attention in a string: anything but `"`, `\` and control
+    /// characters, eight at a time. In `PRINTABLE` text (no byte outside printable ASCII) only
+    /// `"` and `\` can stop it, and since no byte has its high bit set, a byte is zero exactly
+    /// when adding 0x7F leaves its high bit clear, with no carry into the next byte.
     #[inline]
-    fn skip_printable(&mut self) {
+    fn skip_plain<const PRINTABLE: bool>(&mut self) {
         const SEVENS: u64 = ONES * 0x7F;
         while let Some(w) = self.b.get(self.i..self.i + 8) {
             let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
             let quote = x ^ (ONES * u64::from(b'"'));
             let slash = x ^ (ONES * u64::from(b'\\'));
-            let mask = !(quote.wrapping_add(SEVENS) & slash.wrapping_add(SEVENS)) & HIGHS;
-            if mask != 0 {
-                self.i += (mask.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.i += 8;
-        }
-        while let Some(&c) = self.b.get(self.i) {
-            if c == b'"' || c == b'\\' {
-                return;
-            }
-            self.i += 1;
-        }
-    }
-
-    /// Moves past bytes that need no attention in a string: anything but `"`, `\` and control
-    /// characters, eight at a time.
-    #[inline]
-    fn skip_plain(&mut self) {
-        while let Some(w) = self.b.get(self.i..self.i + 8) {
-            let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-            let quote = x ^ (ONES * u64::from(b'"'));
-            let slash = x ^ (ONES * u64::from(b'\\'));
-            let mask = (quote.wrapping_sub(ONES) & !quote)
-                | (slash.wrapping_sub(ONES) & !slash)
-                | (x.wrapping_sub(ONES * 0x20) & !x);
+            let mask = if PRINTABLE {
+                !(quote.wrapping_add(SEVENS) & slash.wrapping_add(SEVENS))
+            } else {
+                (quote.wrapping_sub(ONES) & !quote)
+                    | (slash.wrapping_sub(ONES) & !slash)
+                    | (x.wrapping_sub(ONES * 0x20) & !x)
+            };
             let mask = mask & HIGHS;
             if mask != 0 {
                 self.i += (mask.trailing_zeros() / 8) as usize;
@@ -337,7 +319,7 @@ impl<'a> Scanner<'a> {
             self.i += 8;
         }
         while let Some(&c) = self.b.get(self.i) {
-            if c == b'"' || c == b'\\' || c < 0x20 {
+            if c == b'"' || c == b'\\' || (!PRINTABLE && c < 0x20) {
                 return;
             }
             self.i += 1;
