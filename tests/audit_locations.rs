@@ -212,16 +212,26 @@ fn csv_rows_are_located_by_their_raw_bytes() {
         |t: &str, run: &str, status: &str| format!("{t},{run},{status},AmlRunStatusChangedEvent");
     let first = row("2026-11-24T10:00:00Z", "r\u{e9}", "Running");
     let late = row("2026-11-24T11:00:00Z", "\"z\u{fc}, quoted\"", "Bogus");
-    for eol in ["\n", "\r\n"] {
+    // The header's line end, the rows', and what comes between two rows (blank lines too).
+    let layouts = [
+        ("\n", "\n", "\n", 3),
+        ("\r\n", "\r\n", "\r\n", 3),
+        ("\r\n", "\n", "\n", 3),
+        ("\n", "\r\n", "\r\n", 3),
+        ("\r\n", "\r\n", "\r\n\r\n\r\n", 5),
+        ("\n", "\n", "\n\r\n\n", 5),
+    ];
+    for (head, eol, between, line) in layouts {
         let text = format!(
-            "TimeGenerated [UTC],RunId,Status,Type{eol}{first}{eol}{late}{eol}{}{eol}",
+            "TimeGenerated [UTC],RunId,Status,Type{head}{first}{between}{late}{eol}{}{eol}",
             row("2026-11-24T12:00:00Z", "r\u{e9}", "Completed")
         );
         let p = write(dir.path(), "export.csv", text.as_bytes());
         let json = audit_json(&p);
         let got = bogus_place(&json);
-        assert_eq!(got, vec![expected(&text, 0, &late)], "{eol:?}: {json}");
-        assert_eq!(got[0].0, 3);
+        let layout = (head, eol, between);
+        assert_eq!(got, vec![expected(&text, 0, &late)], "{layout:?}: {json}");
+        assert_eq!(got[0].0, line, "{layout:?}");
     }
 }
 

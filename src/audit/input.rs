@@ -944,8 +944,6 @@ pub struct CsvChunker<R: Read> {
     /// The input offset of the reader's first byte.
     base: u64,
     headers: Arc<Vec<String>>,
-    /// The csv crate starts a record after a CRLF's CR, one line early: this corrects it.
-    line_offset: u64,
     done: bool,
     /// The read error that ended the input, returned after the rows read before it.
     error: Option<std::io::Error>,
@@ -962,6 +960,8 @@ struct Tap<R> {
 #[derive(Default)]
 struct TapBuf {
     base: u64,
+    /// Line feeds in the bytes before `base`.
+    lines: u64,
     bytes: Vec<u8>,
 }
 
@@ -976,9 +976,31 @@ impl TapBuf {
     /// Forgets the bytes before input offset `at`.
     fn drop_before(&mut self, at: u64) {
         let n = at.saturating_sub(self.base).min(self.bytes.len() as u64);
+        self.lines += line_feeds(&self.bytes[..n as usize]);
         self.bytes.drain(..n as usize);
         self.base += n;
     }
+
+    /// The 1-based line of input offset `at` (which must not be before `base`), counted from
+    /// the bytes themselves: the csv crate's own line numbers start a row after a CRLF's CR and
+    /// go wrong where line endings are mixed or blank lines end in CRLF.
+    fn line_at(&self, at: u64) -> u64 {
+        1 + self.lines + line_feeds(self.get(self.base, at))
+    }
+
+    /// The offset of the first byte at or after `at` that is not a line ending: where a row
+    /// begins, after the end of the line before it and any blank lines.
+    fn skip_line_ends(&self, at: u64, end: u64) -> u64 {
+        let rest = self.get(at, end);
+        at + rest
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count() as u64
+    }
+}
+
+fn line_feeds(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 impl<R: Read> Read for Tap<R> {
@@ -1075,7 +1097,6 @@ impl<R: BufRead> CsvChunker<R> {
                 MAX_RECORD_BYTES >> 20
             ));
         }
-        let crlf = header.ends_with(b"\r\n");
         let line = header_text(&header).to_vec();
         let raw = Arc::new(std::sync::Mutex::new(TapBuf::default()));
         let reader = Tap {
@@ -1129,7 +1150,6 @@ impl<R: BufRead> CsvChunker<R> {
             raw,
             base: 0,
             headers: Arc::new(headers),
-            line_offset: u64::from(crlf),
             done: false,
             error: None,
             repeated,
@@ -1137,29 +1157,29 @@ impl<R: BufRead> CsvChunker<R> {
     }
 
     /// A row's unit: its place in the chunk (`start..end`) and in the input (`from..to`, the
-    /// row and its line end as the csv reader consumed them).
-    fn located(&self, start: usize, end: usize, line: u64, from: u64, to: u64) -> Unit {
+    /// row and its line end as the csv reader consumed them), its line counted from the bytes.
+    fn located(&self, start: usize, end: usize, from: u64, to: u64) -> Unit {
         let mut unit = Unit {
             start: start as u32,
             end: end as u32,
-            line,
             column: 1,
             offset: self.base + from,
             ..Unit::default()
         };
         if let Ok(mut t) = self.raw.lock() {
-            let row = t.get(from, to);
-            // A row may begin with the LF of the CRLF before it, and ends with its own.
-            let lead = row.iter().take_while(|&&b| b == b'\n').count();
-            let row = &row[lead..];
+            // A row may begin with the LF of the CRLF before it and with blank lines, and ends
+            // with its own line end.
+            let first = t.skip_line_ends(from, to);
+            let row = t.get(first, to);
             let len = row.len()
                 - row
                     .iter()
                     .rev()
                     .take_while(|&&b| b == b'\n' || b == b'\r')
                     .count();
-            let (end_line, end_column) = end_of(line, 1, &row[..len]);
-            unit.offset = self.base + from + lead as u64;
+            unit.line = t.line_at(first);
+            let (end_line, end_column) = end_of(unit.line, 1, &row[..len]);
+            unit.offset = self.base + first;
             unit.length = len as u64;
             unit.end_line = end_line;
             unit.end_column = end_column;
@@ -1196,7 +1216,6 @@ impl<R: BufRead> CsvChunker<R> {
                     break;
                 }
                 Ok(true) => {
-                    let line = rec.position().map_or(0, |p| p.line()) + self.line_offset;
                     let start = bytes.len();
                     if rec.len() != self.headers.len() {
                         // Let the record reader report it: not an object.
@@ -1233,23 +1252,24 @@ impl<R: BufRead> CsvChunker<R> {
                     }
                     let from = rec.position().map_or(0, |p| p.byte());
                     let to = self.reader.position().byte();
-                    units.push(self.located(start, bytes.len(), line, from, to));
+                    units.push(self.located(start, bytes.len(), from, to));
                 }
                 Err(e) => {
                     // The input broke off (flexible byte records leave no other error): the
                     // rows before it are audited, the unfinished row is a skipped record, then
                     // the error says where the input broke.
-                    let at = self.reader.position();
-                    let (offset, line) = (self.base + at.byte(), at.line() + self.line_offset);
+                    let at = self.reader.position().byte();
                     // What the tap kept past the last row read is the unfinished row.
-                    let (from, unfinished) = self.raw.lock().map_or((at.byte(), false), |t| {
-                        let rest = t.get(t.base, at.byte());
-                        (t.base, rest.iter().any(|b| !b.is_ascii_whitespace()))
+                    let (from, unfinished, line) = self.raw.lock().map_or((at, false, 0), |t| {
+                        let rest = t.get(t.base, at);
+                        let unfinished = rest.iter().any(|b| !b.is_ascii_whitespace());
+                        (t.base, unfinished, t.line_at(at))
                     });
+                    let offset = self.base + at;
                     if unfinished {
                         let start = bytes.len();
                         bytes.extend_from_slice(b"[\"the input broke off inside this row\"]");
-                        units.push(self.located(start, bytes.len(), line, from, at.byte()));
+                        units.push(self.located(start, bytes.len(), from, at));
                     }
                     let error = match e.into_kind() {
                         csv::ErrorKind::Io(io) => io,
@@ -1413,6 +1433,30 @@ mod tests {
         assert_eq!(got[0].1, 2);
         assert_eq!(got[1].1, 3);
         assert!(got[1].0.starts_with('['));
+    }
+
+    /// A row's place is its raw bytes: column 1, where it ends, its offset and length (the
+    /// reports clamp a column of 0 to 1, so only the library sees this).
+    #[test]
+    fn csv_rows_are_placed_at_column_one_of_their_raw_line() {
+        let text = "RunId,Status\nr\u{e9},Running\r\n\"a,\nb\",Completed\n";
+        let mut c = CsvChunker::new(text.as_bytes()).unwrap();
+        let (b, u, _) = c.next_chunk().unwrap().unwrap();
+        let places: Vec<_> = u
+            .iter()
+            .map(|unit| {
+                let p = unit.place(&b);
+                (
+                    unit.line,
+                    p.column,
+                    p.end_line,
+                    p.end_column,
+                    p.offset,
+                    p.length,
+                )
+            })
+            .collect();
+        assert_eq!(places, vec![(2, 1, 2, 11, 13, 11), (3, 1, 4, 13, 26, 16),]);
     }
 
     #[test]
@@ -1600,6 +1644,29 @@ mod tests {
                 ("{\n \"w\": {\"q\": {}}\n}".into(), 5),
                 ("{\"v\": 2}".into(), 7),
             ]
+        );
+        assert!(skips.is_empty(), "{skips:?}");
+    }
+
+    /// Brackets, braces, commas and escaped quotes inside strings are text, in an element, as a
+    /// whole element, and in a record outside any array.
+    #[test]
+    fn structural_bytes_inside_strings_are_text() {
+        let text = b"[{\"a\":\"{[\"}, \"x]},\\\"y\", {\"b\":\"}\"}]\n";
+        let (units, skips) = all_json(text);
+        assert_eq!(
+            units,
+            vec![
+                ("{\"a\":\"{[\"}".into(), 1),
+                ("\"x]},\\\"y\"".into(), 1),
+                ("{\"b\":\"}\"}".into(), 1),
+            ]
+        );
+        assert!(skips.is_empty(), "{skips:?}");
+        let (units, skips) = all_json(b"{\"c\":\"}{\"} {\"d\":\"]\"}\n");
+        assert_eq!(
+            units,
+            vec![("{\"c\":\"}{\"}".into(), 1), ("{\"d\":\"]\"}".into(), 1)]
         );
         assert!(skips.is_empty(), "{skips:?}");
     }
