@@ -342,4 +342,63 @@ mod tests {
             "kept without availabilities"
         );
     }
+
+    /// Each dimension gets one statement per namespace for the file, listing every metric of
+    /// the file that carries it there; a built-in dimension keeps its own statements and gets
+    /// the file's beside them.
+    #[test]
+    fn dimensions_get_one_statement_per_namespace_beside_the_built_in_ones() {
+        let text = r#"[
+  {"name": {"value": "NewA"}, "unit": "Count", "dimensions": [{"value": "DeviceId"}, {"value": "Zone"}]},
+  {"name": {"value": "NewB"}, "unit": "Count", "dimensions": [{"value": "Zone"}]},
+  {"name": {"value": "NewC"}, "unit": "Count",
+   "namespace": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+   "dimensions": [{"value": "Zone"}]}
+]"#;
+        let mut sources = crate::source::SourceMap::new();
+        let file = crate::source::SourceFile::new("defs.json", text);
+        let (c, findings) = crate::catalog::Catalog::load(&mut sources, vec![file]);
+        assert!(findings.is_empty(), "{findings:#?}");
+        let statements = |dimension: &str| -> Vec<(String, String, Vec<String>)> {
+            c.dimensions[c.dimension(dimension).unwrap()]
+                .applies_to
+                .iter()
+                .map(|a| {
+                    let mut metrics: Vec<String> = a
+                        .metrics
+                        .iter()
+                        .map(|&m| c.metrics[m].name.clone())
+                        .collect();
+                    metrics.sort();
+                    (a.source.to_string(), a.namespace.clone(), metrics)
+                })
+                .collect()
+        };
+        let user = Cite {
+            source: USER_SOURCE.into(),
+            section: SECTION.into(),
+        }
+        .to_string();
+        let ws = "Microsoft.MachineLearningServices/workspaces".to_string();
+        let endpoints = format!("{ws}/onlineEndpoints");
+        assert_eq!(
+            statements("Zone"),
+            vec![
+                (user.clone(), ws.clone(), vec!["NewA".into(), "NewB".into()]),
+                (user.clone(), endpoints, vec!["NewC".into()]),
+            ]
+        );
+        let builtin = crate::catalog::Catalog::builtin();
+        let before = builtin.dimensions[builtin.dimension("DeviceId").unwrap()]
+            .applies_to
+            .len();
+        let device = statements("DeviceId");
+        assert_eq!(device.len(), before + 1, "{device:#?}");
+        assert_eq!(device[before], (user, ws, vec!["NewA".into()]));
+        assert!(
+            device[..before]
+                .iter()
+                .all(|(_, _, m)| !m.contains(&"NewA".to_string()))
+        );
+    }
 }
