@@ -247,7 +247,7 @@ fn a_user_schedule_list_replaces_the_built_in_one() {
     let mut sources = SourceMap::new();
     let user = SourceFile::new(
         "user.yaml",
-        "alert-schedules:\n  metric:\n    frequencies:\n      values: [PT10M, 1m]\n  log:\n    max-lookback: {value: P3D, source: \"a newer page\"}\n",
+        "alert-schedules:\n  metric:\n    frequencies:\n      values: [PT10M, 1m]\n  log:\n    max-lookback: {value: P3D, source: \"a newer page\"}\n    failing-periods: {min: 2, max: 2}\n",
     );
     let (c, findings) = Catalog::load(&mut sources, vec![user]);
     assert!(findings.is_empty(), "{findings:#?}");
@@ -260,6 +260,11 @@ fn a_user_schedule_list_replaces_the_built_in_one() {
     assert_eq!(s.metric.windows, builtin().0.alert_schedules.metric.windows);
     assert_eq!(s.log.max_lookback.value, Duration::hours(72));
     assert_eq!(s.log.max_lookback.source, "a newer page");
+    // One count of periods is a range too.
+    assert_eq!(
+        (s.log.failing_periods.min, s.log.failing_periods.max),
+        (2, 2)
+    );
 }
 
 #[test]
@@ -273,6 +278,8 @@ fn a_malformed_schedule_is_located_and_not_applied() {
         ("metric:\n    windows:\n      values: [PT0M]\n", "PT0M"),
         ("metric:\n    windows: PT5M\n", "PT5M"),
         ("log:\n    failing-periods: {min: 3, max: 2}\n", "2"),
+        ("log:\n    failing-periods: {min: 1, max: 0}\n", "0"),
+        ("log:\n    failing-periods: {min: 0, max: 4}\n", "0"),
         ("log:\n    max-lookback: {value: soon}\n", "soon"),
         (
             "log:\n    frequncies:\n      values: [PT5M]\n",
