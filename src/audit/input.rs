@@ -975,17 +975,23 @@ impl TapBuf {
 
     /// Forgets the bytes before input offset `at`.
     fn drop_before(&mut self, at: u64) {
-        let n = at.saturating_sub(self.base).min(self.bytes.len() as u64);
-        self.lines += line_feeds(&self.bytes[..n as usize]);
-        self.bytes.drain(..n as usize);
-        self.base += n;
+        let mut n = at.saturating_sub(self.base).min(self.bytes.len() as u64) as usize;
+        if n > 0 && n == self.bytes.len() && self.bytes[n - 1] == b'\r' {
+            // Whether this CR ends a line by itself depends on the byte after it: keep it.
+            n -= 1;
+        }
+        self.lines += line_ends(&self.bytes[..n], self.bytes.get(n).copied());
+        self.bytes.drain(..n);
+        self.base += n as u64;
     }
 
     /// The 1-based line of input offset `at` (which must not be before `base`), counted from
-    /// the bytes themselves: the csv crate's own line numbers start a row after a CRLF's CR and
-    /// go wrong where line endings are mixed or blank lines end in CRLF.
+    /// the bytes themselves: the csv crate's own line numbers start a row after a CRLF's CR,
+    /// go wrong where line endings are mixed or blank lines end in CRLF, and do not count a
+    /// lone CR, at which it nevertheless ends a row.
     fn line_at(&self, at: u64) -> u64 {
-        1 + self.lines + line_feeds(self.get(self.base, at))
+        let next = self.get(at, at + 1).first().copied();
+        1 + self.lines + line_ends(self.get(self.base, at), next)
     }
 
     /// The offset of the first byte at or after `at` that is not a line ending: where a row
@@ -999,8 +1005,15 @@ impl TapBuf {
     }
 }
 
-fn line_feeds(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
+/// Line ends in `bytes`: each LF, and each CR that no LF follows (`next` is the byte after
+/// `bytes`, if known; a CR at the very end with no byte known after it counts).
+fn line_ends(bytes: &[u8], next: Option<u8>) -> u64 {
+    let mut n = 0;
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let after = bytes.get(i + 1).copied().or(next);
+        n += u64::from(bytes[i] == b'\n' || after != Some(b'\n'));
+    }
+    n
 }
 
 impl<R: Read> Read for Tap<R> {
@@ -1022,6 +1035,56 @@ pub struct RepeatedColumn {
     pub index: usize,
     /// The column's name in the header line.
     pub at: crate::finding::RecordPos,
+}
+
+/// The first line, its line end included: LF, CRLF or a lone CR (which the csv crate also
+/// ends a row at), at most [`MAX_RECORD_BYTES`].
+fn read_header_line(reader: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
+    let mut line = Vec::new();
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(line);
+        }
+        if line.ends_with(b"\r") {
+            // A CR ended the line: take the LF of a CRLF split between two reads.
+            if buf[0] == b'\n' {
+                line.push(b'\n');
+                reader.consume(1);
+            }
+            return Ok(line);
+        }
+        let room = MAX_RECORD_BYTES - line.len();
+        let take = buf.len().min(room);
+        match memchr::memchr2(b'\n', b'\r', &buf[..take]) {
+            Some(i) if buf[i] == b'\n' || buf.get(i + 1).is_some() => {
+                let end = if buf[i] == b'\r' && buf[i + 1] == b'\n' {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                line.extend_from_slice(&buf[..end]);
+                reader.consume(end);
+                return Ok(line);
+            }
+            Some(i) => {
+                // A CR at the end of what is buffered: the next read says whether an LF follows.
+                line.extend_from_slice(&buf[..=i]);
+                reader.consume(i + 1);
+            }
+            None => {
+                line.extend_from_slice(&buf[..take]);
+                reader.consume(take);
+                if line.len() >= MAX_RECORD_BYTES {
+                    return Ok(line);
+                }
+            }
+        }
+    }
 }
 
 /// The header line without its line ending.
@@ -1085,13 +1148,10 @@ fn char_count(bytes: &[u8]) -> u64 {
 
 impl<R: BufRead> CsvChunker<R> {
     pub fn new(mut reader: R) -> Result<Self, String> {
-        // Read the header line ourselves to learn the line ending.
-        let mut header = Vec::new();
-        (&mut reader)
-            .take(MAX_RECORD_BYTES as u64)
-            .read_until(b'\n', &mut header)
-            .map_err(|e| e.to_string())?;
-        if header.len() >= MAX_RECORD_BYTES && !header.ends_with(b"\n") {
+        // Read the header line ourselves, to locate its columns.
+        let header = read_header_line(&mut reader).map_err(|e| e.to_string())?;
+        if header.len() >= MAX_RECORD_BYTES && !header.ends_with(b"\n") && !header.ends_with(b"\r")
+        {
             return Err(format!(
                 "the CSV header is longer than {} MiB; not read",
                 MAX_RECORD_BYTES >> 20
@@ -1457,6 +1517,64 @@ mod tests {
             })
             .collect();
         assert_eq!(places, vec![(2, 1, 2, 11, 13, 11), (3, 1, 4, 13, 26, 16),]);
+    }
+
+    /// The header line ends at LF, CRLF or a lone CR, wherever the reads are cut; what follows
+    /// is left for the rows.
+    #[test]
+    fn the_header_line_ends_at_any_line_end_across_reads() {
+        let cases: [(&[u8], &[u8]); 6] = [
+            (b"a,b\nx", b"a,b\n"),
+            (b"a,b\r\nx", b"a,b\r\n"),
+            (b"a,b\rx", b"a,b\r"),
+            (b"a,b\r\rx", b"a,b\r"),
+            (b"a,b\r", b"a,b\r"),
+            (b"a,b", b"a,b"),
+        ];
+        for (text, header) in cases {
+            for capacity in [1, 2, 3, 4, 5, 64] {
+                let mut r = std::io::BufReader::with_capacity(capacity, Trickle(text, capacity));
+                let got = read_header_line(&mut r).unwrap();
+                assert_eq!(got, header, "{text:?} by {capacity}");
+                let mut rest = Vec::new();
+                r.read_to_end(&mut rest).unwrap();
+                assert_eq!(rest, &text[header.len()..], "{text:?} by {capacity}");
+            }
+        }
+    }
+
+    /// Rows are placed on the lines an editor shows, whatever the line ends (LF, CRLF, lone
+    /// CR, mixed, blank lines) and wherever the reads are cut.
+    #[test]
+    fn csv_rows_are_placed_on_their_lines_whatever_the_line_ends() {
+        let cases: [(&str, &[u64]); 5] = [
+            ("h\rr1\rr2\r", &[2, 3]),
+            ("h\r\rr1\r\r\nr2", &[3, 5]),
+            ("h\nr1\r\n\r\n\rr2\n", &[2, 5]),
+            ("h\r\nr1\n\nr2\r\n", &[2, 4]),
+            ("h\r\"r\r1\"\rr2\r", &[2, 4]),
+        ];
+        for (text, lines) in cases {
+            for step in [1, 2, 3, 64] {
+                let r = std::io::BufReader::new(Trickle(text.as_bytes(), step));
+                let mut c = CsvChunker::new(r).unwrap();
+                let (_, u, _) = c.next_chunk().unwrap().unwrap();
+                let got: Vec<u64> = u.iter().map(|u| u.line).collect();
+                assert_eq!(got, lines, "{text:?} by {step}");
+            }
+        }
+    }
+
+    /// A reader that gives at most `.1` bytes a read.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
     }
 
     #[test]
