@@ -134,6 +134,8 @@ mod tests {
         assert_eq!(Duration(300).iso(), "PT5M");
         assert_eq!(Duration(86_400).iso(), "P1D");
         assert_eq!(Duration(5400).iso(), "PT1H30M");
+        assert_eq!(Duration(90_000).iso(), "P1DT1H");
+        assert_eq!(Duration(0).iso(), "PT0S");
         assert_eq!(
             nearest_allowed(
                 Duration::minutes(10),
@@ -152,6 +154,19 @@ mod tests {
         #[test]
         fn iso_round_trips(secs in 0u64..10_000_000) {
             prop_assert_eq!(Duration::parse(&Duration(secs).iso()), Some(Duration(secs)));
+        }
+
+        /// Durations built from parts, each often zero (which the uniform draw above almost
+        /// never gives: whole hours after whole days), print every non-zero part.
+        #[test]
+        fn iso_round_trips_part_by_part(
+            days in prop_oneof![Just(0u64), 1u64..40],
+            hours in prop_oneof![Just(0u64), 1u64..24],
+            minutes in prop_oneof![Just(0u64), 1u64..60],
+            seconds in prop_oneof![Just(0u64), 1u64..60],
+        ) {
+            let d = Duration(((days * 24 + hours) * 60 + minutes) * 60 + seconds);
+            prop_assert_eq!(Duration::parse(&d.iso()), Some(d), "{}", d.iso());
         }
 
         #[test]

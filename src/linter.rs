@@ -637,6 +637,51 @@ mod tests {
 
     /// Only a higher percentile with a strictly lower threshold contradicts a lower one: equal
     /// thresholds, and the same percentile twice, do not.
+    /// A threshold is judged against what the aggregated metric can take: Total and Count add
+    /// samples up (no upper bound), Count is never below 0, and a threshold at the top of the
+    /// range can still be reached with `>=`.
+    #[test]
+    fn threshold_ranges_follow_the_aggregation() {
+        let mut sources = crate::source::SourceMap::new();
+        let user = crate::source::SourceFile::new(
+            "catalog.yaml",
+            "metrics:\n  - name: Drift Score\n    kind: count\n    min: -10\n    max: 10\n",
+        );
+        let (catalog, errors) = Catalog::load(&mut sources, vec![user]);
+        assert!(errors.is_empty(), "{errors:#?}");
+        let names = |metric: &str, aggregation: &str, operator: &str, threshold: i32| {
+            let text = format!(
+                "rules:\n  - name: r\n    criteria:\n      - metric: {metric}\n        aggregation: {aggregation}\n        operator: {operator}\n        threshold: {threshold}\n"
+            );
+            let (_, _, findings) = lint_text("rules.yaml", &text, &catalog);
+            findings
+                .iter()
+                .map(|f| f.check.name)
+                .filter(|n| n.contains("threshold") || n.contains("fires"))
+                .collect::<Vec<_>>()
+        };
+        let none = Vec::<&str>::new();
+        assert_eq!(
+            names("CpuUtilization", "Average", "GreaterThanOrEqual", 100),
+            none
+        );
+        assert_eq!(
+            names("CpuUtilization", "Average", "GreaterThan", 100),
+            ["condition-never-fires"]
+        );
+        assert_eq!(names("CpuUtilization", "Total", "GreaterThan", 150), none);
+        assert_eq!(names("CpuUtilization", "Count", "GreaterThan", 150), none);
+        assert_eq!(
+            names("CpuUtilization", "Maximum", "GreaterThan", 150),
+            ["threshold-out-of-range"]
+        );
+        assert_eq!(names("Drift Score", "Average", "LessThan", -5), none);
+        assert_eq!(
+            names("Drift Score", "Count", "LessThan", 0),
+            ["condition-never-fires"]
+        );
+    }
+
     #[test]
     fn percentile_thresholds_contradict_only_when_strictly_inverted() {
         let rule = |name: &str, metric: &str, threshold: u32| {
