@@ -669,6 +669,14 @@ mod tests {
             names("CpuUtilization", "Average", "GreaterThan", 100),
             ["condition-never-fires"]
         );
+        assert_eq!(
+            names("CpuUtilization", "Average", "LessThanOrEqual", 0),
+            none
+        );
+        assert_eq!(
+            names("CpuUtilization", "Average", "LessThan", 0),
+            ["condition-never-fires"]
+        );
         assert_eq!(names("CpuUtilization", "Total", "GreaterThan", 150), none);
         assert_eq!(names("CpuUtilization", "Count", "GreaterThan", 150), none);
         assert_eq!(
