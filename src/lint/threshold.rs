@@ -185,12 +185,22 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// `never` and `always` agree with sampling the range.
+        /// `never` and `always` agree with sampling the range. The threshold is drawn at, just
+        /// beside and away from both ends, and the range is often a single value or unbounded:
+        /// the edges are where the verdicts change.
         #[test]
-        fn verdicts_match_sampling(op in 0usize..6, t in -5i32..110, lo in 0i32..3, span in proptest::option::of(0i32..100)) {
+        fn verdicts_match_sampling(
+            op in 0usize..7,
+            near in 0usize..9,
+            far in -5i32..110,
+            lo in -3i32..3,
+            span in prop_oneof![Just(Some(0)), Just(Some(1)), Just(None), proptest::option::of(0i32..100)],
+        ) {
             let op = Operator::ALL[op];
-            let (t, lo) = (t as f64, lo as f64);
+            let lo = lo as f64;
             let hi = span.map(|s| lo + s as f64);
+            let top_end = hi.unwrap_or(lo + 50.0);
+            let t = [lo - 1.0, lo - 0.5, lo, lo + 0.5, top_end - 0.5, top_end, top_end + 0.5, top_end + 1.0, far as f64][near];
             let top = hi.unwrap_or(lo + 1000.0);
             let samples: Vec<f64> = (0..=4000).map(|i| lo + (top - lo) * i as f64 / 4000.0)
                 .chain([t, t - 0.5, t + 0.5].into_iter().filter(|v| *v >= lo && *v <= top))
@@ -200,7 +210,7 @@ mod tests {
             if never(op, t, lo, hi) { prop_assert!(!any); }
             if always(op, t, lo, hi) { prop_assert!(all); }
             if !any { prop_assert!(never(op, t, lo, hi)); }
-            if all && hi.is_some() { prop_assert!(always(op, t, lo, hi)); }
+            if all { prop_assert!(always(op, t, lo, hi)); }
         }
     }
 }
