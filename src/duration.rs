@@ -123,7 +123,8 @@ mod tests {
         assert_eq!(Duration::parse("5m"), Some(Duration(300)));
         assert_eq!(Duration::parse("1d"), Some(Duration(86_400)));
         for bad in [
-            "", "P", "PT", "5", "PT5", "PTM", "5x", "PT5M1H", "P1W", "-5m", "PT5.5M",
+            "", "P", "PT", "5", "PT5", "PTM", "5x", "PT5M1H", "P1W", "-5m", "PT5.5M", "PT5M5M",
+            "P1D1D", "PT1H2H",
         ] {
             assert_eq!(Duration::parse(bad), None, "{bad}");
         }

@@ -690,6 +690,31 @@ mod tests {
         );
     }
 
+    /// A dynamic threshold needs at least one evaluation period, and from 1 to that many
+    /// failing periods; the edges themselves are valid.
+    #[test]
+    fn dynamic_threshold_periods_are_judged_at_their_edges() {
+        let spans = |periods: i32, failing: i32| {
+            let text = format!(
+                "rules:\n  - name: a\n    criteria:\n      - metric: GpuUtilization\n        aggregation: Average\n        operator: GreaterThan\n        dynamic:\n          sensitivity: High\n          evaluation-periods: {periods}\n          min-failing-periods: {failing}\n"
+            );
+            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
+            findings
+                .iter()
+                .map(|f| {
+                    assert_eq!(f.check.name, "invalid-dynamic-threshold", "{f:#?}");
+                    text[f.span.start..f.span.end].to_string()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(spans(1, 1), Vec::<String>::new());
+        assert_eq!(spans(4, 4), Vec::<String>::new());
+        assert_eq!(spans(0, 1), ["0"]);
+        assert_eq!(spans(4, 5), ["5"]);
+        assert_eq!(spans(4, 0), ["0"]);
+        assert_eq!(spans(0, 0), ["0", "0"]);
+    }
+
     #[test]
     fn percentile_thresholds_contradict_only_when_strictly_inverted() {
         let rule = |name: &str, metric: &str, threshold: u32| {

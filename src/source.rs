@@ -165,6 +165,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn spans_measure_their_bytes() {
+        assert_eq!(Span::new(3, 10).len(), 7);
+        assert!(!Span::new(3, 10).is_empty());
+        assert_eq!(Span::new(4, 4).len(), 0);
+        assert!(Span::new(4, 4).is_empty());
+        assert_eq!(Span::new(3, 10).slice(2, 5), Span::new(5, 8));
+    }
+
+    #[test]
     fn columns_count_characters_on_ascii_and_other_lines() {
         let f = SourceFile::new("x", "ab\né\u{200b}c\nxyz");
         assert_eq!(f.line_col(1), LineCol { line: 1, column: 2 });
