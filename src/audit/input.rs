@@ -960,7 +960,7 @@ struct Tap<R> {
 #[derive(Default)]
 struct TapBuf {
     base: u64,
-    /// Line feeds in the bytes before `base`.
+    /// Line ends ([`line_ends`]) in the bytes before `base`.
     lines: u64,
     bytes: Vec<u8>,
 }
