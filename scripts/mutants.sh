@@ -65,7 +65,7 @@ tests_of() {
     case "$1" in
     lifecycle) echo "lifecycle_facts audit audit_props cli" ;;
     catalog) echo "azure_list applicability catalog_files definitions_props checks" ;;
-    lint) echo "checks azure_list applicability conditions lint_inputs" ;;
+    lint) echo "checks azure_list applicability conditions lint_inputs log_rules log_props" ;;
     report) echo "snapshots output sarif audit_locations audit" ;;
     audit) echo "audit audit_props audit_reader_props audit_hostile audit_locations" ;;
     readers) echo "malformed lint_inputs templates bicep conditions real" ;;

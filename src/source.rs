@@ -174,6 +174,13 @@ mod tests {
     }
 
     #[test]
+    fn line_starts_follow_each_line_feed() {
+        let f = SourceFile::new("a", "ab\r\nc\n\nd");
+        assert_eq!(f.line_starts(), [0, 4, 6, 7]);
+        assert_eq!(SourceFile::new("b", "").line_starts(), [0]);
+    }
+
+    #[test]
     fn columns_count_characters_on_ascii_and_other_lines() {
         let f = SourceFile::new("x", "ab\né\u{200b}c\nxyz");
         assert_eq!(f.line_col(1), LineCol { line: 1, column: 2 });
