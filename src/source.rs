@@ -198,5 +198,12 @@ mod tests {
         assert_eq!(f.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(f.offset_of(2, 2), Some(5));
         assert_eq!(f.line_col(999), LineCol { line: 3, column: 1 });
+        // An offset inside a character is that character's place.
+        assert_eq!(f.line_col(4), LineCol { line: 2, column: 1 });
+        let wide = SourceFile::new("w", "x\u{1F600}y");
+        for inside in 2..5 {
+            assert_eq!(wide.line_col(inside), LineCol { line: 1, column: 2 });
+        }
+        assert_eq!(wide.line_col(5), LineCol { line: 1, column: 3 });
     }
 }
