@@ -715,6 +715,34 @@ mod tests {
         assert_eq!(spans(0, 0), ["0", "0"]);
     }
 
+    /// A measure column the query does not return is helped with the columns it does, up to
+    /// twelve of them.
+    #[test]
+    fn a_missing_measure_column_lists_up_to_twelve_returned_columns() {
+        let help = |columns: usize| {
+            let project: Vec<String> = (1..=columns).map(|i| format!("col{i} = {i}")).collect();
+            let text = format!(
+                "rules:\n  - name: r\n    frequency: PT5M\n    window: PT5M\n    criteria:\n      - query: AmlComputeJobEvent | project {}\n        aggregation: Total\n        measure-column: zzzzzz\n        operator: '>'\n        threshold: 0\n",
+                project.join(", ")
+            );
+            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
+            let f: Vec<_> = findings
+                .iter()
+                .filter(|f| f.check.name == "column-not-in-output")
+                .collect();
+            assert_eq!(f.len(), 1, "{findings:#?}");
+            f[0].help.clone().unwrap_or_default()
+        };
+        let listed = |n: usize| {
+            (1..=n)
+                .map(|i| format!("col{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        assert_eq!(help(12), format!("the query returns {}", listed(12)));
+        assert_eq!(help(13), format!("the query returns {}, …", listed(12)));
+    }
+
     #[test]
     fn percentile_thresholds_contradict_only_when_strictly_inverted() {
         let rule = |name: &str, metric: &str, threshold: u32| {

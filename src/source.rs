@@ -174,6 +174,16 @@ mod tests {
     }
 
     #[test]
+    fn a_source_map_counts_its_files() {
+        let mut map = SourceMap::new();
+        assert_eq!((map.len(), map.is_empty()), (0, true));
+        let a = map.add(SourceFile::new("a", "x"));
+        let b = map.add(SourceFile::new("b", "y"));
+        assert_eq!((map.len(), map.is_empty()), (2, false));
+        assert_eq!((map.get(a).name(), map.get(b).name()), ("a", "b"));
+    }
+
+    #[test]
     fn line_starts_follow_each_line_feed() {
         let f = SourceFile::new("a", "ab\r\nc\n\nd");
         assert_eq!(f.line_starts(), [0, 4, 6, 7]);
