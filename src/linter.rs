@@ -741,6 +741,31 @@ mod tests {
         };
         assert_eq!(help(12), format!("the query returns {}", listed(12)));
         assert_eq!(help(13), format!("the query returns {}, …", listed(12)));
+        let text = "rules:\n  - name: r\n    frequency: PT5M\n    window: PT5M\n    criteria:\n      - query: AmlComputeJobEvent | project-away *\n        aggregation: Total\n        measure-column: zzzzzz\n        operator: '>'\n        threshold: 0\n";
+        let (_, _, findings) = lint_text("rules.yaml", text, &Catalog::builtin());
+        let helps: Vec<_> = findings.iter().map(|f| f.help.as_deref()).collect();
+        assert_eq!(
+            helps,
+            [Some("the query returns no column")],
+            "{findings:#?}"
+        );
+    }
+
+    /// Failing periods need a time column only when there is more than one period; actions
+    /// may be muted for exactly one evaluation period, not less.
+    #[test]
+    fn log_rule_periods_and_mutes_are_judged_at_their_edges() {
+        let names = |periods: u32, mute: &str| {
+            let text = format!(
+                "rules:\n  - name: r\n    frequency: PT1H\n    window: PT1H\n    auto-mitigate: false\n    mute-actions: {mute}\n    criteria:\n      - query: AmlComputeJobEvent | summarize Failed = count() by ClusterName\n        aggregation: Total\n        measure-column: Failed\n        operator: GreaterThan\n        threshold: 0\n        failing-periods: {{evaluation-periods: {periods}, min-failing-periods: 1}}\n"
+            );
+            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
+            findings.iter().map(|f| f.check.name).collect::<Vec<_>>()
+        };
+        assert_eq!(names(1, "PT1H"), Vec::<&str>::new());
+        assert_eq!(names(2, "PT1H"), ["periods-without-time-column"]);
+        assert_eq!(names(1, "PT2H"), Vec::<&str>::new());
+        assert_eq!(names(1, "PT45M"), ["invalid-log-duration"]);
     }
 
     #[test]
