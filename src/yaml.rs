@@ -539,6 +539,47 @@ impl<'de> Deserialize<'de> for KeyText {
 mod tests {
     use super::*;
 
+    /// A document of comments, blank lines and document markers only is no document.
+    #[test]
+    fn comments_and_markers_alone_are_no_document() {
+        for text in [
+            "",
+            "\n\n",
+            "# only\n\n  # comments\n",
+            "---\n# c\n...\n",
+            "#\n---\n",
+        ] {
+            assert_eq!(parse(text).unwrap(), None, "{text:?}");
+        }
+        assert!(parse("# c\na: 1\n").unwrap().is_some());
+    }
+
+    /// "expected a list, found a string": each kind of value is named as a user would.
+    #[test]
+    fn value_kinds_are_named_for_messages() {
+        let kind = |text: &str| parse(text).unwrap().unwrap().value.kind();
+        assert_eq!(
+            [
+                kind("~"),
+                kind("true"),
+                kind("3"),
+                kind("2.5"),
+                kind("x"),
+                kind("[1]"),
+                kind("{a: 1}")
+            ],
+            [
+                "null",
+                "a boolean",
+                "an integer",
+                "a number",
+                "a string",
+                "a list",
+                "a mapping"
+            ]
+        );
+    }
+
     /// The parser's API (`Options`, `DuplicateKeyPolicy`, budget structs) never reaches users.
     #[test]
     fn errors_are_worded_for_users() {
