@@ -768,6 +768,44 @@ mod tests {
         assert_eq!(names(1, "PT45M"), ["invalid-log-duration"]);
     }
 
+    /// The look-back is the window, or window × periods, or the override, which may equal
+    /// window × periods but not fall short of it; messages say which it is.
+    #[test]
+    fn log_rule_look_backs_are_named_and_judged_at_their_edges() {
+        let findings = |frequency: &str, periods: u32, extra: &str| {
+            let text = format!(
+                "rules:\n  - name: r\n    frequency: {frequency}\n    window: PT1H\n{extra}    criteria:\n      - query: AmlComputeJobEvent | summarize Failed = count() by bin(TimeGenerated, 5m)\n        aggregation: Total\n        measure-column: Failed\n        operator: GreaterThan\n        threshold: 0\n        failing-periods: {{evaluation-periods: {periods}, min-failing-periods: 1}}\n"
+            );
+            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
+            findings
+                .iter()
+                .map(|f| (f.check.name, f.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            findings("P1D", 1, ""),
+            [(
+                "frequency-above-lookback",
+                "evaluated every P1D, but the query looks back only PT1H (the window PT1H)".into()
+            )]
+        );
+        assert_eq!(
+            findings("P1D", 2, ""),
+            [(
+                "frequency-above-lookback",
+                "evaluated every P1D, but the query looks back only PT2H (window × periods (PT1H × 2))"
+                    .into()
+            )]
+        );
+        assert_eq!(
+            findings("PT5M", 2, "    override-query-time-range: PT2H\n"),
+            []
+        );
+        let short = findings("PT5M", 3, "    override-query-time-range: PT2H\n");
+        assert_eq!(short.len(), 1, "{short:#?}");
+        assert_eq!(short[0].0, "invalid-log-duration");
+    }
+
     #[test]
     fn percentile_thresholds_contradict_only_when_strictly_inverted() {
         let rule = |name: &str, metric: &str, threshold: u32| {

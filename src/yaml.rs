@@ -225,7 +225,6 @@ fn user_message(e: &serde_saphyr::Error) -> String {
             let tag = match *ty {
                 t if t.starts_with('u') || t.starts_with('i') => "!!int",
                 t if t.starts_with('f') => "!!float",
-                "bool" => "!!bool",
                 _ => "its tag",
             };
             format!("this value is not what {tag} says it is")
@@ -589,6 +588,7 @@ mod tests {
                 "the key `name` appears twice",
             ),
             ("a: !!int x\n", "!!int"),
+            ("a: !!float x\n", "what !!float says"),
             ("rules: *x\n", "refers to no anchor"),
             ("a: 1\n---\nb: 2\n", "more than one YAML document"),
         ];
