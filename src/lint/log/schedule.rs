@@ -262,7 +262,9 @@ pub(super) fn lookback(ctx: &mut RuleContext, log: &LogRule, c: &LogCriterion) {
 
 /// `48 hours`, or the ISO form of a duration that is not whole hours.
 fn hours(d: Duration) -> String {
-    if d.0.is_multiple_of(3600) {
+    if d.0 == 3600 {
+        "1 hour".to_string()
+    } else if d.0.is_multiple_of(3600) {
         format!("{} hours", d.0 / 3600)
     } else {
         d.iso()
@@ -298,4 +300,16 @@ fn allowed(
         .source(&list.source);
     ctx.push(f);
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_hours_are_counted_and_other_durations_written_as_iso() {
+        assert_eq!(hours(Duration::hours(48)), "48 hours");
+        assert_eq!(hours(Duration::hours(1)), "1 hour");
+        assert_eq!(hours(Duration(90)), "PT1M30S");
+    }
 }
