@@ -206,7 +206,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
 /// What went wrong, in the terms of someone writing YAML rather than of the parser's API
 /// (serde-saphyr's own messages name its `Options` and print budget structs).
 fn user_message(e: &serde_saphyr::Error) -> String {
-    use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter, budget::BudgetBreach};
+    use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
     let mut inner = e;
     while let Error::WithSnippet { error, .. } | Error::AliasError { error, .. } = inner {
         inner = error;
@@ -234,39 +234,47 @@ fn user_message(e: &serde_saphyr::Error) -> String {
             "more than one YAML document (`---`) in one file".to_string()
         }
         Error::Budget { breach, .. } => {
-            let why = match breach {
-                BudgetBreach::Events { events } => {
-                    format!("more than {} YAML tokens", events.saturating_sub(1))
-                }
-                BudgetBreach::Nodes { nodes } => {
-                    format!("more than {} values", nodes.saturating_sub(1))
-                }
-                BudgetBreach::Depth { depth } => {
-                    format!("nesting deeper than {} levels", depth.saturating_sub(1))
-                }
-                BudgetBreach::ScalarBytes { total_scalar_bytes } => {
-                    format!("{total_scalar_bytes} bytes of text in its values")
-                }
-                BudgetBreach::Documents { documents } => {
-                    format!("{documents} YAML documents")
-                }
-                BudgetBreach::MergeKeys { merge_keys } => {
-                    format!("{merge_keys} merge keys (`<<`)")
-                }
-                BudgetBreach::Aliases { .. }
-                | BudgetBreach::Anchors { .. }
-                | BudgetBreach::AliasAnchorRatio { .. }
-                | BudgetBreach::RecordedAnchorEvents { .. }
-                | BudgetBreach::RecordedAnchorBytes { .. } => {
-                    "aliases (`*name`) that expand to more than a rule file can hold \
-                     (an alias bomb?)"
-                        .to_string()
-                }
-                _ => "more than a rule file can hold".to_string(),
-            };
-            format!("the document is too large to read: {why}")
+            format!(
+                "the document is too large to read: {}",
+                breach_reason(breach)
+            )
         }
         other => first_line(&UserMessageFormatter.format_message(other)),
+    }
+}
+
+/// Which of the parser's budgets a document went over, in a user's words.
+fn breach_reason(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    match breach {
+        BudgetBreach::Events { events } => {
+            format!("more than {} YAML tokens", events.saturating_sub(1))
+        }
+        BudgetBreach::Nodes { nodes } => {
+            format!("more than {} values", nodes.saturating_sub(1))
+        }
+        BudgetBreach::Depth { depth } => {
+            format!("nesting deeper than {} levels", depth.saturating_sub(1))
+        }
+        BudgetBreach::ScalarBytes { total_scalar_bytes } => {
+            format!("{total_scalar_bytes} bytes of text in its values")
+        }
+        BudgetBreach::Documents { documents } => {
+            format!("{documents} YAML documents")
+        }
+        BudgetBreach::MergeKeys { merge_keys } => {
+            format!("{merge_keys} merge keys (`<<`)")
+        }
+        BudgetBreach::Aliases { .. }
+        | BudgetBreach::Anchors { .. }
+        | BudgetBreach::AliasAnchorRatio { .. }
+        | BudgetBreach::RecordedAnchorEvents { .. }
+        | BudgetBreach::RecordedAnchorBytes { .. } => {
+            "aliases (`*name`) that expand to more than a rule file can hold \
+             (an alias bomb?)"
+                .to_string()
+        }
+        _ => "more than a rule file can hold".to_string(),
     }
 }
 
@@ -537,6 +545,45 @@ impl<'de> Deserialize<'de> for KeyText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each budget a document can go over is named in a user's words, with its limit.
+    #[test]
+    fn budget_breaches_are_worded_for_users() {
+        use serde_saphyr::budget::BudgetBreach;
+        let cases = [
+            (
+                BudgetBreach::Events { events: 101 },
+                "more than 100 YAML tokens",
+            ),
+            (BudgetBreach::Nodes { nodes: 51 }, "more than 50 values"),
+            (
+                BudgetBreach::Depth { depth: 65 },
+                "nesting deeper than 64 levels",
+            ),
+            (
+                BudgetBreach::ScalarBytes {
+                    total_scalar_bytes: 7,
+                },
+                "7 bytes of text in its values",
+            ),
+            (BudgetBreach::Documents { documents: 3 }, "3 YAML documents"),
+            (
+                BudgetBreach::MergeKeys { merge_keys: 9 },
+                "9 merge keys (`<<`)",
+            ),
+            (
+                BudgetBreach::Aliases { aliases: 5 },
+                "aliases (`*name`) that expand to more than a rule file can hold (an alias bomb?)",
+            ),
+            (
+                BudgetBreach::Anchors { anchors: 5 },
+                "aliases (`*name`) that expand to more than a rule file can hold (an alias bomb?)",
+            ),
+        ];
+        for (breach, want) in cases {
+            assert_eq!(breach_reason(&breach), want);
+        }
+    }
 
     /// A document of comments, blank lines and document markers only is no document.
     #[test]
