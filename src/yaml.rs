@@ -585,6 +585,18 @@ mod tests {
         }
     }
 
+    /// The parser's position prefix and suffix are cut from its messages.
+    #[test]
+    fn parser_messages_lose_their_positions() {
+        assert_eq!(
+            first_line("line 3 column 4: did not find expected key at line 3 column 4\nmore"),
+            "did not find expected key"
+        );
+        assert_eq!(first_line("error: bad thing"), "bad thing");
+        assert_eq!(first_line("plain"), "plain");
+        assert_eq!(first_line(""), "invalid YAML");
+    }
+
     /// A document of comments, blank lines and document markers only is no document.
     #[test]
     fn comments_and_markers_alone_are_no_document() {
