@@ -155,6 +155,24 @@ mod tests {
         }
     }
 
+    /// An event pushed beyond the buckets, whose second the buckets reach after an earlier
+    /// event of that second arrives, comes out after it.
+    #[test]
+    fn a_far_event_joins_the_bucket_of_its_second() {
+        const S: i64 = 1_000_000;
+        let mut r = Reorder::new(16);
+        r.push(E(S / 2, 0));
+        r.push(E(20 * S + 900_000, 1));
+        let mut out = Vec::new();
+        r.drain_upto(10 * S, |e| out.push(e));
+        r.push(E(20 * S + 100_000, 2));
+        r.drain_upto(i64::MAX, |e| out.push(e));
+        assert_eq!(
+            out,
+            [E(S / 2, 0), E(20 * S + 100_000, 2), E(20 * S + 900_000, 1)]
+        );
+    }
+
     proptest! {
         /// Same output as a binary heap, for any times and drain points.
         #[test]
@@ -163,6 +181,8 @@ mod tests {
             // Within a few seconds: drains that stop inside a bucket, and pushes into the
             // bucket being drained.
             proptest::collection::vec((any::<bool>(), 0i64..3_000_000), 0..200),
+            // A few spans wide: events beyond the buckets whose second the buckets reach later.
+            proptest::collection::vec((any::<bool>(), 0i64..200_000_000), 0..200),
         ], span in 16i64..100) {
             let mut r = Reorder::new(span);
             let mut h: BinaryHeap<Reverse<E>> = BinaryHeap::new();
