@@ -660,34 +660,31 @@ mod tests {
                 .filter(|n| n.contains("threshold") || n.contains("fires"))
                 .collect::<Vec<_>>()
         };
-        let none = Vec::<&str>::new();
-        assert_eq!(
-            names("CpuUtilization", "Average", "GreaterThanOrEqual", 100),
-            none
-        );
-        assert_eq!(
-            names("CpuUtilization", "Average", "GreaterThan", 100),
-            ["condition-never-fires"]
-        );
-        assert_eq!(
-            names("CpuUtilization", "Average", "LessThanOrEqual", 0),
-            none
-        );
-        assert_eq!(
-            names("CpuUtilization", "Average", "LessThan", 0),
-            ["condition-never-fires"]
-        );
-        assert_eq!(names("CpuUtilization", "Total", "GreaterThan", 150), none);
-        assert_eq!(names("CpuUtilization", "Count", "GreaterThan", 150), none);
-        assert_eq!(
-            names("CpuUtilization", "Maximum", "GreaterThan", 150),
-            ["threshold-out-of-range"]
-        );
-        assert_eq!(names("Drift Score", "Average", "LessThan", -5), none);
-        assert_eq!(
-            names("Drift Score", "Count", "LessThan", 0),
-            ["condition-never-fires"]
-        );
+        let never = &["condition-never-fires"][..];
+        let cases: [(&str, &str, &str, i32, &[&str]); 9] = [
+            ("CpuUtilization", "Average", "GreaterThanOrEqual", 100, &[]),
+            ("CpuUtilization", "Average", "GreaterThan", 100, never),
+            ("CpuUtilization", "Average", "LessThanOrEqual", 0, &[]),
+            ("CpuUtilization", "Average", "LessThan", 0, never),
+            ("CpuUtilization", "Total", "GreaterThan", 150, &[]),
+            ("CpuUtilization", "Count", "GreaterThan", 150, &[]),
+            (
+                "CpuUtilization",
+                "Maximum",
+                "GreaterThan",
+                150,
+                &["threshold-out-of-range"],
+            ),
+            ("Drift Score", "Average", "LessThan", -5, &[]),
+            ("Drift Score", "Count", "LessThan", 0, never),
+        ];
+        for (metric, aggregation, operator, threshold, want) in cases {
+            assert_eq!(
+                names(metric, aggregation, operator, threshold),
+                want,
+                "{metric} {aggregation} {operator} {threshold}"
+            );
+        }
     }
 
     /// A dynamic threshold needs at least one evaluation period, and from 1 to that many
