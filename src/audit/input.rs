@@ -1016,12 +1016,17 @@ fn line_ends(bytes: &[u8], next: Option<u8>) -> u64 {
     n
 }
 
+/// The tap's bytes. Nothing panics while holding them, but if something did, the bytes are
+/// still whole: the lock is taken over rather than the bytes lost.
+fn tap_bytes(buf: &std::sync::Mutex<TapBuf>) -> std::sync::MutexGuard<'_, TapBuf> {
+    buf.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl<R: Read> Read for Tap<R> {
     fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(b)?;
-        if let Ok(mut t) = self.buf.lock() {
-            t.bytes.extend_from_slice(&b[..n]);
-        }
+        tap_bytes(&self.buf).bytes.extend_from_slice(&b[..n]);
         Ok(n)
     }
 }
@@ -1219,33 +1224,30 @@ impl<R: BufRead> CsvChunker<R> {
     /// A row's unit: its place in the chunk (`start..end`) and in the input (`from..to`, the
     /// row and its line end as the csv reader consumed them), its line counted from the bytes.
     fn located(&self, start: usize, end: usize, from: u64, to: u64) -> Unit {
-        let mut unit = Unit {
+        let mut t = tap_bytes(&self.raw);
+        // A row may begin with the LF of the CRLF before it and with blank lines, and ends
+        // with its own line end.
+        let first = t.skip_line_ends(from, to);
+        let row = t.get(first, to);
+        let len = row.len()
+            - row
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+        let line = t.line_at(first);
+        let (end_line, end_column) = end_of(line, 1, &row[..len]);
+        t.drop_before(to);
+        Unit {
             start: start as u32,
             end: end as u32,
+            line,
             column: 1,
-            offset: self.base + from,
-            ..Unit::default()
-        };
-        if let Ok(mut t) = self.raw.lock() {
-            // A row may begin with the LF of the CRLF before it and with blank lines, and ends
-            // with its own line end.
-            let first = t.skip_line_ends(from, to);
-            let row = t.get(first, to);
-            let len = row.len()
-                - row
-                    .iter()
-                    .rev()
-                    .take_while(|&&b| b == b'\n' || b == b'\r')
-                    .count();
-            unit.line = t.line_at(first);
-            let (end_line, end_column) = end_of(unit.line, 1, &row[..len]);
-            unit.offset = self.base + first;
-            unit.length = len as u64;
-            unit.end_line = end_line;
-            unit.end_column = end_column;
-            t.drop_before(to);
+            offset: self.base + first,
+            length: len as u64,
+            end_line,
+            end_column,
         }
-        unit
     }
 
     /// Counts offsets from `offset`: where the reader's first byte is in the input.
@@ -1320,11 +1322,12 @@ impl<R: BufRead> CsvChunker<R> {
                     // the error says where the input broke.
                     let at = self.reader.position().byte();
                     // What the tap kept past the last row read is the unfinished row.
-                    let (from, unfinished, line) = self.raw.lock().map_or((at, false, 0), |t| {
+                    let (from, unfinished, line) = {
+                        let t = tap_bytes(&self.raw);
                         let rest = t.get(t.base, at);
                         let unfinished = rest.iter().any(|b| !b.is_ascii_whitespace());
                         (t.base, unfinished, t.line_at(at))
-                    });
+                    };
                     let offset = self.base + at;
                     if unfinished {
                         let start = bytes.len();
