@@ -503,6 +503,12 @@ mod tests {
         text
     }
 
+    /// The names of the checks that fire on a rule file, in file order.
+    fn check_names(text: &str, catalog: &Catalog) -> Vec<&'static str> {
+        let (_, _, findings) = lint_text("rules.yaml", text, catalog);
+        findings.iter().map(|f| f.check.name).collect()
+    }
+
     fn names_and_lines(sources: &SourceMap, findings: &[Finding]) -> Vec<(&'static str, usize)> {
         findings
             .iter()
@@ -642,23 +648,16 @@ mod tests {
     /// range can still be reached with `>=`.
     #[test]
     fn threshold_ranges_follow_the_aggregation() {
-        let mut sources = crate::source::SourceMap::new();
-        let user = crate::source::SourceFile::new(
-            "catalog.yaml",
+        let catalog = catalog_with(
             "metrics:\n  - name: Drift Score\n    kind: count\n    min: -10\n    max: 10\n",
         );
-        let (catalog, errors) = Catalog::load(&mut sources, vec![user]);
-        assert!(errors.is_empty(), "{errors:#?}");
         let names = |metric: &str, aggregation: &str, operator: &str, threshold: i32| {
             let text = format!(
                 "rules:\n  - name: r\n    criteria:\n      - metric: {metric}\n        aggregation: {aggregation}\n        operator: {operator}\n        threshold: {threshold}\n"
             );
-            let (_, _, findings) = lint_text("rules.yaml", &text, &catalog);
-            findings
-                .iter()
-                .map(|f| f.check.name)
-                .filter(|n| n.contains("threshold") || n.contains("fires"))
-                .collect::<Vec<_>>()
+            let mut names = check_names(&text, &catalog);
+            names.retain(|n| n.contains("threshold") || n.contains("fires"));
+            names
         };
         let never = &["condition-never-fires"][..];
         let cases: [(&str, &str, &str, i32, &[&str]); 9] = [
@@ -756,8 +755,7 @@ mod tests {
             let text = format!(
                 "rules:\n  - name: r\n    frequency: PT1H\n    window: PT1H\n    auto-mitigate: false\n    mute-actions: {mute}\n    criteria:\n      - query: AmlComputeJobEvent | summarize Failed = count() by ClusterName\n        aggregation: Total\n        measure-column: Failed\n        operator: GreaterThan\n        threshold: 0\n        failing-periods: {{evaluation-periods: {periods}, min-failing-periods: 1}}\n"
             );
-            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
-            findings.iter().map(|f| f.check.name).collect::<Vec<_>>()
+            check_names(&text, &Catalog::builtin())
         };
         assert_eq!(names(1, "PT1H"), Vec::<&str>::new());
         assert_eq!(names(2, "PT1H"), ["periods-without-time-column"]);
@@ -811,9 +809,7 @@ mod tests {
             )
         };
         let names = |rules: &[String]| {
-            let text = format!("rules:\n{}", rules.concat());
-            let (_, _, findings) = lint_text("rules.yaml", &text, &Catalog::builtin());
-            findings.iter().map(|f| f.check.name).collect::<Vec<_>>()
+            check_names(&format!("rules:\n{}", rules.concat()), &Catalog::builtin())
         };
         assert_eq!(
             names(&[
