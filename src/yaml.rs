@@ -917,6 +917,102 @@ mod tests {
         }
     }
 
+    /// The forms the one-pass builder leaves to serde-saphyr (a tag or anchor anywhere sends
+    /// the whole document there) are read with their values and key texts.
+    #[test]
+    fn the_full_reader_keeps_every_scalar_kind() {
+        let text = "anchor: &a 1\n\
+                    big: 18446744073709551615\n\
+                    hex: 0x10\n\
+                    exp: 1e3\n\
+                    neg: -7\n\
+                    yes: true\n\
+                    none: ~\n\
+                    text: !!str 12\n\
+                    true: bool key\n\
+                    12: int key\n\
+                    2.5: float key\n\
+                    ~: null key\n\
+                    list: [a, {b: 1}]\n";
+        assert_eq!(events::build(text), None, "the full reader must read this");
+        let node = parse(text).unwrap().unwrap();
+        let Value::Map(entries) = &node.value else {
+            panic!("{node:?}")
+        };
+        let seen: Vec<(&str, &Value)> = entries
+            .iter()
+            .map(|(k, v)| (k.name.as_str(), &v.value))
+            .collect();
+        let list = Value::Seq(vec![
+            Node {
+                value: Value::String("a".into()),
+                span: Span::new(text.find("[a").unwrap() + 1, text.find("[a").unwrap() + 2),
+            },
+            Node {
+                value: Value::Map(vec![(
+                    Key {
+                        name: "b".into(),
+                        span: Span::new(text.find("{b").unwrap() + 1, text.find("{b").unwrap() + 2),
+                    },
+                    Node {
+                        value: Value::Int(1),
+                        span: Span::new(
+                            text.find("{b: 1").unwrap() + 4,
+                            text.find("{b: 1").unwrap() + 5,
+                        ),
+                    },
+                )]),
+                // A mapping ends where its last value ends.
+                span: Span::new(text.find("{b").unwrap(), text.find("1}").unwrap() + 1),
+            },
+        ]);
+        assert_eq!(
+            seen,
+            [
+                ("anchor", &Value::Int(1)),
+                ("big", &Value::Float(18446744073709551615.0)),
+                ("hex", &Value::Int(16)),
+                ("exp", &Value::Float(1000.0)),
+                ("neg", &Value::Int(-7)),
+                ("yes", &Value::Bool(true)),
+                ("none", &Value::Null),
+                ("text", &Value::String("12".into())),
+                ("true", &Value::String("bool key".into())),
+                ("12", &Value::String("int key".into())),
+                ("2.5", &Value::String("float key".into())),
+                ("", &Value::String("null key".into())),
+                ("list", &list),
+            ]
+        );
+        // Keys and values are placed on their text.
+        for (key, value) in entries {
+            let written = if key.name.is_empty() {
+                "~"
+            } else {
+                key.name.as_str()
+            };
+            assert_eq!(&text[key.span.start..key.span.end], written);
+            assert!(value.span.start > key.span.end, "{key:?} {value:?}");
+        }
+    }
+
+    /// A collection as a mapping key is refused in the user's words.
+    #[test]
+    fn a_collection_as_a_key_is_refused() {
+        let err = parse("? [a, b]\n: 1\n").unwrap_err();
+        assert!(
+            err.message.contains("a list cannot be a mapping key"),
+            "{}",
+            err.message
+        );
+        let err = parse("? {a: b}\n: 1\n").unwrap_err();
+        assert!(
+            err.message.contains("a mapping cannot be a mapping key"),
+            "{}",
+            err.message
+        );
+    }
+
     #[test]
     fn duplicate_keys_are_an_error() {
         let err = parse("a: 1\na: 2\n").unwrap_err();
