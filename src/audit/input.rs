@@ -1622,6 +1622,48 @@ mod tests {
         }
     }
 
+    /// Reads its first part, then ends once (as a terminal does at Ctrl-D), then reads the rest.
+    struct Pausing {
+        first: std::io::Cursor<Vec<u8>>,
+        paused: bool,
+        rest: std::io::Cursor<Vec<u8>>,
+    }
+
+    impl Read for Pausing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.first.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            if !self.paused {
+                self.paused = true;
+                return Ok(0);
+            }
+            self.rest.read(buf)
+        }
+    }
+
+    /// An input that ends once and then goes on is sampled up to the sample's size, not
+    /// beyond, and every byte is read after it in order.
+    #[test]
+    fn a_paused_input_is_sampled_within_the_bound() {
+        let first = b"{\"a\":1}\n".to_vec();
+        let rest: Vec<u8> = b"{\"b\":2}\n".repeat(SAMPLE_BYTES / 4);
+        let input = [first.clone(), rest.clone()].concat();
+        let r: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::new(Pausing {
+            first: std::io::Cursor::new(first),
+            paused: false,
+            rest: std::io::Cursor::new(rest),
+        }));
+        let (sniffed, mut r, mark) = sniff_marked(r).unwrap();
+        assert_eq!((sniffed, mark), (Sniffed::Dump(Format::JsonLines), 0));
+        // The sample comes first, whole.
+        assert_eq!(r.fill_buf().unwrap().len(), SAMPLE_BYTES);
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).unwrap();
+        assert!(all == input, "{} bytes read of {}", all.len(), input.len());
+    }
+
     #[test]
     fn a_read_error_while_sampling_comes_after_the_sampled_bytes() {
         let r: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::new(FailsAfter(100)));
