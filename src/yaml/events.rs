@@ -31,7 +31,7 @@ enum Frame {
 }
 
 /// What a document (or a part of one) spent of serde-saphyr's budgets.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     events: usize,
     nodes: usize,
@@ -275,4 +275,53 @@ pub(super) fn repeats_a_key(entries: &[(Key, Node)]) -> bool {
     let mut names: Vec<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
     names.sort_unstable();
     names.windows(2).any(|w| w[0] == w[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(events: usize, nodes: usize, scalar_bytes: usize) -> Counts {
+        Counts {
+            events,
+            nodes,
+            scalar_bytes,
+        }
+    }
+
+    /// Each budget is added up on its own.
+    #[test]
+    fn counts_add_up_each_budget() {
+        let mut c = counts(1, 2, 3);
+        c.add(counts(10, 20, 30));
+        assert_eq!(c, counts(11, 22, 33));
+        c.add_scalar(7);
+        assert_eq!(c, counts(12, 23, 40));
+        c.add_collection();
+        assert_eq!(c, counts(14, 24, 40));
+    }
+
+    /// Counts fit up to each budget's edge (less the margin for what a part does not see), and
+    /// not one past it.
+    #[test]
+    fn counts_fit_up_to_each_budget_edge() {
+        let events = MAX_EVENTS - MARGIN;
+        let nodes = MAX_NODES - MARGIN;
+        assert!(counts(events, nodes, MAX_SCALAR_BYTES).fit());
+        assert!(!counts(events + 1, 0, 0).fit());
+        assert!(!counts(0, nodes + 1, 0).fit());
+        assert!(!counts(0, 0, MAX_SCALAR_BYTES + 1).fit());
+    }
+
+    /// A whole document is counted event by event: its stream and document markers, each
+    /// collection's start and end and each scalar (keys too), and the scalars' bytes.
+    #[test]
+    fn a_document_is_counted_event_by_event() {
+        let mut c = Counts::default();
+        let text = "a: [bc, 1]\n";
+        let node = build_in(text, 0..text.len(), 0, None, &mut c).unwrap();
+        assert!(matches!(node.value, Value::Map(_)));
+        // stream start and end, document start and end, two collections, three scalars.
+        assert_eq!(c, counts(4 + 2 * 2 + 3, 2 + 3, "abc1".len()));
+    }
 }

@@ -236,8 +236,10 @@ impl<'a> Reader<'a> {
                 }
             }
             // A list at the key's own indentation is left over for the caller to refuse.
+            // The parser reads the missing value as the scalar `~`, and its budget counts that
+            // byte.
             _ => {
-                self.counts.add_scalar(0);
+                self.counts.add_scalar("~".len());
                 Some(Node {
                     value: Value::Null,
                     span: Span::new(key_end, key_end),
@@ -618,6 +620,33 @@ mod tests {
             let (fast, slow) = both(&lines);
             if fast.is_some() {
                 proptest::prop_assert_eq!(fast, slow, "{:?}", lines);
+            }
+        }
+
+        /// What the line reader counts of an item is what the event builder counts of it, less
+        /// the list around it (its stream, document and sequence markers and the sequence node):
+        /// the budgets see the same document whichever reader read each item.
+        #[test]
+        fn the_line_reader_counts_what_the_event_builder_counts(
+            first in line(),
+            rest in proptest::collection::vec(line(), 0..6),
+        ) {
+            let first = format!("  - {}", first.trim_start());
+            let lines = format!("{first}{}", rest.iter().map(|l| format!("   {l}")).collect::<String>());
+            let text = format!("rules:\n{lines}");
+            let range = "rules:\n".len()..text.len();
+            if let Some((_, mut by_lines)) = item(&text, range.clone()) {
+                let mut by_events = Counts::default();
+                events::build_in(&text, range, 1, Some(&mut |_| ()), &mut by_events).unwrap();
+                let mut list = Counts::default();
+                events::build_in("- ~\n", 0..4, 1, None, &mut list).unwrap();
+                let mut lone = Counts::default();
+                lone.add_scalar("~".len());
+                // `list` is the one-item list `- ~`: the list around an item, and the item `~`.
+                by_lines.add(list);
+                let mut expected = by_events;
+                expected.add(lone);
+                proptest::prop_assert_eq!(by_lines, expected, "{:?}", lines);
             }
         }
 
