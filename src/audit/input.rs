@@ -1923,19 +1923,41 @@ mod tests {
     #[test]
     fn overlong_records_are_skipped_in_bounded_memory() {
         let mut text = b"{\"a\":1}\n".to_vec();
-        text.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 10));
+        // Longer than the limit by several reads of a 64 KiB buffer.
+        text.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 200_000));
         text.extend(b"\n{\"a\":2}\n");
-        let mut c = LineChunker::new(&text[..]);
+        // Read whole, and through a buffer smaller than the record, as from a file.
+        for reader in [
+            Box::new(&text[..]) as Box<dyn BufRead>,
+            Box::new(std::io::BufReader::with_capacity(64 << 10, &text[..])),
+        ] {
+            overlong_record_is_skipped(&text, LineChunker::new(reader));
+        }
+    }
+
+    fn overlong_record_is_skipped<R: BufRead>(text: &[u8], mut c: LineChunker<R>) {
         let mut got = Vec::new();
+        let mut offsets = Vec::new();
         let mut skips = Vec::new();
         while let Some((b, u, s)) = c.next_chunk().unwrap() {
             assert!(b.len() <= MAX_RECORD_BYTES + CHUNK_BYTES);
             got.extend(units(&b, &u));
+            offsets.extend(u.iter().map(|u| u.offset));
             skips.extend(s);
         }
         assert_eq!(got, vec![("{\"a\":1}".into(), 1), ("{\"a\":2}".into(), 3)]);
+        // The record after the skipped one is placed past all of it, line feed included.
+        let after = text.len() - "{\"a\":2}\n".len();
+        assert_eq!(offsets, vec![0, after as u64]);
         assert_eq!(skips.len(), 1);
         assert_eq!(skips[0].line, 2);
+        assert_eq!(
+            skips[0].detail,
+            format!(
+                "a record of {} bytes or more, longer than the 16 MiB a record may have; skipped unread",
+                MAX_RECORD_BYTES + 200_001
+            )
+        );
     }
 
     /// `(length, line)` of every line read, none of them skipped.
