@@ -2054,6 +2054,60 @@ mod tests {
         assert!(c.next_chunk().unwrap().is_none());
     }
 
+    /// The same in a JSON array: the elements before the error are read, then the error ends
+    /// the input; it is not retried as an interrupted read is.
+    #[test]
+    fn a_read_error_inside_an_array_is_reported() {
+        // Fails once, then ends: an error retried by mistake would go unreported.
+        let reader =
+            std::io::Cursor::new(b"[{\"a\":1},\n{\"a\":2},\n{\"a\"".to_vec()).chain(FailsOnce {
+                inner: FailsAfter(0),
+                failed: false,
+            });
+        let mut c = JsonChunker::new(BufReader::with_capacity(8192, reader));
+        let mut units = Vec::new();
+        let error = loop {
+            match c.next_chunk() {
+                Ok(Some((b, u, _))) => units.extend(super::tests::units(&b, &u)),
+                Ok(None) => panic!("the input ended without its read error"),
+                Err(e) => break e,
+            }
+        };
+        // The element cut off by the error is handed on too, to be reported as broken.
+        assert_eq!(
+            units,
+            vec![
+                ("{\"a\":1}".to_string(), 1),
+                ("{\"a\":2}".to_string(), 2),
+                ("{\"a\"".to_string(), 3)
+            ]
+        );
+        assert!(
+            error
+                .to_string()
+                .ends_with("disk on fire; the records before it were read"),
+            "{error}"
+        );
+        assert!(c.next_chunk().unwrap().is_none());
+    }
+
+    /// A read error inside a CSV header is returned, not retried; an interrupted read is.
+    #[test]
+    fn a_read_error_inside_a_csv_header_is_returned() {
+        let reader = std::io::Cursor::new(b"TimeGenerated,Ru".to_vec()).chain(FailsOnce {
+            inner: FailsAfter(0),
+            failed: false,
+        });
+        let error = read_header_line(&mut BufReader::with_capacity(8, reader)).unwrap_err();
+        assert_eq!(error.to_string(), "disk on fire");
+        let reader = Interrupting {
+            inner: std::io::Cursor::new(b"TimeGenerated,RunId\r\nx".to_vec()),
+            now: false,
+        };
+        let line = read_header_line(&mut BufReader::with_capacity(8, reader)).unwrap();
+        assert_eq!(line, b"TimeGenerated,RunId\r\n");
+    }
+
     /// Blank lines before the first record, at the start of a chunk, are not records.
     #[test]
     fn blank_lines_at_the_start_are_skipped_silently() {
