@@ -313,6 +313,22 @@ mod tests {
         assert!(!counts(0, 0, MAX_SCALAR_BYTES + 1).fit());
     }
 
+    /// A stream of more than one document is serde-saphyr's to refuse, empty documents too.
+    #[test]
+    fn a_second_document_is_left_to_serde_saphyr() {
+        for text in [
+            "a: 1\n---\nb: 2\n",
+            "a: 1\n---\n",
+            "a: 1\n...\n---\n",
+            "---\n---\n",
+            "--- a\n--- b\n",
+            "a: 1\n--- # only a comment\n...\n",
+        ] {
+            assert_eq!(build(text), None, "{text:?}");
+        }
+        assert!(build("---\na: 1\n...\n").is_some());
+    }
+
     /// A whole document is counted event by event: its stream and document markers, each
     /// collection's start and end and each scalar (keys too), and the scalars' bytes.
     #[test]
