@@ -1546,6 +1546,30 @@ mod tests {
         }
     }
 
+    /// A header line is read up to the longest a record may be and no further, however much
+    /// is buffered: one byte longer is a header too long, whose line end is never reached.
+    #[test]
+    fn a_header_is_read_up_to_the_longest_record_and_no_further() {
+        for (len, kept) in [(MAX_RECORD_BYTES - 1, true), (MAX_RECORD_BYTES, false)] {
+            let text = format!("{}\nx,y\n", "a".repeat(len));
+            // In reads of 3 MiB, so that the line end comes inside a read.
+            let got =
+                read_header_line(&mut BufReader::with_capacity(3 << 20, text.as_bytes())).unwrap();
+            if kept {
+                assert_eq!(got.len(), len + 1);
+                assert!(got.ends_with(b"\n"));
+            } else {
+                assert_eq!(got.len(), MAX_RECORD_BYTES);
+                assert!(!got.ends_with(b"\n"));
+                let error = CsvChunker::new(text.as_bytes()).err();
+                assert_eq!(
+                    error.as_deref(),
+                    Some("the CSV header is longer than 16 MiB; not read")
+                );
+            }
+        }
+    }
+
     /// Rows are placed on the lines an editor shows, whatever the line ends (LF, CRLF, lone
     /// CR, mixed, blank lines) and wherever the reads are cut.
     #[test]

@@ -329,6 +329,27 @@ mod tests {
         assert!(build("---\na: 1\n...\n").is_some());
     }
 
+    /// An anchored or tagged collection is serde-saphyr's to read, as an anchored or tagged
+    /// scalar is; comments and a byte-order mark are not (rule files are full of comments).
+    #[test]
+    fn anchors_and_tags_are_left_to_serde_saphyr_and_comments_are_not() {
+        for text in [
+            "a: &x [1]\n",
+            "a: &x {b: 1}\n",
+            "a: !!seq [1]\n",
+            "a: !custom {b: 1}\n",
+            "a: &x\n  - 1\n",
+        ] {
+            assert_eq!(build(text), None, "{text:?}");
+        }
+        for text in [
+            "# a rule file\na: 1 # the first\nb: [1, 2] # a list\n",
+            "\u{feff}a: 1\n",
+        ] {
+            assert!(build(text).is_some(), "{text:?}");
+        }
+    }
+
     /// A whole document is counted event by event: its stream and document markers, each
     /// collection's start and end and each scalar (keys too), and the scalars' bytes.
     #[test]
