@@ -350,6 +350,36 @@ mod tests {
         }
     }
 
+    /// Numbers in any but the plain decimal forms are serde-saphyr's: it reads an exponent,
+    /// and refuses one past a float's range, which must not slip through as infinity.
+    #[test]
+    fn only_plain_decimals_are_read_here() {
+        for (text, value) in [
+            ("-12", Value::Int(-12)),
+            ("0.25", Value::Float(0.25)),
+            ("12345678901234567", Value::Int(12345678901234567)),
+        ] {
+            assert_eq!(
+                scalar(text.into(), ScalarStyle::Plain),
+                Some(value),
+                "{text}"
+            );
+        }
+        for text in [
+            "1.5e3",
+            "1.5e500",
+            "1.",
+            "1.5_0",
+            "1e5",
+            "123456789012345678",
+            "01",
+        ] {
+            assert_eq!(scalar(text.into(), ScalarStyle::Plain), None, "{text}");
+        }
+        let error = super::super::parse("a: 1.5e500\n").unwrap_err();
+        assert_eq!(error.message, "value `1.5e500` is not a finite number");
+    }
+
     /// A whole document is counted event by event: its stream and document markers, each
     /// collection's start and end and each scalar (keys too), and the scalars' bytes.
     #[test]
