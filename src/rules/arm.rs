@@ -893,6 +893,46 @@ mod tests {
         );
     }
 
+    /// An expression that is not followed says which, and where a chain of references led.
+    #[test]
+    fn an_unresolved_note_names_the_expression_and_where_it_led() {
+        let text = r#"{"variables": {"v": "[concat('a', 'b')]"},
+            "resources": [{"type": "Microsoft.Insights/metricAlerts", "name": "r", "properties": {
+                "description": "[concat('x')]", "severity": "[variables('v')]",
+                "enabled": "[parameters('p')]", "autoMitigate": "[variables('w')]"}}]}"#;
+        let (_, findings) = rules_of(text);
+        let notes: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|f| (f.message.as_str(), &text[f.span.start..f.span.end]))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    "severity `[variables('v')]` is not checked: it leads to `[concat('a', 'b')]`, and only parameters() and variables() are evaluated",
+                    "\"[variables('v')]\""
+                ),
+                (
+                    "enabled `[parameters('p')]` is not checked: parameters `p` has no value here",
+                    "\"[parameters('p')]\""
+                ),
+                (
+                    "autoMitigate `[variables('w')]` is not checked: variables `w` has no value here",
+                    "\"[variables('w')]\""
+                ),
+                (
+                    "description `[concat('x')]` is not checked: only parameters() and variables() are evaluated",
+                    "\"[concat('x')]\""
+                ),
+            ]
+        );
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.check.name == "unresolved-expression")
+        );
+    }
+
     #[test]
     fn a_linked_template_is_noted() {
         let (rules, findings) = rules_of(
