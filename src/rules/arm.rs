@@ -820,6 +820,24 @@ mod tests {
         assert_eq!(b, "{\"a\": \"//not\",        \n     \n     \"b\": 1}");
     }
 
+    /// Escapes inside strings, empty and unclosed block comments, and a lone `/`.
+    #[test]
+    fn comments_are_found_around_escapes_and_at_the_end() {
+        for (text, blanked) in [
+            (r#""a\"//b" // c"#, r#""a\"//b"     "#),
+            (r#""a\\" // c"#, r#""a\\"     "#),
+            ("1 /**/ 2", "1      2"),
+            ("1 /* x\n*/2", "1     \n  2"),
+            ("1 /* x", "1     "),
+            ("1 /* x *", "1       "),
+            ("1 /*/ 2", "1      "),
+            ("1 / 2 /", "1 / 2 /"),
+            ("\"//\" /", "\"//\" /"),
+        ] {
+            assert_eq!(blank_comments(text), blanked, "{text:?}");
+        }
+    }
+
     #[test]
     fn references() {
         assert_eq!(
