@@ -200,6 +200,47 @@ fn suppressions_in_yaml_and_arm_metadata() {
     assert_eq!((code, found(&json)), (0, vec![]));
 }
 
+/// A rule nested as deep as the parser reads is read, and so is its suppression: the two
+/// walks over a template reach the same depth (the suppressions' once stopped at 32 levels of
+/// JSON, 16 of child resources, where the rule was still read and reported).
+#[test]
+fn a_deeply_nested_rule_keeps_its_suppression() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = |metadata: &str| {
+        let mut r = format!(
+            r#"{{"type": "Microsoft.Insights/metricAlerts", "name": "a", {metadata}
+  "properties": {{"targetResourceType": "Microsoft.MachineLearningServices/workspaces",
+    "criteria": {{"allOf": [{{"metricName": "GpuUtilization", "timeAggregation": "Average", "operator": "GreaterThan", "threshold": 150}}]}}}}}}"#
+        );
+        // 28 levels of child resources: the rule's mapping 59 levels deep and its criterion
+        // 63, within the parser's 64.
+        for i in 0..28 {
+            r = format!(
+                r#"{{"type": "Microsoft.Storage/storageAccounts", "name": "p{i}", "resources": [{r}]}}"#
+            );
+        }
+        format!(r#"{{"resources": [{r}]}}"#)
+    };
+    let file = dir.path().join("deep.json");
+    std::fs::write(&file, rule("")).unwrap();
+    let (code, json) = lint_json(&[file.to_str().unwrap()]);
+    assert_eq!(json["summary"]["rules"], 1, "{json}");
+    assert_eq!(
+        (
+            code,
+            found(&json)
+                .iter()
+                .map(|(c, _, _)| c.as_str())
+                .collect::<Vec<_>>()
+        ),
+        (1, vec!["threshold-out-of-range"])
+    );
+    std::fs::write(&file, rule(r#""metadata": {"amlguard-ignore": ["AML2"]},"#)).unwrap();
+    let (code, json) = lint_json(&[file.to_str().unwrap()]);
+    assert_eq!(json["summary"]["rules"], 1, "{json}");
+    assert_eq!((code, found(&json)), (0, vec![]));
+}
+
 const BICEP: &str = "tests/fixtures/bicep/same-rules";
 
 #[test]

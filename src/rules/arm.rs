@@ -476,6 +476,11 @@ pub(crate) fn passed_values(parameters: Option<&Node>) -> Vec<(String, &Node, Op
     values
 }
 
+/// Deeper than any document the parser builds (it refuses nesting deeper than 64 levels), so
+/// that a suppression is seen wherever [`walk`] reads a rule; the bound only keeps a tree built
+/// by hand from exhausting the stack.
+const MAX_NODE_DEPTH: usize = 256;
+
 /// `"metadata": {"amlguard-ignore": ["check", …]}` on any resource: a suppression covering it.
 pub fn suppressions(doc: &Node, file: crate::source::FileId) -> Vec<crate::suppress::Suppression> {
     let mut out = Vec::new();
@@ -483,9 +488,9 @@ pub fn suppressions(doc: &Node, file: crate::source::FileId) -> Vec<crate::suppr
         n: &Node,
         file: crate::source::FileId,
         out: &mut Vec<crate::suppress::Suppression>,
-        depth: u8,
+        depth: usize,
     ) {
-        if depth > 32 {
+        if depth > MAX_NODE_DEPTH {
             return;
         }
         match &n.value {
