@@ -241,6 +241,39 @@ fn a_deeply_nested_rule_keeps_its_suppression() {
     assert_eq!((code, found(&json)), (0, vec![]));
 }
 
+/// An alert in a Terraform plan's module nested 20 modules deep is read (the plan reader once
+/// stopped at 16 levels of modules and dropped what was deeper without a word).
+#[test]
+fn an_alert_in_a_deeply_nested_plan_module_is_read() {
+    let alert = r#"{"address": "a", "mode": "managed", "type": "azurerm_monitor_metric_alert", "name": "a",
+  "values": {"name": "gpu", "scopes": ["/subscriptions/0/resourceGroups/ml/providers/Microsoft.MachineLearningServices/workspaces/w"],
+    "criteria": [{"metric_namespace": "Microsoft.MachineLearningServices/workspaces", "metric_name": "GpuUtilization",
+      "aggregation": "Average", "operator": "GreaterThan", "threshold": 150}]}}"#;
+    let mut module = format!(r#"{{"resources": [{alert}]}}"#);
+    for i in 0..20 {
+        module = format!(r#"{{"address": "module.m{i}", "child_modules": [{module}]}}"#);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"format_version": "1.2", "planned_values": {{"root_module": {module}}}}}"#),
+    )
+    .unwrap();
+    let (code, json) = lint_json(&[file.to_str().unwrap()]);
+    assert_eq!(json["summary"]["rules"], 1, "{json}");
+    assert_eq!(
+        (
+            code,
+            found(&json)
+                .iter()
+                .map(|(c, _, _)| c.as_str())
+                .collect::<Vec<_>>()
+        ),
+        (1, vec!["threshold-out-of-range"])
+    );
+}
+
 const BICEP: &str = "tests/fixtures/bicep/same-rules";
 
 #[test]

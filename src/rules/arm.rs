@@ -476,11 +476,6 @@ pub(crate) fn passed_values(parameters: Option<&Node>) -> Vec<(String, &Node, Op
     values
 }
 
-/// Deeper than any document the parser builds (it refuses nesting deeper than 64 levels), so
-/// that a suppression is seen wherever [`walk`] reads a rule; the bound only keeps a tree built
-/// by hand from exhausting the stack.
-const MAX_NODE_DEPTH: usize = 256;
-
 /// `"metadata": {"amlguard-ignore": ["check", …]}` on any resource: a suppression covering it.
 pub fn suppressions(doc: &Node, file: crate::source::FileId) -> Vec<crate::suppress::Suppression> {
     let mut out = Vec::new();
@@ -490,7 +485,7 @@ pub fn suppressions(doc: &Node, file: crate::source::FileId) -> Vec<crate::suppr
         out: &mut Vec<crate::suppress::Suppression>,
         depth: usize,
     ) {
-        if depth > MAX_NODE_DEPTH {
+        if depth > super::MAX_WALK_DEPTH {
             return;
         }
         match &n.value {

@@ -28,6 +28,11 @@ use crate::finding::Sink;
 use crate::registry;
 use crate::yaml::Node;
 
+/// Deeper than any document the parser builds (it refuses nesting deeper than 64 levels): a
+/// walk over a parsed document that stops here sees every node, so no rule and no suppression
+/// is ever cut off by it; the bound only keeps a tree built by hand from exhausting the stack.
+pub(crate) const MAX_WALK_DEPTH: usize = 256;
+
 /// File extensions read as scripts (`az monitor metrics alert create` invocations).
 pub const SCRIPT_EXTENSIONS: &[&str] = &["sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat"];
 

@@ -46,8 +46,8 @@ fn json_query(n: &Node, text: &str, sink: &mut Sink) -> Option<Query> {
     })
 }
 
-fn module(m: &Node, text: &str, sink: &mut Sink, rules: &mut Vec<AlertRule>, depth: u8) {
-    if depth > 16 {
+fn module(m: &Node, text: &str, sink: &mut Sink, rules: &mut Vec<AlertRule>, depth: usize) {
+    if depth > super::MAX_WALK_DEPTH {
         return;
     }
     if let Some(Value::Seq(resources)) = get(m, "resources").map(|n| &n.value) {
