@@ -951,6 +951,25 @@ mod tests {
         );
     }
 
+    /// A symbolic-name template (`languageVersion` 2.0, what Bicep emits for some features)
+    /// keeps its resources in a mapping by name.
+    #[test]
+    fn resources_by_symbolic_name_are_read() {
+        let (rules, findings) = rules_of(
+            r#"{"languageVersion": "2.0", "resources": {
+                "cpu": {"type": "Microsoft.Insights/metricAlerts", "name": "cpu-hot", "properties": {
+                    "criteria": {"allOf": [{"metricName": "CpuUtilization", "threshold": 90}]}}},
+                "other": {"type": "Microsoft.Storage/storageAccounts", "name": "s"}}}"#,
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        let names: Vec<&str> = rules
+            .iter()
+            .map(|r| r.name.as_ref().unwrap().value.as_str())
+            .collect();
+        assert_eq!(names, ["cpu-hot"]);
+        assert_eq!(rules[0].criteria[0].metric.value, "CpuUtilization");
+    }
+
     #[test]
     fn a_linked_template_is_noted() {
         let (rules, findings) = rules_of(
