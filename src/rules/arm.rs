@@ -970,6 +970,43 @@ mod tests {
         assert_eq!(rules[0].criteria[0].metric.value, "CpuUtilization");
     }
 
+    /// `amlguard-ignore` as a list or one string, on a resource at any depth; metadata of
+    /// something that is not a resource (no `type`) suppresses nothing. (A collection's span
+    /// ends where its last value does, as every span of the tree.)
+    #[test]
+    fn suppressions_cover_the_resource_they_are_on() {
+        let text = r#"{"metadata": {"amlguard-ignore": ["AML1"]}, "resources": [
+            {"type": "a/b", "metadata": {"amlguard-ignore": ["AML2", 3, "AML4"]}},
+            {"type": "c/d", "resources": [{"type": "e/f", "metadata": {"amlguard-ignore": "AML5"}}]}]}"#;
+        let doc = crate::yaml::parse(text).unwrap().unwrap();
+        let got: Vec<(Vec<String>, &str, &str)> = suppressions(&doc, FileId(3))
+            .into_iter()
+            .map(|s| {
+                assert_eq!((s.file, s.used), (FileId(3), false));
+                (
+                    s.checks,
+                    &text[s.at.start..s.at.end],
+                    &text[s.covers.start..s.covers.end],
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    vec!["AML2".to_string(), "AML4".to_string()],
+                    r#"["AML2", 3, "AML4""#,
+                    r#"{"type": "a/b", "metadata": {"amlguard-ignore": ["AML2", 3, "AML4""#
+                ),
+                (
+                    vec!["AML5".to_string()],
+                    r#""AML5""#,
+                    r#"{"type": "e/f", "metadata": {"amlguard-ignore": "AML5""#
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn a_linked_template_is_noted() {
         let (rules, findings) = rules_of(
