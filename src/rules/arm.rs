@@ -1007,6 +1007,28 @@ mod tests {
         );
     }
 
+    /// A web test's availability alert (a metric alert with location criteria, not metric
+    /// criteria) is no metric rule to check; the same resource with metric criteria is.
+    #[test]
+    fn a_web_test_availability_alert_is_not_read_as_a_metric_rule() {
+        let template = |odata: &str| {
+            format!(
+                r#"{{"resources": [{{"type": "Microsoft.Insights/metricAlerts", "name": "r", "properties": {{
+                    "criteria": {{"odata.type": "{odata}", "allOf": [{{"metricName": "CpuUtilization", "threshold": 90}}]}}}}}}]}}"#
+            )
+        };
+        let (rules, findings) = rules_of(&template(
+            "Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria",
+        ));
+        assert!(rules.is_empty() && findings.is_empty(), "{findings:?}");
+        let (rules, findings) = rules_of(&template(
+            "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+        ));
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].criteria.len(), 1);
+    }
+
     #[test]
     fn a_linked_template_is_noted() {
         let (rules, findings) = rules_of(
