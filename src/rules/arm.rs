@@ -827,6 +827,8 @@ mod tests {
             (r#""a\"//b" // c"#, r#""a\"//b"     "#),
             (r#""a\\" // c"#, r#""a\\"     "#),
             ("1 /**/ 2", "1      2"),
+            // A `*` or a `/` alone inside a block comment does not close it.
+            ("/* a*b/c */ 1", "            1"),
             ("1 /* x\n*/2", "1     \n  2"),
             ("1 /* x", "1     "),
             ("1 /* x *", "1       "),
