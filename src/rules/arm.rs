@@ -376,10 +376,6 @@ pub(super) fn typed<'a, T>(
     got.map(|v| Sp::new(v.value, node.span))
 }
 
-/// How deep child resources and nested deployments are followed. Far beyond any real
-/// template; a rule deeper than this is noted, never silently lost.
-const MAX_DEPTH: usize = 1000;
-
 /// The rules of an ARM template.
 pub fn read<'a>(doc: &'a Node, scope: &'a Scope<'a>, sink: &mut Sink) -> Vec<AlertRule> {
     let mut rules = Vec::new();
@@ -397,12 +393,17 @@ pub(crate) fn walk<'a>(
     rules: &mut Vec<AlertRule>,
     depth: usize,
 ) {
-    if depth > MAX_DEPTH {
+    // Child resources and nested deployments are followed to any depth a parsed template can
+    // have; a rule past the bound (in a tree built by hand) is noted, never silently lost.
+    if depth > super::MAX_WALK_DEPTH {
         sink.push(
             sink.at(
                 &registry::UNRESOLVED_EXPRESSION,
                 resources.span,
-                format!("resources nested more than {MAX_DEPTH} levels deep are not read"),
+                format!(
+                    "resources nested more than {} levels deep are not read",
+                    super::MAX_WALK_DEPTH
+                ),
             )
             .label("not read")
             .help("any metric alert in here is not checked"),
