@@ -164,14 +164,17 @@ fn log_analytics_query_result() {
   {"TimeGenerated": "2026-11-24T10:07:00Z", "Type": "AmlComputeClusterNodeEvent", "ClusterName": "gpu", "NodeId": "n1",
    "NodeAllocationTime": "2026-11-24T10:00:00Z", "NodeBootTime": "2026-11-24T09:59:00Z", "StartTaskStartTime": "2026-11-24T10:01:00Z"},
   {"TimeGenerated": "2026-11-24T10:08:00Z", "Type": "AmlComputeClusterNodeEvent", "ClusterName": "gpu", "NodeId": "n2",
-   "NodeAllocationTime": "2026-11-24T10:00:00Z", "NodeBootTime": "2026-11-24T10:00:00Z", "StartTaskStartTime": "2026-11-24T10:00:00Z", "StartTaskEndTime": "2026-11-24T10:00:00Z"}
+   "NodeAllocationTime": "2026-11-24T10:00:00Z", "NodeBootTime": "2026-11-24T10:00:00Z", "StartTaskStartTime": "2026-11-24T10:00:00Z", "StartTaskEndTime": "2026-11-24T10:00:00Z"},
+  {"TimeGenerated": "2026-11-24T10:09:00Z", "Type": "AmlComputeClusterNodeEvent", "ClusterName": "gpu", "NodeId": "n3",
+   "NodeAllocationTime": "2026-11-24T10:00:00Z", "NodeBootTime": "2026-11-24T10:01:00Z", "StartTaskStartTime": "2026-11-24T10:02:00Z", "StartTaskEndTime": "2026-11-24T10:03:00Z"}
 ]"#;
-    // n2's times are all equal: in order, not a finding.
+    // n2's times are all equal and n3's strictly increase: both in order, not a finding. n1
+    // booted a minute before its allocation.
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "query.json", rows.as_bytes());
     let (code, json) = audit_json(&[&p]);
     assert_eq!(code, 1);
-    accounted(&json, 5);
+    accounted(&json, 6);
     assert_eq!(
         where_(&json),
         vec![
@@ -179,7 +182,14 @@ fn log_analytics_query_result() {
             ("record-inconsistent".into(), 5, "gpu/n1".into())
         ]
     );
-    assert_eq!(json["summary"]["records"], 5);
+    let n1 = &json["findings"][1]["message"];
+    assert!(
+        n1.as_str().unwrap().contains(
+            "NodeBootTime (2026-11-24T09:59:00Z) before NodeAllocationTime (2026-11-24T10:00:00Z)"
+        ),
+        "{n1}"
+    );
+    assert_eq!(json["summary"]["records"], 6);
 }
 
 #[test]
