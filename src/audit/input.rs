@@ -1793,6 +1793,19 @@ mod tests {
             format(b"rules:\n  - name: x\n"),
             Sniffed::NotADump(m) if m.contains("rules:")
         ));
+        // Lines of JSON values that are not objects (what `jq '.properties.RunId'` writes) are
+        // not records: a list of run ids is not a dump.
+        for text in [
+            &b"\"r1\"\n\"r2\"\n\"r3\"\n"[..],
+            b"12\n13\n14\n",
+            b"x\ntrue\nnull\n",
+        ] {
+            assert!(
+                matches!(format(text), Sniffed::NotADump(ref m) if m.contains("neither")),
+                "{:?}",
+                format(text)
+            );
+        }
     }
 
     #[test]
