@@ -2211,6 +2211,21 @@ mod tests {
         };
         let lines = line_lengths(LineChunker::new(BufReader::with_capacity(8192, reader)));
         assert_eq!(lines, vec![(7, 1), (3 * CHUNK_BYTES, 2), (7, 3)]);
+        // The same in an array, which the JSON reader splits.
+        let text = format!("[{{\"a\":1}},\n{{\"b\":\"{long}\"}},\n{{\"a\":2}}]\n");
+        let mut c = JsonChunker::new(BufReader::with_capacity(
+            8192,
+            Interrupting {
+                inner: std::io::Cursor::new(text.into_bytes()),
+                now: false,
+            },
+        ));
+        let mut lengths = Vec::new();
+        while let Some((b, u, s)) = c.next_chunk().unwrap() {
+            assert!(s.is_empty(), "{s:?}");
+            lengths.extend(units(&b, &u).into_iter().map(|(t, line)| (t.len(), line)));
+        }
+        assert_eq!(lengths, vec![(7, 1), (3 * CHUNK_BYTES + 8, 2), (7, 3)]);
     }
 
     #[test]
