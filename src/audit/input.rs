@@ -1955,6 +1955,18 @@ mod tests {
             ]
         );
         assert!(skips.is_empty());
+        // Only the exact key `records` opens a body: blanks are part of a key, so
+        // `"re cords"` is the first key of one record spread over lines.
+        let text = b"{\"re cords\": [\n  {\"a\": 1}]}\n{\"records \": [{\"a\": 2}]}\n";
+        let (units, skips) = all_json(text);
+        assert_eq!(
+            units,
+            vec![
+                ("{\"re cords\": [\n  {\"a\": 1}]}".into(), 1),
+                ("{\"records \": [{\"a\": 2}]}".into(), 3)
+            ]
+        );
+        assert!(skips.is_empty());
     }
 
     #[test]
