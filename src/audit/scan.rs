@@ -435,6 +435,22 @@ mod tests {
         ] {
             assert_eq!(agrees(text), handled, "{text}");
         }
+        // Numbers up to 24 characters are the scanner's, longer ones the full parse's (which
+        // finds 400 nines out of range), wherever they stand in the record.
+        let nines = |n: usize| "9".repeat(n);
+        for (text, handled) in [
+            (format!(r#"{{"a":{}}}"#, nines(24)), true),
+            (format!(r#"{{"a":{}}}"#, nines(25)), false),
+            (format!(r#"{{"Status":"x","a":-{}.5}}"#, nines(21)), true),
+            (format!(r#"{{"Status":"x","a":-{}.5}}"#, nines(22)), false),
+            (
+                format!(r#"{{"Status":"x","CurrentNodeCount":{}}}"#, nines(400)),
+                false,
+            ),
+            (format!(r#"{{"Status":"x","a":{}}}"#, nines(400)), false),
+        ] {
+            assert_eq!(agrees(&text), handled, "{text}");
+        }
     }
 
     fn key() -> impl Strategy<Value = String> {
