@@ -511,6 +511,16 @@ mod tests {
     }
 
     #[test]
+    fn a_field_set_always_holds_the_record_type_fields() {
+        let f = FieldSet::of_names(std::iter::empty());
+        assert!(!f.is_empty());
+        assert_eq!(f.names, ["Type", "category"]);
+        let f = FieldSet::of_names(["RunId", "runid", "Status"]);
+        assert!(!f.is_empty());
+        assert_eq!(f.len(), 4, "names are case-insensitive: {:?}", f.names);
+    }
+
+    #[test]
     fn reads_diagnostic_settings_records_with_properties_object_or_string() {
         let f = fields();
         let line = br#"{"time":"2026-11-25T08:00:00Z","category":"AmlRunStatusChangedEvent","operationName":"x","properties":{"runId":"r1","status":"Running","Extra":[1,2]}}"#;
