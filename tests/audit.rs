@@ -758,23 +758,33 @@ fn dwell_limits_are_exceeded_only_past_the_limit() {
     let (code, json) = audit_json(&[&p, "--lifecycle", "tests/fixtures/spark/lifecycle.yaml"]);
     assert_eq!(code, 0, "dwell findings are warnings");
     accounted(&json, 9);
-    let got: Vec<(u64, &str)> = named(&json, "dwell-exceeded")
+    let got: Vec<(u64, &str, &str)> = named(&json, "dwell-exceeded")
         .into_iter()
-        .map(|f| (f["line"].as_u64().unwrap(), f["message"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["time"].as_str().unwrap_or("no time"),
+                f["message"].as_str().unwrap(),
+            )
+        })
         .collect();
+    // Each is placed at the record and the time its entity entered the state.
     assert_eq!(
         got,
         vec![
             (
                 4,
+                "2026-11-24T10:00:00Z",
                 "contoso-job `j2` stayed in Pending for 10m01s (limit 10m00s)"
             ),
             (
                 2,
+                "2026-11-24T10:10:00Z",
                 "contoso-job `j1` stayed in Active for 30m01s (limit 30m00s)"
             ),
             (
                 7,
+                "2026-11-24T10:00:00Z",
                 "contoso-job `j3` has been in Pending for 40m01s at the end of the dump (limit 10m00s)"
             ),
         ]
