@@ -1819,7 +1819,11 @@ mod tests {
     }
 
     fn all_json(text: &[u8]) -> (Vec<(String, u64)>, Vec<u64>) {
-        let mut c = JsonChunker::new(text);
+        json_units(JsonChunker::new(text))
+    }
+
+    /// Every unit a JSON reader cuts, with its line, and the lines of its skips.
+    fn json_units<R: BufRead>(mut c: JsonChunker<R>) -> (Vec<(String, u64)>, Vec<u64>) {
         let mut got = Vec::new();
         let mut skips = Vec::new();
         while let Some((b, u, s)) = c.next_chunk().unwrap() {
@@ -1943,30 +1947,29 @@ mod tests {
 
     #[test]
     fn pretty_event_hub_bodies_yield_their_records() {
-        let text = b"{\n  \"records\": [\n    {\"a\": 1},\n    {\n      \"a\": [2]\n    }\n  ]\n}\n{\"records\":[{\"a\":3}]}\n{\n  \"time\": 1\n}\n";
-        let (units, skips) = all_json(text);
-        assert_eq!(
-            units,
-            vec![
-                ("{\"a\": 1}".into(), 3),
-                ("{\n      \"a\": [2]\n    }".into(), 4),
-                ("{\"a\":3}".into(), 9),
-                ("{\n  \"time\": 1\n}".into(), 10)
-            ]
-        );
-        assert!(skips.is_empty());
-        // Only the exact key `records` opens a body: blanks are part of a key, so
-        // `"re cords"` is the first key of one record spread over lines.
-        let text = b"{\"re cords\": [\n  {\"a\": 1}]}\n{\"records \": [{\"a\": 2}]}\n";
-        let (units, skips) = all_json(text);
-        assert_eq!(
-            units,
-            vec![
-                ("{\"re cords\": [\n  {\"a\": 1}]}".into(), 1),
-                ("{\"records \": [{\"a\": 2}]}".into(), 3)
-            ]
-        );
-        assert!(skips.is_empty());
+        let cases = [
+            (
+                &b"{\n  \"records\": [\n    {\"a\": 1},\n    {\n      \"a\": [2]\n    }\n  ]\n}\n{\"records\":[{\"a\":3}]}\n{\n  \"time\": 1\n}\n"[..],
+                vec![
+                    ("{\"a\": 1}".into(), 3),
+                    ("{\n      \"a\": [2]\n    }".into(), 4),
+                    ("{\"a\":3}".into(), 9),
+                    ("{\n  \"time\": 1\n}".into(), 10),
+                ],
+            ),
+            // Only the exact key `records` opens a body: blanks are part of a key, so
+            // `"re cords"` is the first key of one record spread over lines.
+            (
+                &b"{\"re cords\": [\n  {\"a\": 1}]}\n{\"records \": [{\"a\": 2}]}\n"[..],
+                vec![
+                    ("{\"re cords\": [\n  {\"a\": 1}]}".into(), 1),
+                    ("{\"records \": [{\"a\": 2}]}".into(), 3),
+                ],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(all_json(text), (want, vec![]));
+        }
     }
 
     #[test]
@@ -2225,19 +2228,16 @@ mod tests {
         assert_eq!(lines, vec![(7, 1), (3 * CHUNK_BYTES, 2), (7, 3)]);
         // The same in an array, which the JSON reader splits.
         let text = format!("[{{\"a\":1}},\n{{\"b\":\"{long}\"}},\n{{\"a\":2}}]\n");
-        let mut c = JsonChunker::new(BufReader::with_capacity(
+        let (got, skips) = json_units(JsonChunker::new(BufReader::with_capacity(
             8192,
             Interrupting {
                 inner: std::io::Cursor::new(text.into_bytes()),
                 now: false,
             },
-        ));
-        let mut lengths = Vec::new();
-        while let Some((b, u, s)) = c.next_chunk().unwrap() {
-            assert!(s.is_empty(), "{s:?}");
-            lengths.extend(units(&b, &u).into_iter().map(|(t, line)| (t.len(), line)));
-        }
+        )));
+        let lengths: Vec<(usize, u64)> = got.iter().map(|(t, line)| (t.len(), *line)).collect();
         assert_eq!(lengths, vec![(7, 1), (3 * CHUNK_BYTES + 8, 2), (7, 3)]);
+        assert!(skips.is_empty(), "{skips:?}");
     }
 
     #[test]
