@@ -313,9 +313,23 @@ mod tests {
             proptest::prop_assert_eq!(numeric_text(&v.to_string()), Some(v));
         }
 
+        /// Anything numeric_text accepts is the standard parse of the trimmed text, finite; what
+        /// it refuses has no number in it, does not parse, is not finite, or is spelled in
+        /// words (`inf`, `NaN`), which a threshold in a template never is.
         #[test]
-        fn numeric_text_never_panics(s in "\\PC*") {
-            let _ = numeric_text(&s);
+        fn numeric_text_is_the_standard_parse_of_plain_numbers(s in "\\PC{0,4}|[ +\\-.0-9eE]{0,12}|[0-9]{1,2}e[0-9]{3}|[ +\\-]{0,2}(inf|infinity|nan|NaN|[0-9]{1,3})[ ]?") {
+            let t = s.trim();
+            let standard = t.parse::<f64>().ok();
+            match numeric_text(&s) {
+                Some(v) => {
+                    proptest::prop_assert!(v.is_finite());
+                    proptest::prop_assert_eq!(standard, Some(v));
+                }
+                None => proptest::prop_assert!(
+                    standard.is_none_or(|v| !v.is_finite() || t.bytes().any(|b| b.is_ascii_alphabetic() && !matches!(b, b'e' | b'E'))),
+                    "{s:?} parses to {standard:?}"
+                ),
+            }
         }
     }
 

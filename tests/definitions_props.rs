@@ -3,6 +3,7 @@
 //! with exactly those facts; arbitrary text is findings, never a panic.
 
 use amlguard::catalog::{Catalog, Support};
+use amlguard::finding::Severity;
 use amlguard::source::{SourceFile, SourceMap};
 use proptest::prelude::*;
 
@@ -106,9 +107,37 @@ proptest! {
         }
     }
 
+    /// One broken definition among good ones: the file has an error and none of its metrics
+    /// reach the catalog, not even those before the broken one.
     #[test]
-    fn arbitrary_text_never_panics(text in "[\\[\\]{}\":,a-zA-Z0-9 \\n]{0,200}") {
+    fn a_file_with_one_broken_definition_adds_nothing(defs in proptest::collection::vec(def(), 1..6), at in any::<prop::sample::Index>(), wrapped in any::<bool>()) {
+        let mut v: serde_json::Value = serde_json::from_str(&json(&defs, wrapped)).unwrap();
+        let items = if wrapped { v["value"].as_array_mut().unwrap() } else { v.as_array_mut().unwrap() };
+        let broken = at.index(items.len());
+        items[broken]["dimensions"] = serde_json::json!("zzone");
+        let text = serde_json::to_string_pretty(&v).unwrap();
         let mut sources = SourceMap::new();
-        let _ = Catalog::load(&mut sources, vec![SourceFile::new("x.json", text)]);
+        let (c, findings) = Catalog::load(&mut sources, vec![SourceFile::new("d.json", text)]);
+        prop_assert!(findings.iter().any(|f| f.severity == Severity::Error), "{findings:?}");
+        for d in &defs {
+            prop_assert!(c.metric_in(NAMESPACES[d.ns], &d.name).is_none(), "{} in {}", d.name, NAMESPACES[d.ns]);
+        }
+    }
+
+    /// Arbitrary text is findings located in that file, and a file with an error adds nothing
+    /// to the built-in catalog.
+    #[test]
+    fn arbitrary_text_is_located_findings_and_an_erroneous_file_is_not_applied(text in "[\\[\\]{}\":,a-zA-Z0-9 \\n]{0,200}") {
+        let mut sources = SourceMap::new();
+        let (c, findings) = Catalog::load(&mut sources, vec![SourceFile::new("x.json", text.clone())]);
+        for f in &findings {
+            prop_assert_eq!(sources.get(f.file).name(), "x.json");
+            prop_assert!(f.span.start <= f.span.end && f.span.end <= text.len(), "{:?} in {:?}", f.span, text);
+        }
+        if findings.iter().any(|f| f.severity == Severity::Error) {
+            let builtin = Catalog::builtin();
+            prop_assert_eq!(c.metrics.len(), builtin.metrics.len());
+            prop_assert_eq!(c.dimensions.len(), builtin.dimensions.len());
+        }
     }
 }

@@ -406,16 +406,35 @@ mod tests {
     }
 
     #[test]
-    fn hostile_scripts_do_not_panic() {
-        for t in [
-            "az monitor scheduled-query create --condition",
-            "az monitor scheduled-query create --condition \"count '",
-            "az monitor scheduled-query create --condition-query =",
-            "az monitor scheduled-query create --condition=\"count 'P' > 1\" --condition-query P=\\",
-            "az monitor scheduled-query update \"",
-            "az monitor scheduled-query create --condition \"count 'é\\'' > 1 where ü includes ä\"",
+    fn hostile_scripts_are_one_rule_each_with_located_findings() {
+        for (t, want) in [
+            ("az monitor scheduled-query create --condition", vec![]),
+            (
+                "az monitor scheduled-query create --condition \"count '",
+                vec![("condition-syntax", "'")],
+            ),
+            (
+                "az monitor scheduled-query create --condition-query =",
+                vec![],
+            ),
+            (
+                "az monitor scheduled-query create --condition=\"count 'P' > 1\" --condition-query P=\\",
+                vec![],
+            ),
+            ("az monitor scheduled-query update \"", vec![]),
+            (
+                "az monitor scheduled-query create --condition \"count 'é\\'' > 1 where ü includes ä\"",
+                vec![("condition-syntax", "ü")],
+            ),
         ] {
-            let _ = read(t);
+            let (rules, sink) = read(t);
+            assert_eq!(rules.len(), 1, "{t:?}");
+            let got: Vec<(&str, &str)> = sink
+                .findings
+                .iter()
+                .map(|f| (f.check.name, at(t, f.span)))
+                .collect();
+            assert_eq!(got, want, "{t:?}");
         }
     }
 }
