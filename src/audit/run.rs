@@ -361,8 +361,14 @@ pub fn run_pipeline_with(
     )
 }
 
+/// A progress bar only when asked for and stderr is a terminal: never in a pipe, a file or a
+/// CI log, where its redrawing would be noise.
+fn shows_progress(wanted: bool, terminal: bool) -> bool {
+    wanted && terminal
+}
+
 fn progress_bar(wanted: bool) -> Option<indicatif::ProgressBar> {
-    if !wanted || !std::io::stderr().is_terminal() {
+    if !shows_progress(wanted, std::io::stderr().is_terminal()) {
         return None;
     }
     let p = indicatif::ProgressBar::new_spinner();
@@ -772,4 +778,25 @@ fn sort(findings: &mut [Finding]) {
             &b.message,
         ))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_shows_only_when_asked_for_on_a_terminal() {
+        for (wanted, terminal, shown) in [
+            (true, true, true),
+            (true, false, false),
+            (false, true, false),
+            (false, false, false),
+        ] {
+            assert_eq!(
+                shows_progress(wanted, terminal),
+                shown,
+                "wanted {wanted}, terminal {terminal}"
+            );
+        }
+    }
 }
