@@ -453,6 +453,28 @@ mod tests {
         }
     }
 
+    /// Values nested up to 63 deep in a record are the scanner's; deeper ones go to the full
+    /// parse, which refuses past its own limit of 128, so that the scanner never accepts a
+    /// record the full parse would refuse.
+    #[test]
+    fn deep_nesting_goes_to_the_full_parse() {
+        for n in [1, 63, 64, 65, 127, 128, 200] {
+            let objects = format!(
+                r#"{{"Status":"x","a":{}1{}}}"#,
+                r#"{"b":"#.repeat(n),
+                "}".repeat(n)
+            );
+            let arrays = format!(
+                r#"{{"Status":"x","a":{}1{}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            );
+            for text in [objects, arrays] {
+                assert_eq!(agrees(&text), n <= 63, "{n} deep: {text}");
+            }
+        }
+    }
+
     fn key() -> impl Strategy<Value = String> {
         prop_oneof![
             prop::sample::select(vec![
