@@ -250,6 +250,29 @@ mod tests {
             format_civil(parse("2026-11-25T08:00:00.25Z").unwrap()),
             "2026-11-25T08:00:00.25Z"
         );
+        // The edges of the 400-year cycle the algorithm counts in (it starts on 1 March) and of
+        // its centuries, where the leap-day corrections change the year a day falls in.
+        for day in [
+            "2000-02-29",
+            "2000-03-01",
+            "2099-12-31",
+            "2100-02-28",
+            "2100-03-01",
+            "2101-02-28",
+            "2200-02-28",
+            "2300-02-28",
+            "2399-02-28",
+            "2400-02-29",
+            "2400-03-01",
+            "1900-02-28",
+            "1600-02-29",
+            "0000-03-01",
+        ] {
+            let text = format!("{day}T23:59:59Z");
+            let t: Timestamp = text.parse().unwrap();
+            let t = t.as_microsecond();
+            assert_eq!(format_civil(t), text);
+        }
     }
 
     proptest! {
