@@ -656,7 +656,7 @@ fn a_record_without_a_category_needs_both_key_and_state() {
 /// order (a run that goes back and forth within one second is clean), a step after the end
 /// is a transition like any other, and late and open runs are counted as well as reported.
 #[test]
-fn the_lifecycle_summary_counts_ties_late_and_open_runs_exactly() {
+fn the_lifecycle_summary_counts_ties_repeats_late_and_open_runs_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let at = |time: &str, run: &str, status: &str| {
         run_record(&format!("2026-11-24T{time}Z"), run, status)
@@ -683,6 +683,8 @@ fn the_lifecycle_summary_counts_ties_late_and_open_runs_exactly() {
         ("10:10:00", "z", "Starting"),
         ("10:10:01", "z", "Queued"),
         ("10:10:02", "z", "Running"),
+        // The same status again: a repeat, not a transition.
+        ("10:10:02", "z", "Running"),
         ("10:10:03", "z", "Completed"),
     ] {
         text.push_str(&at(time, run, s));
@@ -691,12 +693,12 @@ fn the_lifecycle_summary_counts_ties_late_and_open_runs_exactly() {
     text.push_str(&at("10:00:30", "late", "Starting"));
     let p = write(dir.path(), "d.jsonl", text.as_bytes());
     let (_, json) = audit_json(&[&p, "--reorder-window", "1m"]);
-    accounted(&json, 18);
+    accounted(&json, 19);
     assert_eq!(
         where_(&json),
         vec![
             ("event-after-terminal".into(), 11, "after".into()),
-            ("late-record".into(), 18, "late".into()),
+            ("late-record".into(), 19, "late".into()),
             ("open-at-end".into(), 13, "open".into()),
         ]
     );
@@ -710,11 +712,11 @@ fn the_lifecycle_summary_counts_ties_late_and_open_runs_exactly() {
             &run["repeats"]
         ),
         (
-            &serde_json::json!(17),
+            &serde_json::json!(18),
             &serde_json::json!(4),
             &serde_json::json!(1),
             &serde_json::json!(1),
-            &serde_json::json!(0)
+            &serde_json::json!(1)
         ),
         "{run}"
     );
