@@ -316,3 +316,57 @@ fn other_log_analytics_tables_are_a_note_but_a_misspelt_aml_table_is_an_error() 
         "{json}"
     );
 }
+
+/// A log rule's literal name is its name (two rules of one name are a duplicate); a name that
+/// is an unresolved expression is reported once as such and never compared. A rule without
+/// `criteria` is still a rule of the modern API, not a legacy one, and is counted.
+#[test]
+fn log_rule_names_and_a_rule_without_criteria() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = |name: &str| RULE.replace("\"failed-jobs\"", name);
+    let no_criteria = r#"{
+  "type": "Microsoft.Insights/scheduledQueryRules",
+  "apiVersion": "2023-03-15-preview",
+  "name": "no-criteria",
+  "properties": {"severity": 2, "evaluationFrequency": "PT5M", "windowSize": "PT15M"}
+}"#;
+    let text = format!(
+        "{{\"resources\": [{}, {}, {}, {}, {no_criteria}]}}",
+        named("\"failed-jobs\""),
+        named("\"failed-jobs\""),
+        named("\"[parameters('n')]\""),
+        named("\"[parameters('n')]\""),
+    );
+    let p = write(dir.path(), "names.json", &text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(json["summary"]["rules"], 5, "{json}");
+    let line_of = |nth: usize, needle: &str| {
+        let at = text.match_indices(needle).nth(nth).unwrap().0;
+        text[..at].matches('\n').count() as u64 + 1
+    };
+    let mut got: Vec<(String, u64)> = found(&json)
+        .into_iter()
+        .filter(|(n, _, _)| n != "unknown-column-value")
+        .map(|(n, l, _)| (n, l))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "duplicate-rule-name".to_string(),
+                line_of(1, "\"failed-jobs\"")
+            ),
+            (
+                "unresolved-expression".to_string(),
+                line_of(0, "[parameters('n')]")
+            ),
+            (
+                "unresolved-expression".to_string(),
+                line_of(1, "[parameters('n')]")
+            ),
+        ],
+        "{json}"
+    );
+}
