@@ -178,11 +178,6 @@ fn reference(inner: &str) -> Option<(&str, &str)> {
         .then_some((func, name))
 }
 
-pub(super) fn is_expression(s: &str) -> bool {
-    let t = s.trim();
-    t.starts_with('[') && t.ends_with(']') && !t.starts_with("[[")
-}
-
 /// How a field's expression ended when it could not be resolved.
 enum Unresolved<'a> {
     /// A parameter with no value: its declaration, for the hints it carries (`allowedValues`).
@@ -662,7 +657,7 @@ pub(crate) fn metric_alert<'a>(
     Some(AlertRule {
         file: sink.file,
         span: r.span,
-        name: name.filter(|n| !is_expression(&n.value)),
+        name,
         description,
         severity,
         enabled,
@@ -849,10 +844,77 @@ mod tests {
         );
         assert_eq!(reference(" variables( 'x' ) "), Some(("variables", "x")));
         assert_eq!(reference("concat('a', 'b')"), None);
-        assert!(!is_expression("[[literal]"));
     }
 
     use proptest::prelude::*;
+
+    /// A log rule's scopes and target resource types are read from a literal list, item by
+    /// item through references, and from a list in a variable; each keeps its place.
+    #[test]
+    fn log_rule_scopes_and_target_types_are_read() {
+        let text = r#"{
+  "variables": {"ws": "/subscriptions/0/w2", "types": ["Microsoft.MachineLearningServices/workspaces"]},
+  "resources": [{
+    "type": "Microsoft.Insights/scheduledQueryRules",
+    "name": "r",
+    "kind": "LogToMetric",
+    "properties": {
+      "scopes": ["/subscriptions/0/w1", "[variables('ws')]", 3],
+      "targetResourceTypes": "[variables('types')]",
+      "criteria": {"allOf": [{"metricName": "m"}]}
+    }
+  }, {
+    "type": "Microsoft.Insights/scheduledQueryRules",
+    "name": "s",
+    "properties": {"criteria": {"allOf": [{"metricName": "m"}]}}
+  }]
+}"#;
+        let (rules, findings) = rules_of(text);
+        let log = rules[0].log.as_ref().unwrap();
+        let at = |s: Span| &text[s.start..s.end];
+        let scopes: Vec<(&str, &str)> = log
+            .scopes
+            .iter()
+            .map(|s| (s.value.as_str(), at(s.span)))
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                ("/subscriptions/0/w1", "\"/subscriptions/0/w1\""),
+                ("/subscriptions/0/w2", "\"[variables('ws')]\""),
+            ]
+        );
+        let types: Vec<&str> = log
+            .target_resource_types
+            .iter()
+            .map(|s| s.value.as_str())
+            .collect();
+        assert_eq!(types, ["Microsoft.MachineLearningServices/workspaces"]);
+        // A log-to-metric criterion needs no query; a log alert's does.
+        let criterion = r#"{"metricName": "m"}"#;
+        let second = text.rfind(criterion).unwrap();
+        let missing: Vec<usize> = findings
+            .iter()
+            .filter(|f| f.message.contains("no `query`"))
+            .map(|f| f.span.start)
+            .collect();
+        assert_eq!(missing, [second], "{findings:?}");
+    }
+
+    /// A name escaped with `[[` is the literal name it deploys as, and two of them are one name.
+    #[test]
+    fn an_escaped_name_is_a_literal_name() {
+        let text = r#"{"resources": [
+  {"type": "Microsoft.Insights/scheduledQueryRules", "name": "[[x]", "properties": {}},
+  {"type": "Microsoft.Insights/metricAlerts", "name": "[[y]", "properties": {}}
+]}"#;
+        let (rules, _) = rules_of(text);
+        let names: Vec<Option<&str>> = rules
+            .iter()
+            .map(|r| r.name.as_ref().map(|n| n.value.as_str()))
+            .collect();
+        assert_eq!(names, [Some("[x]"), Some("[y]")]);
+    }
 
     /// Reads a template's rules with its own defaults.
     fn rules_of(text: &str) -> (Vec<AlertRule>, Vec<crate::finding::Finding>) {

@@ -16,7 +16,7 @@ use crate::schema::{self, Sp};
 use crate::vocab::{Aggregation, Operator};
 use crate::yaml::{Node, Value};
 
-use super::arm::{Scope, dimensions, get, is_expression, literal_in_file, resolve, string, typed};
+use super::arm::{Scope, dimensions, get, literal_in_file, resolve, string, typed};
 use super::yaml::{duration, keyword};
 
 /// Reads one scheduled query rule resource.
@@ -30,7 +30,7 @@ pub(crate) fn log_alert<'a>(
     let get = |n: &'a Node, key: &str| get(n, key).filter(|v| !matches!(v.value, Value::Null));
     let name = get(r, "name").and_then(|n| string(n, scope, "name", sink));
     let mut rule = AlertRule::new(sink.file, r.span);
-    rule.name = name.filter(|n| !is_expression(&n.value));
+    rule.name = name;
     rule.description =
         get(props, "description").and_then(|n| string(n, scope, "description", sink));
     let int = |key: &str, node: Option<&Node>, sink: &mut Sink| {
