@@ -68,7 +68,7 @@ tests_of() {
     lint) echo "checks azure_list applicability conditions lint_inputs log_rules log_props" ;;
     report) echo "snapshots output sarif audit_locations audit" ;;
     audit) echo "audit audit_props audit_reader_props audit_hostile audit_locations" ;;
-    readers) echo "malformed lint_inputs templates bicep conditions real" ;;
+    readers) echo "malformed lint_inputs templates bicep conditions real real_logs predeploy log_rules log_sources log_props" ;;
     esac
 }
 
