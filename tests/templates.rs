@@ -387,12 +387,22 @@ fn an_unresolved_target_is_a_note_and_allowed_values_can_resolve_it() {
     let mixed = rule(
         r#""id": {"type": "string"}, "type": {"type": "string", "allowedValues": ["Microsoft.MachineLearningServices/workspaces", "Microsoft.ContainerInstance/containerGroups"]}"#,
     );
+    // Allowed values of a scope are resource ids: two workspaces are one type.
+    let ids = rule(
+        r#""id": {"type": "string", "allowedValues": ["/subscriptions/0/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/a", "/subscriptions/0/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/b"]}, "type": {"type": "string"}"#,
+    );
     let dir = write(&[
         ("open.json", &open),
         ("pinned.json", &pinned),
         ("typed.json", &typed),
         ("mixed.json", &mixed),
+        ("ids.json", &ids),
     ]);
+    let (_, found) = lint(&dir, &["ids.json"]);
+    assert!(
+        has(&found, "unknown-metric", pos(&ids, "\"CpuUsage\"", 0)),
+        "{found:?}"
+    );
     let (_, found) = lint(&dir, &["typed.json"]);
     assert!(
         has(&found, "unknown-metric", pos(&typed, "\"CpuUsage\"", 0)),
