@@ -14,9 +14,16 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
 
 /// (line, column) of the first `needle` in `text`, 1-based, in characters.
 fn pos(text: &str, needle: &str) -> (u64, u64) {
+    pos_nth(text, needle, 0)
+}
+
+/// (line, column) of the `nth` (from 0) `needle` in `text`.
+fn pos_nth(text: &str, needle: &str, nth: usize) -> (u64, u64) {
     let at = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle} not in text"));
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle} not {nth} times in text"))
+        .0;
     let before = &text[..at];
     let line = before.matches('\n').count() as u64 + 1;
     let col = before[before.rfind('\n').map_or(0, |n| n + 1)..]
@@ -341,31 +348,21 @@ fn log_rule_names_and_a_rule_without_criteria() {
     let (code, json) = lint_json(&[&p]);
     assert_eq!(code, 1, "{json}");
     assert_eq!(json["summary"]["rules"], 5, "{json}");
-    let line_of = |nth: usize, needle: &str| {
-        let at = text.match_indices(needle).nth(nth).unwrap().0;
-        text[..at].matches('\n').count() as u64 + 1
+    let at = |name: &str, needle: &str, nth: usize| {
+        let (line, col) = pos_nth(&text, needle, nth);
+        (name.to_string(), line, col)
     };
-    let mut got: Vec<(String, u64)> = found(&json)
+    let mut got: Vec<(String, u64, u64)> = found(&json)
         .into_iter()
         .filter(|(n, _, _)| n != "unknown-column-value")
-        .map(|(n, l, _)| (n, l))
         .collect();
     got.sort();
     assert_eq!(
         got,
         vec![
-            (
-                "duplicate-rule-name".to_string(),
-                line_of(1, "\"failed-jobs\"")
-            ),
-            (
-                "unresolved-expression".to_string(),
-                line_of(0, "[parameters('n')]")
-            ),
-            (
-                "unresolved-expression".to_string(),
-                line_of(1, "[parameters('n')]")
-            ),
+            at("duplicate-rule-name", "\"failed-jobs\"", 1),
+            at("unresolved-expression", "\"[parameters('n')]\"", 0),
+            at("unresolved-expression", "\"[parameters('n')]\"", 1),
         ],
         "{json}"
     );

@@ -269,8 +269,7 @@ mod tests {
             "0000-03-01",
         ] {
             let text = format!("{day}T23:59:59Z");
-            let t: Timestamp = text.parse().unwrap();
-            let t = t.as_microsecond();
+            let t = text.parse::<Timestamp>().unwrap().as_microsecond();
             assert_eq!(format_civil(t), text);
         }
     }
