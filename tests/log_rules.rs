@@ -367,3 +367,50 @@ fn log_rule_names_and_a_rule_without_criteria() {
         "{json}"
     );
 }
+
+/// A rule of the legacy API (2018-04-16) is reported as legacy, and its query (`source.query`)
+/// is still checked, at its place in the file.
+#[test]
+fn a_legacy_rule_is_reported_and_its_query_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"{
+  "resources": [{
+    "type": "Microsoft.Insights/scheduledQueryRules",
+    "apiVersion": "2018-04-16",
+    "name": "legacy-failed-jobs",
+    "location": "eastus",
+    "properties": {
+      "enabled": "true",
+      "source": {
+        "query": "AmlComputeJobEvnt | where EventType == \"JobFailed\"",
+        "dataSourceId": "[parameters('workspace')]",
+        "queryType": "ResultCount"
+      },
+      "schedule": {"frequencyInMinutes": 15, "timeWindowInMinutes": 60},
+      "action": {
+        "odata.type": "Microsoft.WindowsAzure.Management.Monitoring.Alerts.Models.Microsoft.AppInsights.Nexus.DataContracts.Resources.ScheduledQueryRules.AlertingAction",
+        "severity": "2",
+        "trigger": {"thresholdOperator": "GreaterThan", "threshold": 0}
+      }
+    }
+  }]
+}"#;
+    let p = write(dir.path(), "legacy.json", text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(json["summary"]["rules"], 1, "{json}");
+    let mut got = found(&json);
+    got.sort();
+    let at = |name: &str, needle: &str| {
+        let (line, col) = pos(text, needle);
+        (name.to_string(), line, col)
+    };
+    assert_eq!(
+        got,
+        vec![
+            at("legacy-log-alert-api", "\"2018-04-16\""),
+            at("unknown-table", "AmlComputeJobEvnt"),
+        ],
+        "{json}"
+    );
+}

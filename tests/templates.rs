@@ -391,13 +391,36 @@ fn an_unresolved_target_is_a_note_and_allowed_values_can_resolve_it() {
     let ids = rule(
         r#""id": {"type": "string", "allowedValues": ["/subscriptions/0/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/a", "/subscriptions/0/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/b"]}, "type": {"type": "string"}"#,
     );
+    // Allowed values that are not resource types, and a picker hint that is not one
+    // (`location`, as Azure Policy writes it), name no type.
+    let words = rule(
+        r#""id": {"type": "string"}, "type": {"type": "string", "allowedValues": ["workspaces", "workspaces"]}"#,
+    );
+    let picker = rule(
+        r#""id": {"type": "string", "metadata": {"strongType": "location"}}, "type": {"type": "string"}"#,
+    );
     let dir = write(&[
         ("open.json", &open),
         ("pinned.json", &pinned),
         ("typed.json", &typed),
         ("mixed.json", &mixed),
         ("ids.json", &ids),
+        ("words.json", &words),
+        ("picker.json", &picker),
     ]);
+    for (name, text) in [("words.json", &words), ("picker.json", &picker)] {
+        let (code, found) = lint(&dir, &[name]);
+        assert_eq!(code, 1, "{name}: {found:?}");
+        assert_eq!(
+            found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+            ["severity-out-of-range", "unresolved-target"],
+            "{name}"
+        );
+        assert!(
+            has(&found, "unresolved-target", pos(text, "\"cpu\"", 0)),
+            "{name}: {found:?}"
+        );
+    }
     let (_, found) = lint(&dir, &["ids.json"]);
     assert!(
         has(&found, "unknown-metric", pos(&ids, "\"CpuUsage\"", 0)),

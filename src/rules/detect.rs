@@ -19,19 +19,6 @@ pub enum Format {
     Bicep,
 }
 
-impl Format {
-    /// The format's name as messages say it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Yaml => "YAML",
-            Format::Json => "JSON",
-            Format::Hcl => "Terraform (HCL)",
-            Format::Script => "script",
-            Format::Bicep => "Bicep",
-        }
-    }
-}
-
 /// The lowercased extension of a file name, or "" (stdin is `<stdin>`: none).
 pub fn extension(name: &str) -> String {
     std::path::Path::new(name)
