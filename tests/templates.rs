@@ -392,14 +392,18 @@ fn an_unresolved_target_is_a_note_and_allowed_values_can_resolve_it() {
         r#""id": {"type": "string", "allowedValues": ["/subscriptions/0/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/a", "/subscriptions/0/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/b"]}, "type": {"type": "string"}"#,
     );
     // Allowed values that are not resource types, and a picker hint that is not one
-    // (`location`, as Azure Policy writes it), name no type.
+    // (`location`, as Azure Policy writes it; a namespace alone), name no type.
     let words = rule(
         r#""id": {"type": "string"}, "type": {"type": "string", "allowedValues": ["workspaces", "workspaces"]}"#,
     );
     let picker = rule(
         r#""id": {"type": "string", "metadata": {"strongType": "location"}}, "type": {"type": "string"}"#,
     );
+    let namespace = rule(
+        r#""id": {"type": "string", "metadata": {"strongType": "Microsoft.MachineLearningServices"}}, "type": {"type": "string"}"#,
+    );
     let dir = write(&[
+        ("namespace.json", &namespace),
         ("open.json", &open),
         ("pinned.json", &pinned),
         ("typed.json", &typed),
@@ -408,7 +412,11 @@ fn an_unresolved_target_is_a_note_and_allowed_values_can_resolve_it() {
         ("words.json", &words),
         ("picker.json", &picker),
     ]);
-    for (name, text) in [("words.json", &words), ("picker.json", &picker)] {
+    for (name, text) in [
+        ("words.json", &words),
+        ("picker.json", &picker),
+        ("namespace.json", &namespace),
+    ] {
         let (code, found) = lint(&dir, &[name]);
         assert_eq!(code, 1, "{name}: {found:?}");
         assert_eq!(

@@ -209,6 +209,24 @@ mod tests {
     }
 
     #[test]
+    fn block_comments_before_the_first_statement_are_skipped() {
+        // One line: the comment closes where it opens.
+        assert_eq!(
+            detect("<stdin>", "/* alerts */\nresource \"a\" \"b\" {\n}\n"),
+            Format::Hcl
+        );
+        // Several lines: what they hold is not read, up to the line that closes them.
+        assert_eq!(
+            detect("<stdin>", "/*\n  notes: here\n*/\nlocals {\n}\n"),
+            Format::Hcl
+        );
+        assert_eq!(
+            detect("<stdin>", "/* a\n  locals {\n b */\nrules: []\n"),
+            Format::Yaml
+        );
+    }
+
+    #[test]
     fn extensions_decide_where_they_can() {
         assert_eq!(detect("main.tf", "rules:\n"), Format::Hcl);
         assert_eq!(detect("main.bicep", "{"), Format::Bicep);
