@@ -205,6 +205,15 @@ mod tests {
             Format::Bicep
         );
         assert_eq!(detect("<stdin>", "using './main.bicep'\n"), Format::Bicep);
+        // A declaration without a value; a Terraform block whose label is bare.
+        assert_eq!(
+            detect("<stdin>", "param workspaceId string\n"),
+            Format::Bicep
+        );
+        assert_eq!(
+            detect("<stdin>", "output alert_id {\n  value = 1\n}\n"),
+            Format::Hcl
+        );
         assert_eq!(detect("<stdin>", ""), Format::Yaml);
     }
 

@@ -130,3 +130,34 @@ fn applies_to(cond: &Node) -> Option<Sp<String>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(text: &str) -> bool {
+        is_policy(&crate::yaml::parse(text).unwrap().unwrap())
+    }
+
+    /// A document is a policy by its type, or by the key that only a definition
+    /// (`policyRule`) or an initiative (`policyDefinitions`) has; an array, when every item is
+    /// one.
+    #[test]
+    fn policies_are_known_by_type_or_by_their_own_keys() {
+        let typed = |ty: &str| format!(r#"{{"type": "{ty}", "name": "x", "properties": {{}}}}"#);
+        assert!(policy(&typed("Microsoft.Authorization/policyDefinitions")));
+        assert!(policy(&typed(
+            "microsoft.authorization/POLICYSETDEFINITIONS"
+        )));
+        assert!(!policy(&typed("Microsoft.Insights/metricAlerts")));
+        assert!(policy(r#"{"policyRule": {}}"#));
+        assert!(policy(r#"{"properties": {"policyRule": {}}}"#));
+        assert!(policy(r#"{"properties": {"policyDefinitions": []}}"#));
+        assert!(!policy(r#"{"properties": {"resources": []}}"#));
+        assert!(!policy(r#"{"type": 3}"#));
+        assert!(policy(r#"[{"policyRule": {}}, {"policyDefinitions": []}]"#));
+        assert!(!policy(r#"[{"policyRule": {}}, {"resources": []}]"#));
+        assert!(!policy("[]"));
+        assert!(!policy(r#""policyRule""#));
+    }
+}
