@@ -170,6 +170,8 @@ mod tests {
         assert_eq!(detect("<stdin>", "variable \"t\" {}\n"), Format::Hcl);
         assert_eq!(detect("<stdin>", "locals {\n}\n"), Format::Hcl);
         assert_eq!(detect("<stdin>", "threshold = 3\n"), Format::Hcl);
+        assert_eq!(detect("<stdin>", "cpu_threshold = 90\n"), Format::Hcl);
+        assert_eq!(detect("<stdin>", "alert-name = \"x\"\n"), Format::Hcl);
         assert_eq!(detect("<stdin>", "rules:\n  - name: a\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "- a\n- b\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "name: x = y\n"), Format::Yaml);
