@@ -122,7 +122,10 @@ fn is_hcl_line(line: &str) -> bool {
     let ident_len = line
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .unwrap_or(line.len());
-    if ident_len == 0 || !line.as_bytes()[0].is_ascii_alphabetic() {
+    // "Identifiers can contain letters, digits, underscores (_), and hyphens (-). The first
+    // character of an identifier must not be a digit" (Terraform, Configuration Syntax,
+    // https://developer.hashicorp.com/terraform/language/syntax/configuration).
+    if ident_len == 0 || !matches!(line.as_bytes()[0], b'a'..=b'z' | b'A'..=b'Z' | b'_') {
         return false;
     }
     let mut rest = line[ident_len..].trim_start();
@@ -172,6 +175,10 @@ mod tests {
         assert_eq!(detect("<stdin>", "threshold = 3\n"), Format::Hcl);
         assert_eq!(detect("<stdin>", "cpu_threshold = 90\n"), Format::Hcl);
         assert_eq!(detect("<stdin>", "alert-name = \"x\"\n"), Format::Hcl);
+        // An HCL name starts with a letter or an underscore.
+        assert_eq!(detect("<stdin>", "_x = 1\n"), Format::Hcl);
+        assert_eq!(detect("<stdin>", "9 = 1\n"), Format::Yaml);
+        assert_eq!(detect("<stdin>", "-x = 1\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "rules:\n  - name: a\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "- a\n- b\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "name: x = y\n"), Format::Yaml);
