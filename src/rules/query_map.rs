@@ -7,12 +7,12 @@ use crate::source::Span;
 
 /// Maps the decoded value of a string literal back into the file: a JSON (or YAML
 /// double-quoted) string decodes its escapes; plain and single-quoted YAML scalars copy their
-/// characters; block scalars (`|`, `>`) and Bicep's `'''` strings drop their header and
-/// indentation. Each character of the value is found in order in
-/// the scalar's source; what lies between (indentation, line breaks a fold turned into
-/// spaces, escape backslashes) is skipped. When the value cannot be aligned so (an escape
-/// that is not a plain copy, an interpolation), every character maps to the start of the
-/// literal: the finding is placed at the string, never at a wrong column.
+/// characters; block scalars (`|`, `>`) and Bicep's `'''` strings drop their indentation.
+/// Each character of the value is found in order in the scalar's source; what lies between
+/// (indentation, line breaks a fold turned into spaces, escape backslashes) is skipped. When
+/// the value cannot be aligned so (an escape that is not a plain copy, an interpolation),
+/// every character maps to the start of the literal: the finding is placed at the string,
+/// never at a wrong column.
 pub fn map(file_text: &str, span: Span, value: &str) -> SpanMap {
     let Some(raw) = file_text.get(span.start..span.end) else {
         return collapsed(value.len(), span.start);
@@ -23,17 +23,16 @@ pub fn map(file_text: &str, span: Span, value: &str) -> SpanMap {
     {
         return map;
     }
-    // Block scalars start after their header line (`|`, `|-`, `>2`, with a comment maybe).
-    let skip = if raw.starts_with('|') || raw.starts_with('>') {
-        raw.find('\n').map_or(raw.len(), |i| i + 1)
-    } else if raw.starts_with("'''") {
+    // A YAML block scalar's span starts at its first line of content, after the header
+    // (`|`, `>-`, ...), so the content may itself start with `|` or `>`. Only Bicep's `'''`
+    // strings keep their line breaks as written; in any other literal a break may be a folded
+    // space.
+    let skip = if raw.starts_with("'''") {
         3
     } else {
         usize::from(raw.starts_with('"') || raw.starts_with('\''))
     };
-    let folded = raw.starts_with('>')
-        || raw.starts_with('"')
-        || !(raw.starts_with('|') || raw.starts_with("'''"));
+    let folded = !raw.starts_with("'''");
     let bytes = raw.as_bytes();
     let mut pieces: Vec<(usize, usize)> = Vec::new();
     let mut r = skip;

@@ -277,6 +277,10 @@ mod tests {
         lands(text, "count");
         let folded = "rules:\n  - name: a\n    criteria:\n      - query: >-\n          AmlComputeJobEvent\n          | where EventType == \"JobFaild\"\n";
         lands(folded, "\"JobFaild\"");
+        // The span starts at the content, which may itself start with `|` or `>`.
+        let piped = "rules:\n  - name: a\n    criteria:\n      - query: |\n          | where EventType == \"JobFaild\"\n          > 3\n";
+        lands(piped, "\"JobFaild\"");
+        lands(piped, "3");
     }
 
     #[test]
