@@ -604,3 +604,39 @@ fn an_unreadable_dimension_operator_hides_neither_its_name_nor_its_values() {
         );
     }
 }
+
+/// The type a policy applies to (`"field": "type", "equals": T`) is its alert's target, at the
+/// top of its `if` or in an `allOf`, as the Azure Monitor Baseline Alerts write it; a type
+/// given by an expression is no type.
+#[test]
+fn a_policy_targets_the_type_its_condition_names() {
+    let condition =
+        r#""if": { "field": "type", "equals": "Microsoft.MachineLearningServices/workspaces" }"#;
+    assert!(POLICY.contains(condition));
+    let all_of = POLICY.replace(
+        condition,
+        r#""if": { "allOf": [ { "field": "location", "equals": "westeurope" }, { "field": "type", "equals": "Microsoft.MachineLearningServices/workspaces" } ] }"#,
+    );
+    let computed = POLICY.replace(
+        condition,
+        r#""if": { "field": "type", "equals": "[parameters('type')]" }"#,
+    );
+    let dir = write(&[("all_of.json", &all_of), ("computed.json", &computed)]);
+    let (code, found) = lint(&dir, &["all_of.json"]);
+    assert_eq!(code, 1, "{found:?}");
+    assert!(
+        has(&found, "unknown-metric", pos(&all_of, "\"Failed Runz\"", 0)),
+        "{found:?}"
+    );
+    let (code, found) = lint(&dir, &["computed.json"]);
+    assert_eq!(code, 1, "{found:?}");
+    assert!(
+        has(
+            &found,
+            "unresolved-target",
+            pos(&computed, "\"failed-runs\"", 0)
+        ),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|f| f.0 == "unknown-metric"), "{found:?}");
+}

@@ -179,6 +179,11 @@ mod tests {
         assert_eq!(detect("<stdin>", "_x = 1\n"), Format::Hcl);
         assert_eq!(detect("<stdin>", "9 = 1\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "-x = 1\n"), Format::Yaml);
+        // Bicep keywords as Terraform variable names (a `.tfvars` file piped in).
+        assert_eq!(detect("<stdin>", "var = 1\n"), Format::Hcl);
+        assert_eq!(detect("<stdin>", "type = 3\n"), Format::Hcl);
+        assert_eq!(detect("<stdin>", "param 1x int = 3\n"), Format::Yaml);
+        assert_eq!(detect("<stdin>", "param x.y = 3\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "rules:\n  - name: a\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "- a\n- b\n"), Format::Yaml);
         assert_eq!(detect("<stdin>", "name: x = y\n"), Format::Yaml);
