@@ -61,11 +61,8 @@ pub fn map(file_text: &str, span: Span, value: &str) -> SpanMap {
             pieces.push((q, file_at));
             gap = file_at.wrapping_sub(q);
         }
-        r += if folded && ch == ' ' && matches!(bytes[r], b'\n' | b'\r') {
-            1
-        } else {
-            want.len()
-        };
+        // A space that a line break stands for is one byte, as the break is.
+        r += want.len();
     }
     pieces.push((value.len(), span.start + r));
     SpanMap::from_pieces(pieces)

@@ -285,6 +285,30 @@ mod tests {
 
     #[test]
     fn quoted_scalars_keep_exact_spans() {
+        // In a flow collection a continuation line may start at column 1: the line break is
+        // the space the fold makes.
+        lands(
+            "rules: [{name: a, criteria: [{query: \"T\n| where Bee == 1\"}]}]\n",
+            "Bee",
+        );
+        lands(
+            "rules: [{name: a, criteria: [{query: T\n| where Bee == 1}]}]\n",
+            "Bee",
+        );
+        lands(
+            "rules: [{name: a, criteria: [{query: \"T\n\n| where Bee == 1\"}]}]\n",
+            "Bee",
+        );
+        // An escaped line break joins the lines: what follows it is the next character.
+        lands(
+            r#"rules:
+  - name: a
+    criteria:
+      - query: "T | where A ==\
+          1 | where Bee == 1"
+"#,
+            "Bee",
+        );
         lands(
             "rules:\n  - name: a\n    criteria:\n      - query: \"T | where A == \\\"x\\\" | where Bee == 1\"\n",
             "Bee",
