@@ -171,6 +171,10 @@ fn locals(body: &Body) -> HashMap<String, &Expression> {
         .collect()
 }
 
+/// How many locals a query is followed through: locals that refer to each other in a cycle
+/// end here.
+const MAX_QUERY_DEPTH: u8 = 8;
+
 /// Reads a `query` attribute: a literal (string or heredoc), or a local that holds one, with its
 /// map into the file. Anything else is noted as not checked, at the part that keeps it from
 /// being read.
@@ -184,22 +188,30 @@ fn query(e: &Expression, cx: &Context, sink: &mut Sink, depth: u8) -> Option<Que
         );
         None
     };
-    let local = |name: &str, sink: &mut Sink| -> Option<Query> {
-        let name = name.strip_prefix("local.")?;
-        let target = cx.locals.get(name).filter(|_| depth < 8)?;
-        query(target, cx, sink, depth + 1)
+    if depth > MAX_QUERY_DEPTH {
+        return unresolved(
+            sink,
+            span,
+            format!(
+                "the query is reached through more than {MAX_QUERY_DEPTH} locals, so its KQL was not checked"
+            ),
+            "write the query as a literal (a string, a heredoc, or a `locals` value), or lint \
+             the plan (`terraform show -json PLAN`), where it is resolved",
+        );
+    }
+    // What reading a local gave (noted where it failed), or `None` when `name` is no local of
+    // this file.
+    let local = |name: &str, sink: &mut Sink| -> Option<Option<Query>> {
+        let target = cx.locals.get(name.strip_prefix("local.")?)?;
+        Some(query(target, cx, sink, depth + 1))
     };
     match e {
         Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
             match decode(cx.text, span) {
                 Decoded::Literal(text, map) => Some(Query { text, map, span }),
                 Decoded::Template { at, only } => {
-                    if let Some(q) = only.as_deref().and_then(|o| {
-                        (o.starts_with("local.") && cx.locals.contains_key(&o[6..]))
-                            .then(|| local(o, sink))
-                            .flatten()
-                    }) {
-                        return Some(q);
+                    if let Some(read) = only.as_deref().and_then(|o| local(o, sink)) {
+                        return read;
                     }
                     let shown: String = cx.text[at.start..at.end].chars().take(60).collect();
                     unresolved(
@@ -213,11 +225,11 @@ fn query(e: &Expression, cx: &Context, sink: &mut Sink, depth: u8) -> Option<Que
                 Decoded::NotAString => None,
             }
         }
-        Expression::Parenthesis(p) => query(p.inner(), cx, sink, depth + 1),
+        Expression::Parenthesis(p) => query(p.inner(), cx, sink, depth),
         Expression::Traversal(_) => {
             let path = cx.text.get(span.start..span.end).unwrap_or("").trim();
-            if let Some(q) = local(path, sink) {
-                return Some(q);
+            if let Some(read) = local(path, sink) {
+                return read;
             }
             unresolved(
                 sink,
@@ -404,5 +416,77 @@ resource "azurerm_monitor_metric_alert" "gpu" {
             names.is_empty(),
             "references in unchecked fields are not noted: {names:?}"
         );
+    }
+
+    /// hcl-edit may stop inside a character: the finding covers that whole character.
+    #[test]
+    fn a_syntax_error_inside_a_character_covers_the_character() {
+        for (text, at) in [("x1\"=.\" é", 7), ("é\".\n \n\\€", 8)] {
+            let mut sink = Sink::new(FileId(0));
+            assert!(read(text, &mut sink).is_empty());
+            let [f] = &sink.findings[..] else {
+                panic!("{:?}", sink.findings)
+            };
+            assert_eq!(f.check.name, "hcl-syntax", "{text:?}");
+            let end = at + text[at..].chars().next().unwrap().len_utf8();
+            assert_eq!((f.span.start, f.span.end), (at, end), "{text:?}");
+        }
+    }
+
+    /// Parentheses are not levels: the parser allows 64 of them, and a query in 60 is read.
+    #[test]
+    fn a_query_in_deep_parentheses_is_read() {
+        let text = format!(
+            "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"a\" {{\n  name = \"a\"\n  criteria {{\n    query = {}\"AmlComputeJobEvent\"{}\n  }}\n}}\n",
+            "(".repeat(60),
+            ")".repeat(60)
+        );
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(&text, &mut sink);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let q = rules[0].log.as_ref().unwrap().criteria[0].query.as_ref();
+        assert_eq!(q.unwrap().text, "AmlComputeJobEvent");
+    }
+
+    /// A query may go through a chain of locals, eight deep at most: further is noted as
+    /// not read (a chain of locals that refer to each other would otherwise never end).
+    #[test]
+    fn a_query_goes_through_locals_eight_deep() {
+        let chain = |hops: usize| {
+            let mut t = String::from("locals {\n");
+            for i in 1..hops {
+                t.push_str(&format!("  q{i} = local.q{}\n", i + 1));
+            }
+            t.push_str(&format!("  q{hops} = \"AmlComputeJobEvent\"\n}}\n"));
+            t.push_str(
+                "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"a\" {\n  name = \"a\"\n  criteria {\n    query = local.q1\n  }\n}\n",
+            );
+            t
+        };
+        // Locals that refer to each other: one note where the chain is given up.
+        let cycle = chain(9).replace("q9 = \"AmlComputeJobEvent\"", "q9 = local.q1");
+        let mut sink = Sink::new(FileId(0));
+        read(&cycle, &mut sink);
+        let names: Vec<&str> = sink.findings.iter().map(|f| f.check.name).collect();
+        assert_eq!(names, ["unresolved-expression"]);
+        for (hops, read_through) in [(8, true), (9, false)] {
+            let text = chain(hops);
+            let mut sink = Sink::new(FileId(0));
+            let rules = read(&text, &mut sink);
+            let c = &rules[0].log.as_ref().unwrap().criteria[0];
+            assert_eq!(c.query.is_some(), read_through, "{hops} hops");
+            let names: Vec<&str> = sink.findings.iter().map(|f| f.check.name).collect();
+            if read_through {
+                assert_eq!(c.query.as_ref().unwrap().text, "AmlComputeJobEvent");
+                assert!(names.is_empty(), "{names:?}");
+            } else {
+                assert_eq!(names, ["unresolved-expression"], "{hops} hops");
+                assert!(
+                    sink.findings[0].message.contains("more than 8 locals"),
+                    "{:?}",
+                    sink.findings[0].message
+                );
+            }
+        }
     }
 }
