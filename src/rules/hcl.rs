@@ -448,6 +448,50 @@ resource "azurerm_monitor_metric_alert" "gpu" {
         assert_eq!(q.unwrap().text, "AmlComputeJobEvent");
     }
 
+    /// hcl-edit's message, which may span lines and end with a full stop, is one sentence.
+    #[test]
+    fn parser_messages_become_one_line() {
+        assert_eq!(
+            hcl_message(" expected `}`\n  found `=`. \n"),
+            "expected `}`; found `=`"
+        );
+        assert_eq!(hcl_message("unexpected token."), "unexpected token");
+        assert_eq!(hcl_message(" . "), "unexpected input");
+        let mut sink = Sink::new(FileId(0));
+        read("locals {\n  x = \n}\n", &mut sink);
+        let [f] = &sink.findings[..] else {
+            panic!("{:?}", sink.findings)
+        };
+        let m = f.message.strip_prefix("invalid Terraform (HCL): ").unwrap();
+        assert!(!m.is_empty() && !m.contains('\n'), "{m:?}");
+    }
+
+    /// A query read from a file, and one computed otherwise, are each noted for what they are.
+    #[test]
+    fn a_query_that_is_not_written_here_is_noted_for_what_it_is() {
+        for (expr, says) in [
+            ("file(\"q.kql\")", "read from a file by `file()`"),
+            (
+                "templatefile(\"q.tpl\", {})",
+                "read from a file by `templatefile()`",
+            ),
+            ("upper(\"x\")", "computed by Terraform"),
+            ("var.query", "the query is `var.query`"),
+        ] {
+            let text = format!(
+                "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"a\" {{\n  name = \"a\"\n  criteria {{\n    query = {expr}\n  }}\n}}\n"
+            );
+            let mut sink = Sink::new(FileId(0));
+            read(&text, &mut sink);
+            let [f] = &sink.findings[..] else {
+                panic!("{expr}: {:?}", sink.findings)
+            };
+            assert_eq!(f.check.name, "unresolved-expression");
+            assert!(f.message.contains(says), "{expr}: {}", f.message);
+            assert_eq!(&text[f.span.start..f.span.end], expr);
+        }
+    }
+
     /// A query may go through a chain of locals, eight deep at most: further is noted as
     /// not read (a chain of locals that refer to each other would otherwise never end).
     #[test]
