@@ -67,11 +67,6 @@ pub fn type_of_resource_id(id: &str) -> Option<String> {
     Some(ty)
 }
 
-/// Whether a resolved target type is an Azure ML workspace.
-pub fn is_workspace(ty: &str) -> bool {
-    ty == WORKSPACE
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -546,6 +546,8 @@ resource "azurerm_monitor_scheduled_query_rules_alert" "old" {
         assert_eq!(r.window.as_ref().unwrap().value.0, 1800);
         assert_eq!(at(t, r.window.as_ref().unwrap().span), "30");
         let log = r.log.as_ref().unwrap();
+        // The legacy resource is a log alert (it has no `kind`).
+        assert_eq!(log.kind.as_ref().unwrap().value, LogRuleKind::LogAlert);
         assert_eq!(log.scopes.len(), 1);
         let c = &log.criteria[0];
         assert!(

@@ -283,6 +283,38 @@ mod tests {
         lands(piped, "3");
     }
 
+    /// A key only log rules have makes a rule a log rule, whose criteria then each need a
+    /// query; without one, the same rule is a metric rule.
+    #[test]
+    fn a_key_only_log_rules_have_makes_a_log_rule() {
+        let rule = |extra: &str| {
+            format!(
+                "rules:\n  - name: a\n    severity: 2\n{extra}    criteria:\n      - metric: Active Cores\n        aggregation: Average\n        operator: GreaterThan\n        threshold: 1\n"
+            )
+        };
+        for key in LOG_RULE_KEYS {
+            let value = match *key {
+                "kind" => "LogAlert",
+                "skip-query-validation" => "true",
+                "target-resource-types" => "[Microsoft.MachineLearningServices/workspaces]",
+                _ => "PT10M",
+            };
+            let text = rule(&format!("    {key}: {value}\n"));
+            let read = crate::rules::yaml::read(&text, crate::source::FileId(0));
+            assert!(read.rules[0].log.is_some(), "{key}");
+            let at = text.find("metric: Active Cores").unwrap();
+            assert!(
+                read.findings.iter().any(|f| f.check.name == "missing-key"
+                    && f.message == "a log alert's criterion needs a `query`"
+                    && f.span.start == at),
+                "{key}: {:?}",
+                read.findings
+            );
+        }
+        let read = crate::rules::yaml::read(&rule(""), crate::source::FileId(0));
+        assert!(read.rules[0].log.is_none());
+    }
+
     #[test]
     fn quoted_scalars_keep_exact_spans() {
         // In a flow collection a continuation line may start at column 1: the line break is
