@@ -225,3 +225,26 @@ fn criterion(c: &Node, dynamic: bool, sink: &mut Sink) -> Option<Criterion> {
             .and_then(|n| schema::boolean(n, "skip_metric_validation", sink)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> bool {
+        is_plan(&crate::yaml::parse(text).unwrap().unwrap())
+    }
+
+    /// `terraform show -json` writes a plan (`planned_values`) or a state (`format_version`
+    /// with `values`); other JSON that Terraform writes, such as `terraform providers schema
+    /// -json` (`format_version` alone), is neither.
+    #[test]
+    fn plans_and_states_are_known_by_their_keys() {
+        assert!(plan(r#"{"format_version": "1.2", "planned_values": {}}"#));
+        assert!(plan(r#"{"format_version": "1.0", "values": {}}"#));
+        assert!(!plan(
+            r#"{"format_version": "1.0", "provider_schemas": {}}"#
+        ));
+        assert!(!plan(r#"{"values": {}}"#));
+        assert!(!plan(r#"{"resources": []}"#));
+    }
+}

@@ -315,6 +315,38 @@ mod tests {
         assert!(read.rules[0].log.is_none());
     }
 
+    /// A log alert's criterion needs an aggregation, an operator and a threshold; a
+    /// log-to-metric one does not. A query's span ends at its last character.
+    #[test]
+    fn what_a_criterion_needs_follows_the_rule_kind() {
+        let rule = |kind: &str| {
+            format!(
+                "rules:\n  - name: a\n{kind}    criteria:\n      - query: |\n          AmlComputeJobEvent\n          | count\n\n        metric-name: Jobs\n"
+            )
+        };
+        for (kind, missing) in [
+            ("", 3),
+            ("    kind: LogAlert\n", 3),
+            ("    kind: LogToMetric\n", 0),
+        ] {
+            let text = rule(kind);
+            let read = crate::rules::yaml::read(&text, crate::source::FileId(0));
+            let named: Vec<&str> = read
+                .findings
+                .iter()
+                .filter(|f| f.check.name == "missing-key")
+                .map(|f| f.message.as_str())
+                .collect();
+            assert_eq!(named.len(), missing, "{kind:?}: {named:?}");
+            let q = read.rules[0].log.as_ref().unwrap().criteria[0]
+                .query
+                .as_ref()
+                .unwrap();
+            let end = text.find("| count").unwrap() + "| count".len();
+            assert_eq!(q.span.end, end, "{kind:?}");
+        }
+    }
+
     #[test]
     fn quoted_scalars_keep_exact_spans() {
         // In a flow collection a continuation line may start at column 1: the line break is
