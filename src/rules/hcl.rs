@@ -448,6 +448,35 @@ resource "azurerm_monitor_metric_alert" "gpu" {
         assert_eq!(q.unwrap().text, "AmlComputeJobEvent");
     }
 
+    /// `null` is an argument left unset, and parentheses hold their value: neither is a
+    /// computed value to note.
+    #[test]
+    fn null_is_unset_and_parentheses_hold_their_value() {
+        let t = r#"
+resource "azurerm_monitor_metric_alert" "gpu" {
+  name        = "gpu-idle"
+  description = null
+  severity    = (2)
+  criteria {
+    metric_namespace = "Microsoft.MachineLearningServices/workspaces"
+    metric_name      = "GpuUtilization"
+    aggregation      = "Average"
+    operator         = "LessThan"
+    threshold        = ((10))
+  }
+}
+"#;
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(t, &mut sink);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let r = &rules[0];
+        assert!(r.description.is_none());
+        assert_eq!(r.severity.as_ref().unwrap().value, 2);
+        let c = &r.criteria[0];
+        let threshold = c.threshold.as_ref().unwrap();
+        assert!(matches!(threshold, crate::model::Threshold::Static(v) if v.value == 10.0));
+    }
+
     /// hcl-edit's message, which may span lines and end with a full stop, is one sentence.
     #[test]
     fn parser_messages_become_one_line() {
