@@ -347,6 +347,20 @@ mod tests {
         }
     }
 
+    /// A column named like a number or a boolean in YAML (`measure-column: 1e3`) is the
+    /// name as written, not a wrong type.
+    #[test]
+    fn a_column_named_like_a_number_is_that_name() {
+        let text = "rules:\n  - name: a\n    criteria:\n      - query: T | summarize count() by bin(TimeGenerated, 5m)\n        aggregation: Total\n        measure-column: 1e3\n        resource-id-column: true\n        operator: GreaterThan\n        threshold: 1\n";
+        let read = crate::rules::yaml::read(text, crate::source::FileId(0));
+        assert!(read.findings.is_empty(), "{:?}", read.findings);
+        let c = &read.rules[0].log.as_ref().unwrap().criteria[0];
+        let measure = c.metric_measure_column.as_ref().unwrap();
+        assert_eq!(measure.value, "1e3");
+        assert_eq!(&text[measure.span.start..measure.span.end], "1e3");
+        assert_eq!(c.resource_id_column.as_ref().unwrap().value, "true");
+    }
+
     #[test]
     fn quoted_scalars_keep_exact_spans() {
         // In a flow collection a continuation line may start at column 1: the line break is
