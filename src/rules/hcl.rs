@@ -171,6 +171,10 @@ fn locals(body: &Body) -> HashMap<String, &Expression> {
         .collect()
 }
 
+/// The help for a query that is not read where it is written.
+const WRITE_A_LITERAL: &str = "write the query as a literal (a string, a heredoc, or a `locals` \
+     value), or lint the plan (`terraform show -json PLAN`), where it is resolved";
+
 /// How many locals a query is followed through: locals that refer to each other in a cycle
 /// end here.
 const MAX_QUERY_DEPTH: u8 = 8;
@@ -195,8 +199,7 @@ fn query(e: &Expression, cx: &Context, sink: &mut Sink, depth: u8) -> Option<Que
             format!(
                 "the query is reached through more than {MAX_QUERY_DEPTH} locals, so its KQL was not checked"
             ),
-            "write the query as a literal (a string, a heredoc, or a `locals` value), or lint \
-             the plan (`terraform show -json PLAN`), where it is resolved",
+            WRITE_A_LITERAL,
         );
     }
     // What reading a local gave (noted where it failed), or `None` when `name` is no local of
@@ -218,8 +221,7 @@ fn query(e: &Expression, cx: &Context, sink: &mut Sink, depth: u8) -> Option<Que
                         sink,
                         at,
                         format!("the query interpolates `{shown}`, so its KQL was not checked"),
-                        "write the query as a literal (a string, a heredoc, or a `locals` value), \
-                         or lint the plan (`terraform show -json PLAN`), where it is resolved",
+                        WRITE_A_LITERAL,
                     )
                 }
                 Decoded::NotAString => None,
@@ -237,8 +239,7 @@ fn query(e: &Expression, cx: &Context, sink: &mut Sink, depth: u8) -> Option<Que
                 format!(
                     "the query is `{path}`, which is not a literal `locals` value here, so its KQL was not checked"
                 ),
-                "write the query as a literal (a string, a heredoc, or a `locals` value), or lint \
-                 the plan (`terraform show -json PLAN`), where it is resolved",
+                WRITE_A_LITERAL,
             )
         }
         Expression::FuncCall(f)
