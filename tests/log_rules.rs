@@ -33,6 +33,12 @@ fn pos_nth(text: &str, needle: &str, nth: usize) -> (u64, u64) {
     (line, col)
 }
 
+/// The finding `name` at the `nth` (from 0) `needle` in `text`, as [`found`] lists findings.
+fn finding_at(text: &str, name: &str, needle: &str, nth: usize) -> (String, u64, u64) {
+    let (line, col) = pos_nth(text, needle, nth);
+    (name.to_string(), line, col)
+}
+
 fn has(json: &serde_json::Value, name: &str, (line, col): (u64, u64)) -> bool {
     found(json)
         .iter()
@@ -348,10 +354,7 @@ fn log_rule_names_and_a_rule_without_criteria() {
     let (code, json) = lint_json(&[&p]);
     assert_eq!(code, 1, "{json}");
     assert_eq!(json["summary"]["rules"], 5, "{json}");
-    let at = |name: &str, needle: &str, nth: usize| {
-        let (line, col) = pos_nth(&text, needle, nth);
-        (name.to_string(), line, col)
-    };
+    let at = |name: &str, needle: &str, nth: usize| finding_at(&text, name, needle, nth);
     let mut got: Vec<(String, u64, u64)> = found(&json)
         .into_iter()
         .filter(|(n, _, _)| n != "unknown-column-value")
@@ -401,10 +404,7 @@ fn a_legacy_rule_is_reported_and_its_query_checked() {
     assert_eq!(json["summary"]["rules"], 1, "{json}");
     let mut got = found(&json);
     got.sort();
-    let at = |name: &str, needle: &str| {
-        let (line, col) = pos(text, needle);
-        (name.to_string(), line, col)
-    };
+    let at = |name: &str, needle: &str| finding_at(text, name, needle, 0);
     assert_eq!(
         got,
         vec![

@@ -419,12 +419,26 @@ resource "azurerm_monitor_metric_alert" "gpu" {
         );
     }
 
+    /// The rules of a file, and the sink that holds its findings.
+    fn read_all(text: &str) -> (Vec<AlertRule>, Sink) {
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(text, &mut sink);
+        (rules, sink)
+    }
+
+    /// A log alert (v2) whose one criterion's query is `query`, written as HCL.
+    fn v2_with_query(query: &str) -> String {
+        format!(
+            "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"a\" {{\n  name = \"a\"\n  criteria {{\n    query = {query}\n  }}\n}}\n"
+        )
+    }
+
     /// hcl-edit may stop inside a character: the finding covers that whole character.
     #[test]
     fn a_syntax_error_inside_a_character_covers_the_character() {
         for (text, at) in [("x1\"=.\" é", 7), ("é\".\n \n\\€", 8)] {
-            let mut sink = Sink::new(FileId(0));
-            assert!(read(text, &mut sink).is_empty());
+            let (rules, sink) = read_all(text);
+            assert!(rules.is_empty());
             let [f] = &sink.findings[..] else {
                 panic!("{:?}", sink.findings)
             };
@@ -437,13 +451,8 @@ resource "azurerm_monitor_metric_alert" "gpu" {
     /// Parentheses are not levels: the parser allows 64 of them, and a query in 60 is read.
     #[test]
     fn a_query_in_deep_parentheses_is_read() {
-        let text = format!(
-            "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"a\" {{\n  name = \"a\"\n  criteria {{\n    query = {}\"AmlComputeJobEvent\"{}\n  }}\n}}\n",
-            "(".repeat(60),
-            ")".repeat(60)
-        );
-        let mut sink = Sink::new(FileId(0));
-        let rules = read(&text, &mut sink);
+        let query = format!("{}\"AmlComputeJobEvent\"{}", "(".repeat(60), ")".repeat(60));
+        let (rules, sink) = read_all(&v2_with_query(&query));
         assert!(sink.findings.is_empty(), "{:?}", sink.findings);
         let q = rules[0].log.as_ref().unwrap().criteria[0].query.as_ref();
         assert_eq!(q.unwrap().text, "AmlComputeJobEvent");
@@ -467,8 +476,7 @@ resource "azurerm_monitor_metric_alert" "gpu" {
   }
 }
 "#;
-        let mut sink = Sink::new(FileId(0));
-        let rules = read(t, &mut sink);
+        let (rules, sink) = read_all(t);
         assert!(sink.findings.is_empty(), "{:?}", sink.findings);
         let r = &rules[0];
         assert!(r.description.is_none());
@@ -487,8 +495,7 @@ resource "azurerm_monitor_metric_alert" "gpu" {
         );
         assert_eq!(hcl_message("unexpected token."), "unexpected token");
         assert_eq!(hcl_message(" . "), "unexpected input");
-        let mut sink = Sink::new(FileId(0));
-        read("locals {\n  x = \n}\n", &mut sink);
+        let (_, sink) = read_all("locals {\n  x = \n}\n");
         let [f] = &sink.findings[..] else {
             panic!("{:?}", sink.findings)
         };
@@ -508,11 +515,8 @@ resource "azurerm_monitor_metric_alert" "gpu" {
             ("upper(\"x\")", "computed by Terraform"),
             ("var.query", "the query is `var.query`"),
         ] {
-            let text = format!(
-                "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"a\" {{\n  name = \"a\"\n  criteria {{\n    query = {expr}\n  }}\n}}\n"
-            );
-            let mut sink = Sink::new(FileId(0));
-            read(&text, &mut sink);
+            let text = v2_with_query(expr);
+            let (_, sink) = read_all(&text);
             let [f] = &sink.findings[..] else {
                 panic!("{expr}: {:?}", sink.findings)
             };
@@ -532,21 +536,15 @@ resource "azurerm_monitor_metric_alert" "gpu" {
                 t.push_str(&format!("  q{i} = local.q{}\n", i + 1));
             }
             t.push_str(&format!("  q{hops} = \"AmlComputeJobEvent\"\n}}\n"));
-            t.push_str(
-                "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"a\" {\n  name = \"a\"\n  criteria {\n    query = local.q1\n  }\n}\n",
-            );
-            t
+            t + &v2_with_query("local.q1")
         };
         // Locals that refer to each other: one note where the chain is given up.
         let cycle = chain(9).replace("q9 = \"AmlComputeJobEvent\"", "q9 = local.q1");
-        let mut sink = Sink::new(FileId(0));
-        read(&cycle, &mut sink);
+        let (_, sink) = read_all(&cycle);
         let names: Vec<&str> = sink.findings.iter().map(|f| f.check.name).collect();
         assert_eq!(names, ["unresolved-expression"]);
         for (hops, read_through) in [(8, true), (9, false)] {
-            let text = chain(hops);
-            let mut sink = Sink::new(FileId(0));
-            let rules = read(&text, &mut sink);
+            let (rules, sink) = read_all(&chain(hops));
             let c = &rules[0].log.as_ref().unwrap().criteria[0];
             assert_eq!(c.query.is_some(), read_through, "{hops} hops");
             let names: Vec<&str> = sink.findings.iter().map(|f| f.check.name).collect();

@@ -260,6 +260,11 @@ mod tests {
         (s.clone(), crate::rules::query_map::map(text, q.span, s))
     }
 
+    /// The rules of a rule file, and its findings.
+    fn rules_of(text: &str) -> crate::rules::yaml::ReadRules {
+        crate::rules::yaml::read(text, crate::source::FileId(0))
+    }
+
     fn lands(text: &str, word: &str) {
         let (q, map) = query_of(text);
         let at = q
@@ -300,7 +305,7 @@ mod tests {
                 _ => "PT10M",
             };
             let text = rule(&format!("    {key}: {value}\n"));
-            let read = crate::rules::yaml::read(&text, crate::source::FileId(0));
+            let read = rules_of(&text);
             assert!(read.rules[0].log.is_some(), "{key}");
             let at = text.find("metric: Active Cores").unwrap();
             assert!(
@@ -311,7 +316,7 @@ mod tests {
                 read.findings
             );
         }
-        let read = crate::rules::yaml::read(&rule(""), crate::source::FileId(0));
+        let read = rules_of(&rule(""));
         assert!(read.rules[0].log.is_none());
     }
 
@@ -330,7 +335,7 @@ mod tests {
             ("    kind: LogToMetric\n", 0),
         ] {
             let text = rule(kind);
-            let read = crate::rules::yaml::read(&text, crate::source::FileId(0));
+            let read = rules_of(&text);
             let named: Vec<&str> = read
                 .findings
                 .iter()
@@ -352,7 +357,7 @@ mod tests {
     #[test]
     fn a_column_named_like_a_number_is_that_name() {
         let text = "rules:\n  - name: a\n    criteria:\n      - query: T | summarize count() by bin(TimeGenerated, 5m)\n        aggregation: Total\n        measure-column: 1e3\n        resource-id-column: true\n        operator: GreaterThan\n        threshold: 1\n";
-        let read = crate::rules::yaml::read(text, crate::source::FileId(0));
+        let read = rules_of(text);
         assert!(read.findings.is_empty(), "{:?}", read.findings);
         let c = &read.rules[0].log.as_ref().unwrap().criteria[0];
         let measure = c.metric_measure_column.as_ref().unwrap();
