@@ -27,6 +27,20 @@ impl SpanMap {
         SpanMap { pieces }
     }
 
+    /// The map of a text whose byte `i` sits at `offsets[i]` in the file (`offsets` holds one
+    /// more entry, for the end): one piece for each run of bytes that sit side by side.
+    pub fn from_offsets(offsets: &[usize]) -> SpanMap {
+        let mut pieces = vec![(0, offsets.first().copied().unwrap_or(0))];
+        pieces.extend(
+            offsets
+                .windows(2)
+                .enumerate()
+                .filter(|(_, pair)| pair[1] != pair[0] + 1)
+                .map(|(i, pair)| (i + 1, pair[1])),
+        );
+        SpanMap { pieces }
+    }
+
     /// Decodes the inside of a JSON string literal (`raw` is the text between its quotes, which
     /// starts at `base` in the file); returns the query text and its map, or `None` when an
     /// escape is malformed.
@@ -129,6 +143,18 @@ mod tests {
         assert!(SpanMap::json_string(r"\u12", 0).is_none());
         assert!(SpanMap::json_string("\\", 0).is_none());
         assert_eq!(SpanMap::json_string(r"\ud83d\ude00", 0).unwrap().0, "😀");
+    }
+
+    #[test]
+    fn offsets_make_one_piece_per_run() {
+        // `ab\"c` written as `a`, `b`, then an escape of two bytes, then `c`: the text `ab"c`.
+        let map = SpanMap::from_offsets(&[10, 11, 12, 14, 15]);
+        assert_eq!(map.pieces, [(0, 10), (3, 14)]);
+        assert_eq!(map.map(Span::new(0, 2)), Span::new(10, 12));
+        assert_eq!(map.map(Span::new(2, 3)), Span::new(12, 14));
+        assert_eq!(map.map(Span::new(3, 4)), Span::new(14, 15));
+        assert_eq!(SpanMap::from_offsets(&[4, 5, 6]).pieces, [(0, 4)]);
+        assert_eq!(SpanMap::from_offsets(&[]).pieces, [(0, 0)]);
     }
 
     #[test]

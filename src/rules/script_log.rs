@@ -21,29 +21,11 @@ use crate::suggest;
 use super::script::{Word, cli_duration, common_flag};
 use super::target::{Hint, from_hints};
 
-/// The map of a text whose byte `i` sits at `offsets[i]` in the file (`offsets` holds one
-/// more entry, for the end).
-fn span_map(offsets: &[usize]) -> SpanMap {
-    let mut pieces = vec![(0, offsets.first().copied().unwrap_or(0))];
-    for i in 1..offsets.len() {
-        if offsets[i] != offsets[i - 1] + 1 {
-            pieces.push((i, offsets[i]));
-        }
-    }
-    SpanMap::from_pieces(pieces)
-}
-
-/// A span of a word's text, in the file.
+/// A span of a word's text, in the file: from its first character to the next one, so that
+/// the span ends after the whole escape of its last character.
 fn file_span(w: &Word, s: Span) -> Span {
-    let last = w.offsets.len() - 1;
-    let start = w.offsets[s.start.min(last)];
-    let end = if s.end > s.start {
-        // After the last character of the span, whole escapes included.
-        w.offsets[s.end.min(last)].max(w.offsets[(s.end - 1).min(last)] + 1)
-    } else {
-        start
-    };
-    Span::new(start, end.max(start))
+    let at = |i: usize| w.offsets.get(i).or(w.offsets.last()).copied().unwrap_or(0);
+    Span::new(at(s.start), at(s.end).max(at(s.start)))
 }
 
 /// Flags whose value is one word; `--scopes`, `--condition` and `--condition-query` take
@@ -66,9 +48,24 @@ const SINGLE: [&str; 12] = [
 /// The words after the flag at `i`, up to the next flag.
 fn values(ws: &[Word], i: usize) -> &[Word] {
     let end = (i + 1..ws.len())
-        .find(|&j| ws[j].text.starts_with('-') && ws[j].text.len() > 1 && !ws[j].dynamic)
+        .find(|&j| is_flag(&ws[j]))
         .unwrap_or(ws.len());
     &ws[i + 1..end]
+}
+
+/// A word that is a flag (`-n`, `--name`): not `-` alone, and not a negative number (`-5`,
+/// `-.5`), which the CLI's parser, Python's argparse, takes as a value ("Arguments containing
+/// -", <https://docs.python.org/3/library/argparse.html#arguments-containing>).
+fn is_flag(w: &Word) -> bool {
+    let Some(rest) = w.text.strip_prefix('-') else {
+        return false;
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let negative_number = match rest.split_once('.') {
+        None => digits(rest),
+        Some((whole, fraction)) => digits(whole) && !fraction.is_empty() && digits(fraction),
+    };
+    !w.dynamic && !rest.is_empty() && !negative_number
 }
 
 /// Joins several words into one, as the CLI joins a `--condition` given unquoted (one blank
@@ -255,7 +252,7 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
                     .collect();
                 Some(Query {
                     text: c.query.value.clone(),
-                    map: span_map(&offsets),
+                    map: SpanMap::from_offsets(&offsets),
                     span: file_span(w, c.query.span),
                 })
             }
@@ -288,7 +285,7 @@ fn placeholder_query(q: &Word) -> Query {
     let offsets = &q.offsets[from..=to];
     Query {
         text: t[from..to].to_string(),
-        map: span_map(offsets),
+        map: SpanMap::from_offsets(offsets),
         span: q.span,
     }
 }
@@ -382,6 +379,43 @@ mod tests {
         );
         let v = q.text.find("\"JobFailed\"").unwrap();
         assert_eq!(at(t, q.map.map(Span::new(v, v + 11))), "`\"JobFailed`\"");
+    }
+
+    #[test]
+    fn a_lone_dash_and_negative_numbers_are_values_not_flags() {
+        let t = "az monitor scheduled-query create -n neg --description - --condition avg Cpu from \"'P'\" '<' -1.5 --condition-query P='T | take 1' --severity 2\naz monitor scheduled-query create -n dot --condition count \"'P'\" '>' -.5 --disabled false\n";
+        let (rules, sink) = read(t);
+        // The condition grammar has no negative thresholds: the finding is at the number, not
+        // at the end of a condition cut short by a "flag".
+        let got: Vec<(&str, &str)> = sink
+            .findings
+            .iter()
+            .map(|f| (f.check.name, at(t, f.span)))
+            .collect();
+        assert_eq!(
+            got,
+            [("condition-syntax", "-1.5"), ("condition-syntax", "-.5")]
+        );
+        let [neg, dot] = &rules[..] else {
+            panic!("{rules:?}")
+        };
+        assert_eq!(at(t, neg.description.as_ref().unwrap().span), "-");
+        assert_eq!(neg.severity.as_ref().unwrap().value, 2);
+        assert!(dot.enabled.as_ref().unwrap().value);
+        for (word, flag) in [
+            ("-n", true),
+            ("--x.5", true),
+            ("-1.", true),
+            ("-1.x", true),
+            ("-12", false),
+            ("-", false),
+            ("x-1", false),
+            // Unknown until the shell runs: a value, reported as unresolved.
+            ("-$X", false),
+        ] {
+            let w = super::super::script::words(word, 0).remove(0);
+            assert_eq!(super::is_flag(&w), flag, "{word}");
+        }
     }
 
     #[test]
