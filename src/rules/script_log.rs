@@ -322,6 +322,7 @@ mod tests {
         assert!(!r.enabled.as_ref().unwrap().value);
         let log = r.log.as_ref().unwrap();
         assert_eq!(log.kind.as_ref().unwrap().value, LogRuleKind::LogAlert);
+        assert_eq!(at(t, log.kind.as_ref().unwrap().span), "create");
         assert_eq!(log.mute_actions_duration.as_ref().unwrap().value.0, 1800);
         assert!(log.skip_query_validation.as_ref().unwrap().value);
         assert_eq!(log.scopes.len(), 1);
@@ -383,7 +384,7 @@ mod tests {
 
     #[test]
     fn a_lone_dash_and_negative_numbers_are_values_not_flags() {
-        let t = "az monitor scheduled-query create -n neg --description - --condition avg Cpu from \"'P'\" '<' -1.5 --condition-query P='T | take 1' --severity 2\naz monitor scheduled-query create -n dot --condition count \"'P'\" '>' -.5 --disabled false\n";
+        let t = "az monitor scheduled-query create -n neg --description - --condition avg Cpu from \"'P'\" '<' -1.5 --condition-query P='T | take 1' --severity 2\naz monitor scheduled-query create -n dot --condition count \"'P'\" '>' -.5 --disabled false\naz monitor scheduled-query create -n ok --condition avg Cpu from \"'P'\" '>' 5 where Node includes a\n";
         let (rules, sink) = read(t);
         // The condition grammar has no negative thresholds: the finding is at the number, not
         // at the end of a condition cut short by a "flag".
@@ -396,12 +397,17 @@ mod tests {
             got,
             [("condition-syntax", "-1.5"), ("condition-syntax", "-.5")]
         );
-        let [neg, dot] = &rules[..] else {
+        let [neg, dot, ok] = &rules[..] else {
             panic!("{rules:?}")
         };
         assert_eq!(at(t, neg.description.as_ref().unwrap().span), "-");
         assert_eq!(neg.severity.as_ref().unwrap().value, 2);
         assert!(dot.enabled.as_ref().unwrap().value);
+        // Words joined into one condition keep their places, the blanks between them too.
+        let c = &ok.log.as_ref().unwrap().criteria[0];
+        assert_eq!(at(t, c.metric_measure_column.as_ref().unwrap().span), "Cpu");
+        assert_eq!(at(t, c.threshold.as_ref().unwrap().span), "5");
+        assert_eq!(at(t, c.dimensions[0].name.span), "Node");
         for (word, flag) in [
             ("-n", true),
             ("--x.5", true),

@@ -147,6 +147,25 @@ pub fn read_visiting<V: Visit>(text: &str, file: FileId, visit: &V) -> Visited<V
 /// Files this large are read in parts on every core; smaller ones on one.
 const SPLIT_ABOVE: usize = 1 << 20;
 
+/// Where the parts of a list whose items start at `starts` begin, and where the text ends: up
+/// to `parts` parts, no more than one per `split_above` bytes, each beginning at the first item
+/// past its share of the bytes.
+fn cuts(starts: &[usize], len: usize, parts: usize, split_above: usize) -> Vec<usize> {
+    let parts = parts.clamp(1, (len / split_above.max(1)).max(1));
+    let first = starts[0];
+    let mut cuts = vec![first];
+    for k in 1..parts {
+        let want = first + (len - first) * k / parts;
+        if let Some(&at) = starts[starts.partition_point(|&s| s < want)..].first()
+            && Some(&at) > cuts.last()
+        {
+            cuts.push(at);
+        }
+    }
+    cuts.push(len);
+    cuts
+}
+
 /// A rule file that is `rules:` and a block list of rules (what `amlguard generate rules` writes
 /// and most hand-written files are) is read rule by rule as the parser reaches each, never
 /// holding the whole YAML tree, and in up to `parts` parts in parallel when it is larger than
@@ -162,28 +181,12 @@ fn read_list<V: Visit>(
     visit: &V,
 ) -> Option<Visited<V::Part>> {
     let starts = item_starts(text)?;
-    let parts = parts.clamp(1, (text.len() / split_above.max(1)).max(1));
-    // Each part begins at the first item past its share of the bytes.
     let first = starts[0];
-    // What comes before the first item (comments, `rules:`) must parse as `rules:` alone: a
-    // character YAML forbids, even in a comment, is the whole-tree reader's to report.
-    let (head, mut counts) = yaml::plain_part(text, 0..first)?;
-    match &head.value {
-        Value::Map(entries) if matches!(entries.as_slice(), [(k, v)] if k.name == "rules" && v.value == Value::Null) =>
-            {}
-        _ => return None,
-    }
-    let mut cuts = vec![first];
-    for k in 1..parts {
-        let want = first + (text.len() - first) * k / parts;
-        let at = starts[starts.partition_point(|&s| s < want)..].first();
-        if let Some(&at) = at
-            && at > *cuts.last()?
-        {
-            cuts.push(at);
-        }
-    }
-    cuts.push(text.len());
+    // What comes before the first item is comments and `rules:` (`item_starts` saw to that),
+    // and must parse: a character YAML forbids, even in a comment, is the whole-tree reader's
+    // to report.
+    let (_, mut counts) = yaml::plain_part(text, 0..first)?;
+    let cuts = cuts(&starts, text.len(), parts, split_above);
     let read_part = |range: std::ops::Range<usize>| {
         let mut sink = Sink::new(file);
         let mine = &starts[starts.partition_point(|&s| s < range.start)
@@ -784,6 +787,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn parts_begin_at_the_first_item_past_their_share() {
+        let starts: Vec<usize> = (5..100).step_by(10).collect();
+        assert_eq!(cuts(&starts, 105, 2, 1), [5, 55, 105]);
+        assert_eq!(cuts(&starts, 105, 3, 1), [5, 45, 75, 105]);
+        // No more parts than one per `split_above` bytes.
+        assert_eq!(cuts(&starts, 105, 3, 50), [5, 55, 105]);
+        assert_eq!(cuts(&starts, 105, 3, 1000), [5, 105]);
+        // Never an empty part.
+        assert_eq!(cuts(&[0, 10], 20, 8, 1), [0, 10, 20]);
+    }
+
     /// A block scalar that ends an item takes in the next item's indentation when the whole
     /// list is parsed; read item by item, it does too.
     #[test]
@@ -841,6 +856,8 @@ mod tests {
     fn other_shapes_are_read_whole() {
         for text in [
             "rules: []\n",
+            "alerts:\n  - name: a\n",
+            "rules: x\n  - name: a\n",
             "rules:\n  - name: a\nother: 1\n",
             "# c\nrules: # c\n  - name: a\n",
             "rules:\n  - name: a\n - name: b\n",
