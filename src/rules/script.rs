@@ -223,7 +223,8 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
         }
         let value = ws.get(i + 1);
         let (flag, inline) = match flag.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v)),
+            // `--name=x`, and `-n=x` too: argparse splits any known flag at its first `=`.
+            Some((f, v)) if f.starts_with('-') => (f, Some(v)),
             _ => (flag, None),
         };
         let arg: Option<Word> = match inline {
@@ -380,6 +381,19 @@ mod tests {
             "az monitor metrics alert create -n x --scopes $WS --condition 'total Errors > 0'\n";
         let rules = read(t, &mut sink);
         assert_eq!(rules[0].target, crate::model::Target::Unstated);
+    }
+
+    #[test]
+    fn a_value_may_follow_its_flag_after_an_equals_sign() {
+        let t = "az monitor metrics alert create -n=idle --severity=3 --condition='avg GpuUtilization < 10'\n";
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(t, &mut sink);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let r = &rules[0];
+        assert_eq!(r.name.as_ref().unwrap().value, "idle");
+        assert_eq!(r.severity.as_ref().unwrap().value, 3);
+        let m = r.criteria[0].metric.span;
+        assert_eq!(&t[m.start..m.end], "GpuUtilization");
     }
 
     #[test]

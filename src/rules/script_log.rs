@@ -138,7 +138,8 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
     let mut i = first;
     while i < ws.len() {
         let (flag, inline) = match ws[i].text.split_once('=') {
-            Some((f, _)) if f.starts_with("--") => (f.to_string(), Some(ws[i].tail(f.len() + 1))),
+            // `--name=x`, and `-n=x` too: argparse splits any known flag at its first `=`.
+            Some((f, _)) if f.starts_with('-') => (f.to_string(), Some(ws[i].tail(f.len() + 1))),
             _ => (ws[i].text.clone(), None),
         };
         let args: Vec<Word> = match &inline {
@@ -422,6 +423,19 @@ mod tests {
             let w = super::super::script::words(word, 0).remove(0);
             assert_eq!(super::is_flag(&w), flag, "{word}");
         }
+    }
+
+    #[test]
+    fn a_value_may_follow_its_flag_after_an_equals_sign() {
+        let t = "az monitor scheduled-query create -n=errors --severity=3 --condition=\"count 'P' > 1\" --condition-query P='T | take 1'\n";
+        let (rules, sink) = read(t);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let r = &rules[0];
+        assert_eq!(r.name.as_ref().unwrap().value, "errors");
+        assert_eq!(r.severity.as_ref().unwrap().value, 3);
+        let c = &r.log.as_ref().unwrap().criteria[0];
+        assert_eq!(at(t, c.threshold.as_ref().unwrap().span), "1");
+        assert_eq!(c.query.as_ref().unwrap().text, "T | take 1");
     }
 
     #[test]
