@@ -876,6 +876,11 @@ mod tests {
             );
         }
         assert!(read_list("# c\n\nrules:\n- name: a\n", FileId(0), 2, 1, &Keep).is_some());
+        // The last line needs no line break.
+        let text = "rules:\n  - name: a\n  - name: b";
+        assert_eq!(item_starts(text), Some(vec![7, 19]));
+        let read = read_list(text, FileId(0), 2, 1, &Keep).expect("a plain list");
+        assert_eq!(read.rules, 2);
     }
 
     proptest::proptest! {
