@@ -30,6 +30,15 @@ pub(super) struct Word {
 }
 
 impl Word {
+    /// The file offset of byte `i` of the text; past its end, the end's.
+    pub fn offset(&self, i: usize) -> usize {
+        self.offsets
+            .get(i)
+            .or(self.offsets.last())
+            .copied()
+            .unwrap_or(self.span.end)
+    }
+
     /// The part of the word from byte `from` of its text on (after `--flag=` or `KEY=`).
     pub fn tail(&self, from: usize) -> Word {
         Word {

@@ -24,8 +24,7 @@ use super::target::{Hint, from_hints};
 /// A span of a word's text, in the file: from its first character to the next one, so that
 /// the span ends after the whole escape of its last character.
 fn file_span(w: &Word, s: Span) -> Span {
-    let at = |i: usize| w.offsets.get(i).or(w.offsets.last()).copied().unwrap_or(0);
-    Span::new(at(s.start), at(s.end).max(at(s.start)))
+    Span::new(w.offset(s.start), w.offset(s.end).max(w.offset(s.start)))
 }
 
 /// Flags whose value is one word; `--scopes`, `--condition` and `--condition-query` take
@@ -245,12 +244,7 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
             }
             // The KQL itself, written in the condition.
             None => {
-                let offsets: Vec<usize> = c
-                    .query_offsets
-                    .0
-                    .iter()
-                    .map(|&o| w.offsets[o.min(w.offsets.len() - 1)])
-                    .collect();
+                let offsets: Vec<usize> = c.query_offsets.0.iter().map(|&o| w.offset(o)).collect();
                 Some(Query {
                     text: c.query.value.clone(),
                     map: SpanMap::from_offsets(&offsets),
