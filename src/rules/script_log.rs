@@ -433,10 +433,35 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_and_syntax_errors_are_located() {
-        let t = "az monitor scheduled-query create -n a --condition \"count 'Placeholder_2' > 0\" --condition-query Placeholder_1='T | take 1'\naz monitor scheduled-query update -n b --condition \"count 'Placeholder_1' >> 0\"\naz monitor scheduled-query create -n c --condition \"count 'placeholder' > 0\"\naz monitor scheduled-query create -n d --condition \"count 'P' > 0\" --condition-query P=\"$Q\"\n";
+    fn a_condition_query_keeps_no_quotes_of_its_own() {
+        let t = "az monitor scheduled-query create -n a --condition \"count 'P' > 0\" --condition-query 'P=\"T | take 1\"'\naz monitor scheduled-query create -n b --condition \"count 'P' > 0\" --condition-query \"P='T | take 2'\"\naz monitor scheduled-query create -n c --condition \"count 'P' > 0\" --condition-query 'P=\"T | take 3'\naz monitor scheduled-query create -n d --condition \"count 'P' > 0\" --condition-query 'P=\"'\n";
         let (rules, sink) = read(t);
-        assert_eq!(rules.len(), 4);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let queries: Vec<&str> = rules
+            .iter()
+            .map(|r| {
+                r.log.as_ref().unwrap().criteria[0]
+                    .query
+                    .as_ref()
+                    .unwrap()
+                    .text
+                    .as_str()
+            })
+            .collect();
+        assert_eq!(queries, ["T | take 1", "T | take 2", "\"T | take 3", "\""]);
+        let q = rules[0].log.as_ref().unwrap().criteria[0]
+            .query
+            .as_ref()
+            .unwrap();
+        let take = q.text.find("take").unwrap();
+        assert_eq!(at(t, q.map.map(Span::new(take, take + 6))), "take 1");
+    }
+
+    #[test]
+    fn placeholders_and_syntax_errors_are_located() {
+        let t = "az monitor scheduled-query create -n a --condition \"count 'Placeholder_2' > 0\" --condition-query Placeholder_1='T | take 1'\naz monitor scheduled-query update -n b --condition \"count 'Placeholder_1' >> 0\"\naz monitor scheduled-query create -n c --condition \"count 'placeholder' > 0\"\naz monitor scheduled-query create -n d --condition \"count 'P' > 0\" --condition-query P=\"$Q\"\naz monitor scheduled-query create -n e --condition \"count 'PLACEHOLDER_3' > 0\"\naz monitor scheduled-query create -n f --condition \"count 'placeholder-1' > 0\"\n";
+        let (rules, sink) = read(t);
+        assert_eq!(rules.len(), 6);
         let got: Vec<(&str, &str)> = sink
             .findings
             .iter()
@@ -449,6 +474,7 @@ mod tests {
                 ("condition-syntax", ">>"),
                 ("unknown-query-placeholder", "placeholder"),
                 ("unresolved-expression", "\"$Q\""),
+                ("unknown-query-placeholder", "PLACEHOLDER_3"),
             ]
         );
     }

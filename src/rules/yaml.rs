@@ -876,6 +876,9 @@ mod tests {
             );
         }
         assert!(read_list("# c\n\nrules:\n- name: a\n", FileId(0), 2, 1, &Keep).is_some());
+        // A line left of the list, or a tab before an item, ends the shape.
+        assert_eq!(item_starts("rules:\n  - name: a\nother: 1\n"), None);
+        assert_eq!(item_starts("rules:\n  - name: a\n\t- name: b\n"), None);
         // The last line needs no line break.
         let text = "rules:\n  - name: a\n  - name: b";
         assert_eq!(item_starts(text), Some(vec![7, 19]));
