@@ -434,7 +434,7 @@ mod tests {
 
     #[test]
     fn a_condition_query_keeps_no_quotes_of_its_own() {
-        let t = "az monitor scheduled-query create -n a --condition \"count 'P' > 0\" --condition-query 'P=\"T | take 1\"'\naz monitor scheduled-query create -n b --condition \"count 'P' > 0\" --condition-query \"P='T | take 2'\"\naz monitor scheduled-query create -n c --condition \"count 'P' > 0\" --condition-query 'P=\"T | take 3'\naz monitor scheduled-query create -n d --condition \"count 'P' > 0\" --condition-query 'P=\"'\n";
+        let t = "az monitor scheduled-query create -n a --condition \"count 'P' > 0\" --condition-query 'P=\"T | take 1\"'\naz monitor scheduled-query create -n b --condition \"count 'P' > 0\" --condition-query \"P='T | take 2'\"\naz monitor scheduled-query create -n c --condition \"count 'P' > 0\" --condition-query 'P=\"T | take 3'\naz monitor scheduled-query create -n d --condition \"count 'P' > 0\" --condition-query 'P=\"'\naz monitor scheduled-query create -n e --condition \"count 'P' > 0\" --condition-query \"P=T | where A == 'x'\"\n";
         let (rules, sink) = read(t);
         assert!(sink.findings.is_empty(), "{:?}", sink.findings);
         let queries: Vec<&str> = rules
@@ -448,7 +448,16 @@ mod tests {
                     .as_str()
             })
             .collect();
-        assert_eq!(queries, ["T | take 1", "T | take 2", "\"T | take 3", "\""]);
+        assert_eq!(
+            queries,
+            [
+                "T | take 1",
+                "T | take 2",
+                "\"T | take 3",
+                "\"",
+                "T | where A == 'x'"
+            ]
+        );
         let q = rules[0].log.as_ref().unwrap().criteria[0]
             .query
             .as_ref()
