@@ -247,4 +247,41 @@ mod tests {
         assert!(!plan(r#"{"values": {}}"#));
         assert!(!plan(r#"{"resources": []}"#));
     }
+
+    /// Each alert resource type of a plan is read, in child modules too; the legacy log alert
+    /// with its note at the resource's `type`.
+    #[test]
+    fn every_alert_type_of_a_plan_is_read() {
+        let t = r#"{"format_version": "1.2", "planned_values": {"root_module": {
+  "resources": [
+    {"type": "azurerm_monitor_metric_alert", "values": {"name": "m", "criteria": [{"metric_name": "GpuUtilization", "aggregation": "Average", "operator": "LessThan", "threshold": 10}]}},
+    {"type": "azurerm_monitor_scheduled_query_rules_alert_v2", "values": {"name": "v2", "criteria": [{"query": "AmlComputeJobEvent", "operator": "GreaterThan", "threshold": 0, "time_aggregation_method": "Count"}]}},
+    {"type": "azurerm_resource_group", "values": {"name": "rg"}}
+  ],
+  "child_modules": [{"resources": [
+    {"type": "azurerm_monitor_scheduled_query_rules_alert", "values": {"name": "old", "query": "AmlComputeJobEvent | count", "frequency": 5, "time_window": 30}}
+  ]}]}}}"#;
+        let doc = crate::yaml::parse(t).unwrap().unwrap();
+        let mut sink = Sink::new(crate::source::FileId(0));
+        let rules = read(&doc, t, &mut sink);
+        let names: Vec<&str> = rules
+            .iter()
+            .map(|r| r.name.as_ref().unwrap().value.as_str())
+            .collect();
+        assert_eq!(names, ["m", "v2", "old"]);
+        assert!(rules[0].log.is_none());
+        assert!(rules[1].log.is_some() && rules[2].log.is_some());
+        let notes: Vec<(&str, &str)> = sink
+            .findings
+            .iter()
+            .map(|f| (f.check.name, &t[f.span.start..f.span.end]))
+            .collect();
+        assert_eq!(
+            notes,
+            [(
+                "legacy-log-alert-api",
+                "\"azurerm_monitor_scheduled_query_rules_alert\""
+            )]
+        );
+    }
 }
