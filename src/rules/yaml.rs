@@ -948,6 +948,18 @@ mod tests {
         assert_eq!(alias.help.as_deref(), Some("this format calls it `window`"));
     }
 
+    /// A misspelt threshold key is reported once, as misspelt, not also as a missing threshold.
+    #[test]
+    fn a_misspelt_threshold_is_not_also_missing() {
+        for key in ["treshold: 3", "dynamc: {sensitivity: Medium}"] {
+            let text = format!(
+                "rules:\n  - name: a\n    severity: 1\n    frequency: 5m\n    window: 5m\n    criteria:\n      - metric: Failed Runs\n        aggregation: total\n        operator: '>'\n        {key}\n"
+            );
+            let r = read(&text, FileId(0));
+            assert_eq!(names(&r), ["unknown-key"], "{key}");
+        }
+    }
+
     #[test]
     fn empty_inputs_are_reported() {
         assert_eq!(names(&read("", FileId(0))), ["empty-file"]);

@@ -256,4 +256,25 @@ mod tests {
         assert_eq!(decode(&remote, b), Some((FileId(2), Span::new(0, 1))));
         assert_eq!(decode(&remote, Span::new(3, 9)), None);
     }
+
+    /// Up to `MAX_REMOTE` other files have a slot each, the same file keeps its slot, and a
+    /// span too long for a slot is not encoded.
+    #[test]
+    fn remote_files_have_a_bounded_number_of_slots() {
+        let mut remote = Vec::new();
+        for f in 0..MAX_REMOTE + 3 {
+            let span = Span::new(f, f + 1);
+            let encoded = encode(&mut remote, FileId(f), span);
+            if f < MAX_REMOTE {
+                let encoded = encoded.unwrap();
+                assert_eq!(decode(&remote, encoded), Some((FileId(f), span)));
+                assert_eq!(encode(&mut remote, FileId(f), span), Some(encoded));
+            } else {
+                assert_eq!(encoded, None, "{f}");
+            }
+        }
+        assert_eq!(remote.len(), MAX_REMOTE);
+        assert_eq!(encode(&mut remote, FileId(0), Span::new(0, SLOT)), None);
+        assert!(encode(&mut remote, FileId(0), Span::new(0, SLOT - 1)).is_some());
+    }
 }
