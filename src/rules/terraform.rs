@@ -256,6 +256,9 @@ mod tests {
   "resources": [
     {"type": "azurerm_monitor_metric_alert", "values": {"name": "m", "criteria": [{"metric_name": "GpuUtilization", "aggregation": "Average", "operator": "LessThan", "threshold": 10}]}},
     {"type": "azurerm_monitor_scheduled_query_rules_alert_v2", "values": {"name": "v2", "criteria": [{"query": "AmlComputeJobEvent", "operator": "GreaterThan", "threshold": 0, "time_aggregation_method": "Count"}]}},
+    {"type": "azurerm_monitor_metric_alert", "values": {"name": "dyn", "dynamic_criteria": [
+      {"metric_name": "CpuUtilization", "aggregation": "Average", "operator": "GreaterThan", "alert_sensitivity": "High", "ignore_data_before": "2026-01-01T00:00:00Z"},
+      {"metric_name": "GpuUtilization", "aggregation": "Average", "operator": "GreaterThan", "alert_sensitivity": "Low", "ignore_data_before": null}]}},
     {"type": "azurerm_resource_group", "values": {"name": "rg"}}
   ],
   "child_modules": [{"resources": [
@@ -268,9 +271,21 @@ mod tests {
             .iter()
             .map(|r| r.name.as_ref().unwrap().value.as_str())
             .collect();
-        assert_eq!(names, ["m", "v2", "old"]);
-        assert!(rules[0].log.is_none());
-        assert!(rules[1].log.is_some() && rules[2].log.is_some());
+        assert_eq!(names, ["m", "v2", "dyn", "old"]);
+        assert!(rules[0].log.is_none() && rules[2].log.is_none());
+        assert!(rules[1].log.is_some() && rules[3].log.is_some());
+        // An unset `ignore_data_before` is `null` in a plan.
+        let since: Vec<Option<&str>> = rules[2]
+            .criteria
+            .iter()
+            .map(|c| match &c.threshold {
+                Some(Threshold::Dynamic(d)) => {
+                    d.ignore_data_before.as_ref().map(|s| s.value.as_str())
+                }
+                _ => panic!("{c:?}"),
+            })
+            .collect();
+        assert_eq!(since, [Some("2026-01-01T00:00:00Z"), None]);
         let notes: Vec<(&str, &str)> = sink
             .findings
             .iter()
