@@ -512,6 +512,29 @@ resource "azurerm_monitor_scheduled_query_rules_alert_v2" "a" {
     }
 
     #[test]
+    fn the_legacy_minutes_must_be_positive() {
+        let t = "resource \"azurerm_monitor_scheduled_query_rules_alert\" \"old\" {\n  frequency   = 0\n  time_window = -5\n}\n";
+        let (rules, sink) = read(t);
+        let got: Vec<(&str, &str)> = sink
+            .findings
+            .iter()
+            .map(|f| (f.check.name, at(t, f.span)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "legacy-log-alert-api",
+                    "\"azurerm_monitor_scheduled_query_rules_alert\""
+                ),
+                ("invalid-value", "0"),
+                ("invalid-value", "-5"),
+            ]
+        );
+        assert!(rules[0].frequency.is_none() && rules[0].window.is_none());
+    }
+
+    #[test]
     fn the_legacy_resource_is_read_and_noted_as_superseded() {
         let t = r#"
 resource "azurerm_monitor_scheduled_query_rules_alert" "old" {
