@@ -262,7 +262,8 @@ mod tests {
     {"type": "azurerm_resource_group", "values": {"name": "rg"}}
   ],
   "child_modules": [{"resources": [
-    {"type": "azurerm_monitor_scheduled_query_rules_alert", "values": {"name": "old", "query": "AmlComputeJobEvent | count", "frequency": 5, "time_window": 30}}
+    {"type": "azurerm_monitor_scheduled_query_rules_alert", "values": {"name": "old", "query": "AmlComputeJobEvent | count", "frequency": 5, "time_window": 30,
+      "trigger": [{"operator": "GreaterThan", "threshold": 3, "metric_trigger": [{"operator": "GreaterThan", "threshold": 1, "metric_trigger_type": "Total", "metric_column": "ClusterName"}]}]}}
   ]}]}}}"#;
         let doc = crate::yaml::parse(t).unwrap().unwrap();
         let mut sink = Sink::new(crate::source::FileId(0));
@@ -286,6 +287,10 @@ mod tests {
             })
             .collect();
         assert_eq!(since, [Some("2026-01-01T00:00:00Z"), None]);
+        // A plan writes the legacy rule's blocks as lists of one.
+        let c = &rules[3].log.as_ref().unwrap().criteria[0];
+        assert_eq!(c.threshold.as_ref().unwrap().value, 3.0);
+        assert_eq!(c.dimensions[0].name.value, "ClusterName");
         let notes: Vec<(&str, &str)> = sink
             .findings
             .iter()
