@@ -302,6 +302,14 @@ mod tests {
         &t[s.start..s.end]
     }
 
+    /// Each finding's check and the text it points at.
+    fn found<'a>(t: &'a str, sink: &Sink) -> Vec<(&'static str, &'a str)> {
+        sink.findings
+            .iter()
+            .map(|f| (f.check.name, at(t, f.span)))
+            .collect()
+    }
+
     #[test]
     fn every_flag_is_read_and_the_query_maps_into_the_script() {
         let t = "az monitor scheduled-query create -g rg -n failed-jobs --scopes /subscriptions/s/resourceGroups/g/providers/Microsoft.OperationalInsights/workspaces/w \\\n  --condition \"avg 'Failed' from 'Placeholder_1' >= 2.5 resource id _ResourceId where ClusterName includes gpu or cpu at least 2 violations out of 3 aggregated points\" \\\n  --condition-query Placeholder_1=\"AmlComputeJobEvent\n| where EventType == \\\"JobFaild\\\" | summarize Failed = count() by ClusterName, _ResourceId\" \\\n  --description 'jobs fail' --evaluation-frequency 5m --window-size 15m --severity 1 --mute-actions-duration PT30M \\\n  --auto-mitigate false --skip-query-validation true --disabled true --target-resource-type Microsoft.MachineLearningServices/workspaces\n";
@@ -383,11 +391,7 @@ mod tests {
         let (rules, sink) = read(t);
         // The condition grammar has no negative thresholds: the finding is at the number, not
         // at the end of a condition cut short by a "flag".
-        let got: Vec<(&str, &str)> = sink
-            .findings
-            .iter()
-            .map(|f| (f.check.name, at(t, f.span)))
-            .collect();
+        let got = found(t, &sink);
         assert_eq!(
             got,
             [("condition-syntax", "-1.5"), ("condition-syntax", "-.5")]
@@ -471,11 +475,7 @@ mod tests {
         let t = "az monitor scheduled-query create -n a --condition \"count 'Placeholder_2' > 0\" --condition-query Placeholder_1='T | take 1'\naz monitor scheduled-query update -n b --condition \"count 'Placeholder_1' >> 0\"\naz monitor scheduled-query create -n c --condition \"count 'placeholder' > 0\"\naz monitor scheduled-query create -n d --condition \"count 'P' > 0\" --condition-query P=\"$Q\"\naz monitor scheduled-query create -n e --condition \"count 'PLACEHOLDER_3' > 0\"\naz monitor scheduled-query create -n f --condition \"count 'placeholder-1' > 0\"\n";
         let (rules, sink) = read(t);
         assert_eq!(rules.len(), 6);
-        let got: Vec<(&str, &str)> = sink
-            .findings
-            .iter()
-            .map(|f| (f.check.name, at(t, f.span)))
-            .collect();
+        let got = found(t, &sink);
         assert_eq!(
             got,
             [
@@ -512,11 +512,7 @@ mod tests {
         ] {
             let (rules, sink) = read(t);
             assert_eq!(rules.len(), 1, "{t:?}");
-            let got: Vec<(&str, &str)> = sink
-                .findings
-                .iter()
-                .map(|f| (f.check.name, at(t, f.span)))
-                .collect();
+            let got = found(t, &sink);
             assert_eq!(got, want, "{t:?}");
         }
     }

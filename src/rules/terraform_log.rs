@@ -349,6 +349,14 @@ resource "azurerm_monitor_scheduled_query_rules_alert_v2" "jobs" {
         &text[span.start..span.end]
     }
 
+    /// Each finding's check and the text it points at.
+    fn found<'a>(t: &'a str, sink: &Sink) -> Vec<(&'static str, &'a str)> {
+        sink.findings
+            .iter()
+            .map(|f| (f.check.name, at(t, f.span)))
+            .collect()
+    }
+
     #[test]
     fn every_v2_argument_is_read_with_its_span() {
         let (rules, sink) = read(V2);
@@ -515,11 +523,7 @@ resource "azurerm_monitor_scheduled_query_rules_alert_v2" "a" {
     fn the_legacy_minutes_must_be_positive() {
         let t = "resource \"azurerm_monitor_scheduled_query_rules_alert\" \"old\" {\n  frequency   = 0\n  time_window = -5\n}\n";
         let (rules, sink) = read(t);
-        let got: Vec<(&str, &str)> = sink
-            .findings
-            .iter()
-            .map(|f| (f.check.name, at(t, f.span)))
-            .collect();
+        let got = found(t, &sink);
         assert_eq!(
             got,
             [
@@ -599,11 +603,7 @@ resource "azurerm_monitor_scheduled_query_rules_alert_v2" "a" {
 }
 "#;
         let (_, sink) = read(t);
-        let got: Vec<(&str, &str)> = sink
-            .findings
-            .iter()
-            .map(|f| (f.check.name, at(t, f.span)))
-            .collect();
+        let got = found(t, &sink);
         assert_eq!(
             got,
             [
