@@ -3,14 +3,6 @@
 
 use std::borrow::Cow;
 
-use nom::IResult;
-use nom::Parser;
-use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case, take_while1};
-use nom::character::complete::{digit1, one_of};
-use nom::combinator::{opt, recognize};
-use nom::sequence::pair;
-
 /// A token; names, numbers and timespans borrow their text from the query.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok<'a> {
@@ -90,25 +82,41 @@ fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// `12`, `2.5`, `1e-3`, `0x1F`.
-fn number(i: &str) -> IResult<&str, &str> {
-    alt((
-        recognize(pair(
-            tag_no_case("0x"),
-            take_while1(|c: char| c.is_ascii_hexdigit()),
-        )),
-        recognize((
-            digit1,
-            opt(pair(tag("."), digit1)),
-            opt((one_of("eE"), opt(one_of("+-")), digit1)),
-        )),
-        recognize((
-            tag("."),
-            digit1,
-            opt((one_of("eE"), opt(one_of("+-")), digit1)),
-        )),
-    ))
-    .parse(i)
+/// The length of the number at the start of `i`: `0x1F` (hex digits after `0x` or `0X`), or
+/// `12`, `2.5`, `1e-3`, `.5`: digits, then a fraction and an exponent if each has digits.
+/// `None` when `i` starts with neither a digit nor `.` and a digit.
+fn number_len(i: &str) -> Option<usize> {
+    let b = i.as_bytes();
+    let digits = |from: usize| {
+        b.get(from..)
+            .map_or(0, |d| d.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
+    if let [b'0', b'x' | b'X', hex @ ..] = b {
+        let hex = hex.iter().take_while(|c| c.is_ascii_hexdigit()).count();
+        if hex > 0 {
+            return Some(2 + hex);
+        }
+    }
+    let mut end = digits(0);
+    if end == 0 {
+        end = match digits(1) {
+            frac if b.first() == Some(&b'.') && frac > 0 => 1 + frac,
+            _ => return None,
+        };
+    } else if b.get(end) == Some(&b'.') {
+        let frac = digits(end + 1);
+        if frac > 0 {
+            end += 1 + frac;
+        }
+    }
+    if matches!(b.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(end + 1), Some(b'+' | b'-')));
+        let exp = digits(end + 1 + sign);
+        if exp > 0 {
+            end += 1 + sign + exp;
+        }
+    }
+    Some(end)
 }
 
 /// [`NAME_BYTE`]'s bit for a name's first characters: letters, `_`, `$`.
@@ -117,8 +125,8 @@ const NAME_START: u8 = 1;
 const NAME_REST: u8 = 2;
 
 /// What each ASCII byte can be in a name: [`NAME_START`], [`NAME_REST`], both or neither.
-const NAME_BYTE: [u8; 128] = {
-    let mut t = [0u8; 128];
+const NAME_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut c = 0;
     while c < 128 {
         let b = c as u8;
@@ -135,14 +143,25 @@ const NAME_BYTE: [u8; 128] = {
 };
 
 fn name_byte(b: u8, bit: u8) -> bool {
-    b < 128 && NAME_BYTE[b as usize] & bit != 0
+    NAME_BYTE[b as usize] & bit != 0
 }
 
 /// The length of the name at the start of `i` (which starts with an identifier character):
 /// a run of start characters (letters, `_`, `$`), then of letters, digits and `_`.
 fn ident_len(i: &str) -> usize {
     let b = i.as_bytes();
-    // ASCII names, nearly all of them, byte by byte.
+    // Nearly every name: an ASCII letter or `_`, then letters, digits and `_` up to an ASCII
+    // byte that is none of them nor `$`. The two runs below are then one.
+    if b.first().is_some_and(|&c| name_byte(c, NAME_REST)) {
+        let end = b
+            .iter()
+            .position(|&c| !name_byte(c, NAME_REST))
+            .unwrap_or(b.len());
+        if b.get(end).is_none_or(|&c| c.is_ascii() && c != b'$') {
+            return end;
+        }
+    }
+    // Other ASCII names (`$left`, `a$b`), byte by byte.
     let mut starts = 0;
     while starts < b.len() && name_byte(b[starts], NAME_START) {
         starts += 1;
@@ -393,20 +412,16 @@ fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
                 continue;
             }
         }
-        if (c.is_ascii_digit() || (c == '.' && rest[1..].starts_with(|d: char| d.is_ascii_digit())))
-            && let Ok((after, num)) = number(rest)
-        {
-            {
-                let unit = unit_after(after);
-                pos = match unit {
-                    Some(u) if !num.starts_with("0x") && !num.starts_with("0X") => {
-                        let len = num.len() + u.len();
-                        push(&mut out, Tok::Timespan(&rest[..len]), len)
-                    }
-                    _ => push(&mut out, Tok::Number(num), num.len()),
-                };
-                continue;
-            }
+        if let Some(n) = number_len(rest) {
+            let (num, after) = rest.split_at(n);
+            pos = match unit_after(after) {
+                Some(u) if !num.starts_with("0x") && !num.starts_with("0X") => {
+                    let len = n + u.len();
+                    push(&mut out, Tok::Timespan(&rest[..len]), len)
+                }
+                _ => push(&mut out, Tok::Number(num), n),
+            };
+            continue;
         }
         if is_ident_start(c) {
             let len = name_token_len(rest);
@@ -425,6 +440,64 @@ fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The number grammar in nom's combinators, as the lexer read it before [`number_len`].
+    fn number(i: &str) -> nom::IResult<&str, &str> {
+        use nom::Parser;
+        use nom::branch::alt;
+        use nom::bytes::complete::{tag, tag_no_case, take_while1};
+        use nom::character::complete::{digit1, one_of};
+        use nom::combinator::{opt, recognize};
+        use nom::sequence::pair;
+        alt((
+            recognize(pair(
+                tag_no_case("0x"),
+                take_while1(|c: char| c.is_ascii_hexdigit()),
+            )),
+            recognize((
+                digit1,
+                opt(pair(tag("."), digit1)),
+                opt((one_of("eE"), opt(one_of("+-")), digit1)),
+            )),
+            recognize((
+                tag("."),
+                digit1,
+                opt((one_of("eE"), opt(one_of("+-")), digit1)),
+            )),
+        ))
+        .parse(i)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn numbers_are_as_long_as_the_combinator_grammar_says(
+            text in "[0-9xXa-fA-F.eE+-]{0,3}([0-9]|0x|0X|\\.|e|E|e-|E\\+|[a-z]|٠| ){0,8}"
+        ) {
+            let expected = number(&text).ok().map(|(_, n)| n.len());
+            proptest::prop_assert_eq!(number_len(&text), expected, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn numbers_of_every_shape() {
+        for (text, len) in [
+            ("0x1Fg", Some(4)),
+            ("0X", Some(1)),
+            ("0xg", Some(1)),
+            ("12.5e-3m", Some(7)),
+            ("12.e3", Some(2)),
+            ("1e+", Some(1)),
+            ("0e-", Some(1)),
+            (".5", Some(2)),
+            (".e5", None),
+            (".", None),
+            ("x1", None),
+            ("", None),
+        ] {
+            assert_eq!(number_len(text), len, "{text:?}");
+        }
+    }
 
     fn toks(s: &str) -> Vec<Tok<'_>> {
         tokenize(s).into_iter().map(|t| t.tok).collect()
