@@ -201,6 +201,7 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
 fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     let mut rule = AlertRule::new(sink.file, Span::new(ws[0].span.start, ws.last()?.span.end));
     let mut hints = Vec::new();
+    let mut condition_given = false;
     let mut i = COMMAND.len();
     while i < ws.len() {
         let flag = ws[i].text.as_str();
@@ -256,6 +257,12 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
             "--evaluation-frequency",
             "--auto-mitigate",
         ];
+        if flag == "--condition" {
+            condition_given = true;
+            if arg.is_none() {
+                condition_without_value(sink, ws[i].span);
+            }
+        }
         if let Some(arg) = arg.filter(|_| CHECKED.contains(&flag) || flag == "--disabled") {
             if arg.dynamic {
                 sink.push(
@@ -289,10 +296,39 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
         }
         i += consumed;
     }
+    if !condition_given {
+        no_condition(sink, &ws[..COMMAND.len()]);
+    }
     // A type stated outright wins over the types of the scopes, as in ARM.
     hints.sort_by_key(|h| !matches!(h, Hint::Type(_)));
     rule.target = from_hints(hints);
     Some(rule)
+}
+
+/// The CLI refuses a `create` without `--condition` (a required argument): reported at the
+/// command's words, `command`.
+pub(super) fn no_condition(sink: &mut Sink, command: &[Word]) {
+    let (Some(first), Some(last)) = (command.first(), command.last()) else {
+        return;
+    };
+    let words: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();
+    sink.push(
+        sink.at(
+            &registry::MISSING_KEY,
+            Span::new(first.span.start, last.span.end),
+            format!("`{}` has no --condition", words.join(" ")),
+        )
+        .label("needs --condition")
+        .help("the CLI requires one --condition or more, such as --condition \"avg GpuUtilization < 10\""),
+    );
+}
+
+/// `--condition` followed by another flag or by nothing: the CLI refuses it.
+pub(super) fn condition_without_value(sink: &mut Sink, flag: Span) {
+    sink.push(
+        sink.at(&registry::MISSING_KEY, flag, "--condition has no value")
+            .label("needs a condition"),
+    );
 }
 
 /// Reads a flag that `az monitor metrics alert` and `az monitor scheduled-query` take alike
@@ -403,6 +439,45 @@ mod tests {
         assert_eq!(r.severity.as_ref().unwrap().value, 3);
         let m = r.criteria[0].metric.span;
         assert_eq!(&t[m.start..m.end], "GpuUtilization");
+    }
+
+    #[test]
+    fn a_create_without_a_condition_is_reported_at_its_words() {
+        for (t, want) in [
+            (
+                "az monitor metrics alert create -n a --scopes $WS\n",
+                vec![("missing-key", "az monitor metrics alert create")],
+            ),
+            (
+                "az monitor metrics alert create -n a --condition --severity 2\n",
+                vec![("missing-key", "--condition")],
+            ),
+            (
+                "az monitor metrics alert create -n a --condition\n",
+                vec![("missing-key", "--condition")],
+            ),
+            (
+                "az monitor metrics alert create -n a --condition $C\n",
+                vec![("unresolved-expression", "$C")],
+            ),
+            (
+                "az monitor scheduled-query update -n a --severity 2\n",
+                vec![],
+            ),
+            (
+                "az monitor scheduled-query create -n a --severity 2\n",
+                vec![("missing-key", "az monitor scheduled-query create")],
+            ),
+        ] {
+            let mut sink = Sink::new(FileId(0));
+            assert_eq!(read(t, &mut sink).len(), 1, "{t:?}");
+            let found: Vec<(&str, &str)> = sink
+                .findings
+                .iter()
+                .map(|f| (f.check.name, &t[f.span.start..f.span.end]))
+                .collect();
+            assert_eq!(found, want, "{t:?}");
+        }
     }
 
     #[test]

@@ -134,6 +134,7 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
     let mut conditions: Vec<Word> = Vec::new();
     let mut placeholders: HashMap<String, Word> = HashMap::new();
     let mut placeholder_given = false;
+    let mut condition_given = false;
     let mut i = first;
     while i < ws.len() {
         let (flag, inline) = match ws[i].text.split_once('=') {
@@ -176,7 +177,12 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
                     .filter(|w| !w.dynamic)
                     .map(|w| Sp::new(w.text.clone(), w.span)),
             ),
-            "--condition" if !args.is_empty() => {
+            "--condition" if args.is_empty() => {
+                super::script::condition_without_value(sink, ws[i - 1].span);
+                condition_given = true;
+            }
+            "--condition" => {
+                condition_given = true;
                 let w = join(&args);
                 if w.dynamic {
                     unresolved(sink, &w, &flag);
@@ -205,6 +211,10 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
             }
             _ => {}
         }
+    }
+    // `update` changes what it is given; `create` needs a condition.
+    if !condition_given && ws[first - 1].text == "create" {
+        super::script::no_condition(sink, &ws[..first]);
     }
     rule.target = from_hints(log.target_resource_types.iter().cloned().map(Hint::Type));
     for w in &conditions {
@@ -491,14 +501,17 @@ mod tests {
     #[test]
     fn hostile_scripts_are_one_rule_each_with_located_findings() {
         for (t, want) in [
-            ("az monitor scheduled-query create --condition", vec![]),
+            (
+                "az monitor scheduled-query create --condition",
+                vec![("missing-key", "--condition")],
+            ),
             (
                 "az monitor scheduled-query create --condition \"count '",
                 vec![("condition-syntax", "'")],
             ),
             (
                 "az monitor scheduled-query create --condition-query =",
-                vec![],
+                vec![("missing-key", "az monitor scheduled-query create")],
             ),
             (
                 "az monitor scheduled-query create --condition=\"count 'P' > 1\" --condition-query P=\\",
