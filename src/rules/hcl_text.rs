@@ -301,6 +301,22 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_plain_characters_is_one_piece_of_the_map() {
+        // Plain text, multi-byte characters included, maps by one shift; the text after an
+        // escape starts a new piece.
+        let text = r#"q = "Aé|b""#;
+        assert_eq!(
+            decode(text, Span::new(4, text.len())),
+            Decoded::Literal("Aé|b".into(), SpanMap::offset(5))
+        );
+        let text = r#"q = "é\tb""#;
+        assert_eq!(
+            decode(text, Span::new(4, text.len())),
+            Decoded::Literal("é\tb".into(), SpanMap::from_pieces(vec![(0, 5), (3, 9)]))
+        );
+    }
+
+    #[test]
     fn indented_heredocs_strip_the_common_indent() {
         let text = "  query = <<-QUERY\n      AmlComputeJobEvent\n\n        | where EventType == \"JobFaild\"\n      QUERY\n";
         let (q, map, _) = literal(text, "<<-");
@@ -343,6 +359,41 @@ mod tests {
         match decode(text, Span::new(start, text.len())) {
             Decoded::Template { only, .. } => assert_eq!(only.as_deref(), Some("local.query")),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_interpolation_ends_at_its_own_closing_brace() {
+        // Braces nest, and a brace inside a quoted string in the expression does not count.
+        let text = r#"q = "${merge({a = "}"}, {b = 1})} | x""#;
+        match decode(text, Span::new(4, text.len())) {
+            Decoded::Template { at, only } => {
+                assert_eq!(&text[at.start..at.end], r#"${merge({a = "}"}, {b = 1})}"#);
+                assert_eq!(only, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        // An escaped quote does not end a string inside the expression.
+        let text = r#"q = "${f("a\"}")} | x""#;
+        match decode(text, Span::new(4, text.len())) {
+            Decoded::Template { at, .. } => {
+                assert_eq!(&text[at.start..at.end], r#"${f("a\"}")}"#)
+            }
+            other => panic!("{other:?}"),
+        }
+        // Never closed, nor a string inside it, nor an escape: it runs to the end of the string.
+        for (text, interpolation) in [
+            (r#"q = "x ${abc""#, "${abc"),
+            (r#"q = "x ${f("abc""#, r#"${f("abc"#),
+            (r#"q = "x ${f("a""#, r#"${f("a"#),
+        ] {
+            match decode(text, Span::new(4, text.len())) {
+                Decoded::Template { at, only } => {
+                    assert_eq!(&text[at.start..at.end], interpolation);
+                    assert_eq!(only, None);
+                }
+                other => panic!("{other:?}"),
+            }
         }
     }
 

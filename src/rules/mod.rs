@@ -567,3 +567,77 @@ pub fn parameter_values(
     }
     (out, sink.findings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What reading `text` as `name` gives: `None` when the file is skipped, else the number of
+    /// rules and each finding's name with the text it points at.
+    fn read<'t>(
+        name: &str,
+        text: &'t str,
+        explicit: bool,
+    ) -> Option<(usize, Vec<(&'static str, &'t str)>)> {
+        let read = read_source(name, text, FileId(0), explicit, &[])?;
+        let findings = read
+            .findings
+            .iter()
+            .map(|f| (f.check.name, &text[f.span.start..f.span.end]))
+            .collect();
+        Some((read.rules.len(), findings))
+    }
+
+    #[test]
+    fn a_walk_skips_a_script_without_alerts_and_a_named_one_is_reported() {
+        let deploy = "#!/bin/sh\naz group create -n rg -l westeurope\n";
+        assert_eq!(read("deploy.sh", deploy, false), None);
+        assert_eq!(
+            read("deploy.sh", deploy, true),
+            Some((0, vec![("empty-file", "")]))
+        );
+        // A broken alert command is reported whether the script was walked or named.
+        let broken = "az monitor metrics alert create -n a -g rg --scopes $WS --condition\n";
+        for explicit in [false, true] {
+            let (_, findings) = read("alerts.sh", broken, explicit).expect("read");
+            assert!(!findings.is_empty(), "{findings:?}");
+            assert!(findings.iter().all(|(name, _)| *name != "empty-file"));
+        }
+        let alert = "az monitor metrics alert create -n a -g rg --scopes $WS \
+                     --condition \"avg CpuUtilizationPercentage > 90\"\n";
+        for explicit in [false, true] {
+            let (rules, findings) = read("alerts.sh", alert, explicit).expect("read");
+            assert_eq!(rules, 1);
+            assert!(findings.iter().all(|(name, _)| *name != "empty-file"));
+        }
+    }
+
+    #[test]
+    fn a_walk_reads_yaml_whose_lines_show_a_rule_files_keys() {
+        // A top-level key one edit from `rules` is read, and the misspelling reported.
+        let misspelt = "Rules:\n  - name: cpu\n";
+        let (_, findings) = read("alerts.yaml", misspelt, false).expect("read");
+        assert!(
+            findings.iter().any(|(_, at)| *at == "Rules"),
+            "{findings:?}"
+        );
+        // A commented-out key is not one, at the top level or below.
+        assert_eq!(read("app.yaml", "#rules:\nname: web\n", false), None);
+        assert_eq!(read("app.yaml", "name: web\n#  criteria:\n", false), None);
+        // A manifest with a rule key inside it is not read, and noted at the key.
+        let manifest = "apiVersion: v1\nkind: ConfigMap\ndata:\n  threshold: \"5\"\n";
+        assert_eq!(
+            read("cm.yaml", manifest, false),
+            Some((0, vec![("not-a-rule-source", "threshold")]))
+        );
+        assert_eq!(
+            read("cm.yaml", "apiVersion: v1\nkind: ConfigMap\n", false),
+            None
+        );
+        // The walk judges by lines: a flow mapping, whose keys start no line, is not parsed
+        // (naming the file reads it).
+        let flow = "# an alert\n{criteria: [], name: x}\n";
+        assert_eq!(read("flow.yaml", flow, false), None);
+        assert!(read("flow.yaml", flow, true).is_some());
+    }
+}
