@@ -613,6 +613,20 @@ mod tests {
     }
 
     #[test]
+    fn json_that_mentions_metric_alerts_but_is_no_template_is_noted_at_the_mention() {
+        for mention in [
+            "Microsoft.Insights/metricAlerts",
+            "azurerm_monitor_metric_alert",
+        ] {
+            let text = format!("{{\"note\": \"x\", \"type\": \"{mention}\"}}");
+            assert_eq!(
+                read("a.json", &text, false).map(|(n, f)| (n, f[0].0, f[0].1.to_string())),
+                Some((0, "not-a-rule-source", mention.to_string()))
+            );
+        }
+    }
+
+    #[test]
     fn a_walk_reads_yaml_whose_lines_show_a_rule_files_keys() {
         // A top-level key one edit from `rules` is read, and the misspelling reported.
         let misspelt = "Rules:\n  - name: cpu\n";
@@ -624,6 +638,22 @@ mod tests {
         // A commented-out key is not one, at the top level or below.
         assert_eq!(read("app.yaml", "#rules:\nname: web\n", false), None);
         assert_eq!(read("app.yaml", "name: web\n#  criteria:\n", false), None);
+        // A top-level rule key without `rules:` is read as a rule file, which says what is
+        // wrong with it; so is a document with only one of a manifest's two keys.
+        for (text, first) in [
+            ("criteria:\n  - metric: x\n", "criteria"),
+            ("kind: alert\ncriteria:\n  - metric: x\n", "kind"),
+            ("apiVersion: v1\ncriteria:\n  - metric: x\n", "apiVersion"),
+        ] {
+            let (_, findings) = read("alerts.yaml", text, false).expect("read");
+            assert_eq!(findings[0], ("missing-key", first), "{text:?}");
+            assert!(
+                findings
+                    .iter()
+                    .all(|(name, _)| *name != "not-a-rule-source"),
+                "{text:?}: {findings:?}"
+            );
+        }
         // A manifest with a rule key inside it is not read, and noted at the key.
         let manifest = "apiVersion: v1\nkind: ConfigMap\ndata:\n  threshold: \"5\"\n";
         assert_eq!(
