@@ -419,6 +419,7 @@ pub(crate) fn walk<'a>(
         match ty.as_deref() {
             Some("microsoft.insights/metricalerts") => {
                 if let Some(rule) = metric_alert(r, scope, sink) {
+                    no_criteria(r, sink);
                     rules.push(rule);
                 }
             }
@@ -456,6 +457,31 @@ pub(crate) fn walk<'a>(
         if let Some(children) = get(r, "resources") {
             walk(children, scope, sink, rules, depth + 1);
         }
+    }
+}
+
+/// A metric alert whose `properties` (an object, not an expression) have no `criteria`:
+/// Azure refuses it at deployment, and it would alert on nothing. Reported at `properties`.
+fn no_criteria(r: &Node, sink: &mut Sink) {
+    let Value::Map(entries) = &r.value else {
+        return;
+    };
+    let Some((key, props)) = entries
+        .iter()
+        .find(|(k, _)| k.name.eq_ignore_ascii_case("properties"))
+    else {
+        return;
+    };
+    if matches!(props.value, Value::Map(_)) && get(props, "criteria").is_none() {
+        sink.push(
+            sink.at(
+                &registry::MISSING_KEY,
+                key.span,
+                "a metric alert's properties have no `criteria`",
+            )
+            .label("needs `criteria`")
+            .help("add `criteria` with `odata.type` and an `allOf` list of criteria"),
+        );
     }
 }
 
@@ -916,6 +942,35 @@ mod tests {
         assert_eq!(names, [Some("[x]"), Some("[y]")]);
     }
 
+    #[test]
+    fn a_metric_alert_without_criteria_is_reported_at_its_properties() {
+        let template = |props: &str| {
+            format!(
+                r#"{{"resources": [{{"type": "Microsoft.Insights/metricAlerts", "name": "a", {props}}}]}}"#
+            )
+        };
+        for (props, want) in [
+            (r#""properties": {"severity": 3}"#, vec![r#""properties""#]),
+            (r#""Properties": {"severity": 3}"#, vec![r#""Properties""#]),
+            (r#""properties": {"criteria": "[parameters('c')]"}"#, vec![]),
+            (
+                r#""properties": {"criteria": {"allOf": [{"metricName": "CpuUtilization", "threshold": 90}]}}"#,
+                vec![],
+            ),
+            (r#""properties": "[parameters('p')]""#, vec![]),
+        ] {
+            let text = template(props);
+            let (rules, findings) = rules_of(&text);
+            assert_eq!(rules.len(), 1, "{props}");
+            let missing: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.check.name == "missing-key")
+                .map(|f| &text[f.span.start..f.span.end])
+                .collect();
+            assert_eq!(missing, want, "{props}");
+        }
+    }
+
     /// Reads a template's rules with its own defaults.
     fn rules_of(text: &str) -> (Vec<AlertRule>, Vec<crate::finding::Finding>) {
         let doc = crate::yaml::parse(text).unwrap().unwrap();
@@ -967,7 +1022,7 @@ mod tests {
     fn an_escaped_bracket_is_a_literal_outside_a_policy() {
         let (rules, findings) = rules_of(
             r#"{"resources": [{"type": "Microsoft.Insights/metricAlerts", "name": "r", "properties": {
-                "description": "[[not an expression]"}}]}"#,
+                "description": "[[not an expression]", "criteria": {"allOf": []}}}]}"#,
         );
         assert!(findings.is_empty(), "{findings:?}");
         assert_eq!(
@@ -982,7 +1037,8 @@ mod tests {
         let text = r#"{"variables": {"v": "[concat('a', 'b')]"},
             "resources": [{"type": "Microsoft.Insights/metricAlerts", "name": "r", "properties": {
                 "description": "[concat('x')]", "severity": "[variables('v')]",
-                "enabled": "[parameters('p')]", "autoMitigate": "[variables('w')]"}}]}"#;
+                "enabled": "[parameters('p')]", "autoMitigate": "[variables('w')]",
+                "criteria": {"allOf": []}}}]}"#;
         let (_, findings) = rules_of(text);
         let notes: Vec<(&str, &str)> = findings
             .iter()
