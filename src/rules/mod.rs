@@ -627,6 +627,22 @@ mod tests {
     }
 
     #[test]
+    fn json_that_strict_json_accepts_but_the_reader_refuses_is_located() {
+        // A repeated key, after a comment with multi-byte characters: at the second key.
+        let text = "{\"a\": 1, /* ééé */\n \"a\": 2}";
+        assert_eq!(
+            read("a.json", text, true),
+            Some((0, vec![("json-syntax", "\"a\"")]))
+        );
+        // A template without metric alerts is noted at its first character.
+        let text = "  {\"resources\": []}";
+        assert_eq!(
+            read("a.json", text, true),
+            Some((0, vec![("not-a-rule-source", "{")]))
+        );
+    }
+
+    #[test]
     fn a_walk_reads_yaml_whose_lines_show_a_rule_files_keys() {
         // A top-level key one edit from `rules` is read, and the misspelling reported.
         let misspelt = "Rules:\n  - name: cpu\n";
