@@ -634,6 +634,18 @@ mod tests {
             read("a.json", text, true),
             Some((0, vec![("json-syntax", "\"a\"")]))
         );
+        // Text that strict JSON refuses too is located and worded by serde_json.
+        let text = "{\"a\": [1, 2}";
+        let refused = read_source("a.json", text, FileId(0), true, &[]).expect("read");
+        let f = &refused.findings[0];
+        assert_eq!(
+            (
+                f.check.name,
+                &text[f.span.start..f.span.end],
+                f.message.as_str()
+            ),
+            ("json-syntax", "}", "invalid JSON: expected `,` or `]`")
+        );
         // A template without metric alerts is noted at its first character.
         let text = "  {\"resources\": []}";
         assert_eq!(
