@@ -627,6 +627,24 @@ mod tests {
     }
 
     #[test]
+    fn snap_widens_a_span_to_whole_characters() {
+        use crate::source::Span;
+        for (text, (start, end), want) in [
+            ("aéb", (2, 2), (1, 3)),
+            ("aéb", (0, 2), (0, 3)),
+            ("aéb", (1, 3), (1, 3)),
+            ("a€b", (3, 3), (1, 4)),
+            ("aéb", (9, 12), (4, 4)),
+        ] {
+            assert_eq!(
+                snap(Span::new(start, end), text),
+                Span::new(want.0, want.1),
+                "{text:?} {start}..{end}"
+            );
+        }
+    }
+
+    #[test]
     fn json_that_strict_json_accepts_but_the_reader_refuses_is_located() {
         // A repeated key, after a comment with multi-byte characters: at the second key.
         let text = "{\"a\": 1, /* ééé */\n \"a\": 2}";
