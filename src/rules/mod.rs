@@ -645,6 +645,16 @@ mod tests {
     }
 
     #[test]
+    fn a_json_error_inside_a_blanked_character_covers_the_character() {
+        // `blank` has the same length as `text`, not always the same characters.
+        let (span, message) = json_error("{} x", "{}é").expect("an error");
+        assert_eq!(
+            (span, message.as_str()),
+            (crate::source::Span::new(2, 4), "trailing characters")
+        );
+    }
+
+    #[test]
     fn json_that_strict_json_accepts_but_the_reader_refuses_is_located() {
         // A repeated key, after a comment with multi-byte characters: at the second key.
         let text = "{\"a\": 1, /* ééé */\n \"a\": 2}";
