@@ -205,6 +205,9 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     let mut i = COMMAND.len();
     while i < ws.len() {
         let flag = ws[i].text.as_str();
+        if may_hold_flags(&ws[i]) {
+            condition_given = true;
+        }
         // What the rule is on: `--target-resource-type`, then the ids of `--scopes` (one or more
         // words), as Azure reads them.
         if matches!(
@@ -303,6 +306,13 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     hints.sort_by_key(|h| !matches!(h, Hint::Type(_)));
     rule.target = from_hints(hints);
     Some(rule)
+}
+
+/// A word where a flag belongs that may expand to flags the script does not show: a shell
+/// variable or array (`"${args[@]}"`, `$EXTRA`), or a PowerShell splat (`@params`). A
+/// `--condition` may hide in it, so its absence is not reported.
+pub(super) fn may_hold_flags(w: &Word) -> bool {
+    w.dynamic || w.text.starts_with('@')
 }
 
 /// The CLI refuses a `create` without `--condition` (a required argument): reported at the
@@ -460,6 +470,13 @@ mod tests {
                 "az monitor metrics alert create -n a --condition $C\n",
                 vec![("unresolved-expression", "$C")],
             ),
+            // Flags from a shell array or a PowerShell splat may hold the condition.
+            (
+                "az monitor metrics alert create -n a \"${args[@]}\"\n",
+                vec![],
+            ),
+            ("az monitor metrics alert create -n a @alertArgs\n", vec![]),
+            ("az monitor scheduled-query create -n a $EXTRA\n", vec![]),
             (
                 "az monitor scheduled-query update -n a --severity 2\n",
                 vec![],

@@ -137,6 +137,9 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
     let mut condition_given = false;
     let mut i = first;
     while i < ws.len() {
+        if super::script::may_hold_flags(&ws[i]) {
+            condition_given = true;
+        }
         let (flag, inline) = match ws[i].text.split_once('=') {
             // `--name=x`, and `-n=x` too: argparse splits any known flag at its first `=`.
             Some((f, _)) if f.starts_with('-') => (f.to_string(), Some(ws[i].tail(f.len() + 1))),
@@ -148,6 +151,10 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
         };
         i += if inline.is_some() { 1 } else { 1 + args.len() };
         if SINGLE.contains(&flag.as_str()) {
+            // Words after a one-word value stand where flags belong.
+            if args.iter().skip(1).any(super::script::may_hold_flags) {
+                condition_given = true;
+            }
             let Some(arg) = args.first() else { continue };
             if arg.dynamic {
                 unresolved(sink, arg, &flag);
