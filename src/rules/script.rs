@@ -217,6 +217,10 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
             let mut j = i + 1;
             while j < ws.len() && !ws[j].text.starts_with('-') {
                 let w = &ws[j];
+                // A variable after the first id may be more ids, or flags.
+                if j > i + 1 && may_hold_flags(w) {
+                    condition_given = true;
+                }
                 // A shell variable (`--scopes $WS`) says nothing about the type: such a rule
                 // stays unstated, checked against the workspace as scripts always were.
                 if !w.dynamic {
@@ -476,7 +480,23 @@ mod tests {
                 vec![],
             ),
             ("az monitor metrics alert create -n a @alertArgs\n", vec![]),
+            (
+                "az monitor metrics alert create -n a --scopes $WS \"${args[@]}\"\n",
+                vec![],
+            ),
+            (
+                "az monitor metrics alert create -n a --scopes $WS\n",
+                vec![("missing-key", "az monitor metrics alert create")],
+            ),
             ("az monitor scheduled-query create -n a $EXTRA\n", vec![]),
+            (
+                "az monitor scheduled-query create --scopes $WS \"${args[@]}\"\n",
+                vec![],
+            ),
+            (
+                "az monitor scheduled-query create --scopes $WS\n",
+                vec![("missing-key", "az monitor scheduled-query create")],
+            ),
             (
                 "az monitor scheduled-query update -n a --severity 2\n",
                 vec![],

@@ -150,11 +150,14 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
             None => values(ws, i).to_vec(),
         };
         i += if inline.is_some() { 1 } else { 1 + args.len() };
+        // A variable after the first value of a flag other than the condition's may be more
+        // values, or flags.
+        if !flag.starts_with("--condition")
+            && args.iter().skip(1).any(super::script::may_hold_flags)
+        {
+            condition_given = true;
+        }
         if SINGLE.contains(&flag.as_str()) {
-            // Words after a one-word value stand where flags belong.
-            if args.iter().skip(1).any(super::script::may_hold_flags) {
-                condition_given = true;
-            }
             let Some(arg) = args.first() else { continue };
             if arg.dynamic {
                 unresolved(sink, arg, &flag);
