@@ -12,7 +12,7 @@ use crate::registry;
 use crate::schema::{self, Sp};
 use crate::source::{FileId, Span};
 use crate::vocab::{Aggregation, DimensionOperator, Operator, Sensitivity};
-use crate::yaml::{Node, Value};
+use crate::yaml::{Key, Node, Value};
 
 use super::yaml::{duration, keyword};
 use crate::model::{AlertRule, Criterion, DimensionFilter, DynamicThreshold, Threshold};
@@ -68,13 +68,18 @@ pub fn blank_comments(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
-/// A mapping entry by name, case-insensitively.
+/// A mapping entry's value by name, case-insensitively.
 pub fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    entry(node, key).map(|(_, v)| v)
+}
+
+/// A mapping entry by name, case-insensitively: its key (with the key's span) and value.
+fn entry<'a>(node: &'a Node, key: &str) -> Option<(&'a Key, &'a Node)> {
     match &node.value {
         Value::Map(entries) => entries
             .iter()
             .find(|(k, _)| k.name.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v),
+            .map(|(k, v)| (k, v)),
         _ => None,
     }
 }
@@ -463,13 +468,7 @@ pub(crate) fn walk<'a>(
 /// A metric alert whose `properties` (an object, not an expression) have no `criteria`:
 /// Azure refuses it at deployment, and it would alert on nothing. Reported at `properties`.
 fn no_criteria(r: &Node, sink: &mut Sink) {
-    let Value::Map(entries) = &r.value else {
-        return;
-    };
-    let Some((key, props)) = entries
-        .iter()
-        .find(|(k, _)| k.name.eq_ignore_ascii_case("properties"))
-    else {
+    let Some((key, props)) = entry(r, "properties") else {
         return;
     };
     if matches!(props.value, Value::Map(_)) && get(props, "criteria").is_none() {

@@ -157,6 +157,7 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
         {
             condition_given = true;
         }
+        condition_given |= flag == "--condition";
         if SINGLE.contains(&flag.as_str()) {
             let Some(arg) = args.first() else { continue };
             if arg.dynamic {
@@ -189,10 +190,8 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
             ),
             "--condition" if args.is_empty() => {
                 super::script::condition_without_value(sink, ws[i - 1].span);
-                condition_given = true;
             }
             "--condition" => {
-                condition_given = true;
                 let w = join(&args);
                 if w.dynamic {
                     unresolved(sink, &w, &flag);
