@@ -62,8 +62,20 @@ pub fn criterion_from_text(
         Some(o) => Span::new(o[s.start.min(o.len() - 1)], o[s.end.min(o.len() - 1)]),
         None => span,
     };
+    criterion_mapped(value, span, &map, sink)
+}
+
+/// Parses `value`, the text of a condition found at `span`, with `map` taking a span of the
+/// value to a span of the file. On success the criterion's spans point into the file; on
+/// failure the finding does.
+pub fn criterion_mapped(
+    value: &str,
+    span: Span,
+    map: &dyn Fn(Span) -> Span,
+    sink: &mut Sink,
+) -> Option<Criterion> {
     match parse(value) {
-        Ok(c) => Some(c.to_criterion(span, &map)),
+        Ok(c) => Some(c.to_criterion(span, map)),
         Err(e) => {
             sink.push(syntax_finding(sink, &e, map(e.span)));
             None

@@ -3,6 +3,7 @@
 
 pub mod arm;
 pub(crate) mod arm_log;
+mod az_cli;
 pub mod bicep;
 pub mod detect;
 pub mod hcl;

@@ -4,160 +4,21 @@
 //! becomes a rule; each condition is parsed in place, so findings land on the right column of
 //! the script. (Log alerts are read by [`super::script_log`].)
 
-use crate::condition::embed::criterion_from_text;
+use crate::condition::embed::criterion_mapped;
 use crate::finding::Sink;
-use crate::registry;
 use crate::schema::Sp;
 use crate::source::Span;
 
 use super::AlertRule;
+use super::az_cli::{
+    Word, common_flag, condition_without_value, flag_and_values, join, may_hold_flags,
+    no_condition, three_state, unresolved, words,
+};
 use super::target::{Hint, from_hints};
 
 const COMMAND: [&str; 5] = ["az", "monitor", "metrics", "alert", "create"];
 /// `az monitor scheduled-query create` (or `update`).
 const LOG_COMMAND: [&str; 3] = ["az", "monitor", "scheduled-query"];
-
-/// A shell word and where it is in the file: `span` covers the word with its quotes.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Word {
-    pub text: String,
-    pub span: Span,
-    /// The word contains a variable or command substitution (`$x`, `$(…)`).
-    pub dynamic: bool,
-    /// The file offset of each byte of `text`, and one more for its end: a character decoded
-    /// from an escape (`\"`) sits at its backslash.
-    pub offsets: Vec<usize>,
-}
-
-impl Word {
-    /// The file offset of byte `i` of the text; past its end, the end's.
-    pub fn offset(&self, i: usize) -> usize {
-        self.offsets
-            .get(i)
-            .or(self.offsets.last())
-            .copied()
-            .unwrap_or(self.span.end)
-    }
-
-    /// The part of the word from byte `from` of its text on (after `--flag=` or `KEY=`).
-    pub fn tail(&self, from: usize) -> Word {
-        Word {
-            text: self.text[from..].to_string(),
-            // From just after the previous character (`=`), so that a quote opening the
-            // tail is part of it.
-            span: Span::new(
-                if from == 0 {
-                    self.span.start
-                } else {
-                    self.offsets[from - 1] + 1
-                },
-                self.span.end,
-            ),
-            dynamic: self.dynamic,
-            offsets: self.offsets[from..].to_vec(),
-        }
-    }
-}
-
-/// Splits `text[from..]` into words until the end of the command (an unescaped newline, `;`,
-/// `&&`, `||` or `|` outside quotes).
-pub(super) fn words(text: &str, from: usize) -> Vec<Word> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = from;
-    loop {
-        // Blanks and continuations between words.
-        while i < b.len() {
-            match b[i] {
-                b' ' | b'\t' | b'\r' => i += 1,
-                b'\\' | b'`' if next_is_newline(b, i + 1) => {
-                    i += 1;
-                    while i < b.len() && b[i] != b'\n' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                _ => break,
-            }
-        }
-        if i >= b.len() || matches!(b[i], b'\n' | b';' | b'|' | b'&' | b'#') {
-            return out;
-        }
-        let start = i;
-        let mut word = String::new();
-        let mut offsets = Vec::new();
-        let mut dynamic = false;
-        let push = |word: &mut String, offsets: &mut Vec<usize>, c: char, at: usize| {
-            offsets.extend((0..c.len_utf8()).map(|k| at + k));
-            word.push(c);
-        };
-        while i < b.len() {
-            let c = b[i];
-            match c {
-                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|' | b'&' => break,
-                b'\\' | b'`' if next_is_newline(b, i + 1) => break,
-                b'\'' => {
-                    let end = text[i + 1..].find('\'').map_or(b.len(), |j| i + 1 + j);
-                    for (k, ch) in text[i + 1..end].char_indices() {
-                        push(&mut word, &mut offsets, ch, i + 1 + k);
-                    }
-                    i = (end + 1).min(b.len());
-                }
-                b'"' => {
-                    let mut j = i + 1;
-                    while j < b.len() && b[j] != b'"' {
-                        // Bash's escapes inside double quotes, and PowerShell's backtick ones.
-                        if (b[j] == b'\\'
-                            && matches!(b.get(j + 1), Some(b'"' | b'\\' | b'$' | b'`')))
-                            || (b[j] == b'`' && matches!(b.get(j + 1), Some(b'"' | b'`' | b'$')))
-                        {
-                            push(&mut word, &mut offsets, b[j + 1] as char, j);
-                            j += 2;
-                            continue;
-                        }
-                        if b[j] == b'$' {
-                            dynamic = true;
-                        }
-                        let ch = text[j..].chars().next().expect("in bounds");
-                        push(&mut word, &mut offsets, ch, j);
-                        j += ch.len_utf8();
-                    }
-                    i = (j + 1).min(b.len());
-                }
-                b'$' => {
-                    dynamic = true;
-                    push(&mut word, &mut offsets, '$', i);
-                    i += 1;
-                }
-                b'\\' if i + 1 < b.len() => {
-                    let ch = text[i + 1..].chars().next().expect("in bounds");
-                    push(&mut word, &mut offsets, ch, i);
-                    i += 1 + ch.len_utf8();
-                }
-                _ => {
-                    let ch = text[i..].chars().next().expect("in bounds");
-                    push(&mut word, &mut offsets, ch, i);
-                    i += ch.len_utf8();
-                }
-            }
-        }
-        let end = offsets.last().map_or(start, |&o| o + 1);
-        offsets.push(end);
-        out.push(Word {
-            text: word,
-            span: Span::new(start, i),
-            dynamic,
-            offsets,
-        });
-    }
-}
-
-fn next_is_newline(b: &[u8], mut i: usize) -> bool {
-    while i < b.len() && (b[i] == b' ' || b[i] == b'\t' || b[i] == b'\r') {
-        i += 1;
-    }
-    i < b.len() && b[i] == b'\n'
-}
 
 /// Whether the text holds an invocation worth scanning.
 pub fn mentions_command(text: &str) -> bool {
@@ -182,7 +43,7 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
             ws.len() >= command.len() && ws.iter().zip(command).all(|(w, c)| w.text == *c)
         };
         let rule = if is(&COMMAND) {
-            invocation(text, &ws, sink)
+            invocation(&ws, sink)
         } else if is(&LOG_COMMAND)
             && ws
                 .get(LOG_COMMAND.len())
@@ -198,110 +59,76 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
     rules
 }
 
-fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
+fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     let mut rule = AlertRule::new(sink.file, Span::new(ws[0].span.start, ws.last()?.span.end));
     let mut hints = Vec::new();
     let mut condition_given = false;
     let mut i = COMMAND.len();
     while i < ws.len() {
-        let flag = ws[i].text.as_str();
         if may_hold_flags(&ws[i]) {
             condition_given = true;
         }
-        // What the rule is on: `--target-resource-type`, then the ids of `--scopes` (one or more
-        // words), as Azure reads them.
-        if matches!(
-            flag,
-            "--scopes" | "--target-resource-type" | "--target-type"
-        ) {
-            let mut j = i + 1;
-            while j < ws.len() && !ws[j].text.starts_with('-') {
-                let w = &ws[j];
-                // A variable after the first id may be more ids, or flags.
-                if j > i + 1 && may_hold_flags(w) {
-                    condition_given = true;
-                }
-                // A shell variable (`--scopes $WS`) says nothing about the type: such a rule
-                // stays unstated, checked against the workspace as scripts always were.
-                if !w.dynamic {
-                    hints.push(if flag == "--scopes" {
-                        Hint::ResourceId(Sp::new(w.text.clone(), w.span))
-                    } else {
-                        Hint::Type(Sp::new(w.text.clone(), w.span))
-                    });
-                }
-                j += 1;
-                if flag != "--scopes" {
-                    break;
-                }
-            }
-            i = j;
-            continue;
-        }
-        let value = ws.get(i + 1);
-        let (flag, inline) = match flag.split_once('=') {
-            // `--name=x`, and `-n=x` too: argparse splits any known flag at its first `=`.
-            Some((f, v)) if f.starts_with('-') => (f, Some(v)),
-            _ => (flag, None),
-        };
-        let arg: Option<Word> = match inline {
-            Some(_) => Some(ws[i].tail(flag.len() + 1)),
-            None => value.filter(|w| !w.text.starts_with("--")).cloned(),
-        };
-        let consumed = if inline.is_some() {
-            1
-        } else {
-            1 + usize::from(arg.is_some())
-        };
-        const CHECKED: [&str; 9] = [
-            "--condition",
-            "--name",
-            "-n",
-            "--description",
-            "--severity",
-            "--sev",
-            "--window-size",
-            "--evaluation-frequency",
-            "--auto-mitigate",
-        ];
-        if flag == "--condition" {
+        let (flag, args, taken) = flag_and_values(ws, i);
+        let flag_word = &ws[i];
+        i += taken;
+        // A variable after the first value of a flag other than the condition's may be more
+        // values, or flags.
+        if flag != "--condition" && args.iter().skip(1).any(may_hold_flags) {
             condition_given = true;
-            if arg.is_none() {
-                condition_without_value(sink, ws[i].span);
-            }
         }
-        if let Some(arg) = arg.filter(|_| CHECKED.contains(&flag) || flag == "--disabled") {
-            if arg.dynamic {
-                sink.push(
-                    sink.at(
-                        &registry::UNRESOLVED_EXPRESSION,
-                        arg.span,
-                        format!(
-                            "{flag} `{}` uses a shell variable and is not checked",
-                            arg.text
-                        ),
-                    )
-                    .label("unresolved"),
-                );
-            } else {
-                match flag {
-                    "--condition" => {
-                        if let Some(c) = criterion_from_text(&arg.text, arg.span, text, sink) {
-                            rule.criteria.push(c);
-                        }
+        match flag.as_str() {
+            // What the rule is on: `--target-resource-type`, then the ids of `--scopes`, as
+            // Azure reads them. A shell variable (`--scopes $WS`) says nothing about the type:
+            // such a rule stays unstated, checked against the workspace as scripts always were.
+            "--scopes" => hints.extend(
+                args.iter()
+                    .filter(|w| !w.dynamic)
+                    .map(|w| Hint::ResourceId(Sp::new(w.text.clone(), w.span))),
+            ),
+            "--target-resource-type" | "--target-type" => hints.extend(
+                args.first()
+                    .filter(|w| !w.dynamic)
+                    .map(|w| Hint::Type(Sp::new(w.text.clone(), w.span))),
+            ),
+            "--condition" => {
+                condition_given = true;
+                if args.is_empty() {
+                    condition_without_value(sink, flag_word.span);
+                    continue;
+                }
+                // The CLI joins the words of an unquoted condition.
+                let w = join(&args);
+                if w.dynamic {
+                    unresolved(sink, &w, &flag);
+                } else {
+                    let map = |s: Span| w.file_span(s);
+                    if let Some(c) = criterion_mapped(&w.text, w.span, &map, sink) {
+                        rule.criteria.push(c);
                     }
-                    f if common_flag(&mut rule, f, &arg, sink) => {}
-                    "--auto-mitigate" => {
-                        rule.auto_mitigate = arg.text.parse().ok().map(|b| Sp::new(b, arg.span))
-                    }
-                    "--disabled" => {
-                        rule.enabled = arg.text.parse::<bool>().ok().map(|b| Sp::new(!b, arg.span))
-                    }
-                    _ => {}
+                }
+            }
+            "--auto-mitigate" | "--disabled" => {
+                let value = args.first();
+                if let Some(w) = value.filter(|w| w.dynamic) {
+                    unresolved(sink, w, &flag);
+                    continue;
+                }
+                let b = three_state(flag_word, &flag, value, sink);
+                if flag == "--disabled" {
+                    rule.enabled = b.map(|b| Sp::new(!b.value, b.span));
+                } else {
+                    rule.auto_mitigate = b;
+                }
+            }
+            f => {
+                let Some(arg) = args.first() else { continue };
+                if arg.dynamic && COMMON.contains(&f) {
+                    unresolved(sink, arg, f);
+                } else if !arg.dynamic {
+                    common_flag(&mut rule, f, arg, sink);
                 }
             }
         }
-        i += consumed;
     }
     if !condition_given {
         no_condition(sink, &ws[..COMMAND.len()]);
@@ -312,84 +139,16 @@ fn invocation(text: &str, ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     Some(rule)
 }
 
-/// A word where a flag belongs that may expand to flags the script does not show: a shell
-/// variable or array (`"${args[@]}"`, `$EXTRA`), or a PowerShell splat (`@params`). A
-/// `--condition` may hide in it, so its absence is not reported.
-pub(super) fn may_hold_flags(w: &Word) -> bool {
-    w.dynamic || w.text.starts_with('@')
-}
-
-/// The CLI refuses a `create` without `--condition` (a required argument): reported at the
-/// command's words, `command`.
-pub(super) fn no_condition(sink: &mut Sink, command: &[Word]) {
-    let (Some(first), Some(last)) = (command.first(), command.last()) else {
-        return;
-    };
-    let words: Vec<&str> = command.iter().map(|w| w.text.as_str()).collect();
-    sink.push(
-        sink.at(
-            &registry::MISSING_KEY,
-            Span::new(first.span.start, last.span.end),
-            format!("`{}` has no --condition", words.join(" ")),
-        )
-        .label("needs --condition")
-        .help("the CLI requires one --condition or more, such as --condition \"avg GpuUtilization < 10\""),
-    );
-}
-
-/// `--condition` followed by another flag or by nothing: the CLI refuses it.
-pub(super) fn condition_without_value(sink: &mut Sink, flag: Span) {
-    sink.push(
-        sink.at(&registry::MISSING_KEY, flag, "--condition has no value")
-            .label("needs a condition"),
-    );
-}
-
-/// Reads a flag that `az monitor metrics alert` and `az monitor scheduled-query` take alike
-/// (name, description, severity, window, frequency) into `rule`; false for any other flag.
-pub(super) fn common_flag(rule: &mut AlertRule, flag: &str, arg: &Word, sink: &mut Sink) -> bool {
-    match flag {
-        "--name" | "-n" => rule.name = Some(Sp::new(arg.text.clone(), arg.span)),
-        "--description" => rule.description = Some(Sp::new(arg.text.clone(), arg.span)),
-        "--severity" | "--sev" => match arg.text.parse() {
-            Ok(v) => rule.severity = Some(Sp::new(v, arg.span)),
-            Err(_) => sink.push(
-                sink.at(
-                    &registry::WRONG_TYPE,
-                    arg.span,
-                    "--severity must be an integer",
-                )
-                .label("not a number"),
-            ),
-        },
-        "--window-size" => rule.window = cli_duration(arg, flag, sink),
-        "--evaluation-frequency" => rule.frequency = cli_duration(arg, flag, sink),
-        _ => return false,
-    }
-    true
-}
-
-/// The CLI takes `5m`, `1h`, `1d` (and ISO 8601).
-pub(super) fn cli_duration(
-    arg: &Word,
-    flag: &str,
-    sink: &mut Sink,
-) -> Option<Sp<crate::duration::Duration>> {
-    match crate::duration::Duration::parse(&arg.text) {
-        Some(d) => Some(Sp::new(d, arg.span)),
-        None => {
-            sink.push(
-                sink.at(
-                    &registry::INVALID_VALUE,
-                    arg.span,
-                    format!("{flag} `{}` is not a duration", arg.text),
-                )
-                .help("write 1m, 5m, 15m, 30m, 1h … or PT5M"),
-            );
-            None
-        }
-    }
-}
+/// The flags [`common_flag`] reads.
+const COMMON: [&str; 7] = [
+    "--name",
+    "-n",
+    "--description",
+    "--severity",
+    "--sev",
+    "--window-size",
+    "--evaluation-frequency",
+];
 
 #[cfg(test)]
 mod tests {
@@ -397,29 +156,195 @@ mod tests {
     use crate::source::FileId;
 
     #[test]
-    fn words_follow_shell_quoting_and_continuations() {
-        let t = "az monitor metrics alert create -n 'gpu idle' \\\n  --condition \"avg GpuUtilization < 10\" --window-size 5m; echo done";
-        let ws = words(t, 0);
-        let texts: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+    fn an_invocation_starts_at_a_word_az() {
+        let cond = "--condition 'avg GpuUtilization < 10'";
+        for (t, rules) in [
+            (format!("az monitor metrics alert create -n a {cond}\n"), 1),
+            (format!("baz monitor metrics alert create -n a {cond}\n"), 0),
+            (format!("9az monitor metrics alert create -n a {cond}\n"), 0),
+            (
+                format!("(az monitor metrics alert create -n a {cond})\n"),
+                1,
+            ),
+            (
+                format!(
+                    "az monitor metrics alert list\naz monitor metrics alert create -n a {cond}\n"
+                ),
+                1,
+            ),
+            (
+                format!(
+                    "az monitor metrics alert create -n a {cond}; az monitor metrics alert create -n b {cond}\n"
+                ),
+                2,
+            ),
+            ("az monitor scheduled-query list\n".to_string(), 0),
+            ("az monitor scheduled-query\n".to_string(), 0),
+            ("az monitor metrics alert\n".to_string(), 0),
+        ] {
+            let mut sink = Sink::new(FileId(0));
+            let got = read(&t, &mut sink);
+            assert_eq!(got.len(), rules, "{t:?}");
+            assert!(sink.findings.is_empty(), "{t:?}: {:?}", sink.findings);
+        }
+        // Each rule spans its own words.
+        let t = format!(
+            "x\naz monitor metrics alert create -n a {cond} ; az monitor metrics alert create -n b {cond}\n"
+        );
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(&t, &mut sink);
+        let spans: Vec<&str> = rules.iter().map(|r| &t[r.span.start..r.span.end]).collect();
         assert_eq!(
-            texts,
+            spans,
             [
-                "az",
-                "monitor",
-                "metrics",
-                "alert",
-                "create",
-                "-n",
-                "gpu idle",
-                "--condition",
-                "avg GpuUtilization < 10",
-                "--window-size",
-                "5m"
+                format!("az monitor metrics alert create -n a {cond}"),
+                format!("az monitor metrics alert create -n b {cond}")
             ]
         );
+        assert_eq!(rules[1].name.as_ref().unwrap().value, "b");
+    }
+
+    #[test]
+    fn reads_every_flag_it_knows_at_its_value() {
+        let t = "az monitor metrics alert create -n a --description \"GPU idle\" --sev 3 --window-size 15m --evaluation-frequency 5m --auto-mitigate false --disabled true --condition 'avg GpuUtilization < 10'\n";
+        let mut sink = Sink::new(FileId(0));
+        let r = read(t, &mut sink).remove(0);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let at = |s: Span| &t[s.start..s.end];
+        let d = r.description.unwrap();
+        assert_eq!((d.value.as_str(), at(d.span)), ("GPU idle", "\"GPU idle\""));
+        let s = r.severity.unwrap();
+        assert_eq!((s.value, at(s.span)), (3, "3"));
+        let w = r.window.unwrap();
         assert_eq!(
-            &t[ws[8].span.start..ws[8].span.end],
-            "\"avg GpuUtilization < 10\""
+            (w.value, at(w.span)),
+            (crate::duration::Duration::parse("PT15M").unwrap(), "15m")
+        );
+        let f = r.frequency.unwrap();
+        assert_eq!(
+            (f.value, at(f.span)),
+            (crate::duration::Duration::parse("PT5M").unwrap(), "5m")
+        );
+        let m = r.auto_mitigate.unwrap();
+        assert_eq!((m.value, at(m.span)), (false, "false"));
+        // `--disabled true` is a rule that is not enabled.
+        let e = r.enabled.unwrap();
+        assert_eq!((e.value, at(e.span)), (false, "true"));
+        assert_eq!(r.criteria.len(), 1);
+
+        let t = "az monitor metrics alert create -n a --disabled false --auto-mitigate maybe --severity high --window-size soon --evaluation-frequency $F --condition 'avg GpuUtilization < 10'\n";
+        let mut sink = Sink::new(FileId(0));
+        let r = read(t, &mut sink).remove(0);
+        assert_eq!(r.enabled.map(|e| e.value), Some(true));
+        assert_eq!(r.auto_mitigate, None, "not a boolean");
+        assert_eq!(r.severity, None);
+        assert_eq!(r.window, None);
+        assert_eq!(r.frequency, None);
+        let found: Vec<(&str, &str)> = sink
+            .findings
+            .iter()
+            .map(|f| (f.check.name, &t[f.span.start..f.span.end]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("invalid-value", "maybe"),
+                ("wrong-type", "high"),
+                ("invalid-value", "soon"),
+                ("unresolved-expression", "$F")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_flag_takes_the_words_up_to_the_next_flag() {
+        // `--description` followed by a flag has no value; a negative number is a value, not
+        // a flag; a flag alone is no value.
+        let t = "az monitor metrics alert create --description --severity -1 -n -x --condition 'avg GpuUtilization < 10'\n";
+        let mut sink = Sink::new(FileId(0));
+        let r = read(t, &mut sink).remove(0);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        assert_eq!(r.description, None);
+        assert_eq!(r.severity.map(|s| s.value), Some(-1));
+        assert_eq!(r.name, None);
+        assert_eq!(r.criteria.len(), 1);
+        // A word where a flag belongs that is no flag takes nothing from the next flag
+        // (`-n=d`); a flag takes every word up to the next flag, so `team=ml` is a tag and the
+        // name is the first of its values.
+        let t = "az monitor metrics alert create tags=a -n=d --tags env=prod team=ml --condition 'avg GpuUtilization < 10'\naz monitor metrics alert create --tags env=prod team=ml -n b c --condition 'avg GpuUtilization < 10'\n";
+        let rules = read(t, &mut sink);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let names: Vec<Option<String>> =
+            rules.into_iter().map(|r| r.name.map(|n| n.value)).collect();
+        assert_eq!(names, [Some("d".to_string()), Some("b".to_string())]);
+        // What follows a condition's words is part of it, as the CLI reads it.
+        let t =
+            "az monitor metrics alert create -n a --condition 'avg GpuUtilization < 10' tags=a\n";
+        read(t, &mut sink);
+        let found: Vec<(&str, &str)> = sink
+            .findings
+            .iter()
+            .map(|f| (f.check.name, &t[f.span.start..f.span.end]))
+            .collect();
+        assert_eq!(found, [("condition-syntax", "tags=a")]);
+        let mut sink = Sink::new(FileId(0));
+        // The CLI joins the words of a condition given unquoted (PowerShell passes `<` on).
+        let t = "az monitor metrics alert create -n a --condition avg GpuUtilization '<' 10 --severity 2\n";
+        let r = read(t, &mut sink).remove(0);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let c = &r.criteria[0];
+        assert_eq!(&t[c.metric.span.start..c.metric.span.end], "GpuUtilization");
+        assert_eq!(r.severity.map(|s| s.value), Some(2));
+    }
+
+    #[test]
+    fn a_three_state_flag_alone_is_true() {
+        let cond = "--condition 'avg GpuUtilization < 10'";
+        for (t, enabled, mitigate) in [
+            (
+                format!("az monitor metrics alert create -n a --disabled --auto-mitigate {cond}\n"),
+                Some((false, "--disabled")),
+                Some((true, "--auto-mitigate")),
+            ),
+            (
+                format!(
+                    "az monitor metrics alert create -n a --disabled FALSE --auto-mitigate False {cond}\n"
+                ),
+                Some((true, "FALSE")),
+                Some((false, "False")),
+            ),
+            (
+                format!("az monitor metrics alert create -n a {cond} --disabled\n"),
+                Some((false, "--disabled")),
+                None,
+            ),
+        ] {
+            let mut sink = Sink::new(FileId(0));
+            let r = read(&t, &mut sink).remove(0);
+            assert!(sink.findings.is_empty(), "{t:?}: {:?}", sink.findings);
+            let at = |s: Span| &t[s.start..s.end];
+            assert_eq!(r.enabled.map(|e| (e.value, at(e.span))), enabled, "{t:?}");
+            assert_eq!(
+                r.auto_mitigate.map(|e| (e.value, at(e.span))),
+                mitigate,
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_subshell_or_substitution_ends_at_its_parenthesis() {
+        let t = "ID=$(az monitor metrics alert create -n a --condition 'avg GpuUtilization < 10' --query id -o tsv)\n(az monitor metrics alert create -n b --condition 'avg GpuUtilization < 10')\n";
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(t, &mut sink);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let spans: Vec<&str> = rules.iter().map(|r| &t[r.span.start..r.span.end]).collect();
+        assert_eq!(
+            spans,
+            [
+                "az monitor metrics alert create -n a --condition 'avg GpuUtilization < 10' --query id -o tsv",
+                "az monitor metrics alert create -n b --condition 'avg GpuUtilization < 10'"
+            ]
         );
     }
 

@@ -18,14 +18,11 @@ use crate::schema::Sp;
 use crate::source::Span;
 use crate::suggest;
 
-use super::script::{Word, cli_duration, common_flag};
+use super::az_cli::{
+    Word, cli_duration, common_flag, condition_without_value, flag_and_values, join,
+    may_hold_flags, no_condition, three_state, unresolved,
+};
 use super::target::{Hint, from_hints};
-
-/// A span of a word's text, in the file: from its first character to the next one, so that
-/// the span ends after the whole escape of its last character.
-fn file_span(w: &Word, s: Span) -> Span {
-    Span::new(w.offset(s.start), w.offset(s.end).max(w.offset(s.start)))
-}
 
 /// Flags whose value is one word; `--scopes`, `--condition` and `--condition-query` take
 /// several.
@@ -44,86 +41,6 @@ const SINGLE: [&str; 12] = [
     "--target-resource-type",
 ];
 
-/// The words after the flag at `i`, up to the next flag.
-fn values(ws: &[Word], i: usize) -> &[Word] {
-    let end = (i + 1..ws.len())
-        .find(|&j| is_flag(&ws[j]))
-        .unwrap_or(ws.len());
-    &ws[i + 1..end]
-}
-
-/// A word that is a flag (`-n`, `--name`): not `-` alone, and not a negative number (`-5`,
-/// `-.5`), which the CLI's parser, Python's argparse, takes as a value ("Arguments containing
-/// -", <https://docs.python.org/3/library/argparse.html#arguments-containing>).
-fn is_flag(w: &Word) -> bool {
-    let Some(rest) = w.text.strip_prefix('-') else {
-        return false;
-    };
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let negative_number = match rest.split_once('.') {
-        None => digits(rest),
-        Some((whole, fraction)) => digits(whole) && !fraction.is_empty() && digits(fraction),
-    };
-    !w.dynamic && !rest.is_empty() && !negative_number
-}
-
-/// Joins several words into one, as the CLI joins a `--condition` given unquoted (one blank
-/// between them), keeping each byte's place in the file.
-fn join(words: &[Word]) -> Word {
-    let mut text = String::new();
-    let mut offsets = Vec::new();
-    for (k, w) in words.iter().enumerate() {
-        if k > 0 {
-            text.push(' ');
-            offsets.push(words[k - 1].span.end);
-        }
-        text.push_str(&w.text);
-        offsets.extend_from_slice(&w.offsets[..w.offsets.len() - 1]);
-    }
-    offsets.push(words.last().map_or(0, |w| w.offsets[w.offsets.len() - 1]));
-    Word {
-        text,
-        span: Span::new(
-            words.first().map_or(0, |w| w.span.start),
-            words.last().map_or(0, |w| w.span.end),
-        ),
-        dynamic: words.iter().any(|w| w.dynamic),
-        offsets,
-    }
-}
-
-fn unresolved(sink: &mut Sink, w: &Word, flag: &str) {
-    sink.push(
-        sink.at(
-            &registry::UNRESOLVED_EXPRESSION,
-            w.span,
-            format!(
-                "{flag} `{}` uses a shell variable and is not checked",
-                w.text
-            ),
-        )
-        .label("unresolved"),
-    );
-}
-
-fn boolean(w: &Word, flag: &str, sink: &mut Sink) -> Option<Sp<bool>> {
-    match w.text.to_ascii_lowercase().as_str() {
-        "true" => Some(Sp::new(true, w.span)),
-        "false" => Some(Sp::new(false, w.span)),
-        _ => {
-            sink.push(
-                sink.at(
-                    &registry::INVALID_VALUE,
-                    w.span,
-                    format!("{flag} `{}` is not true or false", w.text),
-                )
-                .label("not a boolean"),
-            );
-            None
-        }
-    }
-}
-
 /// Reads one invocation; `ws[first..]` are the words after the command.
 pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<AlertRule> {
     let mut rule = AlertRule::new(sink.file, Span::new(ws[0].span.start, ws.last()?.span.end));
@@ -137,42 +54,36 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
     let mut condition_given = false;
     let mut i = first;
     while i < ws.len() {
-        if super::script::may_hold_flags(&ws[i]) {
+        if may_hold_flags(&ws[i]) {
             condition_given = true;
         }
-        let (flag, inline) = match ws[i].text.split_once('=') {
-            // `--name=x`, and `-n=x` too: argparse splits any known flag at its first `=`.
-            Some((f, _)) if f.starts_with('-') => (f.to_string(), Some(ws[i].tail(f.len() + 1))),
-            _ => (ws[i].text.clone(), None),
-        };
-        let args: Vec<Word> = match &inline {
-            Some(w) => vec![w.clone()],
-            None => values(ws, i).to_vec(),
-        };
-        i += if inline.is_some() { 1 } else { 1 + args.len() };
+        let (flag, args, taken) = flag_and_values(ws, i);
+        let flag_word = &ws[i];
+        i += taken;
         // A variable after the first value of a flag other than the condition's may be more
         // values, or flags.
-        if !flag.starts_with("--condition")
-            && args.iter().skip(1).any(super::script::may_hold_flags)
-        {
+        if !flag.starts_with("--condition") && args.iter().skip(1).any(may_hold_flags) {
             condition_given = true;
         }
         condition_given |= flag == "--condition";
         if SINGLE.contains(&flag.as_str()) {
-            let Some(arg) = args.first() else { continue };
-            if arg.dynamic {
+            let value = args.first();
+            if let Some(arg) = value.filter(|w| w.dynamic) {
                 unresolved(sink, arg, &flag);
                 continue;
             }
+            let three_state = |sink: &mut Sink| three_state(flag_word, &flag, value, sink);
+            match flag.as_str() {
+                "--auto-mitigate" => rule.auto_mitigate = three_state(sink),
+                "--skip-query-validation" => log.skip_query_validation = three_state(sink),
+                "--disabled" => rule.enabled = three_state(sink).map(|b| Sp::new(!b.value, b.span)),
+                _ => {}
+            }
+            let Some(arg) = value else { continue };
             match flag.as_str() {
                 f if common_flag(&mut rule, f, arg, sink) => {}
                 "--mute-actions-duration" | "--mad" => {
                     log.mute_actions_duration = cli_duration(arg, &flag, sink)
-                }
-                "--auto-mitigate" => rule.auto_mitigate = boolean(arg, &flag, sink),
-                "--skip-query-validation" => log.skip_query_validation = boolean(arg, &flag, sink),
-                "--disabled" => {
-                    rule.enabled = boolean(arg, &flag, sink).map(|b| Sp::new(!b.value, b.span))
                 }
                 "--target-resource-type" => {
                     log.target_resource_types
@@ -189,7 +100,7 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
                     .map(|w| Sp::new(w.text.clone(), w.span)),
             ),
             "--condition" if args.is_empty() => {
-                super::script::condition_without_value(sink, ws[i - 1].span);
+                condition_without_value(sink, flag_word.span);
             }
             "--condition" => {
                 let w = join(&args);
@@ -223,14 +134,14 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
     }
     // `update` changes what it is given; `create` needs a condition.
     if !condition_given && ws[first - 1].text == "create" {
-        super::script::no_condition(sink, &ws[..first]);
+        no_condition(sink, &ws[..first]);
     }
     rule.target = from_hints(log.target_resource_types.iter().cloned().map(Hint::Type));
     for w in &conditions {
         let c = match parse(&w.text) {
             Ok(c) => c,
             Err(e) => {
-                sink.push(syntax_finding(sink, &e, file_span(w, e.span)));
+                sink.push(syntax_finding(sink, &e, w.file_span(e.span)));
                 continue;
             }
         };
@@ -242,7 +153,7 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
             }
             Some(q) => Some(placeholder_query(q)),
             None if placeholder_given || looks_like_placeholder(name) => {
-                let span = file_span(w, c.query.span);
+                let span = w.file_span(c.query.span);
                 let mut keys: Vec<&str> = placeholders.keys().map(String::as_str).collect();
                 keys.sort_unstable();
                 let help = suggest::did_you_mean(name, keys.iter().copied()).unwrap_or_else(|| {
@@ -267,11 +178,11 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
                 Some(Query {
                     text: c.query.value.clone(),
                     map: SpanMap::from_offsets(&offsets),
-                    span: file_span(w, c.query.span),
+                    span: w.file_span(c.query.span),
                 })
             }
         };
-        let map = |s: Span| file_span(w, s);
+        let map = |s: Span| w.file_span(s);
         log.criteria.push(c.to_criterion(w.span, &map, query));
     }
     rule.log = Some(log);
@@ -437,9 +348,32 @@ mod tests {
             // Unknown until the shell runs: a value, reported as unresolved.
             ("-$X", false),
         ] {
-            let w = super::super::script::words(word, 0).remove(0);
-            assert_eq!(super::is_flag(&w), flag, "{word}");
+            let w = super::super::az_cli::words(word, 0).remove(0);
+            assert_eq!(super::super::az_cli::is_flag(&w), flag, "{word}");
         }
+    }
+
+    #[test]
+    fn a_three_state_flag_alone_is_true_at_the_flag() {
+        let t = "az monitor scheduled-query create -n a --condition \"count 'P' > 1\" --condition-query P='T | take 1' --skip-query-validation --auto-mitigate --disabled TRUE\n";
+        let (rules, sink) = read(t);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let r = &rules[0];
+        let skip = r
+            .log
+            .as_ref()
+            .unwrap()
+            .skip_query_validation
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            (skip.value, at(t, skip.span)),
+            (true, "--skip-query-validation")
+        );
+        let m = r.auto_mitigate.as_ref().unwrap();
+        assert_eq!((m.value, at(t, m.span)), (true, "--auto-mitigate"));
+        let e = r.enabled.as_ref().unwrap();
+        assert_eq!((e.value, at(t, e.span)), (false, "TRUE"));
     }
 
     #[test]
