@@ -414,3 +414,28 @@ fn a_legacy_rule_is_reported_and_its_query_checked() {
         "{json}"
     );
 }
+
+/// `az monitor scheduled-query update` changes a rule created earlier in the script: it is no
+/// second rule of that name. A second `create` of the name is.
+#[test]
+fn an_update_of_a_rule_is_no_second_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "az monitor scheduled-query create -n failed-jobs -g rg --scopes $WS --condition \"count 'P' > 0\" --condition-query P='AmlComputeJobEvent | where EventType == \"JobFailed\"' --evaluation-frequency 5m --window-size 15m --severity 2\n\
+az monitor scheduled-query update -n failed-jobs -g rg --severity 1\n\
+az monitor scheduled-query update -n failed-jobs -g rg --window-size 7m\n\
+az monitor scheduled-query create -n failed-jobs -g rg --scopes $WS --condition \"count 'P' > 0\" --condition-query P='AmlComputeJobEvent | take 1'\n";
+    let p = write(dir.path(), "deploy.sh", text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(json["summary"]["rules"], 4, "{json}");
+    let mut got = found(&json);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            finding_at(text, "duplicate-rule-name", "failed-jobs", 3),
+            finding_at(text, "invalid-log-window", "7m", 0),
+        ],
+        "{json}"
+    );
+}

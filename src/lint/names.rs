@@ -24,7 +24,11 @@ pub(super) struct Name {
 }
 
 impl Name {
+    /// The name a rule defines: none for an update of a rule defined elsewhere.
     pub(super) fn of(rule: &AlertRule) -> Option<Name> {
+        if rule.update {
+            return None;
+        }
         let name = rule.name.as_ref()?;
         Some(Name {
             log: rule.is_log(),

@@ -36,6 +36,9 @@ pub struct AlertRule {
     pub criteria: Vec<Criterion>,
     /// Set for a log alert rule.
     pub log: Option<LogRule>,
+    /// The source changes a rule that is defined elsewhere (`az monitor scheduled-query
+    /// update`): its fields are checked, but it names a rule rather than defining one.
+    pub update: bool,
 }
 
 /// The resource a rule targets, from every hint its source carries (`targetResourceType`,
@@ -73,6 +76,7 @@ impl AlertRule {
             target: Target::Unstated,
             criteria: Vec::new(),
             log: None,
+            update: false,
         }
     }
 

@@ -692,6 +692,7 @@ pub(crate) fn metric_alert<'a>(
         target,
         criteria,
         log: None,
+        update: false,
     })
 }
 

@@ -133,7 +133,8 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
         }
     }
     // `update` changes what it is given; `create` needs a condition.
-    if !condition_given && ws[first - 1].text == "create" {
+    rule.update = ws[first - 1].text == "update";
+    if !condition_given && !rule.update {
         no_condition(sink, &ws[..first]);
     }
     rule.target = from_hints(log.target_resource_types.iter().cloned().map(Hint::Type));

@@ -138,6 +138,7 @@ pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
         target,
         criteria,
         log: None,
+        update: false,
     })
 }
 

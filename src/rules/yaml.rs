@@ -502,6 +502,7 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
         target,
         criteria,
         log,
+        update: false,
     })
 }
 
