@@ -651,6 +651,20 @@ fn mutations() -> Vec<Mutation> {
         offset: 0,
         parameters: None,
     });
+    // A misspelt block name leaves the alert with no criteria at all.
+    for file in [doc, "azure-terraform-metricalerts/stg-alerts/main.tf"] {
+        out.push(Mutation {
+            file,
+            what: "a criteria block misspelt",
+            after: "resource \"azurerm_monitor_metric_alert\"",
+            find: "criteria {",
+            replace: "criterion {".into(),
+            check: "missing-key",
+            at: "resource \"azurerm_monitor_metric_alert\"".into(),
+            offset: 0,
+            parameters: None,
+        });
+    }
     out.push(Mutation {
         file: doc,
         what: "a threshold that is not a number",

@@ -8,7 +8,7 @@
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::{BlockLabel, Body, Structure};
+use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
 
 use std::collections::HashMap;
 
@@ -152,6 +152,9 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
         });
         let queries = &mut cx.queries;
         let mut query = |n: &Node, _: &mut Sink| queries.remove(&n.span.start);
+        if kind == METRIC_ALERT {
+            no_criteria(block, sink);
+        }
         let rule = match kind {
             METRIC_ALERT => super::terraform::alert(&resource, sink),
             LOG_ALERT_V2 => super::terraform_log::alert_v2(&resource, &mut query, sink),
@@ -160,6 +163,45 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
         rules.extend(rule);
     }
     rules
+}
+
+/// The blocks that give a metric alert its criteria: the provider requires one of them
+/// ("azurerm_monitor_metric_alert", Terraform AzureRM provider documentation,
+/// <https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/monitor_metric_alert>).
+const CRITERIA_BLOCKS: [&str; 3] = [
+    "criteria",
+    "dynamic_criteria",
+    "application_insights_web_test_location_availability_criteria",
+];
+
+/// A metric alert block with none of [`CRITERIA_BLOCKS`] is a `missing-key` error at the
+/// words `resource "azurerm_monitor_metric_alert" "name"`. A `dynamic` block may make any of
+/// them, so a body with one is left alone.
+fn no_criteria(block: &Block, sink: &mut Sink) {
+    let has = block.body.iter().any(|s| match s {
+        Structure::Block(b) => {
+            let name = b.ident.value().as_str();
+            name == "dynamic" || CRITERIA_BLOCKS.contains(&name)
+        }
+        Structure::Attribute(a) => CRITERIA_BLOCKS.contains(&a.key.value().as_str()),
+    });
+    if has {
+        return;
+    }
+    let ident = span_of(block.ident.span());
+    let end = block.labels.last().map_or(ident.end, |l| match l {
+        BlockLabel::String(s) => span_of(s.span()).end,
+        BlockLabel::Ident(i) => span_of(i.span()).end,
+    });
+    sink.push(
+        sink.at(
+            &registry::MISSING_KEY,
+            Span::new(ident.start, end),
+            format!("`{METRIC_ALERT}` has no `criteria` block"),
+        )
+        .label("needs criteria")
+        .help("add a `criteria`, `dynamic_criteria` or `application_insights_web_test_location_availability_criteria` block"),
+    );
 }
 
 /// The expressions of the file's `locals` blocks, by name.
@@ -420,6 +462,50 @@ resource "azurerm_monitor_metric_alert" "gpu" {
     }
 
     /// The rules of a file, and the sink that holds its findings.
+    #[test]
+    fn a_metric_alert_without_criteria_is_reported_at_its_labels() {
+        let alert = |body: &str| {
+            format!(
+                "resource \"azurerm_monitor_metric_alert\" \"a\" {{\n  name = \"a\"\n{body}}}\n"
+            )
+        };
+        for (body, want) in [
+            ("", vec!["resource \"azurerm_monitor_metric_alert\" \"a\""]),
+            (
+                "  criterion {\n  }\n",
+                vec!["resource \"azurerm_monitor_metric_alert\" \"a\""],
+            ),
+            ("  criteria {\n  }\n", vec![]),
+            ("  dynamic_criteria {\n  }\n", vec![]),
+            (
+                "  application_insights_web_test_location_availability_criteria {\n  }\n",
+                vec![],
+            ),
+            ("  dynamic \"criteria\" {\n  }\n", vec![]),
+            ("  criteria = []\n", vec![]),
+        ] {
+            let t = alert(body);
+            let (rules, sink) = read_all(&t);
+            assert_eq!(rules.len(), 1, "{t}");
+            let found: Vec<&str> = sink
+                .findings
+                .iter()
+                .filter(|f| f.check.name == "missing-key")
+                .map(|f| &t[f.span.start..f.span.end])
+                .collect();
+            assert_eq!(found, want, "{t}");
+        }
+        // Log alerts have their own reader's checks.
+        let (_, sink) = read_all(
+            "resource \"azurerm_monitor_scheduled_query_rules_alert_v2\" \"a\" {\n  name = \"a\"\n}\n",
+        );
+        assert!(
+            sink.findings
+                .iter()
+                .all(|f| f.message != "`azurerm_monitor_metric_alert` has no `criteria` block")
+        );
+    }
+
     fn read_all(text: &str) -> (Vec<AlertRule>, Sink) {
         let mut sink = Sink::new(FileId(0));
         let rules = read(text, &mut sink);
