@@ -182,6 +182,14 @@ fn mutations() -> Vec<Mutation> {
             // Reported at the window, the field that is too short.
             at: ("param windowSize string = 'PT5M'", 26),
         });
+        // A misspelt `criteria` key: the alert has no criteria.
+        v.push(Mutation {
+            file,
+            from: "    criteria: {",
+            to: "    criterion: {",
+            check: "missing-key",
+            at: ("  properties: {", 2),
+        });
         v.push(Mutation {
             file,
             from: "param timeAggregation string = '",
@@ -656,5 +664,35 @@ fn criteria_from_a_parameter_without_a_value_are_a_note_not_a_type_error() {
     assert_eq!(
         found(&json),
         vec![("unresolved-expression".to_string(), 8, 14)]
+    );
+}
+
+/// `properties` without `criteria` is the error ARM gets, at `properties`; `criteria` known
+/// only at deployment, or `properties` as a whole, is a note, not a missing key.
+#[test]
+fn a_metric_alert_without_criteria_is_an_error_at_its_properties() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = |name: &str, props: &str| {
+        format!(
+            "resource {name} 'Microsoft.Insights/metricAlerts@2018-03-01' = {{\n  name: '{name}'\n  location: 'global'\n  properties: {props}\n}}\n"
+        )
+    };
+    let text = format!(
+        "param c object\nparam p object\n{}{}{}",
+        rule("none", "{\n    severity: 3\n  }"),
+        rule("unknown", "{\n    severity: 3\n    criteria: c\n  }"),
+        rule("whole", "p"),
+    );
+    let p = write(dir.path(), "alerts.bicep", &text);
+    let (code, json) = lint_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![
+            ("missing-key".to_string(), 6, 3),
+            ("unresolved-expression".to_string(), 15, 15),
+            ("unresolved-expression".to_string(), 21, 15),
+        ],
+        "{json}"
     );
 }

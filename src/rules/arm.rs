@@ -7,7 +7,7 @@
 //! leave their field unchecked with a note. Every field is read on its own, so one that cannot
 //! be read hides no other. Property names are matched case-insensitively, as ARM does.
 
-use crate::finding::Sink;
+use crate::finding::{Finding, Sink};
 use crate::registry;
 use crate::schema::{self, Sp};
 use crate::source::{FileId, Span};
@@ -472,16 +472,21 @@ fn no_criteria(r: &Node, sink: &mut Sink) {
         return;
     };
     if matches!(props.value, Value::Map(_)) && get(props, "criteria").is_none() {
-        sink.push(
-            sink.at(
-                &registry::MISSING_KEY,
-                key.span,
-                "a metric alert's properties have no `criteria`",
-            )
-            .label("needs `criteria`")
-            .help("add `criteria` with `odata.type` and an `allOf` list of criteria"),
-        );
+        sink.push(missing_criteria(sink.file, key.span));
     }
+}
+
+/// The `missing-key` error for a metric alert's `properties` without `criteria`, at
+/// `properties` (ARM, and Bicep before it is lowered).
+pub(crate) fn missing_criteria(file: FileId, properties: Span) -> Finding {
+    Finding::new(
+        &registry::MISSING_KEY,
+        file,
+        properties,
+        "a metric alert's properties have no `criteria`",
+    )
+    .label("needs `criteria`")
+    .help("add `criteria` with `odata.type` and an `allOf` list of criteria")
 }
 
 /// The `{"name": {"value": …}}` a deployment passes to its template.

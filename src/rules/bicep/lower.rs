@@ -144,7 +144,39 @@ const HELP: &str = "give the value in a .bicepparam file or with `--parameters F
 
 /// Reads one evaluated metric-alert body into a rule (or notes why it cannot be).
 pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out: &mut BicepRead) {
+    let mut low = Lowering {
+        file: env.file,
+        fallback: decl,
+        remote: Vec::new(),
+        unknowns: Vec::new(),
+        notes: Vec::new(),
+    };
+    if let Some(f) = no_criteria(&mut low, &body) {
+        out.findings.extend(place(&low.remote, via, vec![f]));
+    }
     alert(env, body, decl, via, out, "metric alert", arm::metric_alert)
+}
+
+/// A metric alert whose `properties`, an object, have no `criteria` key: the error ARM gets, at
+/// the `properties` key. Looked for before lowering, which leaves out a `criteria` known only
+/// at deployment (that one is noted as unresolved, not as missing).
+fn no_criteria(low: &mut Lowering, body: &Val) -> Option<Finding> {
+    let V::Obj(fields) = &body.v else {
+        return None;
+    };
+    let (_, key, props) = fields
+        .iter()
+        .find(|(k, _, _)| k.eq_ignore_ascii_case("properties"))?;
+    let V::Obj(props_fields) = &props.v else {
+        return None;
+    };
+    if props_fields
+        .iter()
+        .any(|(k, _, _)| k.eq_ignore_ascii_case("criteria"))
+    {
+        return None;
+    }
+    Some(arm::missing_criteria(low.file, low.span(props.file, *key)))
 }
 
 /// Reads one evaluated scheduled-query-rule body into a log rule (or notes why it cannot be).
