@@ -19,19 +19,31 @@ pub struct InputError {
 }
 
 /// The files a list of paths names: files as given, directories walked recursively for files
-/// whose extension is one of `extensions`, `-` for stdin. Hidden directories and what
-/// `excludes` names are skipped while walking; a path named explicitly is always read.
+/// whose extension is one of `extensions`, `-` for stdin. Hidden entries and what `excludes`
+/// names are skipped while walking; a path named explicitly is always read.
 pub fn expand(
     paths: &[PathBuf],
     extensions: &[&str],
     excludes: &Excludes,
 ) -> (Vec<PathBuf>, Vec<InputError>) {
-    expand_filtered(paths, excludes, &|p| has_extension(p, extensions))
+    expand_filtered(paths, excludes, false, &|p| has_extension(p, extensions))
 }
 
+/// As [`expand`], and the hidden homes of pipelines ([`is_pipeline_home`]) are walked too: the
+/// rules a pipeline deploys are in its scripts.
+pub fn expand_with_pipelines(
+    paths: &[PathBuf],
+    extensions: &[&str],
+    excludes: &Excludes,
+) -> (Vec<PathBuf>, Vec<InputError>) {
+    expand_filtered(paths, excludes, true, &|p| has_extension(p, extensions))
+}
+
+/// `pipelines`: walk the hidden homes of pipelines too (see [`is_pipeline_home`]).
 fn expand_filtered(
     paths: &[PathBuf],
     excludes: &Excludes,
+    pipelines: bool,
     wanted: &dyn Fn(&Path) -> bool,
 ) -> (Vec<PathBuf>, Vec<InputError>) {
     let mut files = Vec::new();
@@ -50,7 +62,8 @@ fn expand_filtered(
                     .into_iter()
                     .filter_entry(|e| {
                         e.depth() == 0
-                            || !(e.file_name().to_string_lossy().starts_with('.')
+                            || !((is_hidden(e.file_name())
+                                && !(pipelines && is_pipeline_home(e.file_name())))
                                 || excludes.excludes(e.path()))
                     });
                 for entry in walker {
@@ -71,6 +84,25 @@ fn expand_filtered(
         }
     }
     (files, errors)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
+}
+
+/// Hidden entries where pipelines that deploy alerts live, walked like any other: GitHub
+/// Actions workflows (`.github`), Azure Pipelines (`.azure-pipelines`, `.azuredevops`,
+/// `.pipelines`) and GitLab CI (`.gitlab-ci.yml`, `.gitlab`).
+fn is_pipeline_home(name: &std::ffi::OsStr) -> bool {
+    const HOMES: [&str; 6] = [
+        ".github",
+        ".azure-pipelines",
+        ".azuredevops",
+        ".pipelines",
+        ".gitlab-ci.yml",
+        ".gitlab",
+    ];
+    name.to_str().is_some_and(|n| HOMES.contains(&n))
 }
 
 /// A path the walk could not follow, said in the user's terms: a link loop, a broken link, or
@@ -99,7 +131,7 @@ fn walk_error(err: &walkdir::Error, root: &Path) -> InputError {
 /// Every regular file the paths name (directories walked recursively in path order, hidden
 /// entries and excluded paths skipped): dumps are recognised by content, not by extension.
 pub fn expand_all(paths: &[PathBuf], excludes: &Excludes) -> (Vec<PathBuf>, Vec<InputError>) {
-    expand_filtered(paths, excludes, &|_| true)
+    expand_filtered(paths, excludes, false, &|_| true)
 }
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
@@ -165,6 +197,52 @@ fn char_len_at(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_entries_are_skipped_but_pipeline_homes_when_rules_are_walked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            ".github/workflows/deploy.yml",
+            ".azure-pipelines/alerts.yml",
+            ".azuredevops/a.yml",
+            ".pipelines/a.yml",
+            ".gitlab-ci.yml",
+            ".gitlab/ci/a.yml",
+            ".cache/a.yml",
+            ".git/a.yml",
+            "a.yml",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x: 1\n").unwrap();
+        }
+        let names = |files: Vec<PathBuf>| -> Vec<String> {
+            files
+                .iter()
+                .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+                .collect()
+        };
+        let paths = [root.to_path_buf()];
+        let (files, errors) = expand_with_pipelines(&paths, &["yml"], &Excludes::default());
+        assert!(errors.is_empty());
+        assert_eq!(
+            names(files),
+            [
+                ".azure-pipelines/alerts.yml",
+                ".azuredevops/a.yml",
+                ".github/workflows/deploy.yml",
+                ".gitlab/ci/a.yml",
+                ".gitlab-ci.yml",
+                ".pipelines/a.yml",
+                "a.yml"
+            ]
+        );
+        let (files, _) = expand(&paths, &["yml"], &Excludes::default());
+        assert_eq!(names(files), ["a.yml"]);
+        let (files, _) = expand_all(&paths, &Excludes::default());
+        assert_eq!(names(files), ["a.yml"]);
+    }
 
     #[cfg(unix)]
     #[test]

@@ -153,7 +153,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &LintOptions) -> Report {
             Err(e) => report.input_errors.push(e),
         }
     }
-    let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS, &options.exclude);
+    let (files, errors) = inputs::expand_with_pipelines(paths, RULE_EXTENSIONS, &options.exclude);
     report.input_errors.extend(errors);
     // Each rule is checked as it is read (on the thread that read it), then dropped unless
     // the options keep it.

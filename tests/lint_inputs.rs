@@ -396,3 +396,41 @@ fn an_empty_standard_input_is_named_in_the_error() {
         "{stderr}"
     );
 }
+
+/// A workflow's `run:` script with GitHub Actions expressions (`${{ vars.WS }}`): an expression
+/// is one value known only when the workflow runs, so the scope stays unstated and the
+/// condition is checked against the workspace; so is an Azure Pipelines macro (`$(WS)`).
+#[test]
+fn pipeline_expressions_in_a_script_are_one_value_each() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/workflows/alerts.yml",
+        "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          az monitor metrics alert create -n gpu-idle -g ${{ vars.RG }} \\\n            --scopes ${{ vars.WORKSPACE_ID }} \\\n            --condition \"avg GpuUtilisation < 10\" --severity 3\n",
+    );
+    write(
+        dir.path(),
+        "azure-pipelines.yml",
+        "steps:\n  - task: AzureCLI@2\n    inputs:\n      scriptType: bash\n      inlineScript: |\n        az monitor metrics alert create -n b -g $(rg) --scopes $(workspace.id) --condition \"avg GpuUtilisation < 10\"\n",
+    );
+    let d = dir.path().to_str().unwrap();
+    let (code, mut f, stderr) = lint(&[d], "");
+    f.sort();
+    assert_eq!(code, 1, "{stderr}");
+    // The pipeline file's line 6, the workflow's line 9: one finding each, at the metric.
+    assert_eq!(
+        f,
+        vec![
+            ("unknown-metric".to_string(), 6, 97),
+            ("unknown-metric".to_string(), 9, 30),
+        ]
+    );
+    // A hidden directory that is no pipeline home is still skipped.
+    write(
+        dir.path(),
+        ".cache/alerts.sh",
+        "az monitor metrics alert create -n c --condition \"avg GpuUtilisation < 10\"\n",
+    );
+    let (_, g, _) = lint(&[d], "");
+    assert_eq!(g.len(), 2);
+}

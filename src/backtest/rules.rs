@@ -22,7 +22,7 @@ pub struct Loaded {
 /// extensions, skipping what `exclude` prunes; `-` for stdin).
 pub fn load(paths: &[PathBuf], exclude: &Excludes) -> Loaded {
     let mut loaded = Loaded::default();
-    let (files, errors) = inputs::expand(paths, RULE_EXTENSIONS, exclude);
+    let (files, errors) = inputs::expand_with_pipelines(paths, RULE_EXTENSIONS, exclude);
     loaded.errors.extend(errors);
     for path in &files {
         let explicit = paths.iter().any(|p| p == path);

@@ -144,11 +144,13 @@ pub(super) fn words(text: &str, from: usize) -> Vec<Word> {
                 }
                 b'$' => {
                     dynamic = true;
-                    // A command substitution is one piece of the word, whatever it holds.
-                    let to = if b.get(i + 1) == Some(&b'(') {
-                        substitution_end(b, i + 1)
-                    } else {
-                        i + 1
+                    // A command substitution (`$(…)`, also an Azure Pipelines macro) or a
+                    // braced expansion (`${x:-a b}`, a GitHub Actions or Azure Pipelines
+                    // expression `${{ vars.WS }}`) is one piece of the word, whatever it holds.
+                    let to = match b.get(i + 1) {
+                        Some(b'(') => group_end(b, i + 1, b'(', b')'),
+                        Some(b'{') => group_end(b, i + 1, b'{', b'}'),
+                        _ => i + 1,
                     };
                     for (k, ch) in text[i..to].char_indices() {
                         push(&mut word, &mut offsets, ch, i + k);
@@ -180,15 +182,15 @@ pub(super) fn words(text: &str, from: usize) -> Vec<Word> {
     }
 }
 
-/// Just after the `)` that closes the parenthesis at `open` (nested ones and quoted text
+/// Just after the `close` that closes the `open` at `at` (nested pairs and quoted text
 /// skipped), or the end of the text.
-fn substitution_end(b: &[u8], open: usize) -> usize {
+fn group_end(b: &[u8], at: usize, open: u8, close: u8) -> usize {
     let mut depth = 0usize;
-    let mut i = open;
+    let mut i = at;
     while i < b.len() {
         match b[i] {
-            b'(' => depth += 1,
-            b')' => {
+            c if c == open => depth += 1,
+            c if c == close => {
                 depth -= 1;
                 if depth == 0 {
                     return i + 1;
@@ -619,6 +621,47 @@ mod tests {
             ("$(a", 0, vec![word("$(a", "$(a", true, &[0, 1, 2, 3])]),
             ("a) b", 0, vec![word("a", "a", false, &[0, 1])]),
             ("a ) b", 0, vec![word("a", "a", false, &[0, 1])]),
+            // A braced expansion too: bash's, and the expressions of GitHub Actions and Azure
+            // Pipelines, which are replaced before the shell runs.
+            (
+                "${{ vars.WS }} x",
+                0,
+                vec![
+                    word(
+                        "${{ vars.WS }}",
+                        "${{ vars.WS }}",
+                        true,
+                        &(0..=14).collect::<Vec<_>>(),
+                    ),
+                    word("x", "x", false, &[15, 16]),
+                ],
+            ),
+            (
+                "${x:-a b}c d",
+                0,
+                vec![
+                    word(
+                        "${x:-a b}c",
+                        "${x:-a b}c",
+                        true,
+                        &(0..=10).collect::<Vec<_>>(),
+                    ),
+                    word("d", "d", false, &[11, 12]),
+                ],
+            ),
+            (
+                "${x:-'}'} d",
+                0,
+                vec![
+                    word("${x:-'}'}", "${x:-'}'}", true, &(0..=9).collect::<Vec<_>>()),
+                    word("d", "d", false, &[10, 11]),
+                ],
+            ),
+            (
+                "${{ x",
+                0,
+                vec![word("${{ x", "${{ x", true, &[0, 1, 2, 3, 4, 5])],
+            ),
             // From an offset on.
             (
                 "skip a b",
