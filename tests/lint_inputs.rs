@@ -434,3 +434,27 @@ fn pipeline_expressions_in_a_script_are_one_value_each() {
     let (_, g, _) = lint(&[d], "");
     assert_eq!(g.len(), 2);
 }
+
+/// `az monitor metrics alert update --add-condition` is checked like a create's condition,
+/// and updating the rule the script created is no second rule of that name.
+#[test]
+fn a_metric_alert_update_is_checked_and_is_no_second_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "deploy.sh",
+        "az monitor metrics alert create -n gpu-idle -g rg --scopes $WS --condition 'avg GpuUtilization < 10'\naz monitor metrics alert update -n gpu-idle -g rg --add-condition 'avg GpuUtilisation < 5' --severity 7\naz monitor metrics alert create -n gpu-idle -g rg --scopes $WS --condition 'avg GpuUtilization < 10'\n",
+    );
+    let p = dir.path().join("deploy.sh");
+    let (code, mut f, stderr) = lint(&[p.to_str().unwrap()], "");
+    assert_eq!(code, 1, "{stderr}");
+    f.sort();
+    assert_eq!(
+        f,
+        vec![
+            ("duplicate-rule-name".to_string(), 3, 36),
+            ("severity-out-of-range".to_string(), 2, 103),
+            ("unknown-metric".to_string(), 2, 72),
+        ]
+    );
+}

@@ -318,10 +318,11 @@ pub(super) fn no_condition(sink: &mut Sink, command: &[Word]) {
     );
 }
 
-/// `--condition` followed by another flag or by nothing: the CLI refuses it.
-pub(super) fn condition_without_value(sink: &mut Sink, flag: Span) {
+/// `--condition` (or `--add-condition`) followed by another flag or by nothing: the CLI
+/// refuses it.
+pub(super) fn condition_without_value(sink: &mut Sink, name: &str, flag: Span) {
     sink.push(
-        sink.at(&registry::MISSING_KEY, flag, "--condition has no value")
+        sink.at(&registry::MISSING_KEY, flag, format!("{name} has no value"))
             .label("needs a condition"),
     );
 }

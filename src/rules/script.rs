@@ -16,7 +16,8 @@ use super::az_cli::{
 };
 use super::target::{Hint, from_hints};
 
-const COMMAND: [&str; 5] = ["az", "monitor", "metrics", "alert", "create"];
+/// `az monitor metrics alert create` (or `update`).
+const COMMAND: [&str; 4] = ["az", "monitor", "metrics", "alert"];
 /// `az monitor scheduled-query create` (or `update`).
 const LOG_COMMAND: [&str; 3] = ["az", "monitor", "scheduled-query"];
 
@@ -24,6 +25,7 @@ const LOG_COMMAND: [&str; 3] = ["az", "monitor", "scheduled-query"];
 pub fn mentions_command(text: &str) -> bool {
     let text = text.as_bytes();
     memchr::memmem::find(text, b"metrics alert create").is_some()
+        || memchr::memmem::find(text, b"metrics alert update").is_some()
         || memchr::memmem::find(text, b"monitor scheduled-query").is_some()
 }
 
@@ -42,13 +44,13 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
         let is = |command: &[&str]| {
             ws.len() >= command.len() && ws.iter().zip(command).all(|(w, c)| w.text == *c)
         };
-        let rule = if is(&COMMAND) {
-            invocation(&ws, sink)
-        } else if is(&LOG_COMMAND)
-            && ws
-                .get(LOG_COMMAND.len())
+        let verb = |command: &[&str]| {
+            ws.get(command.len())
                 .is_some_and(|w| w.text == "create" || w.text == "update")
-        {
+        };
+        let rule = if is(&COMMAND) && verb(&COMMAND) {
+            invocation(&ws, sink)
+        } else if is(&LOG_COMMAND) && verb(&LOG_COMMAND) {
             super::script_log::invocation(&ws, LOG_COMMAND.len() + 1, sink)
         } else {
             continue;
@@ -59,11 +61,20 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
     rules
 }
 
+/// Reads one `az monitor metrics alert create|update`. An update names a rule defined elsewhere
+/// and adds conditions with `--add-condition`; a create needs `--condition`.
 fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     let mut rule = AlertRule::new(sink.file, Span::new(ws[0].span.start, ws.last()?.span.end));
+    let first = COMMAND.len() + 1;
+    rule.update = ws[first - 1].text == "update";
+    let condition_flag = if rule.update {
+        "--add-condition"
+    } else {
+        "--condition"
+    };
     let mut hints = Vec::new();
     let mut condition_given = false;
-    let mut i = COMMAND.len();
+    let mut i = first;
     while i < ws.len() {
         if may_hold_flags(&ws[i]) {
             condition_given = true;
@@ -73,7 +84,7 @@ fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
         i += taken;
         // A variable after the first value of a flag other than the condition's may be more
         // values, or flags.
-        if flag != "--condition" && args.iter().skip(1).any(may_hold_flags) {
+        if flag != condition_flag && args.iter().skip(1).any(may_hold_flags) {
             condition_given = true;
         }
         match flag.as_str() {
@@ -90,10 +101,10 @@ fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
                     .filter(|w| !w.dynamic)
                     .map(|w| Hint::Type(Sp::new(w.text.clone(), w.span))),
             ),
-            "--condition" => {
+            f if f == condition_flag => {
                 condition_given = true;
                 if args.is_empty() {
-                    condition_without_value(sink, flag_word.span);
+                    condition_without_value(sink, condition_flag, flag_word.span);
                     continue;
                 }
                 // The CLI joins the words of an unquoted condition.
@@ -107,17 +118,17 @@ fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
                     }
                 }
             }
-            "--auto-mitigate" | "--disabled" => {
+            "--auto-mitigate" | "--disabled" | "--enabled" => {
                 let value = args.first();
                 if let Some(w) = value.filter(|w| w.dynamic) {
                     unresolved(sink, w, &flag);
                     continue;
                 }
                 let b = three_state(flag_word, &flag, value, sink);
-                if flag == "--disabled" {
-                    rule.enabled = b.map(|b| Sp::new(!b.value, b.span));
-                } else {
-                    rule.auto_mitigate = b;
+                match flag.as_str() {
+                    "--disabled" => rule.enabled = b.map(|b| Sp::new(!b.value, b.span)),
+                    "--enabled" => rule.enabled = b,
+                    _ => rule.auto_mitigate = b,
                 }
             }
             f => {
@@ -130,8 +141,8 @@ fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
             }
         }
     }
-    if !condition_given {
-        no_condition(sink, &ws[..COMMAND.len()]);
+    if !condition_given && !rule.update {
+        no_condition(sink, &ws[..first]);
     }
     // A type stated outright wins over the types of the scopes, as in ARM.
     hints.sort_by_key(|h| !matches!(h, Hint::Type(_)));
@@ -295,6 +306,55 @@ mod tests {
         let c = &r.criteria[0];
         assert_eq!(&t[c.metric.span.start..c.metric.span.end], "GpuUtilization");
         assert_eq!(r.severity.map(|s| s.value), Some(2));
+    }
+
+    #[test]
+    fn an_update_adds_conditions_and_names_a_rule() {
+        let t = "az monitor metrics alert update -n gpu-idle -g rg --add-condition 'avg GpuUtilization < 5' --severity 1 --enabled false\naz monitor metrics alert update -n gpu-idle -g rg --remove-conditions cond1\naz monitor metrics alert update -n x --add-condition\n";
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(t, &mut sink);
+        assert_eq!(rules.len(), 3);
+        assert!(rules.iter().all(|r| r.update));
+        let r = &rules[0];
+        let c = &r.criteria[0];
+        assert_eq!(&t[c.metric.span.start..c.metric.span.end], "GpuUtilization");
+        assert_eq!(r.severity.as_ref().map(|s| s.value), Some(1));
+        let e = r.enabled.as_ref().unwrap();
+        assert_eq!((e.value, &t[e.span.start..e.span.end]), (false, "false"));
+        // No condition is needed; an --add-condition without one is refused.
+        assert!(rules[1].criteria.is_empty());
+        let found: Vec<(&str, &str, &str)> = sink
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.check.name,
+                    f.message.as_str(),
+                    &t[f.span.start..f.span.end],
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "missing-key",
+                "--add-condition has no value",
+                "--add-condition"
+            )]
+        );
+        // A create is no update; `--condition` is not read in an update, nor
+        // `--add-condition` in a create.
+        let t = "az monitor metrics alert create -n a --condition 'avg GpuUtilization < 5' --add-condition 'avg X < 1'\naz monitor metrics alert update -n a --condition 'avg X < 1'\naz monitor metrics alert list -g rg\n";
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(t, &mut sink);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        assert_eq!(rules.len(), 2);
+        assert!(!rules[0].update);
+        assert_eq!(rules[0].criteria.len(), 1);
+        assert!(rules[1].update);
+        assert!(rules[1].criteria.is_empty());
+        assert!(mentions_command("az monitor metrics alert update -n a"));
+        assert!(!mentions_command("az monitor metrics alert list"));
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
                     .map(|w| Sp::new(w.text.clone(), w.span)),
             ),
             "--condition" if args.is_empty() => {
-                condition_without_value(sink, flag_word.span);
+                condition_without_value(sink, "--condition", flag_word.span);
             }
             "--condition" => {
                 let w = join(&args);
