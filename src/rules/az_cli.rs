@@ -75,10 +75,16 @@ fn ends_command(b: u8) -> bool {
 /// Splits `text[from..]` into words until the end of the command (see [`ends_command`]; `#`
 /// at the start of a word is a comment).
 pub(super) fn words(text: &str, from: usize) -> Vec<Word> {
+    first_words(text, from, usize::MAX)
+}
+
+/// The first `n` words of [`words`]: enough to tell the command, without reading all of a
+/// command that is not one of ours.
+pub(super) fn first_words(text: &str, from: usize, n: usize) -> Vec<Word> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = from;
-    loop {
+    while out.len() < n {
         // Blanks and continuations between words.
         while i < b.len() {
             match b[i] {
@@ -180,14 +186,16 @@ pub(super) fn words(text: &str, from: usize) -> Vec<Word> {
             offsets,
         });
     }
+    out
 }
 
 /// Just after the `close` that closes the `open` at `at` (nested pairs and quoted text
-/// skipped), or the end of the text.
+/// skipped), or the end of its line if none closes it there: a group never takes in a newline,
+/// so that a script of unclosed `$((((` lines is still read in linear time.
 fn group_end(b: &[u8], at: usize, open: u8, close: u8) -> usize {
     let mut depth = 0usize;
     let mut i = at;
-    while i < b.len() {
+    while i < b.len() && b[i] != b'\n' {
         match b[i] {
             c if c == open => depth += 1,
             c if c == close => {
@@ -200,15 +208,18 @@ fn group_end(b: &[u8], at: usize, open: u8, close: u8) -> usize {
             b'\\' => i += 1,
             q @ (b'\'' | b'"') => {
                 i += 1;
-                while i < b.len() && b[i] != q {
+                while i < b.len() && b[i] != q && b[i] != b'\n' {
                     i += if b[i] == b'\\' && q == b'"' { 2 } else { 1 };
+                }
+                if i >= b.len() || b[i] == b'\n' {
+                    break;
                 }
             }
             _ => {}
         }
         i += 1;
     }
-    b.len()
+    i.min(b.len())
 }
 
 fn next_is_newline(b: &[u8], mut i: usize) -> bool {
@@ -620,6 +631,39 @@ mod tests {
                 ],
             ),
             ("$(a", 0, vec![word("$(a", "$(a", true, &[0, 1, 2, 3])]),
+            // A group never takes in a newline, quoted or not; a continuation it may.
+            ("$(a\nb", 0, vec![word("$(a", "$(a", true, &[0, 1, 2, 3])]),
+            (
+                "$(a 'b\nc') d",
+                0,
+                vec![word("$(a 'b", "$(a 'b", true, &(0..=6).collect::<Vec<_>>())],
+            ),
+            (
+                "$(a \"b\\\nc\") d",
+                0,
+                vec![
+                    word(
+                        "$(a \"b\\\nc\")",
+                        "$(a \"b\\\nc\")",
+                        true,
+                        &(0..=11).collect::<Vec<_>>(),
+                    ),
+                    word("d", "d", false, &[12, 13]),
+                ],
+            ),
+            (
+                "$(a \\\nc) d",
+                0,
+                vec![
+                    word(
+                        "$(a \\\nc)",
+                        "$(a \\\nc)",
+                        true,
+                        &(0..=8).collect::<Vec<_>>(),
+                    ),
+                    word("d", "d", false, &[9, 10]),
+                ],
+            ),
             ("a) b", 0, vec![word("a", "a", false, &[0, 1])]),
             ("a ) b", 0, vec![word("a", "a", false, &[0, 1])]),
             // A braced expansion too: bash's, and the expressions of GitHub Actions and Azure
@@ -676,6 +720,15 @@ mod tests {
         for (t, from, want) in cases {
             assert_eq!(split(t, from), want, "{t:?}");
         }
+    }
+
+    #[test]
+    fn first_words_stops_after_n() {
+        let t = "az monitor metrics alert create -n a";
+        let texts = |ws: Vec<Word>| ws.into_iter().map(|w| w.text).collect::<Vec<_>>();
+        assert_eq!(texts(first_words(t, 0, 2)), ["az", "monitor"]);
+        assert_eq!(texts(first_words(t, 0, 0)), Vec::<String>::new());
+        assert_eq!(texts(first_words(t, 0, 99)), texts(words(t, 0)));
     }
 
     #[test]

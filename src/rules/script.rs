@@ -11,7 +11,7 @@ use crate::source::Span;
 
 use super::AlertRule;
 use super::az_cli::{
-    Word, common_flag, condition_without_value, flag_and_values, join, may_hold_flags,
+    Word, common_flag, condition_without_value, first_words, flag_and_values, join, may_hold_flags,
     no_condition, three_state, unresolved, words,
 };
 use super::target::{Hint, from_hints};
@@ -40,20 +40,23 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
         if !at_word_start {
             continue;
         }
-        let ws = words(text, start);
-        let is = |command: &[&str]| {
-            ws.len() >= command.len() && ws.iter().zip(command).all(|(w, c)| w.text == *c)
+        // The command's first words tell whether it is one of ours; only then is all of it
+        // read (so that text with many other `az` commands is read in linear time).
+        let head = first_words(text, start, COMMAND.len() + 1);
+        let ours = |command: &[&str]| {
+            head.len() > command.len()
+                && head.iter().zip(command).all(|(w, c)| w.text == *c)
+                && matches!(head[command.len()].text.as_str(), "create" | "update")
         };
-        let verb = |command: &[&str]| {
-            ws.get(command.len())
-                .is_some_and(|w| w.text == "create" || w.text == "update")
-        };
-        let rule = if is(&COMMAND) && verb(&COMMAND) {
-            invocation(&ws, sink)
-        } else if is(&LOG_COMMAND) && verb(&LOG_COMMAND) {
-            super::script_log::invocation(&ws, LOG_COMMAND.len() + 1, sink)
-        } else {
+        let metric = ours(&COMMAND);
+        if !metric && !ours(&LOG_COMMAND) {
             continue;
+        }
+        let ws = words(text, start);
+        let rule = if metric {
+            invocation(&ws, sink)
+        } else {
+            super::script_log::invocation(&ws, LOG_COMMAND.len() + 1, sink)
         };
         rules.extend(rule);
         search = ws.last().map_or(search, |w| w.span.end.max(search));
