@@ -696,3 +696,63 @@ fn a_metric_alert_without_criteria_is_an_error_at_its_properties() {
         "{json}"
     );
 }
+
+/// Modules are followed eight deep: the ninth file's rule is read, and its module call is a
+/// note, not followed.
+#[test]
+fn modules_are_followed_eight_deep() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = |k: usize| {
+        format!(
+            "resource a{k} 'Microsoft.Insights/metricAlerts@2018-03-01' = {{\n  name: 'a{k}'\n  location: 'global'\n  properties: {{\n    criteria: {{\n      'odata.type': 'Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria'\n      allOf: [\n        {{\n          name: 'c'\n          metricName: 'GpuUtilisation'\n          timeAggregation: 'Average'\n          operator: 'LessThan'\n          threshold: 10\n        }}\n      ]\n    }}\n  }}\n}}\n"
+        )
+    };
+    // m0 (the file linted) calls m1, …, m9 calls m10.
+    for k in 0..=10 {
+        let text = format!(
+            "module next './m{}.bicep' = {{\n  name: 'm{}'\n}}\n{}",
+            k + 1,
+            k + 1,
+            rule(k)
+        );
+        write(dir.path(), &format!("m{k}.bicep"), &text);
+    }
+    let m0 = dir.path().join("m0.bicep");
+    let (code, json) = lint_json(&[m0.to_str().unwrap()]);
+    assert_eq!(code, 1, "{json}");
+    let findings = json["findings"].as_array().unwrap();
+    let files = |name: &str| -> Vec<String> {
+        let mut v: Vec<String> = findings
+            .iter()
+            .filter(|f| f["name"] == name)
+            .map(|f| {
+                let file = f["file"].as_str().unwrap();
+                file.rsplit('/').next().unwrap().to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    // m0 … m8 are read, nine files.
+    let read: Vec<String> = (0..=8).map(|k| format!("m{k}.bicep")).collect();
+    assert_eq!(files("unknown-metric"), read, "{json}");
+    assert_eq!(json["summary"]["rules"], 9);
+    let notes: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["name"] == "unresolved-expression")
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().rsplit('/').next().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [(
+            "m8.bicep",
+            "module `next` is nested more than 8 deep; not followed"
+        )],
+        "{json}"
+    );
+}
