@@ -458,3 +458,19 @@ fn a_metric_alert_update_is_checked_and_is_no_second_rule() {
         ]
     );
 }
+
+/// A cmd.exe script: `^` continues the line and `%WS%` is a variable, so the condition on the
+/// next line is the command's, and is checked.
+#[test]
+fn a_cmd_script_continues_with_a_caret() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "deploy.cmd",
+        "@echo off\r\naz monitor metrics alert create -n a -g rg --scopes %WS% ^\r\n  --condition \"avg GpuUtilisation < 10\" --severity 3\r\n",
+    );
+    let p = dir.path().join("deploy.cmd");
+    let (code, f, stderr) = lint(&[p.to_str().unwrap()], "");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(f, one("unknown-metric", 3, 20));
+}

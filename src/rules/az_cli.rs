@@ -73,7 +73,8 @@ fn ends_command(b: u8) -> bool {
 }
 
 /// Splits `text[from..]` into words until the end of the command (see [`ends_command`]; `#`
-/// at the start of a word is a comment).
+/// at the start of a word is a comment). A line continues after `\`, PowerShell's backtick
+/// or cmd.exe's `^`.
 pub(super) fn words(text: &str, from: usize) -> Vec<Word> {
     first_words(text, from, usize::MAX)
 }
@@ -89,7 +90,7 @@ pub(super) fn first_words(text: &str, from: usize, n: usize) -> Vec<Word> {
         while i < b.len() {
             match b[i] {
                 b' ' | b'\t' | b'\r' => i += 1,
-                b'\\' | b'`' if next_is_newline(b, i + 1) => {
+                b'\\' | b'`' | b'^' if next_is_newline(b, i + 1) => {
                     i += 1;
                     while i < b.len() && b[i] != b'\n' {
                         i += 1;
@@ -117,7 +118,7 @@ pub(super) fn first_words(text: &str, from: usize, n: usize) -> Vec<Word> {
             match c {
                 b' ' | b'\t' | b'\r' => break,
                 c if ends_command(c) => break,
-                b'\\' | b'`' if next_is_newline(b, i + 1) => break,
+                b'\\' | b'`' | b'^' if next_is_newline(b, i + 1) => break,
                 b'\'' => {
                     let close = text[i + 1..].find('\'').map_or(b.len(), |j| i + 1 + j);
                     for (k, ch) in text[i + 1..close].char_indices() {
@@ -170,6 +171,16 @@ pub(super) fn first_words(text: &str, from: usize, n: usize) -> Vec<Word> {
                     i += 1 + ch.len_utf8();
                     end = i;
                 }
+                // A cmd.exe variable, `%WS%`.
+                b'%' if cmd_variable_len(b, i) > 0 => {
+                    dynamic = true;
+                    let to = i + cmd_variable_len(b, i);
+                    for (k, ch) in text[i..to].char_indices() {
+                        push(&mut word, &mut offsets, ch, i + k);
+                    }
+                    i = to;
+                    end = i;
+                }
                 _ => {
                     let ch = text[i..].chars().next().expect("in bounds");
                     push(&mut word, &mut offsets, ch, i);
@@ -220,6 +231,20 @@ fn group_end(b: &[u8], at: usize, open: u8, close: u8) -> usize {
         i += 1;
     }
     i.min(b.len())
+}
+
+/// The length of the cmd.exe variable (`%NAME%`, a name of letters, digits and `_`) at `i`,
+/// or 0.
+fn cmd_variable_len(b: &[u8], i: usize) -> usize {
+    let name = b[i + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    if name > 0 && b.get(i + 1 + name) == Some(&b'%') {
+        name + 2
+    } else {
+        0
+    }
 }
 
 fn next_is_newline(b: &[u8], mut i: usize) -> bool {
@@ -707,6 +732,42 @@ mod tests {
                 0,
                 vec![word("${{ x", "${{ x", true, &[0, 1, 2, 3, 4, 5])],
             ),
+            // cmd.exe: `^` continues a line, `%NAME%` is a variable.
+            (
+                "a ^\r\n b",
+                0,
+                vec![
+                    word("a", "a", false, &[0, 1]),
+                    word("b", "b", false, &[6, 7]),
+                ],
+            ),
+            (
+                "a^ \nb",
+                0,
+                vec![
+                    word("a", "a", false, &[0, 1]),
+                    word("b", "b", false, &[4, 5]),
+                ],
+            ),
+            (
+                "%WS% x%a_1%y",
+                0,
+                vec![
+                    word("%WS%", "%WS%", true, &[0, 1, 2, 3, 4]),
+                    word("x%a_1%y", "x%a_1%y", true, &(5..=12).collect::<Vec<_>>()),
+                ],
+            ),
+            (
+                "50% %% %a b%",
+                0,
+                vec![
+                    word("50%", "50%", false, &[0, 1, 2, 3]),
+                    word("%%", "%%", false, &[4, 5, 6]),
+                    word("%a", "%a", false, &[7, 8, 9]),
+                    word("b%", "b%", false, &[10, 11, 12]),
+                ],
+            ),
+            ("a^b", 0, vec![word("a^b", "a^b", false, &[0, 1, 2, 3])]),
             // From an offset on.
             (
                 "skip a b",
