@@ -474,3 +474,49 @@ fn a_cmd_script_continues_with_a_caret() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(f, one("unknown-metric", 3, 20));
 }
+
+/// A pipeline's YAML is read scalar by scalar: a double-quoted `run:` with escaped quotes, a
+/// folded one (its lines are one command), a plain one; a YAML comment is no script. Every
+/// finding lands on the metric, or the KQL, where the file has it.
+#[test]
+fn scripts_in_yaml_scalars_are_decoded_and_placed_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"on: push
+jobs:
+  d:
+    runs-on: ubuntu-latest
+    steps:
+      # az monitor metrics alert create -n old
+      - run: "az monitor metrics alert create -n a --scopes $WS --condition \"avg GpuUtilisation < 10\""
+      - run: >-
+          az monitor metrics alert create -n b --scopes $WS
+          --condition "avg GpuUtilisation < 10"
+      - shell: pwsh
+        run: az monitor metrics alert create -n c --scopes $WS --condition "avg GpuUtilisation < 10"
+      - run: |
+          az monitor scheduled-query create -n d -g rg --scopes $LAW \
+            --condition "count 'Q' > 0" \
+            --condition-query Q="AmlComputeJobEvent | where EventTyp == 'JobFailed'"
+"#;
+    write(dir.path(), ".github/workflows/alerts.yml", text);
+    let d = dir.path().to_str().unwrap();
+    let (code, f, stderr) = lint(&[d], "");
+    assert_eq!(code, 1, "{stderr}");
+    let at = |line: usize, needle: &str| {
+        let l = text.lines().nth(line - 1).unwrap();
+        (line as u64, l.find(needle).unwrap() as u64 + 1)
+    };
+    let want: Vec<(String, u64, u64)> = [
+        ("unknown-metric", at(7, "GpuUtilisation")),
+        ("unknown-metric", at(10, "GpuUtilisation")),
+        ("unknown-metric", at(12, "GpuUtilisation")),
+        ("unknown-column", at(16, "EventTyp")),
+    ]
+    .into_iter()
+    .map(|(n, (l, c))| (n.to_string(), l, c))
+    .collect();
+    let (mut f, mut want) = (f, want);
+    f.sort();
+    want.sort();
+    assert_eq!(f, want, "{stderr}");
+}

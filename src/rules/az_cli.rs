@@ -11,6 +11,7 @@
 
 use crate::duration::Duration;
 use crate::finding::Sink;
+use crate::model::SpanMap;
 use crate::registry;
 use crate::schema::Sp;
 use crate::source::Span;
@@ -44,6 +45,15 @@ impl Word {
             self.offset(s.start),
             self.offset(s.end).max(self.offset(s.start)),
         )
+    }
+
+    /// The word read from a decoded string (a YAML scalar) placed in the file by `map`.
+    pub fn placed(mut self, map: &SpanMap) -> Word {
+        self.span = map.map(self.span);
+        for o in &mut self.offsets {
+            *o = map.offset_of(*o);
+        }
+        self
     }
 
     /// The part of the word from byte `from` of its text on (after `--flag=` or `KEY=`).

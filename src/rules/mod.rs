@@ -68,7 +68,7 @@ pub fn read_source_visiting<V: Visit>(
     let read = match detect::detect(name, text) {
         Format::Json => read_json(text, file, explicit, parameters),
         Format::Hcl => read_hcl(text, file, explicit),
-        Format::Script => read_script(text, file, explicit),
+        Format::Script => read_script(name, text, file, explicit),
         Format::Bicep => read_bicep(name, text, file, parameters),
         Format::Yaml => return read_yaml(text, file, explicit, visit),
     };
@@ -207,9 +207,23 @@ fn read_hcl(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules>
     })
 }
 
-fn read_script(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
+fn read_script(name: &str, text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
     let mut sink = Sink::new(file);
-    let rules = script::read(text, &mut sink);
+    let rules = match yaml_scripts(name, text) {
+        // A pipeline's YAML: the scripts are its string scalars, decoded (quotes, escapes,
+        // folded lines) and placed back in the file.
+        Some(scalars) => scalars
+            .into_iter()
+            .flat_map(|node| {
+                let crate::yaml::Value::String(value) = &node.value else {
+                    return Vec::new();
+                };
+                let map = query_map::map(text, node.span, value);
+                script::read_mapped(value, &map, &mut sink)
+            })
+            .collect(),
+        None => script::read(text, &mut sink),
+    };
     if rules.is_empty() && sink.findings.is_empty() && !explicit {
         return None;
     }
@@ -228,6 +242,37 @@ fn read_script(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRul
         findings: sink.findings,
         suppressions: Vec::new(),
     })
+}
+
+/// The string scalars of a YAML file (by its name) that hold an az invocation, in file order;
+/// `None` for a file that is not YAML or does not parse as one document, which is read as a
+/// script, raw.
+fn yaml_scripts(name: &str, text: &str) -> Option<Vec<crate::yaml::Node>> {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !matches!(ext.as_deref(), Some("yaml" | "yml")) {
+        return None;
+    }
+    let doc = crate::yaml::parse(text).ok()??;
+    let mut out = Vec::new();
+    collect_scripts(doc, &mut out, 0);
+    Some(out)
+}
+
+fn collect_scripts(node: crate::yaml::Node, out: &mut Vec<crate::yaml::Node>, depth: usize) {
+    if depth > MAX_WALK_DEPTH {
+        return;
+    }
+    use crate::yaml::Value;
+    match node.value {
+        Value::String(ref s) if script::mentions_command(s) => out.push(node),
+        Value::Seq(items) => items
+            .into_iter()
+            .for_each(|n| collect_scripts(n, out, depth + 1)),
+        Value::Map(entries) => entries
+            .into_iter()
+            .for_each(|(_, n)| collect_scripts(n, out, depth + 1)),
+        _ => {}
+    }
 }
 
 /// Keys of a rule or criterion: YAML holding them is close to a rule file.
@@ -611,6 +656,32 @@ mod tests {
             assert_eq!(rules, 1);
             assert!(findings.iter().all(|(name, _)| *name != "empty-file"));
         }
+    }
+
+    #[test]
+    fn yaml_scripts_are_read_from_scalars_and_other_scripts_raw() {
+        let cmd = "az monitor metrics alert create -n a --condition";
+        // In YAML, a scalar is decoded (`\"`) and a comment is no script.
+        let yaml = format!("# {cmd}\nrun: \"{cmd} \\\"avg GpuUtilization < 1\\\"\"\n");
+        assert_eq!(read("ci.yml", &yaml, true), Some((1, vec![])));
+        assert_eq!(read("ci.YAML", &yaml, true), Some((1, vec![])));
+        // Read raw, the comment is a command without a condition's value.
+        assert_eq!(
+            read("ci.sh", &yaml, true).map(|(n, f)| (n, f[0].0)),
+            Some((2, "missing-key"))
+        );
+        // YAML that does not parse is read raw.
+        let broken = format!("run: [\n{cmd}\n");
+        assert_eq!(
+            read("ci.yml", &broken, true),
+            Some((1, vec![("missing-key", "--condition")]))
+        );
+        // A scalar inside a list and a mapping, deep.
+        let deep = format!("a:\n  - b:\n      - c: \"{cmd}\"\n");
+        assert_eq!(
+            read("ci.yml", &deep, true),
+            Some((1, vec![("missing-key", "--condition")]))
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use crate::condition::embed::criterion_mapped;
 use crate::finding::Sink;
+use crate::model::SpanMap;
 use crate::schema::Sp;
 use crate::source::Span;
 
@@ -31,6 +32,16 @@ pub fn mentions_command(text: &str) -> bool {
 
 /// Every invocation in the text, as rules.
 pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
+    read_placed(text, None, sink)
+}
+
+/// Every invocation in a string decoded from the file (a YAML scalar: a pipeline step's
+/// script), `map` placing each of its bytes in the file.
+pub fn read_mapped(value: &str, map: &SpanMap, sink: &mut Sink) -> Vec<AlertRule> {
+    read_placed(value, Some(map), sink)
+}
+
+fn read_placed(text: &str, map: Option<&SpanMap>, sink: &mut Sink) -> Vec<AlertRule> {
     let mut rules = Vec::new();
     let mut search = 0;
     while let Some(pos) = text[search..].find("az ") {
@@ -53,13 +64,17 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
             continue;
         }
         let ws = words(text, start);
+        search = ws.last().map_or(search, |w| w.span.end.max(search));
+        let ws: Vec<Word> = match map {
+            Some(map) => ws.into_iter().map(|w| w.placed(map)).collect(),
+            None => ws,
+        };
         let rule = if metric {
             invocation(&ws, sink)
         } else {
             super::script_log::invocation(&ws, LOG_COMMAND.len() + 1, sink)
         };
         rules.extend(rule);
-        search = ws.last().map_or(search, |w| w.span.end.max(search));
     }
     rules
 }
