@@ -658,6 +658,42 @@ mod tests {
         assert_eq!(read.files, vec![id]);
     }
 
+    /// Instances are read until the budget is spent; the one that spends it is read, and a
+    /// note says the rest are not.
+    #[test]
+    fn instances_past_the_budget_are_noted_not_read() {
+        let text = "resource m 'Microsoft.Insights/metricAlerts@2018-03-01' = [for i in range(0, 5): {\n  name: 'm${i}'\n  properties: {\n    criteria: {}\n  }\n}]\n";
+        let mut sources = SourceMap::new();
+        let id = sources.add(SourceFile::new("/nonexistent/a.bicep", text));
+        let mut reader = Reader::new(&mut sources, &[]);
+        reader.budget = 3;
+        let read = reader.read(id);
+        assert_eq!(read.rules.len(), 3);
+        let notes: Vec<&str> = read
+            .findings
+            .iter()
+            .filter(|f| f.message.contains("instances; the rest are not read"))
+            .map(|f| &text[f.span.start..f.span.end])
+            .collect();
+        assert_eq!(notes.len(), 1, "{:?}", read.findings);
+        assert!(notes[0].starts_with("{\n  name: 'm${i}'"), "{notes:?}");
+    }
+
+    /// A condition known only at deployment may be true: the rule is read and checked.
+    #[test]
+    fn a_rule_under_an_unknown_condition_is_read() {
+        let text = "param deploy bool\nparam names array = ['a', 'b']\nresource m 'Microsoft.Insights/metricAlerts@2018-03-01' = if (deploy) {\n  name: 'm'\n  properties: {\n    criteria: {}\n  }\n}\nresource l 'Microsoft.Insights/metricAlerts@2018-03-01' = [for n in names: if (n != 'b') {\n  name: 'l-${n}'\n  properties: {\n    criteria: {}\n  }\n}]\nresource f 'Microsoft.Insights/metricAlerts@2018-03-01' = if (false) {\n  name: 'f'\n  properties: {\n    criteria: {}\n  }\n}\n";
+        let mut sources = SourceMap::new();
+        let id = sources.add(SourceFile::new("/nonexistent/a.bicep", text));
+        let read = read(id, &mut sources, &[]);
+        let names: Vec<String> = read
+            .rules
+            .iter()
+            .map(|r| r.rule.display_name().to_string())
+            .collect();
+        assert_eq!(names, ["m", "l-a"]);
+    }
+
     #[test]
     fn paths_normalize() {
         assert_eq!(
