@@ -331,6 +331,19 @@ pub(super) fn may_hold_flags(w: &Word) -> bool {
     w.dynamic || w.text.starts_with('@')
 }
 
+/// Whether a flag's values may hold more flags: a variable after its first value (more values,
+/// or flags), or any that expands to a list of words (`"${args[@]}"`, `$@`, a splat).
+pub(super) fn values_may_hold_flags(values: &[Word]) -> bool {
+    values.iter().enumerate().any(|(k, w)| {
+        (k > 0 && may_hold_flags(w))
+            || w.text.starts_with('@')
+            || (w.dynamic
+                && ["[@]", "[*]", "$@", "$*"]
+                    .iter()
+                    .any(|l| w.text.contains(l)))
+    })
+}
+
 /// The value of `flag` comes from a shell variable: it is not checked, and the finding says so.
 pub(super) fn unresolved(sink: &mut Sink, w: &Word, flag: &str) {
     sink.push(

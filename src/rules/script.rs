@@ -13,7 +13,7 @@ use crate::source::Span;
 use super::AlertRule;
 use super::az_cli::{
     Word, common_flag, condition_without_value, first_words, flag_and_values, join, may_hold_flags,
-    no_condition, three_state, unresolved, words,
+    no_condition, three_state, unresolved, values_may_hold_flags, words,
 };
 use super::target::{Hint, from_hints};
 
@@ -100,9 +100,8 @@ fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
         let (flag, args, taken) = flag_and_values(ws, i);
         let flag_word = &ws[i];
         i += taken;
-        // A variable after the first value of a flag other than the condition's may be more
-        // values, or flags.
-        if flag != condition_flag && args.iter().skip(1).any(may_hold_flags) {
+        // A flag's values may hide more flags (a variable after its first value, an array).
+        if flag != condition_flag && values_may_hold_flags(&args) {
             condition_given = true;
         }
         match flag.as_str() {
@@ -486,6 +485,28 @@ mod tests {
             (
                 "az monitor metrics alert create -n a --scopes $WS \"${args[@]}\"\n",
                 vec![],
+            ),
+            // An array or the script's arguments may hold the condition, first value or not.
+            (
+                "az monitor metrics alert create -n a --scopes \"${args[@]}\"\n",
+                vec![],
+            ),
+            (
+                "az monitor metrics alert create -n a --scopes \"$@\"\n",
+                vec![],
+            ),
+            (
+                "az monitor metrics alert create -n a --scopes ${ids[*]}\n",
+                vec![],
+            ),
+            (
+                "az monitor metrics alert create -n a --scopes @ids\n",
+                vec![],
+            ),
+            // A literal `[@]` is no array.
+            (
+                "az monitor metrics alert create -n a --scopes 'x[@]'\n",
+                vec![("missing-key", "az monitor metrics alert create")],
             ),
             (
                 "az monitor metrics alert create -n a --scopes $WS\n",

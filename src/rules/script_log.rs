@@ -20,7 +20,7 @@ use crate::suggest;
 
 use super::az_cli::{
     Word, cli_duration, common_flag, condition_without_value, flag_and_values, join,
-    may_hold_flags, no_condition, three_state, unresolved,
+    may_hold_flags, no_condition, three_state, unresolved, values_may_hold_flags,
 };
 use super::target::{Hint, from_hints};
 
@@ -60,9 +60,8 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
         let (flag, args, taken) = flag_and_values(ws, i);
         let flag_word = &ws[i];
         i += taken;
-        // A variable after the first value of a flag other than the condition's may be more
-        // values, or flags.
-        if !flag.starts_with("--condition") && args.iter().skip(1).any(may_hold_flags) {
+        // A flag's values may hide more flags (a variable after its first value, an array).
+        if !flag.starts_with("--condition") && values_may_hold_flags(&args) {
             condition_given = true;
         }
         condition_given |= flag == "--condition";
