@@ -287,11 +287,20 @@ pub(super) fn values(ws: &[Word], i: usize) -> &[Word] {
 }
 
 /// The flag of the word at `i` and its values: `--name=x` (and `-n=x`: argparse splits any
-/// known flag at its first `=`) has the one after the `=`, any other word the words up to the
-/// next flag. The second item is how many words the flag and its values take.
+/// known flag at its first `=`) has the one after the `=`, a short flag with more letters
+/// (`-nx`) the rest of the word, any other word the words up to the next flag. The second item is how many words the flag and its values take.
 pub(super) fn flag_and_values(ws: &[Word], i: usize) -> (String, Vec<Word>, usize) {
-    match ws[i].text.split_once('=') {
-        Some((f, _)) if f.starts_with('-') => (f.to_string(), vec![ws[i].tail(f.len() + 1)], 1),
+    let w = &ws[i];
+    match w.text.split_once('=') {
+        Some((f, _)) if f.starts_with('-') => (f.to_string(), vec![w.tail(f.len() + 1)], 1),
+        // A short flag with its value glued on: `-ngpu-idle` (argparse reads `-n gpu-idle`).
+        _ if is_flag(w)
+            && !w.text.starts_with("--")
+            && w.text.len() > 2
+            && w.text.is_char_boundary(2) =>
+        {
+            (w.text[..2].to_string(), vec![w.tail(2)], 1)
+        }
         _ => {
             let vs = values(ws, i);
             (ws[i].text.clone(), vs.to_vec(), 1 + vs.len())

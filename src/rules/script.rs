@@ -375,6 +375,24 @@ mod tests {
     }
 
     #[test]
+    fn a_short_flag_may_have_its_value_glued_on() {
+        let t = "az monitor metrics alert create -ngpu-idle -grg -ojson --condition 'avg GpuUtilization < 10'\n";
+        let mut sink = Sink::new(FileId(0));
+        let r = read(t, &mut sink).remove(0);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        let n = r.name.unwrap();
+        assert_eq!(
+            (n.value.as_str(), &t[n.span.start..n.span.end]),
+            ("gpu-idle", "gpu-idle")
+        );
+        // A negative number is no flag, `--x` no short one, and `-é…` is left alone.
+        let t = "az monitor metrics alert create -n a --severity -1 -éx --nx --condition 'avg GpuUtilization < 10'\n";
+        let r = read(t, &mut sink).remove(0);
+        assert_eq!(r.severity.map(|s| s.value), Some(-1));
+        assert_eq!(r.name.map(|n| n.value), Some("a".to_string()));
+    }
+
+    #[test]
     fn a_three_state_flag_alone_is_true() {
         let cond = "--condition 'avg GpuUtilization < 10'";
         for (t, enabled, mitigate) in [
