@@ -1,0 +1,2 @@
+az monitor metrics alert create -n a -g rg --scopes %WS% ^
+  --condition "avg GpuUtilisation < 10" --severity 3
