@@ -756,3 +756,41 @@ fn modules_are_followed_eight_deep() {
         "{json}"
     );
 }
+
+/// Each instance of a module loop is named by its item in the finding's related label:
+/// a string quoted, a number as written, anything else by its index; an item a condition
+/// leaves out makes no instance and no label.
+#[test]
+fn each_module_instance_is_labelled_with_its_item() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "alert.bicep",
+        "resource a 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'a'\n  location: 'global'\n  properties: {\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria'\n      allOf: [\n        {\n          name: 'c'\n          metricName: 'GpuUtilisation'\n          timeAggregation: 'Average'\n          operator: 'LessThan'\n          threshold: 10\n        }\n      ]\n    }\n  }\n}\n",
+    );
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        "module m './alert.bicep' = [for ws in ['dev', 'test']: if (ws != 'dev') {\n  name: 'm-${ws}'\n}]\nmodule n './alert.bicep' = [for k in [3, 4]: {\n  name: 'n-${k}'\n}]\nmodule o './alert.bicep' = [for b in [true]: {\n  name: 'o'\n}]\n",
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(code, 1, "{json}");
+    let mut labels: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"] == "unknown-metric")
+        .map(|f| f["related"][0]["message"].as_str().unwrap().to_string())
+        .collect();
+    labels.sort();
+    assert_eq!(
+        labels,
+        [
+            "instantiated by module `m` here (ws = 'test')",
+            "instantiated by module `n` here (k = 3)",
+            "instantiated by module `n` here (k = 4)",
+            "instantiated by module `o` here (item 0)",
+        ],
+        "{json}"
+    );
+}

@@ -636,6 +636,31 @@ mod tests {
             ("a\\ b", 0, vec![word("a b", "a\\ b", false, &[0, 1, 3, 4])]),
             ("a\\é", 0, vec![word("aé", "a\\é", false, &[0, 1, 2, 4])]),
             ("a\\", 0, vec![word("a\\", "a\\", false, &[0, 1, 2])]),
+            // At a word's start too, unless a line end follows (a continuation).
+            (
+                "\\$x y",
+                0,
+                vec![
+                    word("$x", "\\$x", false, &[0, 2, 3]),
+                    word("y", "y", false, &[4, 5]),
+                ],
+            ),
+            (
+                "`x y",
+                0,
+                vec![
+                    word("`x", "`x", false, &[0, 1, 2]),
+                    word("y", "y", false, &[3, 4]),
+                ],
+            ),
+            (
+                "^x y",
+                0,
+                vec![
+                    word("^x", "^x", false, &[0, 1, 2]),
+                    word("y", "y", false, &[3, 4]),
+                ],
+            ),
             // A command substitution is one dynamic piece; a `)` outside it ends the command.
             (
                 "$(az x -o 'a)b') y",
