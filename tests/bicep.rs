@@ -578,6 +578,19 @@ fn the_library_reads_one_bicep_text_without_the_file_system() {
     assert_eq!(read.rules.len(), 1);
     assert_eq!(read.rules[0].criteria[0].metric.value, "Failed Runs");
     assert!(read.findings.iter().all(|f| f.file.0 == 3));
+    // The reader's own findings come back, in the file given.
+    let text = "resource a 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'a'\n  properties: {}\n}\nresource b 'x' = {\n";
+    let read =
+        amlguard::rules::read_source("a.bicep", text, amlguard::source::FileId(3), true, &[])
+            .unwrap();
+    let found: Vec<(&str, usize, &str)> = read
+        .findings
+        .iter()
+        .map(|f| (f.check.name, f.file.0, &text[f.span.start..f.span.end]))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), ("bicep-syntax", 3));
+    assert_eq!(found[1], ("missing-key", 3, "properties"));
 }
 
 #[test]

@@ -556,6 +556,7 @@ mod tests {
                 ],
             ),
             ("a\\\n", 0, vec![word("a", "a", false, &[0, 1])]),
+            ("\\\nb", 0, vec![word("b", "b", false, &[2, 3])]),
             // The end of a command.
             ("a;b", 0, vec![word("a", "a", false, &[0, 1])]),
             ("a|b", 0, vec![word("a", "a", false, &[0, 1])]),
