@@ -520,3 +520,19 @@ jobs:
     want.sort();
     assert_eq!(f, want, "{stderr}");
 }
+
+/// A rule file whose description quotes an az command is read as a rule file: its rule is
+/// checked, and the quoted command is not read as a script.
+#[test]
+fn a_rule_file_that_quotes_an_az_command_is_still_a_rule_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "rules.yaml",
+        "rules:\n  - name: gpu-idle\n    description: as `az monitor metrics alert create -n gpu-idle --condition \"avg GpuUtilization < 10\"`\n    criteria:\n      - metric: GpuUtilisation\n        aggregation: Average\n        operator: LessThan\n        threshold: 10\n",
+    );
+    let p = dir.path().join("rules.yaml");
+    let (code, f, stderr) = lint(&[p.to_str().unwrap()], "");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(f, one("unknown-metric", 5, 17));
+}

@@ -46,7 +46,10 @@ pub fn detect(name: &str, text: &str) -> Format {
     {
         return Format::Json;
     }
-    if SCRIPT_EXTENSIONS.contains(&ext.as_str()) || script::mentions_command(text) {
+    // A rule file whose text mentions an az command (in a description) is still a rule file.
+    if SCRIPT_EXTENSIONS.contains(&ext.as_str())
+        || (script::mentions_command(text) && !super::has_rule_file_top_key(text))
+    {
         return Format::Script;
     }
     if ext == "yaml" || ext == "yml" {
@@ -263,5 +266,31 @@ mod tests {
             detect("d.yaml", "{{- if .Values.x }}\nkind: x\n"),
             Format::Yaml
         );
+    }
+
+    #[test]
+    fn a_rule_file_that_mentions_an_az_command_is_a_rule_file() {
+        let mention = "description: like az monitor metrics alert create -n a\n";
+        for top in [
+            "rules:\n  - name: a\n",
+            "Rules:\n",
+            "criteria:\n",
+            "\"rules\": []\n",
+        ] {
+            let text = format!("{top}{mention}");
+            assert_eq!(detect("a.yaml", &text), Format::Yaml, "{text}");
+            assert_eq!(detect("<stdin>", &text), Format::Yaml, "{text}");
+            // A script is a script, whatever its lines look like.
+            assert_eq!(detect("a.sh", &text), Format::Script, "{text}");
+        }
+        // Indented, or in a comment or a list, a key is no top-level one.
+        for text in [
+            "steps:\n  rules: x\n  - run: az monitor metrics alert create\n",
+            "# rules:\nrun: az monitor metrics alert create\n",
+            "- rules: x\nrun: az monitor metrics alert create\n",
+            "\trules: x\nrun: az monitor metrics alert create\n",
+        ] {
+            assert_eq!(detect("ci.yml", text), Format::Script, "{text}");
+        }
     }
 }

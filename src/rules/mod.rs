@@ -292,14 +292,7 @@ fn read_yaml<V: Visit>(
     }
     // Only YAML that shows a rule file's keys is parsed: a walk through a large OpenAPI spec
     // or chart costs a scan, not a parse.
-    let top_key = text.lines().any(|l| {
-        !l.starts_with([' ', '\t', '#', '-'])
-            && l.split_once(':').is_some_and(|(k, _)| {
-                let k = k.trim().trim_matches(['"', '\'']);
-                is_misspelt_rules(k) || RULE_KEYS.contains(&k)
-            })
-    });
-    if !top_key && rule_key_line(text, RULE_KEYS).is_none() {
+    if !has_rule_file_top_key(text) && rule_key_line(text, RULE_KEYS).is_none() {
         return None;
     }
     // `rules:` and a list is a rule file: read without a tree of the whole file.
@@ -362,6 +355,18 @@ fn read_yaml<V: Visit>(
 
 /// `Rules`, `rule`, `rulez`, `ruels`: one edit from `rules`, ignoring case. (Not `runs`, the
 /// top key of a GitHub composite action, two edits away.)
+/// Whether a top-level key of the YAML text is a rule file's: `rules` (or a misspelling of it),
+/// or a rule's or criterion's key ([`RULE_KEYS`]).
+pub(crate) fn has_rule_file_top_key(text: &str) -> bool {
+    text.lines().any(|l| {
+        !l.starts_with([' ', '\t', '#', '-'])
+            && l.split_once(':').is_some_and(|(k, _)| {
+                let k = k.trim().trim_matches(['"', '\'']);
+                is_misspelt_rules(k) || RULE_KEYS.contains(&k)
+            })
+    })
+}
+
 fn is_misspelt_rules(key: &str) -> bool {
     strsim::damerau_levenshtein(&key.to_ascii_lowercase(), "rules") <= 1
 }
