@@ -74,6 +74,17 @@ struct Lowering {
 }
 
 impl Lowering {
+    /// A lowering of a rule in `file`, declared at `decl`.
+    fn new(file: FileId, decl: Span) -> Lowering {
+        Lowering {
+            file,
+            fallback: decl,
+            remote: Vec::new(),
+            unknowns: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     fn span(&mut self, file: FileId, span: Span) -> Span {
         if file == self.file {
             span
@@ -144,13 +155,7 @@ const HELP: &str = "give the value in a .bicepparam file or with `--parameters F
 
 /// Reads one evaluated metric-alert body into a rule (or notes why it cannot be).
 pub(super) fn metric_alert(env: &Env, body: Val, decl: Span, via: &[Label], out: &mut BicepRead) {
-    let mut low = Lowering {
-        file: env.file,
-        fallback: decl,
-        remote: Vec::new(),
-        unknowns: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut low = Lowering::new(env.file, decl);
     if let Some(f) = no_criteria(&mut low, &body) {
         out.findings.extend(place(&low.remote, via, vec![f]));
     }
@@ -206,13 +211,7 @@ fn alert(
     what: &str,
     read: ReadAlert,
 ) {
-    let mut low = Lowering {
-        file: env.file,
-        fallback: decl,
-        remote: Vec::new(),
-        unknowns: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut low = Lowering::new(env.file, decl);
     if let V::Unknown(u) = &body.v {
         let f = Finding::new(
             &registry::UNRESOLVED_EXPRESSION,
