@@ -694,6 +694,29 @@ mod tests {
         assert_eq!(names, ["m", "l-a"]);
     }
 
+    /// Registry references of both kinds (Bicep registry, template spec), with a registry
+    /// or an alias; anything else is a path.
+    #[test]
+    fn registry_references_are_told_from_paths() {
+        for r in [
+            "br:contoso.azurecr.io/alerts:v1",
+            "br/public:avm/res/insights/metric-alert:0.4.0",
+            "ts:00000000-0000-0000-0000-000000000000/rg/alerts:1.0",
+            "ts/CoreSpecs:alerts:1.0",
+        ] {
+            assert!(is_registry(r), "{r}");
+        }
+        for p in [
+            "./alerts.bicep",
+            "br.bicep",
+            "ts.bicep",
+            "modules/br/a.bicep",
+            "tsx:a",
+        ] {
+            assert!(!is_registry(p), "{p}");
+        }
+    }
+
     #[test]
     fn paths_normalize() {
         assert_eq!(
