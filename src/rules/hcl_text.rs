@@ -298,6 +298,14 @@ mod tests {
         assert_eq!(at(text, &q, &map, "where"), "where");
         assert_eq!(at(text, &q, &map, "é"), r"\u00e9");
         assert_eq!(at(text, &q, &map, "${y}"), "$${y}");
+        // Every escape HCL has, each mapped to its whole escape.
+        let text = r#"q = "a\rb\tc\\d\U0001F600e\nf""#;
+        let (q, map, _) = literal(text, "\"a");
+        assert_eq!(q, "a\rb\tc\\d\u{1F600}e\nf");
+        assert_eq!(at(text, &q, &map, "\r"), r"\r");
+        assert_eq!(at(text, &q, &map, "\\"), r"\\");
+        assert_eq!(at(text, &q, &map, "\u{1F600}"), r"\U0001F600");
+        assert_eq!(at(text, &q, &map, "f"), "f");
     }
 
     #[test]
