@@ -174,6 +174,9 @@ const CRITERIA_BLOCKS: [&str; 3] = [
     "application_insights_web_test_location_availability_criteria",
 ];
 
+/// The end of the message of a metric alert block without criteria.
+pub const NO_CRITERIA: &str = " has no `criteria` block";
+
 /// A metric alert block with none of [`CRITERIA_BLOCKS`] is a `missing-key` error at the
 /// words `resource "azurerm_monitor_metric_alert" "name"`. A `dynamic` block may make any of
 /// them, so a body with one is left alone.
@@ -197,7 +200,7 @@ fn no_criteria(block: &Block, sink: &mut Sink) {
         sink.at(
             &registry::MISSING_KEY,
             Span::new(ident.start, end),
-            format!("`{METRIC_ALERT}` has no `criteria` block"),
+            format!("`{METRIC_ALERT}`{NO_CRITERIA}"),
         )
         .label("needs criteria")
         .help("add a `criteria`, `dynamic_criteria` or `application_insights_web_test_location_availability_criteria` block"),

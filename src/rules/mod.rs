@@ -67,7 +67,7 @@ pub fn read_source_visiting<V: Visit>(
 ) -> Option<Visited<V::Part>> {
     let read = match detect::detect(name, text) {
         Format::Json => read_json(text, file, explicit, parameters),
-        Format::Hcl => read_hcl(text, file, explicit),
+        Format::Hcl => read_hcl(name, text, file, explicit),
         Format::Script => read_script(name, text, file, explicit),
         Format::Bicep => read_bicep(name, text, file, parameters),
         Format::Yaml => return read_yaml(text, file, explicit, visit),
@@ -168,9 +168,23 @@ fn read_bicep(
     Some(bicep::read_text(name, text, file, parameters))
 }
 
-fn read_hcl(text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
+fn read_hcl(name: &str, text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
     let mut sink = Sink::new(file);
-    let rules = hcl::read(text, &mut sink);
+    let mut rules = hcl::read(text, &mut sink);
+    // An override file (`override.tf`, `*_override.tf`) changes blocks declared elsewhere: a
+    // block of it may lack what the provider requires.
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    if stem == "override" || stem.ends_with("_override") {
+        sink.findings.retain(|f| {
+            !(f.check.code == registry::MISSING_KEY.code && f.message.ends_with(hcl::NO_CRITERIA))
+        });
+        for r in &mut rules {
+            r.update = true;
+        }
+    }
     if rules.is_empty() && sink.findings.is_empty() {
         // The resource types read, longest first: the log alert types start with the legacy
         // one's name.
@@ -660,6 +674,21 @@ mod tests {
             let (rules, findings) = read("alerts.sh", alert, explicit).expect("read");
             assert_eq!(rules, 1);
             assert!(findings.iter().all(|(name, _)| *name != "empty-file"));
+        }
+    }
+
+    #[test]
+    fn a_terraform_override_file_may_change_part_of_an_alert() {
+        let block = "resource \"azurerm_monitor_metric_alert\" \"a\" {\n  severity = 2\n}\n";
+        for name in ["override.tf", "alerts_override.tf", "dir/override.tf"] {
+            assert_eq!(read(name, block, true), Some((1, vec![])), "{name}");
+        }
+        for name in ["main.tf", "overrides.tf", "override_alerts.tf"] {
+            assert_eq!(
+                read(name, block, true).map(|(n, f)| (n, f.len(), f[0].0)),
+                Some((1, 1, "missing-key")),
+                "{name}"
+            );
         }
     }
 
