@@ -66,7 +66,9 @@ impl Word {
                 if from == 0 {
                     self.span.start
                 } else {
-                    self.offsets[from - 1] + 1
+                    // Never past the end, even when the word's bytes all sit at one place
+                    // (a YAML scalar that could not be mapped character by character).
+                    (self.offsets[from - 1] + 1).min(self.span.end)
                 },
                 self.span.end,
             ),
@@ -140,6 +142,11 @@ pub(super) fn first_words(text: &str, from: usize, n: usize) -> Vec<Word> {
                 b'"' => {
                     let mut j = i + 1;
                     while j < b.len() && b[j] != b'"' {
+                        // A line continued inside the quotes: bash removes both.
+                        if b[j] == b'\\' && b.get(j + 1) == Some(&b'\n') {
+                            j += 2;
+                            continue;
+                        }
                         // Bash's escapes inside double quotes, and PowerShell's backtick ones.
                         if (b[j] == b'\\'
                             && matches!(b.get(j + 1), Some(b'"' | b'\\' | b'$' | b'`')))
@@ -243,9 +250,23 @@ fn group_end(b: &[u8], at: usize, open: u8, close: u8) -> usize {
     i.min(b.len())
 }
 
-/// The length of the cmd.exe variable (`%NAME%`, a name of letters, digits and `_`) at `i`,
-/// or 0.
+/// The length of the cmd.exe variable (`%NAME%`, a name of letters, digits and `_`) or batch
+/// parameter (`%1`, `%~dp0`) at `i`, or 0.
 fn cmd_variable_len(b: &[u8], i: usize) -> usize {
+    // A batch parameter: `%1`, `%*`, `%~2`, `%~dp0`.
+    match b.get(i + 1) {
+        Some(c) if c.is_ascii_digit() || *c == b'*' => return 2,
+        Some(b'~') => {
+            let letters = b[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            if b.get(i + 2 + letters).is_some_and(u8::is_ascii_digit) {
+                return letters + 3;
+            }
+        }
+        _ => {}
+    }
     let name = b[i + 1..]
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
@@ -264,8 +285,8 @@ fn next_is_newline(b: &[u8], mut i: usize) -> bool {
     i < b.len() && b[i] == b'\n'
 }
 
-/// A word that is a flag (`-n`, `--name`): not `-` alone, not a shell variable, and not a
-/// negative number (`-5`, `-.5`), which argparse takes as a value.
+/// A word that is a flag (`-n`, `--name`): not `-` alone, not a shell variable in place of a
+/// name (`-$X`), and not a negative number (`-5`, `-.5`), which argparse takes as a value.
 pub(super) fn is_flag(w: &Word) -> bool {
     let Some(rest) = w.text.strip_prefix('-') else {
         return false;
@@ -275,7 +296,13 @@ pub(super) fn is_flag(w: &Word) -> bool {
         None => digits(rest),
         Some((whole, fraction)) => digits(whole) && !fraction.is_empty() && digits(fraction),
     };
-    !w.dynamic && !rest.is_empty() && !negative_number
+    // A word with a variable is a flag when its name is written out (`--scopes=$WS`, `-n$N`),
+    // not when the variable may be the name (`-$X`).
+    let named = rest
+        .strip_prefix('-')
+        .unwrap_or(rest)
+        .starts_with(|c: char| c.is_ascii_alphabetic());
+    (!w.dynamic || named) && !rest.is_empty() && !negative_number
 }
 
 /// The words after the one at `i`, up to the next flag: a flag's values.
@@ -331,6 +358,38 @@ pub(super) fn join(words: &[Word]) -> Word {
         dynamic: words.iter().any(|w| w.dynamic),
         offsets,
     }
+}
+
+/// A condition's value as the CLI reads it: its words joined, up to the first one that holds a
+/// variable (which may expand to more words, or to flags). `Err` with the word to note when
+/// the first word is a variable, or names a file the CLI reads the value from (`@cond.txt`).
+pub(super) fn condition_value(args: &[Word]) -> Result<Word, &Word> {
+    if let Some(first) = args
+        .first()
+        .filter(|w| w.dynamic || w.text.starts_with('@'))
+    {
+        return Err(first);
+    }
+    let n = args.iter().position(|w| w.dynamic).unwrap_or(args.len());
+    Ok(join(&args[..n]))
+}
+
+/// A value the CLI reads from a file (`--condition @cond.txt`), or one from a shell variable:
+/// not checked, and the finding says which.
+pub(super) fn not_checked(sink: &mut Sink, w: &Word, flag: &str) {
+    if !w.text.starts_with('@') || w.dynamic {
+        unresolved(sink, w, flag);
+        return;
+    }
+    sink.push(
+        sink.at(
+            &registry::UNRESOLVED_EXPRESSION,
+            w.span,
+            format!("{flag} `{}` is read from a file and is not checked", w.text),
+        )
+        .label("read from a file")
+        .help("lint the file's condition with `amlguard lint --condition \"…\"`"),
+    );
 }
 
 /// A word where a flag belongs that may expand to flags the script does not show: a shell
@@ -826,6 +885,33 @@ mod tests {
                 ],
             ),
             ("a^b", 0, vec![word("a^b", "a^b", false, &[0, 1, 2, 3])]),
+            // A continuation inside double quotes is removed, as bash does.
+            (
+                "\"a\\\nb\" c",
+                0,
+                vec![
+                    word("ab", "\"a\\\nb\"", false, &[1, 4, 5]),
+                    word("c", "c", false, &[7, 8]),
+                ],
+            ),
+            // cmd.exe batch parameters.
+            (
+                "%1 %~dp0 %* %~ %x",
+                0,
+                vec![
+                    word("%1", "%1", true, &[0, 1, 2]),
+                    word("%~dp0", "%~dp0", true, &[3, 4, 5, 6, 7, 8]),
+                    word("%*", "%*", true, &[9, 10, 11]),
+                    word("%~", "%~", false, &[12, 13, 14]),
+                    word("%x", "%x", false, &[15, 16, 17]),
+                ],
+            ),
+            // A quote that nothing closes inside a group, at the end of the text.
+            (
+                "$(a 'b",
+                0,
+                vec![word("$(a 'b", "$(a 'b", true, &(0..=6).collect::<Vec<_>>())],
+            ),
             // From an offset on.
             (
                 "skip a b",
@@ -838,6 +924,35 @@ mod tests {
         ];
         for (t, from, want) in cases {
             assert_eq!(split(t, from), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn a_tail_never_starts_after_its_end() {
+        // Every byte at one place, as when a scalar could not be mapped.
+        let w = Word {
+            text: "--n=x".into(),
+            span: Span::new(10, 10),
+            dynamic: false,
+            offsets: vec![10; 6],
+        };
+        let t = w.tail(4);
+        assert!(t.span.start <= t.span.end, "{t:?}");
+    }
+
+    #[test]
+    fn a_word_with_a_variable_is_a_flag_when_its_name_is_written_out() {
+        for (text, flag) in [
+            ("--scopes=$WS", true),
+            ("-n$N", true),
+            ("--x$Y", true),
+            ("-$X", false),
+            ("--$X", false),
+            ("$X", false),
+        ] {
+            let w = words(text, 0).remove(0);
+            assert!(w.dynamic, "{text}");
+            assert_eq!(is_flag(&w), flag, "{text}");
         }
     }
 

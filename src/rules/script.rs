@@ -12,8 +12,9 @@ use crate::source::Span;
 
 use super::AlertRule;
 use super::az_cli::{
-    Word, common_flag, condition_without_value, first_words, flag_and_values, join, may_hold_flags,
-    no_condition, three_state, unresolved, values_may_hold_flags, words,
+    Word, common_flag, condition_value, condition_without_value, first_words, flag_and_values,
+    may_hold_flags, no_condition, not_checked, three_state, unresolved, values_may_hold_flags,
+    words,
 };
 use super::target::{Hint, from_hints};
 
@@ -52,7 +53,7 @@ fn read_placed(text: &str, map: Option<&SpanMap>, sink: &mut Sink) -> Vec<AlertR
             continue;
         }
         // The command's first words tell whether it is one of ours; only then is all of it
-        // read (so that text with many other `az` commands is read in linear time).
+        // read.
         let head = first_words(text, start, COMMAND.len() + 1);
         let ours = |command: &[&str]| {
             head.len() > command.len()
@@ -61,6 +62,10 @@ fn read_placed(text: &str, map: Option<&SpanMap>, sink: &mut Sink) -> Vec<AlertR
         };
         let metric = ours(&COMMAND);
         if !metric && !ours(&LOG_COMMAND) {
+            // Another command: the next one starts after what was read of it, so that a word
+            // that runs to the end of the text (an unclosed quote) is read once, not once for
+            // each `az` inside it.
+            search = head.last().map_or(search, |w| w.span.end.max(search));
             continue;
         }
         let ws = words(text, start);
@@ -125,14 +130,14 @@ fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
                     continue;
                 }
                 // The CLI joins the words of an unquoted condition.
-                let w = join(&args);
-                if w.dynamic {
-                    unresolved(sink, &w, &flag);
-                } else {
-                    let map = |s: Span| w.file_span(s);
-                    if let Some(c) = criterion_mapped(&w.text, w.span, &map, sink) {
-                        rule.criteria.push(c);
+                match condition_value(&args) {
+                    Ok(w) => {
+                        let map = |s: Span| w.file_span(s);
+                        if let Some(c) = criterion_mapped(&w.text, w.span, &map, sink) {
+                            rule.criteria.push(c);
+                        }
                     }
+                    Err(w) => not_checked(sink, w, &flag),
                 }
             }
             "--auto-mitigate" | "--disabled" | "--enabled" => {
@@ -390,6 +395,44 @@ mod tests {
         let r = read(t, &mut sink).remove(0);
         assert_eq!(r.severity.map(|s| s.value), Some(-1));
         assert_eq!(r.name.map(|n| n.value), Some("a".to_string()));
+    }
+
+    #[test]
+    fn a_condition_ends_at_a_word_with_a_variable() {
+        let t = "az monitor metrics alert create -n a --condition 'avg GpuUtilization < 10' --scopes=$WS\naz monitor metrics alert create -n b --condition 'avg GpuUtilization < 10' $EXTRA\naz monitor metrics alert create -n c --condition @cond.txt\naz monitor metrics alert create -n d --condition $C more\n";
+        let mut sink = Sink::new(FileId(0));
+        let rules = read(t, &mut sink);
+        let criteria: Vec<usize> = rules.iter().map(|r| r.criteria.len()).collect();
+        assert_eq!(criteria, [1, 1, 0, 0]);
+        let found: Vec<(&str, &str)> = sink
+            .findings
+            .iter()
+            .map(|f| (f.message.as_str(), &t[f.span.start..f.span.end]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "--condition `@cond.txt` is read from a file and is not checked",
+                    "@cond.txt"
+                ),
+                (
+                    "--condition `$C` uses a shell variable and is not checked",
+                    "$C"
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn another_command_that_runs_to_the_end_is_read_once() {
+        // The unclosed quote holds the rest of the text, as the shell reads it.
+        let t = "az x 'it\naz monitor metrics alert create -n a --condition 'avg X < 1'\n";
+        let mut sink = Sink::new(FileId(0));
+        assert!(read(t, &mut sink).is_empty());
+        // Five words are read to tell the command: a quote after them is not reached.
+        let t = "az vm run-command invoke --scripts 'echo\naz monitor metrics alert create -n a --condition \"avg GpuUtilization < 1\"\n'\n";
+        assert_eq!(read(t, &mut sink).len(), 1);
     }
 
     #[test]

@@ -19,8 +19,8 @@ use crate::source::Span;
 use crate::suggest;
 
 use super::az_cli::{
-    Word, cli_duration, common_flag, condition_without_value, flag_and_values, join,
-    may_hold_flags, no_condition, three_state, unresolved, values_may_hold_flags,
+    Word, cli_duration, common_flag, condition_value, condition_without_value, flag_and_values,
+    may_hold_flags, no_condition, not_checked, three_state, unresolved, values_may_hold_flags,
 };
 use super::target::{Hint, from_hints};
 
@@ -101,14 +101,10 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
             "--condition" if args.is_empty() => {
                 condition_without_value(sink, "--condition", flag_word.span);
             }
-            "--condition" => {
-                let w = join(&args);
-                if w.dynamic {
-                    unresolved(sink, &w, &flag);
-                } else {
-                    conditions.push(w);
-                }
-            }
+            "--condition" => match condition_value(&args) {
+                Ok(w) => conditions.push(w),
+                Err(w) => not_checked(sink, w, &flag),
+            },
             "--condition-query" => {
                 placeholder_given = true;
                 for w in &args {
@@ -192,8 +188,8 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
 /// `Placeholder_1`, `placeholder`, `PLACEHOLDER_2`: a name the CLI's examples use for a query
 /// given by `--condition-query`.
 fn looks_like_placeholder(name: &str) -> bool {
-    name.len() >= 11
-        && name[..11].eq_ignore_ascii_case("placeholder")
+    name.get(..11)
+        .is_some_and(|p| p.eq_ignore_ascii_case("placeholder"))
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -351,6 +347,20 @@ mod tests {
             let w = super::super::az_cli::words(word, 0).remove(0);
             assert_eq!(super::super::az_cli::is_flag(&w), flag, "{word}");
         }
+    }
+
+    #[test]
+    fn a_query_name_of_wide_characters_is_no_placeholder() {
+        for name in ["éééééé", "placeholdeé", "Placeholder_é", "PLACEHOLDER_2"] {
+            assert_eq!(
+                super::looks_like_placeholder(name),
+                name == "PLACEHOLDER_2",
+                "{name}"
+            );
+        }
+        let (rules, _) =
+            read("az monitor scheduled-query create -n a --condition \"count 'éééééé' > 0\"\n");
+        assert_eq!(rules.len(), 1);
     }
 
     #[test]
