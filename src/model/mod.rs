@@ -36,8 +36,9 @@ pub struct AlertRule {
     pub criteria: Vec<Criterion>,
     /// Set for a log alert rule.
     pub log: Option<LogRule>,
-    /// The source changes a rule that is defined elsewhere (`az monitor scheduled-query
-    /// update`): its fields are checked, but it names a rule rather than defining one.
+    /// The source changes a rule that is defined elsewhere (`az monitor metrics alert update`,
+    /// `az monitor scheduled-query update`, a Terraform override file): its fields are
+    /// checked, but it names a rule rather than defining one.
     pub update: bool,
 }
 

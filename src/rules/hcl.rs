@@ -83,7 +83,10 @@ fn span_of(r: Option<std::ops::Range<usize>>) -> Span {
     r.map_or(Span::default(), |r| Span::new(r.start, r.end))
 }
 
-pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
+/// The alert rules of a Terraform file. In an override file (`override.tf`, `*_override.tf`),
+/// which changes blocks declared elsewhere, a block may lack what the provider requires, and
+/// names a rule rather than defining one.
+pub fn read(text: &str, override_file: bool, sink: &mut Sink) -> Vec<AlertRule> {
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(b) => b,
         Err(e) => {
@@ -152,7 +155,7 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
         });
         let queries = &mut cx.queries;
         let mut query = |n: &Node, _: &mut Sink| queries.remove(&n.span.start);
-        if kind == METRIC_ALERT {
+        if kind == METRIC_ALERT && !override_file {
             no_criteria(block, sink);
         }
         let rule = match kind {
@@ -160,7 +163,10 @@ pub fn read(text: &str, sink: &mut Sink) -> Vec<AlertRule> {
             LOG_ALERT_V2 => super::terraform_log::alert_v2(&resource, &mut query, sink),
             _ => super::terraform_log::alert_legacy(&resource, type_span, &mut query, sink),
         };
-        rules.extend(rule);
+        rules.extend(rule.map(|mut r| {
+            r.update = override_file;
+            r
+        }));
     }
     rules
 }
@@ -173,9 +179,6 @@ const CRITERIA_BLOCKS: [&str; 3] = [
     "dynamic_criteria",
     "application_insights_web_test_location_availability_criteria",
 ];
-
-/// The end of the message of a metric alert block without criteria.
-pub const NO_CRITERIA: &str = " has no `criteria` block";
 
 /// A metric alert block with none of [`CRITERIA_BLOCKS`] is a `missing-key` error at the
 /// words `resource "azurerm_monitor_metric_alert" "name"`. A `dynamic` block may make any of
@@ -200,7 +203,7 @@ fn no_criteria(block: &Block, sink: &mut Sink) {
         sink.at(
             &registry::MISSING_KEY,
             Span::new(ident.start, end),
-            format!("`{METRIC_ALERT}`{NO_CRITERIA}"),
+            format!("`{METRIC_ALERT}` has no `criteria` block"),
         )
         .label("needs criteria")
         .help("add a `criteria`, `dynamic_criteria` or `application_insights_web_test_location_availability_criteria` block"),
@@ -447,7 +450,7 @@ resource "azurerm_monitor_metric_alert" "gpu" {
 }
 "#;
         let mut sink = Sink::new(FileId(0));
-        let rules = read(t, &mut sink);
+        let rules = read(t, false, &mut sink);
         assert_eq!(rules.len(), 1);
         let r = &rules[0];
         assert_eq!(r.name.as_ref().unwrap().value, "gpu-idle");
@@ -511,7 +514,7 @@ resource "azurerm_monitor_metric_alert" "gpu" {
 
     fn read_all(text: &str) -> (Vec<AlertRule>, Sink) {
         let mut sink = Sink::new(FileId(0));
-        let rules = read(text, &mut sink);
+        let rules = read(text, false, &mut sink);
         (rules, sink)
     }
 

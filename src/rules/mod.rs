@@ -170,21 +170,12 @@ fn read_bicep(
 
 fn read_hcl(name: &str, text: &str, file: FileId, explicit: bool) -> Option<yaml::ReadRules> {
     let mut sink = Sink::new(file);
-    let mut rules = hcl::read(text, &mut sink);
-    // An override file (`override.tf`, `*_override.tf`) changes blocks declared elsewhere: a
-    // block of it may lack what the provider requires.
     let stem = std::path::Path::new(name)
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("");
-    if stem == "override" || stem.ends_with("_override") {
-        sink.findings.retain(|f| {
-            !(f.check.code == registry::MISSING_KEY.code && f.message.ends_with(hcl::NO_CRITERIA))
-        });
-        for r in &mut rules {
-            r.update = true;
-        }
-    }
+    let override_file = stem == "override" || stem.ends_with("_override");
+    let rules = hcl::read(text, override_file, &mut sink);
     if rules.is_empty() && sink.findings.is_empty() {
         // The resource types read, longest first: the log alert types start with the legacy
         // one's name.
@@ -228,12 +219,9 @@ fn read_script(name: &str, text: &str, file: FileId, explicit: bool) -> Option<y
         // folded lines) and placed back in the file.
         Some(scalars) => scalars
             .into_iter()
-            .flat_map(|node| {
-                let crate::yaml::Value::String(value) = &node.value else {
-                    return Vec::new();
-                };
-                let map = query_map::map(text, node.span, value);
-                script::read_mapped(value, &map, &mut sink)
+            .flat_map(|(value, span)| {
+                let map = query_map::map(text, span, &value);
+                script::read_mapped(&value, &map, &mut sink)
             })
             .collect(),
         None => script::read(text, &mut sink),
@@ -261,9 +249,8 @@ fn read_script(name: &str, text: &str, file: FileId, explicit: bool) -> Option<y
 /// The string scalars of a YAML file (by its name) that hold an az invocation, in file order;
 /// `None` for a file that is not YAML or does not parse as one document, which is read as a
 /// script, raw.
-fn yaml_scripts(name: &str, text: &str) -> Option<Vec<crate::yaml::Node>> {
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    if !matches!(ext.as_deref(), Some("yaml" | "yml")) {
+fn yaml_scripts(name: &str, text: &str) -> Option<Vec<(String, crate::source::Span)>> {
+    if !matches!(detect::extension(name).as_str(), "yaml" | "yml") {
         return None;
     }
     let doc = crate::yaml::parse(text).ok()??;
@@ -272,13 +259,17 @@ fn yaml_scripts(name: &str, text: &str) -> Option<Vec<crate::yaml::Node>> {
     Some(out)
 }
 
-fn collect_scripts(node: crate::yaml::Node, out: &mut Vec<crate::yaml::Node>, depth: usize) {
+fn collect_scripts(
+    node: crate::yaml::Node,
+    out: &mut Vec<(String, crate::source::Span)>,
+    depth: usize,
+) {
+    use crate::yaml::Value;
     if depth > MAX_WALK_DEPTH {
         return;
     }
-    use crate::yaml::Value;
     match node.value {
-        Value::String(ref s) if script::mentions_command(s) => out.push(node),
+        Value::String(s) if script::mentions_command(&s) => out.push((s, node.span)),
         Value::Seq(items) => items
             .into_iter()
             .for_each(|n| collect_scripts(n, out, depth + 1)),

@@ -341,7 +341,7 @@ resource "azurerm_monitor_scheduled_query_rules_alert_v2" "jobs" {
 
     fn read(text: &str) -> (Vec<AlertRule>, Sink) {
         let mut sink = Sink::new(FileId(0));
-        let rules = super::super::hcl::read(text, &mut sink);
+        let rules = super::super::hcl::read(text, false, &mut sink);
         (rules, sink)
     }
 
