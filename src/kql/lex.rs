@@ -260,9 +260,13 @@ fn unit_after(after: &str) -> Option<&'static str> {
 /// `None` when the string is not closed on its line.
 fn string_body(rest: &str, quote: char, verbatim: bool) -> Option<(Cow<'_, str>, usize)> {
     // Up to the first quote, newline or backslash, the value is the text itself.
-    let plain = rest
-        .find(|c: char| c == quote || c == '\n' || (c == '\\' && !verbatim))
-        .unwrap_or(rest.len());
+    // Every quote is ASCII (`"` or `'`): one vectorised search for the three bytes.
+    let plain = match u8::try_from(quote) {
+        Ok(q) if q.is_ascii() && verbatim => memchr::memchr2(q, b'\n', rest.as_bytes()),
+        Ok(q) if q.is_ascii() => memchr::memchr3(q, b'\n', b'\\', rest.as_bytes()),
+        _ => rest.find(|c: char| c == quote || c == '\n' || (c == '\\' && !verbatim)),
+    }
+    .unwrap_or(rest.len());
     match rest[plain..].chars().next() {
         Some(c) if c == quote && !(verbatim && rest[plain + 1..].starts_with(quote)) => {
             return Some((Cow::Borrowed(&rest[..plain]), plain + 1));
@@ -311,10 +315,9 @@ fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
     // About one token per four bytes of typical KQL: one allocation instead of a series of
     // growing copies.
     let mut out = Vec::with_capacity(text.len() / 4 + 4);
+    let bytes = text.as_bytes();
     let mut pos = 0;
-    while pos < text.len() {
-        let rest = &text[pos..];
-        let first = rest.as_bytes()[0];
+    while let Some(&first) = bytes.get(pos) {
         if first.is_ascii_whitespace() {
             pos += 1;
             continue;
@@ -334,12 +337,23 @@ fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
         if FAST
             && (first.is_ascii_alphabetic() || first == b'_')
             && !(matches!(first, b'h' | b'H')
-                && matches!(rest.as_bytes().get(1), Some(b'"' | b'\'' | b'@')))
+                && matches!(bytes.get(pos + 1), Some(b'"' | b'\'' | b'@')))
         {
-            let len = name_token_len(rest);
-            pos = push(&mut out, Tok::Ident(&rest[..len]), len);
+            // A run of ASCII letters, digits and `_` that ends at an ASCII byte which neither
+            // continues a name (`$`) nor may glue a hyphenated operator (`-`) is the whole
+            // name: nearly every name. Anything else takes the general path below.
+            let run = bytes[pos + 1..]
+                .iter()
+                .position(|&c| !name_byte(c, NAME_REST))
+                .map_or(bytes.len(), |n| pos + 1 + n);
+            let len = match bytes.get(run) {
+                Some(&c) if !c.is_ascii() || c == b'$' || c == b'-' => name_token_len(&text[pos..]),
+                _ => run - pos,
+            };
+            pos = push(&mut out, Tok::Ident(&text[pos..pos + len]), len);
             continue;
         }
+        let rest = &text[pos..];
         if FAST
             && !matches!(first, b'/' | b'.' | b'[' | b'~')
             && let Some(p) = punct(rest)
