@@ -906,6 +906,16 @@ mod tests {
                     word("%x", "%x", false, &[15, 16, 17]),
                 ],
             ),
+            // Modifiers of one and of four letters, and a name longer than two.
+            (
+                "%~f1 %~dpnx0 %WORKSPACE%",
+                0,
+                vec![
+                    word("%~f1", "%~f1", true, &[0, 1, 2, 3, 4]),
+                    word("%~dpnx0", "%~dpnx0", true, &(5..=12).collect::<Vec<_>>()),
+                    word("%WORKSPACE%", "%WORKSPACE%", true, &(13..=24).collect::<Vec<_>>()),
+                ],
+            ),
             // A quote that nothing closes inside a group, at the end of the text.
             (
                 "$(a 'b",
