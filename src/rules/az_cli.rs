@@ -483,17 +483,21 @@ pub(super) fn three_state(
 }
 
 /// Reads a flag that `az monitor metrics alert` and `az monitor scheduled-query` take alike
-/// (name, description, severity, window, frequency) into `rule`; false for any other flag.
+/// (name, description, severity, window, frequency) into `rule`, or notes it unresolved when
+/// its value holds a variable; false for any other flag.
 pub(super) fn common_flag(
     rule: &mut crate::model::AlertRule,
     flag: &str,
     arg: &Word,
     sink: &mut Sink,
 ) -> bool {
-    match flag {
-        "--name" | "-n" => rule.name = Some(Sp::new(arg.text.clone(), arg.span)),
-        "--description" => rule.description = Some(Sp::new(arg.text.clone(), arg.span)),
-        "--severity" | "--sev" => match arg.text.parse() {
+    type Set = fn(&mut crate::model::AlertRule, &Word, &str, &mut Sink);
+    let set: Set = match flag {
+        "--name" | "-n" => |rule, arg, _, _| rule.name = Some(Sp::new(arg.text.clone(), arg.span)),
+        "--description" => {
+            |rule, arg, _, _| rule.description = Some(Sp::new(arg.text.clone(), arg.span))
+        }
+        "--severity" | "--sev" => |rule, arg, _, sink| match arg.text.parse() {
             Ok(v) => rule.severity = Some(Sp::new(v, arg.span)),
             Err(_) => sink.push(
                 sink.at(
@@ -504,9 +508,16 @@ pub(super) fn common_flag(
                 .label("not a number"),
             ),
         },
-        "--window-size" => rule.window = cli_duration(arg, flag, sink),
-        "--evaluation-frequency" => rule.frequency = cli_duration(arg, flag, sink),
+        "--window-size" => |rule, arg, flag, sink| rule.window = cli_duration(arg, flag, sink),
+        "--evaluation-frequency" => {
+            |rule, arg, flag, sink| rule.frequency = cli_duration(arg, flag, sink)
+        }
         _ => return false,
+    };
+    if arg.dynamic {
+        unresolved(sink, arg, flag);
+    } else {
+        set(rule, arg, flag, sink);
     }
     true
 }
@@ -913,7 +924,12 @@ mod tests {
                 vec![
                     word("%~f1", "%~f1", true, &[0, 1, 2, 3, 4]),
                     word("%~dpnx0", "%~dpnx0", true, &(5..=12).collect::<Vec<_>>()),
-                    word("%WORKSPACE%", "%WORKSPACE%", true, &(13..=24).collect::<Vec<_>>()),
+                    word(
+                        "%WORKSPACE%",
+                        "%WORKSPACE%",
+                        true,
+                        &(13..=24).collect::<Vec<_>>(),
+                    ),
                 ],
             ),
             // A quote that nothing closes inside a group, at the end of the text.

@@ -154,10 +154,7 @@ fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
                 }
             }
             f => {
-                let Some(arg) = args.first() else { continue };
-                if arg.dynamic && COMMON.contains(&f) {
-                    unresolved(sink, arg, f);
-                } else if !arg.dynamic {
+                if let Some(arg) = args.first() {
                     common_flag(&mut rule, f, arg, sink);
                 }
             }
@@ -171,17 +168,6 @@ fn invocation(ws: &[Word], sink: &mut Sink) -> Option<AlertRule> {
     rule.target = from_hints(hints);
     Some(rule)
 }
-
-/// The flags [`common_flag`] reads.
-const COMMON: [&str; 7] = [
-    "--name",
-    "-n",
-    "--description",
-    "--severity",
-    "--sev",
-    "--window-size",
-    "--evaluation-frequency",
-];
 
 #[cfg(test)]
 mod tests {
