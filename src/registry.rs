@@ -289,8 +289,11 @@ rejected at deployment.\n\nFix: use 0–4.");
         "Two rules in the linted files share a name.",
         "An alert rule's name is its identity in the resource group: deploying two rules with the same \
 name makes the second overwrite the first. Names compare case-insensitively, as Azure resource \
-names do, across every file of the run. An `az monitor metrics alert update` or `az monitor \
-scheduled-query update` of a rule changes that rule: it is no second definition.\n\nFix: rename one of the rules.");
+names do, across every file of the run. Two rules whose sources both write out their resource \
+group (`az … -g`, Terraform's `resource_group_name = \"…\"`) and name different groups do not \
+collide; a rule whose group is decided at deployment (ARM, Bicep, a variable) collides with every \
+namesake. An `az monitor metrics alert update` or `az monitor scheduled-query update` of a rule \
+changes that rule: it is no second definition.\n\nFix: rename one of the rules.");
     INVERTED_PERCENTILE_THRESHOLDS = ("AML402", "inverted-percentile-thresholds", Warning, RuleSet,
         "A lower latency percentile alerts above a higher threshold than a higher percentile does.",
         "Percentiles of one distribution are ordered: P50 ≤ P90 ≤ P95 ≤ P99 at every moment. A rule set \

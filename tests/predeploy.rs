@@ -344,3 +344,78 @@ fn bicep_without_values_notes_the_parameter_and_uses_defaults() {
     // The default threshold (90) is fine.
     assert!(!got.iter().any(|(c, _, _)| c == "threshold-out-of-range"));
 }
+
+/// Alert names are unique within a resource group: namesakes whose sources write out different
+/// groups (`-g`, `--resource-group=`, Terraform's `resource_group_name`) do not collide, group
+/// names compare case-insensitively, and a rule whose group is a variable collides with every
+/// namesake.
+#[test]
+fn namesakes_in_different_resource_groups_do_not_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let cond = "--scopes $WS --condition 'avg GpuUtilization < 10'";
+    let files = [
+        (
+            "a-dev.sh",
+            format!(
+                "az monitor metrics alert create -n gpu-idle -g ml-dev {cond}\n\
+                 az monitor metrics alert create -n shared -g ml-dev {cond}\n"
+            ),
+        ),
+        (
+            "b-main.tf",
+            "resource \"azurerm_monitor_metric_alert\" \"a\" {\n  name                = \"gpu-idle\"\n  resource_group_name = \"ml-test\"\n  scopes              = [var.ws]\n  criteria {\n    metric_namespace = \"Microsoft.MachineLearningServices/workspaces\"\n    metric_name      = \"GpuUtilization\"\n    aggregation      = \"Average\"\n    operator         = \"LessThan\"\n    threshold        = 10\n  }\n}\n\nresource \"azurerm_monitor_metric_alert\" \"b\" {\n  name                = \"shared\"\n  resource_group_name = var.rg\n  scopes              = [var.ws]\n  criteria {\n    metric_namespace = \"Microsoft.MachineLearningServices/workspaces\"\n    metric_name      = \"GpuUtilization\"\n    aggregation      = \"Average\"\n    operator         = \"LessThan\"\n    threshold        = 10\n  }\n}\n".to_string(),
+        ),
+        (
+            "c-prod.sh",
+            format!(
+                "az monitor scheduled-query create -n gpu-idle -g ml-dev --scopes $WS --condition \"count 'q' > 0\" --condition-query q=\"AmlComputeJobEvent\"\n\
+                 az monitor metrics alert create -n gpu-idle --resource-group=ml-prod {cond}\n\
+                 az monitor metrics alert create -n shared -g ML-Dev {cond}\n\
+                 az monitor metrics alert create -n gpu-idle -g $RG {cond}\n"
+            ),
+        ),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (code, json) = lint_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{json}");
+    let file = |v: &serde_json::Value| {
+        std::path::Path::new(v["file"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    let duplicates: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"] == "duplicate-rule-name")
+        .map(|f| {
+            let first = &f["related"][0];
+            (
+                file(f),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                file(first),
+                first["line"].as_u64().unwrap(),
+                first["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |f: &str, l: u64, c: u64| (f.to_string(), l, c);
+    let pair = |a: (String, u64, u64), b: (String, u64, u64)| (a.0, a.1, a.2, b.0, b.1, b.2);
+    assert_eq!(
+        duplicates,
+        [
+            // `var.rg` may be ml-dev: the first `shared` is there.
+            pair(at("b-main.tf", 15, 25), at("a-dev.sh", 2, 36)),
+            // ML-Dev is ml-dev.
+            pair(at("c-prod.sh", 3, 36), at("a-dev.sh", 2, 36)),
+            // `$RG` may be any group: the first `gpu-idle` of all.
+            pair(at("c-prod.sh", 4, 36), at("a-dev.sh", 1, 36)),
+        ],
+        "{json}"
+    );
+}

@@ -1,8 +1,8 @@
 //! duplicate-rule-name, across every file of a run. A metric alert and a log alert may share a
 //! name: they are resources of different types (`metricAlerts`, `scheduledQueryRules`), and a
-//! name is unique per type within a resource group.
-
-use std::collections::hash_map::Entry;
+//! name is unique per type within a resource group. Two rules whose sources both write out
+//! their resource group, and name different ones, do not collide; a rule whose group is not
+//! known (ARM, Bicep, a variable) may be deployed to any, so it collides with every namesake.
 
 use rustc_hash::FxHashMap;
 
@@ -19,6 +19,8 @@ pub(super) struct Name {
     key: String,
     /// The name as written, for the message.
     value: String,
+    /// The resource group, lowercased (group names compare case-insensitively), when known.
+    group: Option<String>,
     file: FileId,
     span: Span,
 }
@@ -34,34 +36,71 @@ impl Name {
             log: rule.is_log(),
             key: name.value.trim().to_lowercase(),
             value: name.value.clone(),
+            group: rule
+                .resource_group
+                .as_ref()
+                .map(|g| g.value.trim().to_lowercase()),
             file: rule.file,
             span: name.span,
         })
     }
 }
 
-pub(super) fn check(names: &[Name], out: &mut Vec<Finding>) {
-    let mut first: FxHashMap<(bool, &str), &Name> =
-        FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
-    for name in names {
-        match first.entry((name.log, name.key.as_str())) {
-            Entry::Vacant(v) => {
-                v.insert(name);
+/// The first definitions of one name (of one rule type) met so far.
+#[derive(Default)]
+struct Seen<'a> {
+    /// The first of all, whatever its group.
+    any: Option<(usize, &'a Name)>,
+    /// The first whose group is not known.
+    unknown: Option<(usize, &'a Name)>,
+    /// The first in each known group.
+    by_group: FxHashMap<&'a str, (usize, &'a Name)>,
+}
+
+impl<'a> Seen<'a> {
+    /// The earliest definition `name` collides with, if any; then remembers `name`.
+    fn collide(&mut self, order: usize, name: &'a Name) -> Option<&'a Name> {
+        let earlier = match name.group.as_deref() {
+            None => self.any,
+            Some(group) => match (self.by_group.get(group).copied(), self.unknown) {
+                (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
+                (a, b) => a.or(b),
+            },
+        };
+        self.any.get_or_insert((order, name));
+        match name.group.as_deref() {
+            None => {
+                self.unknown.get_or_insert((order, name));
             }
-            Entry::Occupied(original) => {
-                let original = *original.get();
-                out.push(
-                    Finding::new(
-                        &registry::DUPLICATE_RULE_NAME,
-                        name.file,
-                        name.span,
-                        format!("a rule named `{}` is already defined", name.value),
-                    )
-                    .label("duplicate name")
-                    .related(original.file, original.span, "first defined here")
-                    .help("rule names identify the alert in Azure: deploying both makes one overwrite the other"),
-                );
+            Some(group) => {
+                self.by_group.entry(group).or_insert((order, name));
             }
         }
+        earlier.map(|(_, n)| n)
+    }
+}
+
+pub(super) fn check(names: &[Name], out: &mut Vec<Finding>) {
+    let mut seen: FxHashMap<(bool, &str), Seen> =
+        FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
+    for (order, name) in names.iter().enumerate() {
+        let Some(original) = seen
+            .entry((name.log, name.key.as_str()))
+            .or_default()
+            .collide(order, name)
+        else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                &registry::DUPLICATE_RULE_NAME,
+                name.file,
+                name.span,
+                format!("a rule named `{}` is already defined", name.value),
+            )
+            .label("duplicate name")
+            .related(original.file, original.span, "first defined here")
+            .help("rule names identify the alert in Azure: deploying both makes one overwrite the other"),
+        );
     }
 }

@@ -40,6 +40,10 @@ pub struct AlertRule {
     /// `az monitor scheduled-query update`, a Terraform override file): its fields are
     /// checked, but it names a rule rather than defining one.
     pub update: bool,
+    /// The resource group the rule is deployed to, when its source writes it out (`az … -g rg`,
+    /// Terraform's `resource_group_name = "rg"`); `None` when the source does not say or says
+    /// it with a variable (ARM and Bicep deploy to a group chosen at deployment).
+    pub resource_group: Option<Sp<String>>,
 }
 
 /// The resource a rule targets, from every hint its source carries (`targetResourceType`,
@@ -78,6 +82,7 @@ impl AlertRule {
             criteria: Vec::new(),
             log: None,
             update: false,
+            resource_group: None,
         }
     }
 

@@ -698,6 +698,7 @@ pub(crate) fn metric_alert<'a>(
         criteria,
         log: None,
         update: false,
+        resource_group: None,
     })
 }
 

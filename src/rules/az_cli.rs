@@ -483,14 +483,21 @@ pub(super) fn three_state(
 }
 
 /// Reads a flag that `az monitor metrics alert` and `az monitor scheduled-query` take alike
-/// (name, description, severity, window, frequency) into `rule`, or notes it unresolved when
-/// its value holds a variable; false for any other flag.
+/// (name, description, severity, window, frequency, resource group) into `rule`, or notes it
+/// unresolved when its value holds a variable; false for any other flag.
 pub(super) fn common_flag(
     rule: &mut crate::model::AlertRule,
     flag: &str,
     arg: &Word,
     sink: &mut Sink,
 ) -> bool {
+    if matches!(flag, "--resource-group" | "-g") {
+        // Only compared between rules (duplicate-rule-name): a variable is no finding.
+        if !arg.dynamic {
+            rule.resource_group = Some(Sp::new(arg.text.clone(), arg.span));
+        }
+        return true;
+    }
     type Set = fn(&mut crate::model::AlertRule, &Word, &str, &mut Sink);
     let set: Set = match flag {
         "--name" | "-n" => |rule, arg, _, _| rule.name = Some(Sp::new(arg.text.clone(), arg.span)),

@@ -139,7 +139,18 @@ pub(crate) fn alert(r: &Node, sink: &mut Sink) -> Option<AlertRule> {
         criteria,
         log: None,
         update: false,
+        resource_group: resource_group(v),
     })
+}
+
+/// `resource_group_name` when it is written out: a reference (`var.rg`) or a template is not
+/// read, and a value of another type is left to Terraform to refuse.
+pub(crate) fn resource_group(v: &Node) -> Option<Sp<String>> {
+    let n = get(v, "resource_group_name")?;
+    match &n.value {
+        Value::String(s) => Some(Sp::new(s.clone(), n.span)),
+        _ => None,
+    }
 }
 
 fn criterion(c: &Node, dynamic: bool, sink: &mut Sink) -> Option<Criterion> {

@@ -73,6 +73,7 @@ fn common(r: &Node, v: &Node, sink: &mut Sink) -> AlertRule {
     rule.description = field(v, "description").and_then(|n| schema::string(n, "description", sink));
     rule.severity = field(v, "severity").and_then(|n| schema::integer_or_text(n, "severity", sink));
     rule.enabled = field(v, "enabled").and_then(|n| schema::boolean(n, "enabled", sink));
+    rule.resource_group = super::terraform::resource_group(v);
     rule
 }
 

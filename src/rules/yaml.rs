@@ -503,6 +503,7 @@ fn read_rule(node: &Node, text: &str, sink: &mut Sink) -> Option<AlertRule> {
         criteria,
         log,
         update: false,
+        resource_group: None,
     })
 }
 
