@@ -960,6 +960,23 @@ mod tests {
         }
     }
 
+    /// A flag's `=` glues its value; a word that is no flag is no flag for holding an `=`: it
+    /// takes the words after it like any word that is not a flag.
+    #[test]
+    fn only_a_flag_is_split_at_its_equals_sign() {
+        let texts = |t: &str, i: usize| {
+            let ws = words(t, 0);
+            let (flag, values, taken) = flag_and_values(&ws, i);
+            let values: Vec<String> = values.into_iter().map(|w| w.text).collect();
+            (flag, values, taken)
+        };
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(texts("--name=a b -g c", 0), ("--name".into(), s(&["a"]), 1));
+        assert_eq!(texts("x=y b -g c", 0), ("x=y".into(), s(&["b"]), 2));
+        assert_eq!(texts("-na b", 0), ("-n".into(), s(&["a"]), 1));
+        assert_eq!(texts("--name a b -g c", 0), ("--name".into(), s(&["a", "b"]), 3));
+    }
+
     #[test]
     fn a_tail_never_starts_after_its_end() {
         // Every byte at one place, as when a scalar could not be mapped.
