@@ -974,7 +974,10 @@ mod tests {
         assert_eq!(texts("--name=a b -g c", 0), ("--name".into(), s(&["a"]), 1));
         assert_eq!(texts("x=y b -g c", 0), ("x=y".into(), s(&["b"]), 2));
         assert_eq!(texts("-na b", 0), ("-n".into(), s(&["a"]), 1));
-        assert_eq!(texts("--name a b -g c", 0), ("--name".into(), s(&["a", "b"]), 3));
+        assert_eq!(
+            texts("--name a b -g c", 0),
+            ("--name".into(), s(&["a", "b"]), 3)
+        );
     }
 
     #[test]

@@ -352,6 +352,26 @@ mod tests {
     }
 
     #[test]
+    fn heredocs_decode_template_escapes_and_locate_interpolations() {
+        let text = "q = <<-QUERY\n  T | where x == \"$${y}\" and z == \"%%{w}\"\n  QUERY\n";
+        let (q, map, _) = literal(text, "<<-");
+        assert_eq!(q, "T | where x == \"${y}\" and z == \"%{w}\"\n");
+        assert_eq!(at(text, &q, &map, "${y}"), "$${y}");
+        assert_eq!(at(text, &q, &map, "%{w}"), "%%{w}");
+        assert_eq!(at(text, &q, &map, "and z"), "and z");
+        let text = "q = <<EOT\nT | where x == ${var.v} | take 1\nEOT\n";
+        let start = text.find("<<").unwrap();
+        let end = text.rfind("EOT").unwrap() + 3;
+        match decode(text, Span::new(start, end)) {
+            Decoded::Template { at, only } => {
+                assert_eq!(&text[at.start..at.end], "${var.v}");
+                assert_eq!(only, None);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn interpolations_are_located() {
         let text = r#"q = "T | where x == \"${var.v}\" | where y == 1""#;
         let start = text.find('"').unwrap();

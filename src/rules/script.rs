@@ -385,11 +385,11 @@ mod tests {
 
     #[test]
     fn a_condition_ends_at_a_word_with_a_variable() {
-        let t = "az monitor metrics alert create -n a --condition 'avg GpuUtilization < 10' --scopes=$WS\naz monitor metrics alert create -n b --condition 'avg GpuUtilization < 10' $EXTRA\naz monitor metrics alert create -n c --condition @cond.txt\naz monitor metrics alert create -n d --condition $C more\n";
+        let t = "az monitor metrics alert create -n a --condition 'avg GpuUtilization < 10' --scopes=$WS\naz monitor metrics alert create -n b --condition 'avg GpuUtilization < 10' $EXTRA\naz monitor metrics alert create -n c --condition @cond.txt\naz monitor metrics alert create -n d --condition $C more\naz monitor metrics alert create -n e --condition @$DIR/c.txt\n";
         let mut sink = Sink::new(FileId(0));
         let rules = read(t, &mut sink);
         let criteria: Vec<usize> = rules.iter().map(|r| r.criteria.len()).collect();
-        assert_eq!(criteria, [1, 1, 0, 0]);
+        assert_eq!(criteria, [1, 1, 0, 0, 0]);
         let found: Vec<(&str, &str)> = sink
             .findings
             .iter()
@@ -405,6 +405,11 @@ mod tests {
                 (
                     "--condition `$C` uses a shell variable and is not checked",
                     "$C"
+                ),
+                // A file whose name is a variable: the variable is what is not known.
+                (
+                    "--condition `@$DIR/c.txt` uses a shell variable and is not checked",
+                    "@$DIR/c.txt"
                 )
             ]
         );
