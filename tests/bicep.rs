@@ -616,6 +616,125 @@ fn a_local_module_output_tells_the_target() {
     );
 }
 
+/// An output that leads back to its own file (`output id = again.outputs.id` where `again` is
+/// the file itself) is followed only to the module depth limit: with no limit, the evaluation
+/// overflows the stack.
+#[test]
+fn a_module_output_that_leads_back_to_its_file_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.bicep",
+        "module again './a.bicep' = {\n  name: 'again'\n}\noutput id string = again.outputs.id\n",
+    );
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        "module a './a.bicep' = {\n  name: 'a'\n}\nresource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'cpu'\n  properties: {\n    scopes: [a.outputs.id]\n    criteria: {\n      allOf: [{ metricName: 'Percentage CPU', timeAggregation: 'Average', operator: 'GreaterThan', threshold: 90 }]\n    }\n  }\n}\n",
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![
+            ("unresolved-expression".to_string(), 1, 8),
+            ("unresolved-target".to_string(), 5, 9),
+        ],
+        "{json}"
+    );
+}
+
+/// Module outputs are followed through eight files (the rule's own among them) and no further:
+/// a chain of distinct files (no cycle) one file longer leaves the target unresolved.
+#[test]
+fn module_outputs_are_followed_eight_files_deep() {
+    let main = |dir: &std::path::Path, first: usize| {
+        write(
+            dir,
+            "main.bicep",
+            &format!(
+                "module a './m{first}.bicep' = {{\n  name: 'a'\n}}\nresource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {{\n  name: 'cpu'\n  properties: {{\n    scopes: [a.outputs.id]\n    criteria: {{\n      allOf: [{{ metricName: 'Percentage CPU', timeAggregation: 'Average', operator: 'GreaterThan', threshold: 90 }}]\n    }}\n  }}\n}}\n"
+            ),
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for i in 1..=7 {
+        write(
+            dir.path(),
+            &format!("m{i}.bicep"),
+            &format!(
+                "module next './m{}.bicep' = {{\n  name: 'n'\n}}\noutput id string = next.outputs.id\n",
+                i + 1
+            ),
+        );
+    }
+    write(
+        dir.path(),
+        "m8.bicep",
+        "resource vm 'Microsoft.Compute/virtualMachines@2024-03-01' existing = {\n  name: 'box'\n}\noutput id string = vm.id\n",
+    );
+    // main → m2 → … → m8: eight files, and the target at the end is read.
+    let (code, json) = lint_json(&[&main(dir.path(), 2)]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![("not-a-workspace-rule".to_string(), 5, 9)],
+        "{json}"
+    );
+    // main → m1 → … → m8: one file more, and the last is not read.
+    let (code, json) = lint_json(&[&main(dir.path(), 1)]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(
+        found(&json),
+        vec![("unresolved-target".to_string(), 5, 9)],
+        "{json}"
+    );
+}
+
+/// Criteria from a module's outputs (an object, and an array used as `allOf`): the misspelt
+/// metric deep inside each is reported where the output is used, in the file being linted.
+#[test]
+fn a_mistake_inside_a_module_output_is_reported_where_the_output_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "crit.bicep",
+        "output crit object = {\n  'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n  allOf: [\n    {\n      name: 'c1'\n      metricName: 'GpuUtilizaton'\n      timeAggregation: 'Average'\n      operator: 'LessThan'\n      threshold: 10\n      criterionType: 'StaticThresholdCriterion'\n    }\n  ]\n}\noutput items array = [\n  {\n    name: 'c1'\n    metricName: 'CpuUtilizaton'\n    timeAggregation: 'Average'\n    operator: 'GreaterThan'\n    threshold: 90\n    criterionType: 'StaticThresholdCriterion'\n  }\n]\n",
+    );
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        "module c './crit.bicep' = {\n  name: 'c'\n}\nresource gpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'gpu'\n  location: 'global'\n  properties: {\n    severity: 2\n    enabled: true\n    scopes: ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w']\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: c.outputs.crit\n  }\n}\nresource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'cpu'\n  location: 'global'\n  properties: {\n    severity: 2\n    enabled: true\n    scopes: ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w']\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n      allOf: c.outputs.items\n    }\n  }\n}\n",
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(code, 1, "{json}");
+    let found: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |line, column, end| {
+        (
+            "unknown-metric".to_string(),
+            main.clone(),
+            line,
+            column,
+            end,
+        )
+    };
+    // `c.outputs.crit` and `c.outputs.items`.
+    assert_eq!(found, [at(13, 15, 29), at(27, 14, 29)], "{json}");
+}
+
 #[test]
 fn suppression_comments_in_a_module_and_a_stale_one() {
     let dir = tempfile::tempdir().unwrap();
