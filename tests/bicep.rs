@@ -735,6 +735,77 @@ fn a_mistake_inside_a_module_output_is_reported_where_the_output_is_used() {
     assert_eq!(found, [at(13, 15, 29), at(27, 14, 29)], "{json}");
 }
 
+/// A module output that cannot be known offline is noted at its use, quoting the expression
+/// written there, with the reason found inside the module's parameters.
+#[test]
+fn an_unknown_module_output_is_noted_as_written_where_it_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "t.bicep",
+        "param limit int\noutput t int = limit\n",
+    );
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        "module c './t.bicep' = {\n  name: 'c'\n  params: {\n    limit: undefinedThing\n  }\n}\nresource gpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'gpu'\n  location: 'global'\n  properties: {\n    severity: 2\n    enabled: true\n    scopes: ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w']\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n      allOf: [\n        {\n          name: 'c1'\n          metricName: 'GpuUtilization'\n          timeAggregation: 'Average'\n          operator: 'LessThan'\n          threshold: c.outputs.t\n          criterionType: 'StaticThresholdCriterion'\n        }\n      ]\n    }\n  }\n}\n",
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(code, 0, "{json}");
+    let found: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "unresolved-expression".to_string(),
+            24,
+            22,
+            "threshold `c.outputs.t` is not checked: `undefinedThing` is not declared in this file"
+                .to_string()
+        )],
+        "{json}"
+    );
+}
+
+/// A loop variable is bound inside its loop only: `scopes: [m]` after `allOf: [for m in …]`
+/// names no variable, so the target is unresolved at `m` itself (not at the last item the
+/// loop took).
+#[test]
+fn a_loop_variable_does_not_outlive_its_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        "var metrics = ['GpuUtilization', 'CpuUtilization']\nresource a 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'a'\n  location: 'global'\n  properties: {\n    severity: 2\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria'\n      allOf: [for m in metrics: {\n        name: m\n        metricName: m\n        timeAggregation: 'Average'\n        operator: 'GreaterThan'\n        threshold: 90\n        criterionType: 'StaticThresholdCriterion'\n      }]\n    }\n    scopes: [m]\n  }\n}\n",
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(code, 0, "{json}");
+    let f = &json["findings"][0];
+    let given = &f["related"][0];
+    assert_eq!(
+        (
+            f["name"].as_str(),
+            f["line"].as_u64(),
+            given["line"].as_u64(),
+            given["column"].as_u64(),
+        ),
+        (Some("unresolved-target"), Some(3), Some(20), Some(14)),
+        "{json}"
+    );
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json}");
+}
+
 #[test]
 fn suppression_comments_in_a_module_and_a_stale_one() {
     let dir = tempfile::tempdir().unwrap();

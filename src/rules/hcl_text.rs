@@ -359,6 +359,12 @@ mod tests {
         assert_eq!(at(text, &q, &map, "${y}"), "$${y}");
         assert_eq!(at(text, &q, &map, "%{w}"), "%%{w}");
         assert_eq!(at(text, &q, &map, "and z"), "and z");
+        // An empty body maps to where it would start: the line after the head.
+        let text = "q = <<-QUERY\n  QUERY\n";
+        assert_eq!(
+            decode(text, Span::new(4, text.len() - 1)),
+            Decoded::Literal(String::new(), SpanMap::from_pieces(vec![(0, 13)]))
+        );
         let text = "q = <<EOT\nT | where x == ${var.v} | take 1\nEOT\n";
         let start = text.find("<<").unwrap();
         let end = text.rfind("EOT").unwrap() + 3;

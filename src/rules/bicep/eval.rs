@@ -1021,6 +1021,48 @@ mod tests {
         assert!(matches!(var(&t, "a63"), V::Unknown(_)));
     }
 
+    /// The bounds themselves: text of exactly 1 MiB and an array of exactly 100,000 items are
+    /// evaluated; one doubling or one item more is not.
+    #[test]
+    fn text_and_arrays_are_evaluated_up_to_their_bounds() {
+        let mut t = String::from("var v0 = 'xxxxxxxxxxxxxxxx'\n");
+        for i in 1..=17 {
+            t.push_str(&format!("var v{i} = '${{v{j}}}${{v{j}}}'\n", j = i - 1));
+        }
+        // 3,125 items doubled five times are 100,000.
+        t.push_str("var a0 = range(0, 3125)\n");
+        for i in 1..=6 {
+            t.push_str(&format!("var a{i} = concat(a{j}, a{j})\n", j = i - 1));
+        }
+        assert!(matches!(var(&t, "v16"), V::Str(ref s) if s.len() == MAX_TEXT));
+        let V::Unknown(u) = var(&t, "v17") else {
+            panic!()
+        };
+        assert_eq!(u.reason, "the text is too long to evaluate");
+        assert!(matches!(var(&t, "a5"), V::Arr(ref a) if a.len() == MAX_ITEMS));
+        let V::Unknown(u) = var(&t, "a6") else {
+            panic!()
+        };
+        assert_eq!(u.reason, "the array is too long to evaluate");
+    }
+
+    /// An unknown value quotes its expression on one line, cut to 80 characters.
+    #[test]
+    fn an_unknown_quotes_its_expression_up_to_eighty_characters() {
+        let whole = format!("resourceId('x',\n   '{}')", "y".repeat(61));
+        let cut = format!("resourceId('x', '{}')", "y".repeat(62));
+        let t = format!("var a = {whole}\nvar b = {cut}\n");
+        let V::Unknown(a) = var(&t, "a") else {
+            panic!()
+        };
+        assert_eq!(a.text, whole.replace(",\n   ", ", "));
+        assert_eq!(a.text.chars().count(), 80);
+        let V::Unknown(b) = var(&t, "b") else {
+            panic!()
+        };
+        assert_eq!(b.text, format!("{}…", &cut[..79]));
+    }
+
     #[test]
     fn a_single_allowed_value_is_the_value() {
         let t = "@allowed([\n  'Microsoft.MachineLearningServices/workspaces'\n])\nparam ty string\nparam n string?\nvar a = ty\nvar b = n ?? 'none'\n";
