@@ -1006,6 +1006,11 @@ mod tests {
         );
         assert_eq!(var(t, "e"), V::Str("yes".into()));
         assert_eq!(var(t, "f"), V::Int(1));
+        // A key computed from a known value.
+        let t = "param p string = 'Failed'\nvar g = {\n  '${p}x': 1\n}\n";
+        let V::Obj(props) = var(t, "g") else { panic!() };
+        assert_eq!(props.len(), 1);
+        assert_eq!((props[0].0.as_str(), &props[0].2.v), ("Failedx", &V::Int(1)));
     }
 
     #[test]
@@ -1075,10 +1080,14 @@ mod tests {
 
     #[test]
     fn deployment_state_is_unknown_with_a_reason() {
-        let t = "var a = resourceId('x', 'y')\nvar b = '${a}/z'\nvar c = c\n";
+        let t = "var a = resourceId('x', 'y')\nvar b = '${a}/z'\nvar c = c\nvar d = a.name\n";
         let V::Unknown(u) = var(t, "b") else { panic!() };
         assert!(u.reason.contains("resourceId()"), "{}", u.reason);
         assert_eq!(u.text, "'${a}/z'");
+        // A property of an unknown value is unknown for the same reason.
+        let V::Unknown(u) = var(t, "d") else { panic!() };
+        assert!(u.reason.contains("resourceId()"), "{}", u.reason);
+        assert_eq!(u.text, "a.name");
         assert!(matches!(var(t, "c"), V::Unknown(_)));
     }
 }
