@@ -1010,7 +1010,10 @@ mod tests {
         let t = "param p string = 'Failed'\nvar g = {\n  '${p}x': 1\n}\n";
         let V::Obj(props) = var(t, "g") else { panic!() };
         assert_eq!(props.len(), 1);
-        assert_eq!((props[0].0.as_str(), &props[0].2.v), ("Failedx", &V::Int(1)));
+        assert_eq!(
+            (props[0].0.as_str(), &props[0].2.v),
+            ("Failedx", &V::Int(1))
+        );
     }
 
     #[test]
@@ -1066,6 +1069,21 @@ mod tests {
             panic!()
         };
         assert_eq!(b.text, format!("{}…", &cut[..79]));
+    }
+
+    /// Expressions are evaluated 64 levels deep: in a chain of variables, each naming the one
+    /// before, `v64` (65 evaluations, the first at depth 0) is known and `v65` is not.
+    #[test]
+    fn evaluation_goes_sixty_four_levels_deep() {
+        let mut t = String::from("var v0 = 1\n");
+        for i in 1..=MAX_DEPTH + 1 {
+            t.push_str(&format!("var v{i} = v{}\n", i - 1));
+        }
+        assert_eq!(var(&t, &format!("v{MAX_DEPTH}")), V::Int(1));
+        let V::Unknown(u) = var(&t, &format!("v{}", MAX_DEPTH + 1)) else {
+            panic!()
+        };
+        assert_eq!(u.reason, "the expression is nested too deeply to evaluate");
     }
 
     #[test]
