@@ -1086,6 +1086,42 @@ mod tests {
         assert_eq!(u.reason, "the expression is nested too deeply to evaluate");
     }
 
+    /// `.?` and `[?…]` give null where `.` and `[…]` find nothing; on null, only the safe
+    /// forms give null. An unknown target or index is unknown for its own reason.
+    #[test]
+    fn safe_access_gives_null_and_plain_access_does_not() {
+        let t = "var o = { x: 1 }\nvar a = [1, 2]\nvar n = null\nvar r = resourceId('x', 'y')\n\
+                 var p1 = o.?y\nvar p2 = o.y\nvar p3 = n.?x\nvar p4 = n.x\n\
+                 var i1 = a[?5]\nvar i2 = a[5]\nvar i3 = o[?'y']\nvar i4 = o['y']\n\
+                 var i5 = n[?0]\nvar i6 = n[0]\nvar i7 = r[0]\nvar i8 = a[r]\n";
+        let reason = |name: &str| match var(t, name) {
+            V::Unknown(u) => u.reason,
+            other => panic!("{name}: {other:?}"),
+        };
+        for safe in ["p1", "p3", "i1", "i3", "i5"] {
+            assert_eq!(var(t, safe), V::Null, "{safe}");
+        }
+        assert_eq!(reason("p2"), "the object has no property `y`");
+        assert_eq!(reason("p4"), "`x` is read from null");
+        assert_eq!(reason("i2"), "the index is out of range");
+        assert_eq!(reason("i4"), "the object has no property `y`");
+        assert_eq!(reason("i6"), "the index does not apply to this value");
+        assert_eq!(reason("i7"), reason("r"));
+        assert_eq!(reason("i8"), reason("r"));
+    }
+
+    /// Functions of the `sys` and `az` namespaces are the plain functions; other namespaces
+    /// are user-defined and not evaluated.
+    #[test]
+    fn namespaced_calls() {
+        let t = "var a = sys.concat('a', 'b')\nvar b = az.resourceGroup()\nvar c = foo.bar()\n";
+        assert_eq!(var(t, "a"), V::Str("ab".into()));
+        let V::Unknown(b) = var(t, "b") else { panic!() };
+        assert!(!b.reason.contains("is not evaluated"), "{}", b.reason);
+        let V::Unknown(c) = var(t, "c") else { panic!() };
+        assert_eq!(c.reason, "`foo.bar()` is not evaluated");
+    }
+
     #[test]
     fn a_single_allowed_value_is_the_value() {
         let t = "@allowed([\n  'Microsoft.MachineLearningServices/workspaces'\n])\nparam ty string\nparam n string?\nvar a = ty\nvar b = n ?? 'none'\n";
