@@ -1006,6 +1006,15 @@ mod tests {
         );
         assert_eq!(var(t, "e"), V::Str("yes".into()));
         assert_eq!(var(t, "f"), V::Int(1));
+        // Negation and `!`, and a loop over an unknown array, unknown for the array's reason,
+        // or over what is no array.
+        let t = "param n int = 3\nvar h = !false\nvar i = -n\nvar j = [for x in resourceId('a', 'b'): x]\nvar k = [for x in 'ab': x]\n";
+        assert_eq!(var(t, "h"), V::Bool(true));
+        assert_eq!(var(t, "i"), V::Int(-3));
+        let V::Unknown(u) = var(t, "j") else { panic!() };
+        assert!(u.reason.contains("resourceId()"), "{}", u.reason);
+        let V::Unknown(u) = var(t, "k") else { panic!() };
+        assert_eq!(u.reason, "the loop is not over an array");
         // A key computed from a known value.
         let t = "param p string = 'Failed'\nvar g = {\n  '${p}x': 1\n}\n";
         let V::Obj(props) = var(t, "g") else { panic!() };
