@@ -1131,6 +1131,36 @@ mod tests {
         assert_eq!(c.reason, "`foo.bar()` is not evaluated");
     }
 
+    /// `res.name` is the name a resource is declared with, under a condition too; `res.id` is
+    /// its id with the parts known at deployment left as placeholders. A loop variable that
+    /// shares the resource's name is the loop's value, not the resource.
+    #[test]
+    fn resource_names_and_ids() {
+        let t = "resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  location: 'x'\n  name: 'acct'\n}\n\
+                 resource maybe 'Microsoft.Storage/storageAccounts@2023-01-01' = if (true) {\n  name: 'other'\n}\n\
+                 var a = st.name\nvar b = maybe.name\nvar c = st.id\nvar d = [for st in ['x']: st.name]\n";
+        assert_eq!(var(t, "a"), V::Str("acct".into()));
+        assert_eq!(var(t, "b"), V::Str("other".into()));
+        assert_eq!(
+            var(t, "c"),
+            V::Str("/subscriptions/{subscription}/resourceGroups/{resourceGroup}/providers/Microsoft.Storage/storageAccounts/{st}".into())
+        );
+        let V::Arr(d) = var(t, "d") else { panic!() };
+        let V::Unknown(u) = &d[0].v else {
+            panic!("{d:?}")
+        };
+        assert_eq!(u.reason, "`name` is read from a string");
+    }
+
+    /// `if (…)` gives its body when true and null when false.
+    #[test]
+    fn a_condition_gives_its_body_or_null() {
+        let t = "var l = [for x in [1, 2]: if (x == 1) {\n  v: x\n}]\n";
+        let V::Arr(l) = var(t, "l") else { panic!() };
+        assert!(matches!(&l[0].v, V::Obj(props) if props.len() == 1 && props[0].2.v == V::Int(1)));
+        assert_eq!(l[1].v, V::Null);
+    }
+
     #[test]
     fn a_single_allowed_value_is_the_value() {
         let t = "@allowed([\n  'Microsoft.MachineLearningServices/workspaces'\n])\nparam ty string\nparam n string?\nvar a = ty\nvar b = n ?? 'none'\n";
