@@ -1601,6 +1601,41 @@ mod tests {
         f
     }
 
+    /// A syntax error says what was expected and what was found, at the character found.
+    #[test]
+    fn errors_name_what_was_expected_and_found() {
+        for (text, at, message) in [
+            (
+                "param 1x string\n",
+                (6, 7),
+                "expected a parameter name, found `1`",
+            ),
+            ("var = 1\n", (4, 5), "expected a variable name, found `=`"),
+            (
+                "var a =",
+                (7, 7),
+                "expected an expression, found end of file",
+            ),
+            (
+                "var a =\n",
+                (7, 8),
+                "expected an expression, found end of line",
+            ),
+            (
+                "output o string = é\n",
+                (18, 20),
+                "expected an expression, found `é`",
+            ),
+        ] {
+            let (_, errors) = parse(text);
+            let found: Vec<_> = errors
+                .iter()
+                .map(|e| ((e.span.start, e.span.end), e.message.as_str()))
+                .collect();
+            assert_eq!(found, [(at, message)], "{text:?}");
+        }
+    }
+
     #[test]
     fn modern_syntax_parses() {
         let f = ok(r#"
