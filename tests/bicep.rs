@@ -806,6 +806,79 @@ fn a_loop_variable_does_not_outlive_its_loop() {
     assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json}");
 }
 
+/// A value from a parameter file has no place of its own in the template: a finding on it is
+/// at its use (`threshold: limit`). A value a calling module writes out is where it is written,
+/// with the module's declaration as the way there.
+#[test]
+fn a_parameter_value_is_reported_where_it_is_written_or_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let alert = write(
+        dir.path(),
+        "alert.bicep",
+        "param limit int\nresource gpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'gpu'\n  location: 'global'\n  properties: {\n    severity: 2\n    enabled: true\n    scopes: ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w']\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n      allOf: [\n        {\n          name: 'c1'\n          metricName: 'GpuUtilization'\n          timeAggregation: 'Average'\n          operator: 'GreaterThan'\n          threshold: limit\n          criterionType: 'StaticThresholdCriterion'\n        }\n      ]\n    }\n  }\n}\n",
+    );
+    let values = write(
+        dir.path(),
+        "values.json",
+        r#"{"parameters": {"limit": {"value": 150}}}"#,
+    );
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        "module a './alert.bicep' = {\n  name: 'a'\n  params: {\n    limit: 150\n  }\n}\n",
+    );
+    let place = |json: &serde_json::Value| -> Vec<_> {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let related: Vec<_> = f["related"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        (
+                            r["file"].as_str().unwrap().to_string(),
+                            r["line"].as_u64().unwrap(),
+                        )
+                    })
+                    .collect();
+                (
+                    f["name"].as_str().unwrap().to_string(),
+                    f["file"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                    f["end_column"].as_u64().unwrap(),
+                    related,
+                )
+            })
+            .collect()
+    };
+    let out_of_range = "threshold-out-of-range".to_string();
+    let (code, json) = lint_json(&[&alert, "--parameters", &values]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(
+        place(&json),
+        [(out_of_range.clone(), alert.clone(), 19, 22, 27, vec![])],
+        "{json}"
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(
+        place(&json),
+        [(
+            out_of_range,
+            main.clone(),
+            4,
+            12,
+            15,
+            vec![(main.clone(), 1)]
+        )],
+        "{json}"
+    );
+}
+
 #[test]
 fn suppression_comments_in_a_module_and_a_stale_one() {
     let dir = tempfile::tempdir().unwrap();

@@ -1181,6 +1181,10 @@ mod tests {
         let V::Unknown(u) = var(t, "d") else { panic!() };
         assert!(u.reason.contains("resourceId()"), "{}", u.reason);
         assert_eq!(u.text, "a.name");
-        assert!(matches!(var(t, "c"), V::Unknown(_)));
+        let V::Unknown(u) = var(t, "c") else { panic!() };
+        assert_eq!(u.reason, "`c` refers to itself");
+        // A chain of names is no cycle.
+        let t = "var e = f\nvar f = g\nvar g = 1\n";
+        assert_eq!(var(t, "e"), V::Int(1));
     }
 }
