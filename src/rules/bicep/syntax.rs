@@ -1636,6 +1636,32 @@ mod tests {
         }
     }
 
+    /// Block comments inside a line are skipped whole; one never closed is reported at `/*`.
+    #[test]
+    fn block_comments_within_a_line() {
+        let text = "var a = 1 /* one */ // two\nvar b = /* three */ 2\n";
+        let f = ok(text);
+        let values: Vec<_> = f
+            .statements
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::Var { value, .. } => &text[value.span.start..value.span.end],
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(values, ["1", "2"]);
+        let (f, errors) = parse("var a = 1 /* never closed\n");
+        assert_eq!(f.statements.len(), 1);
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.span.start, e.span.end, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(10, 12, "unterminated block comment (`/*` without `*/`)")]
+        );
+    }
+
     #[test]
     fn modern_syntax_parses() {
         let f = ok(r#"
