@@ -1161,6 +1161,78 @@ mod tests {
         assert_eq!(l[1].v, V::Null);
     }
 
+    /// Every operator on known values, short-circuits that never look at an unknown right
+    /// side, and unknown operands that make the result unknown.
+    #[test]
+    fn operators() {
+        let known = [
+            ("1 == 1", V::Bool(true)),
+            ("'a' == 'A'", V::Bool(false)),
+            ("'a' != 'A'", V::Bool(true)),
+            ("'a' =~ 'A'", V::Bool(true)),
+            ("'a' !~ 'A'", V::Bool(false)),
+            ("1 < 2", V::Bool(true)),
+            ("2 < 2", V::Bool(false)),
+            ("2 <= 2", V::Bool(true)),
+            ("3 <= 2", V::Bool(false)),
+            ("2 > 2", V::Bool(false)),
+            ("3 > 2", V::Bool(true)),
+            ("2 >= 2", V::Bool(true)),
+            ("1 >= 2", V::Bool(false)),
+            ("'a' < 'b'", V::Bool(true)),
+            ("'b' < 'b'", V::Bool(false)),
+            ("'b' <= 'b'", V::Bool(true)),
+            ("'c' <= 'b'", V::Bool(false)),
+            ("'b' > 'b'", V::Bool(false)),
+            ("'c' > 'b'", V::Bool(true)),
+            ("'b' >= 'b'", V::Bool(true)),
+            ("'a' >= 'b'", V::Bool(false)),
+            ("7 + 2", V::Int(9)),
+            ("7 - 2", V::Int(5)),
+            ("7 * 2", V::Int(14)),
+            ("7 / 2", V::Int(3)),
+            ("7 % 2", V::Int(1)),
+            ("true || r", V::Bool(true)),
+            ("false && r", V::Bool(false)),
+            ("false || true", V::Bool(true)),
+            ("true && false", V::Bool(false)),
+            ("true && true", V::Bool(true)),
+            ("null ?? 3", V::Int(3)),
+            ("2 ?? r", V::Int(2)),
+        ];
+        let unknown = [
+            ("false || r", "resourceId()"),
+            ("true && r", "resourceId()"),
+            ("r || true", "resourceId()"),
+            ("r ?? 1", "resourceId()"),
+            ("r == 1", "resourceId()"),
+            ("1 == r", "resourceId()"),
+            ("9223372036854775807 + 1", "overflows"),
+            ("1 / 0", "divides by zero"),
+            ("'a' + 1", "does not apply"),
+        ];
+        let mut t = String::from("var r = resourceId('x', 'y')\n");
+        for (i, (e, _)) in known.iter().enumerate() {
+            t.push_str(&format!("var k{i} = {e}\n"));
+        }
+        for (i, (e, _)) in unknown.iter().enumerate() {
+            t.push_str(&format!("var u{i} = {e}\n"));
+        }
+        for (i, (e, want)) in known.iter().enumerate() {
+            assert_eq!(&var(&t, &format!("k{i}")), want, "{e}");
+        }
+        for (i, (e, reason)) in unknown.iter().enumerate() {
+            match var(&t, &format!("u{i}")) {
+                V::Unknown(u) => {
+                    assert!(u.reason.contains(reason), "{e}: {}", u.reason);
+                    // Quoted as the whole expression, not as the operand that was unknown.
+                    assert_eq!(u.text, *e);
+                }
+                other => panic!("{e}: {other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn a_single_allowed_value_is_the_value() {
         let t = "@allowed([\n  'Microsoft.MachineLearningServices/workspaces'\n])\nparam ty string\nparam n string?\nvar a = ty\nvar b = n ?? 'none'\n";
