@@ -1233,6 +1233,119 @@ mod tests {
         }
     }
 
+    /// Every function evaluated offline, each on the values it takes; a function of the
+    /// deployment, an unknown argument or a value it does not take gives an unknown.
+    #[test]
+    fn functions() {
+        use serde_json::json;
+        let known = [
+            ("string('a')", json!("a")),
+            ("string(3)", json!("3")),
+            ("string([1, 'a'])", json!("[1,\"a\"]")),
+            ("int(7)", json!(7)),
+            ("int(' 12 ')", json!(12)),
+            ("bool(false)", json!(false)),
+            ("bool('TRUE')", json!(true)),
+            ("bool('yes')", json!(false)),
+            ("json('{\"a\": [1]}')", json!({"a": [1]})),
+            ("toLower('AbC')", json!("abc")),
+            ("toUpper('AbC')", json!("ABC")),
+            ("trim('  a b  ')", json!("a b")),
+            ("empty('')", json!(true)),
+            ("empty('a')", json!(false)),
+            ("empty([])", json!(true)),
+            ("empty([1])", json!(false)),
+            ("empty({})", json!(true)),
+            ("empty({ a: 1 })", json!(false)),
+            ("empty(null)", json!(true)),
+            ("empty(0)", json!(false)),
+            ("length('né')", json!(2)),
+            ("length([1, 2, 3])", json!(3)),
+            ("length({ a: 1 })", json!(1)),
+            ("contains({ a: 1 }, 'a')", json!(true)),
+            ("contains({ a: 1 }, 'b')", json!(false)),
+            ("contains([1, 2], 2)", json!(true)),
+            ("contains([1, 2], 3)", json!(false)),
+            ("contains('abc', 'bc')", json!(true)),
+            ("contains('abc', 'cb')", json!(false)),
+            ("startsWith('Abc', 'a')", json!(true)),
+            ("startsWith('abc', 'b')", json!(false)),
+            ("endsWith('abC', 'c')", json!(true)),
+            ("endsWith('abc', 'b')", json!(false)),
+            ("replace('a-b-c', '-', '+')", json!("a+b+c")),
+            ("split('a,b', ',')", json!(["a", "b"])),
+            ("join(['a', 1], '-')", json!("a-1")),
+            ("first([1, 2])", json!(1)),
+            ("first([])", json!(null)),
+            ("last([1, 2])", json!(2)),
+            ("last([])", json!(null)),
+            ("array([1])", json!([1])),
+            ("array(1)", json!([1])),
+            ("createArray(1, 'a')", json!([1, "a"])),
+            ("range(5, 3)", json!([5, 6, 7])),
+            ("length(range(0, 10000))", json!(10000)),
+            ("min(3, 1, 2)", json!(1)),
+            ("max(3, 1, 2)", json!(3)),
+            ("coalesce(null, null, 2, 3)", json!(2)),
+            ("coalesce(null)", json!(null)),
+            ("concat([1], [2, 3])", json!([1, 2, 3])),
+            ("concat('a', 1, true)", json!("a1true")),
+            ("union({ a: 1, b: 1 }, { A: 2 })", json!({"A": 2, "b": 1})),
+            ("union([1, 2], [2, 3])", json!([1, 2, 3])),
+            ("format('{0}-{1}', 'a', 2)", json!("a-2")),
+        ];
+        let unknown = [
+            ("guid('a')", "`guid()` is evaluated at deployment"),
+            (
+                "listSecrets('a', 'b')",
+                "`listSecrets()` is evaluated at deployment",
+            ),
+            ("int('x')", "`x` is not an integer"),
+            ("toLower(r)", "resourceId()"),
+            ("join([r], '-')", "join() of values that are not text"),
+            ("min(1, 'a')", "min()/max() of values that are not integers"),
+            (
+                "concat([1], 2)",
+                "concat() of an array and a value that is not one",
+            ),
+            ("concat('a', [r])", "concat() of values that are not text"),
+            (
+                "union({ a: 1 }, [1])",
+                "union() of an object and a value that is not one",
+            ),
+            (
+                "union([1], { a: 1 })",
+                "union() of an array and a value that is not one",
+            ),
+            ("format('{0}', [r])", "format() of a value that is not text"),
+            ("range(0, 10001)", "`range()` is not evaluated by amlguard"),
+            ("noSuch(1)", "`noSuch()` is not evaluated by amlguard"),
+        ];
+        let mut t = String::from("var r = resourceId('x', 'y')\n");
+        for (i, (e, _)) in known.iter().enumerate() {
+            t.push_str(&format!("var k{i} = {e}\n"));
+        }
+        for (i, (e, _)) in unknown.iter().enumerate() {
+            t.push_str(&format!("var u{i} = {e}\n"));
+        }
+        for (i, (e, want)) in known.iter().enumerate() {
+            assert_eq!(
+                to_json(&var(&t, &format!("k{i}"))).as_ref(),
+                Some(want),
+                "{e}"
+            );
+        }
+        for (i, (e, reason)) in unknown.iter().enumerate() {
+            match var(&t, &format!("u{i}")) {
+                V::Unknown(u) => {
+                    assert!(u.reason.contains(reason), "{e}: {}", u.reason);
+                    assert_eq!(u.text, *e);
+                }
+                other => panic!("{e}: {other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn a_single_allowed_value_is_the_value() {
         let t = "@allowed([\n  'Microsoft.MachineLearningServices/workspaces'\n])\nparam ty string\nparam n string?\nvar a = ty\nvar b = n ?? 'none'\n";
