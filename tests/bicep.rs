@@ -307,6 +307,42 @@ fn values_for(file: &str) -> &'static str {
     }
 }
 
+/// A workspace, as a metric alert's `scopes` name it.
+const WORKSPACE: &str =
+    "'/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w'";
+
+/// A metric alert resource on [`WORKSPACE`] whose `criteria` are the expression given.
+fn metric_alert(name: &str, criteria: &str) -> String {
+    format!(
+        "resource {name} 'Microsoft.Insights/metricAlerts@2018-03-01' = {{\n  name: '{name}'\n  location: 'global'\n  properties: {{\n    severity: 2\n    enabled: true\n    scopes: [{WORKSPACE}]\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: {criteria}\n  }}\n}}\n"
+    )
+}
+
+/// The `criteria` of one static criterion, indented for [`metric_alert`].
+fn one_criterion(metric: &str, operator: &str, threshold: &str) -> String {
+    format!(
+        "{{\n      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n      allOf: [\n        {{\n          name: 'c1'\n          metricName: '{metric}'\n          timeAggregation: 'Average'\n          operator: '{operator}'\n          threshold: {threshold}\n          criterionType: 'StaticThresholdCriterion'\n        }}\n      ]\n    }}"
+    )
+}
+
+/// `(check, file, line, column, end column)` of each finding, in the report's order.
+fn located(json: &serde_json::Value) -> Vec<(String, String, u64, u64, u64)> {
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -696,32 +732,29 @@ fn module_outputs_are_followed_eight_files_deep() {
 #[test]
 fn a_mistake_inside_a_module_output_is_reported_where_the_output_is_used() {
     let dir = tempfile::tempdir().unwrap();
+    let items = "[\n  {\n    name: 'c1'\n    metricName: 'CpuUtilizaton'\n    timeAggregation: 'Average'\n    operator: 'GreaterThan'\n    threshold: 90\n    criterionType: 'StaticThresholdCriterion'\n  }\n]";
     write(
         dir.path(),
         "crit.bicep",
-        "output crit object = {\n  'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n  allOf: [\n    {\n      name: 'c1'\n      metricName: 'GpuUtilizaton'\n      timeAggregation: 'Average'\n      operator: 'LessThan'\n      threshold: 10\n      criterionType: 'StaticThresholdCriterion'\n    }\n  ]\n}\noutput items array = [\n  {\n    name: 'c1'\n    metricName: 'CpuUtilizaton'\n    timeAggregation: 'Average'\n    operator: 'GreaterThan'\n    threshold: 90\n    criterionType: 'StaticThresholdCriterion'\n  }\n]\n",
+        &format!(
+            "output crit object = {}\noutput items array = {items}\n",
+            one_criterion("GpuUtilizaton", "LessThan", "10")
+        ),
     );
     let main = write(
         dir.path(),
         "main.bicep",
-        "module c './crit.bicep' = {\n  name: 'c'\n}\nresource gpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'gpu'\n  location: 'global'\n  properties: {\n    severity: 2\n    enabled: true\n    scopes: ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w']\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: c.outputs.crit\n  }\n}\nresource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'cpu'\n  location: 'global'\n  properties: {\n    severity: 2\n    enabled: true\n    scopes: ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w']\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n      allOf: c.outputs.items\n    }\n  }\n}\n",
+        &format!(
+            "module c './crit.bicep' = {{\n  name: 'c'\n}}\n{}{}",
+            metric_alert("gpu", "c.outputs.crit"),
+            metric_alert(
+                "cpu",
+                "{\n      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n      allOf: c.outputs.items\n    }"
+            )
+        ),
     );
     let (code, json) = lint_json(&[&main]);
     assert_eq!(code, 1, "{json}");
-    let found: Vec<_> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["name"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["end_column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     let at = |line, column, end| {
         (
             "unknown-metric".to_string(),
@@ -732,7 +765,7 @@ fn a_mistake_inside_a_module_output_is_reported_where_the_output_is_used() {
         )
     };
     // `c.outputs.crit` and `c.outputs.items`.
-    assert_eq!(found, [at(13, 15, 29), at(27, 14, 29)], "{json}");
+    assert_eq!(located(&json), [at(13, 15, 29), at(27, 14, 29)], "{json}");
 }
 
 /// A module output that cannot be known offline is noted at its use, quoting the expression
@@ -748,33 +781,30 @@ fn an_unknown_module_output_is_noted_as_written_where_it_is_used() {
     let main = write(
         dir.path(),
         "main.bicep",
-        "module c './t.bicep' = {\n  name: 'c'\n  params: {\n    limit: undefinedThing\n  }\n}\nresource gpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'gpu'\n  location: 'global'\n  properties: {\n    severity: 2\n    enabled: true\n    scopes: ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w']\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n      allOf: [\n        {\n          name: 'c1'\n          metricName: 'GpuUtilization'\n          timeAggregation: 'Average'\n          operator: 'LessThan'\n          threshold: c.outputs.t\n          criterionType: 'StaticThresholdCriterion'\n        }\n      ]\n    }\n  }\n}\n",
+        &format!(
+            "module c './t.bicep' = {{\n  name: 'c'\n  params: {{\n    limit: undefinedThing\n  }}\n}}\n{}",
+            metric_alert(
+                "gpu",
+                &one_criterion("GpuUtilization", "LessThan", "c.outputs.t")
+            )
+        ),
     );
     let (code, json) = lint_json(&[&main]);
     assert_eq!(code, 0, "{json}");
-    let found: Vec<_> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["name"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
+        located(&json),
         [(
             "unresolved-expression".to_string(),
+            main.clone(),
             24,
             22,
-            "threshold `c.outputs.t` is not checked: `undefinedThing` is not declared in this file"
-                .to_string()
+            33
         )],
         "{json}"
+    );
+    assert_eq!(
+        json["findings"][0]["message"],
+        "threshold `c.outputs.t` is not checked: `undefinedThing` is not declared in this file"
     );
 }
 
@@ -815,7 +845,13 @@ fn a_parameter_value_is_reported_where_it_is_written_or_used() {
     let alert = write(
         dir.path(),
         "alert.bicep",
-        "param limit int\nresource gpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'gpu'\n  location: 'global'\n  properties: {\n    severity: 2\n    enabled: true\n    scopes: ['/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w']\n    evaluationFrequency: 'PT5M'\n    windowSize: 'PT15M'\n    criteria: {\n      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'\n      allOf: [\n        {\n          name: 'c1'\n          metricName: 'GpuUtilization'\n          timeAggregation: 'Average'\n          operator: 'GreaterThan'\n          threshold: limit\n          criterionType: 'StaticThresholdCriterion'\n        }\n      ]\n    }\n  }\n}\n",
+        &format!(
+            "param limit int\n{}",
+            metric_alert(
+                "gpu",
+                &one_criterion("GpuUtilization", "GreaterThan", "limit")
+            )
+        ),
     );
     let values = write(
         dir.path(),
@@ -827,56 +863,29 @@ fn a_parameter_value_is_reported_where_it_is_written_or_used() {
         "main.bicep",
         "module a './alert.bicep' = {\n  name: 'a'\n  params: {\n    limit: 150\n  }\n}\n",
     );
-    let place = |json: &serde_json::Value| -> Vec<_> {
-        json["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                let related: Vec<_> = f["related"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|r| {
-                        (
-                            r["file"].as_str().unwrap().to_string(),
-                            r["line"].as_u64().unwrap(),
-                        )
-                    })
-                    .collect();
-                (
-                    f["name"].as_str().unwrap().to_string(),
-                    f["file"].as_str().unwrap().to_string(),
-                    f["line"].as_u64().unwrap(),
-                    f["column"].as_u64().unwrap(),
-                    f["end_column"].as_u64().unwrap(),
-                    related,
-                )
-            })
-            .collect()
-    };
     let out_of_range = "threshold-out-of-range".to_string();
     let (code, json) = lint_json(&[&alert, "--parameters", &values]);
     assert_eq!(code, 1, "{json}");
     assert_eq!(
-        place(&json),
-        [(out_of_range.clone(), alert.clone(), 19, 22, 27, vec![])],
+        located(&json),
+        [(out_of_range.clone(), alert.clone(), 19, 22, 27)],
         "{json}"
     );
+    assert_eq!(json["findings"][0]["related"], serde_json::json!([]));
     let (code, json) = lint_json(&[&main]);
     assert_eq!(code, 1, "{json}");
     assert_eq!(
-        place(&json),
-        [(
-            out_of_range,
-            main.clone(),
-            4,
-            12,
-            15,
-            vec![(main.clone(), 1)]
-        )],
+        located(&json),
+        [(out_of_range, main.clone(), 4, 12, 15)],
         "{json}"
     );
+    // The way there: the module's declaration.
+    let related = &json["findings"][0]["related"];
+    assert_eq!(
+        (related[0]["file"].as_str(), related[0]["line"].as_u64()),
+        (Some(main.as_str()), Some(1))
+    );
+    assert_eq!(related.as_array().map(Vec::len), Some(1));
 }
 
 #[test]

@@ -1161,44 +1161,74 @@ mod tests {
         assert_eq!(l[1].v, V::Null);
     }
 
+    /// Each expression of `known` evaluates to its JSON value; each of `unknown` to an unknown
+    /// whose reason holds the text given, quoting the whole expression. `r` is an unknown
+    /// (`resourceId()`) the expressions may use.
+    fn evaluates_as_the_tables_say(known: &[(&str, serde_json::Value)], unknown: &[(&str, &str)]) {
+        let mut t = String::from("var r = resourceId('x', 'y')\n");
+        for (i, (e, _)) in known.iter().enumerate() {
+            t.push_str(&format!("var k{i} = {e}\n"));
+        }
+        for (i, (e, _)) in unknown.iter().enumerate() {
+            t.push_str(&format!("var u{i} = {e}\n"));
+        }
+        for (i, (e, want)) in known.iter().enumerate() {
+            assert_eq!(
+                to_json(&var(&t, &format!("k{i}"))).as_ref(),
+                Some(want),
+                "{e}"
+            );
+        }
+        for (i, (e, reason)) in unknown.iter().enumerate() {
+            match var(&t, &format!("u{i}")) {
+                V::Unknown(u) => {
+                    assert!(u.reason.contains(reason), "{e}: {}", u.reason);
+                    assert_eq!(u.text, *e);
+                }
+                other => panic!("{e}: {other:?}"),
+            }
+        }
+    }
+
     /// Every operator on known values, short-circuits that never look at an unknown right
     /// side, and unknown operands that make the result unknown.
     #[test]
     fn operators() {
+        use serde_json::json;
         let known = [
-            ("1 == 1", V::Bool(true)),
-            ("'a' == 'A'", V::Bool(false)),
-            ("'a' != 'A'", V::Bool(true)),
-            ("'a' =~ 'A'", V::Bool(true)),
-            ("'a' !~ 'A'", V::Bool(false)),
-            ("1 < 2", V::Bool(true)),
-            ("2 < 2", V::Bool(false)),
-            ("2 <= 2", V::Bool(true)),
-            ("3 <= 2", V::Bool(false)),
-            ("2 > 2", V::Bool(false)),
-            ("3 > 2", V::Bool(true)),
-            ("2 >= 2", V::Bool(true)),
-            ("1 >= 2", V::Bool(false)),
-            ("'a' < 'b'", V::Bool(true)),
-            ("'b' < 'b'", V::Bool(false)),
-            ("'b' <= 'b'", V::Bool(true)),
-            ("'c' <= 'b'", V::Bool(false)),
-            ("'b' > 'b'", V::Bool(false)),
-            ("'c' > 'b'", V::Bool(true)),
-            ("'b' >= 'b'", V::Bool(true)),
-            ("'a' >= 'b'", V::Bool(false)),
-            ("7 + 2", V::Int(9)),
-            ("7 - 2", V::Int(5)),
-            ("7 * 2", V::Int(14)),
-            ("7 / 2", V::Int(3)),
-            ("7 % 2", V::Int(1)),
-            ("true || r", V::Bool(true)),
-            ("false && r", V::Bool(false)),
-            ("false || true", V::Bool(true)),
-            ("true && false", V::Bool(false)),
-            ("true && true", V::Bool(true)),
-            ("null ?? 3", V::Int(3)),
-            ("2 ?? r", V::Int(2)),
+            ("1 == 1", json!(true)),
+            ("'a' == 'A'", json!(false)),
+            ("'a' != 'A'", json!(true)),
+            ("'a' =~ 'A'", json!(true)),
+            ("'a' !~ 'A'", json!(false)),
+            ("1 < 2", json!(true)),
+            ("2 < 2", json!(false)),
+            ("2 <= 2", json!(true)),
+            ("3 <= 2", json!(false)),
+            ("2 > 2", json!(false)),
+            ("3 > 2", json!(true)),
+            ("2 >= 2", json!(true)),
+            ("1 >= 2", json!(false)),
+            ("'a' < 'b'", json!(true)),
+            ("'b' < 'b'", json!(false)),
+            ("'b' <= 'b'", json!(true)),
+            ("'c' <= 'b'", json!(false)),
+            ("'b' > 'b'", json!(false)),
+            ("'c' > 'b'", json!(true)),
+            ("'b' >= 'b'", json!(true)),
+            ("'a' >= 'b'", json!(false)),
+            ("7 + 2", json!(9)),
+            ("7 - 2", json!(5)),
+            ("7 * 2", json!(14)),
+            ("7 / 2", json!(3)),
+            ("7 % 2", json!(1)),
+            ("true || r", json!(true)),
+            ("false && r", json!(false)),
+            ("false || true", json!(true)),
+            ("true && false", json!(false)),
+            ("true && true", json!(true)),
+            ("null ?? 3", json!(3)),
+            ("2 ?? r", json!(2)),
         ];
         let unknown = [
             ("false || r", "resourceId()"),
@@ -1211,26 +1241,7 @@ mod tests {
             ("1 / 0", "divides by zero"),
             ("'a' + 1", "does not apply"),
         ];
-        let mut t = String::from("var r = resourceId('x', 'y')\n");
-        for (i, (e, _)) in known.iter().enumerate() {
-            t.push_str(&format!("var k{i} = {e}\n"));
-        }
-        for (i, (e, _)) in unknown.iter().enumerate() {
-            t.push_str(&format!("var u{i} = {e}\n"));
-        }
-        for (i, (e, want)) in known.iter().enumerate() {
-            assert_eq!(&var(&t, &format!("k{i}")), want, "{e}");
-        }
-        for (i, (e, reason)) in unknown.iter().enumerate() {
-            match var(&t, &format!("u{i}")) {
-                V::Unknown(u) => {
-                    assert!(u.reason.contains(reason), "{e}: {}", u.reason);
-                    // Quoted as the whole expression, not as the operand that was unknown.
-                    assert_eq!(u.text, *e);
-                }
-                other => panic!("{e}: {other:?}"),
-            }
-        }
+        evaluates_as_the_tables_say(&known, &unknown);
     }
 
     /// Every function evaluated offline, each on the values it takes; a function of the
@@ -1321,29 +1332,7 @@ mod tests {
             ("range(0, 10001)", "`range()` is not evaluated by amlguard"),
             ("noSuch(1)", "`noSuch()` is not evaluated by amlguard"),
         ];
-        let mut t = String::from("var r = resourceId('x', 'y')\n");
-        for (i, (e, _)) in known.iter().enumerate() {
-            t.push_str(&format!("var k{i} = {e}\n"));
-        }
-        for (i, (e, _)) in unknown.iter().enumerate() {
-            t.push_str(&format!("var u{i} = {e}\n"));
-        }
-        for (i, (e, want)) in known.iter().enumerate() {
-            assert_eq!(
-                to_json(&var(&t, &format!("k{i}"))).as_ref(),
-                Some(want),
-                "{e}"
-            );
-        }
-        for (i, (e, reason)) in unknown.iter().enumerate() {
-            match var(&t, &format!("u{i}")) {
-                V::Unknown(u) => {
-                    assert!(u.reason.contains(reason), "{e}: {}", u.reason);
-                    assert_eq!(u.text, *e);
-                }
-                other => panic!("{e}: {other:?}"),
-            }
-        }
+        evaluates_as_the_tables_say(&known, &unknown);
     }
 
     #[test]
