@@ -1662,6 +1662,21 @@ mod tests {
         );
     }
 
+    /// After a syntax error the parser resumes at the next line that starts a statement: a
+    /// decorator line (kept with its statement), not a word that merely starts like a keyword.
+    #[test]
+    fn recovery_resumes_at_a_statement_with_its_decorators() {
+        let text = "var a = = 1\nvariable = 2\n@description('x')\nparam p string\n";
+        let (f, errors) = parse(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let [stmt] = f.statements.as_slice() else {
+            panic!("{:?}", f.statements)
+        };
+        assert!(matches!(&stmt.kind, StmtKind::Param { name, .. } if name == "p"));
+        let names: Vec<_> = stmt.decorators.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["description"]);
+    }
+
     #[test]
     fn modern_syntax_parses() {
         let f = ok(r#"
