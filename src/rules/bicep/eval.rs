@@ -1229,6 +1229,24 @@ mod tests {
             ("true && true", json!(true)),
             ("null ?? 3", json!(3)),
             ("2 ?? r", json!(2)),
+            // Equality of every kind of value: arrays item by item, objects by key (keys
+            // compare case-insensitively), `=~` folding the case of text inside them too.
+            ("null == null", json!(true)),
+            ("[1, 'a'] == [1, 'a']", json!(true)),
+            ("[1, 'a'] == [1, 'A']", json!(false)),
+            ("[1, 'a'] =~ [1, 'A']", json!(true)),
+            ("[1] == [1, 2]", json!(false)),
+            ("{ a: 1 } == { A: 1 }", json!(true)),
+            ("{ a: 'x' } =~ { a: 'X' }", json!(true)),
+            ("{ a: 1 } == { a: 2 }", json!(false)),
+            ("{ a: 1 } == { a: 1, b: 2 }", json!(false)),
+            ("{ a: 1, b: 2 } == { a: 1, c: 2 }", json!(false)),
+            ("1 == '1'", json!(false)),
+            // Interpolation of every kind of value.
+            (
+                "'${true}|${null}|${3}|${[1, 'a']}|${{ a: 1 }}'",
+                json!("true||3|[1,\"a\"]|{\"a\":1}"),
+            ),
         ];
         let unknown = [
             ("false || r", "resourceId()"),
@@ -1240,6 +1258,11 @@ mod tests {
             ("9223372036854775807 + 1", "overflows"),
             ("1 / 0", "divides by zero"),
             ("'a' + 1", "does not apply"),
+            // What a property is read from, by kind.
+            ("true.x", "`x` is read from a boolean"),
+            ("(1).x", "`x` is read from an integer"),
+            ("'s'.x", "`x` is read from a string"),
+            ("[1].x", "`x` is read from an array"),
         ];
         evaluates_as_the_tables_say(&known, &unknown);
     }
@@ -1357,6 +1380,13 @@ mod tests {
         assert_eq!(u.text, "a.name");
         let V::Unknown(u) = var(t, "c") else { panic!() };
         assert_eq!(u.reason, "`c` refers to itself");
+        // A loop variable does not reach into another declaration the loop names.
+        let t2 = "var l = [for x in [1]: m]\nvar m = x\n";
+        let V::Arr(l) = var(t2, "l") else { panic!() };
+        let V::Unknown(u) = &l[0].v else {
+            panic!("{l:?}")
+        };
+        assert_eq!(u.reason, "`x` is not declared in this file");
         // A chain of names is no cycle.
         let t = "var e = f\nvar f = g\nvar g = 1\n";
         assert_eq!(var(t, "e"), V::Int(1));
