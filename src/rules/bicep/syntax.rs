@@ -1715,6 +1715,35 @@ output o string = r.name
         assert_eq!(f.statements.len(), 16);
     }
 
+    /// The statements of a `.bicepparam` file: `using` (a path, with options, or `none`),
+    /// `extends` and the parameter values.
+    #[test]
+    fn bicepparam_statements_parse() {
+        let text = "using './main.bicep' with { mode: 'stack' }\nextends './base.bicepparam'\nparam x = 1\n";
+        let f = ok(text);
+        let kinds: Vec<_> = f
+            .statements
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::Using(Some(p)) => format!("using {}", &text[p.span.start..p.span.end]),
+                StmtKind::Extends(p) => format!("extends {}", &text[p.span.start..p.span.end]),
+                StmtKind::Param { name, .. } => format!("param {name}"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "using './main.bicep'",
+                "extends './base.bicepparam'",
+                "param x"
+            ]
+        );
+        let f = ok("using none\nparam y = 2\n");
+        assert!(matches!(f.statements[0].kind, StmtKind::Using(None)));
+        assert_eq!(f.statements.len(), 2);
+    }
+
     #[test]
     fn errors_are_located_and_recovered() {
         let text = "param a string\nvar b = {\n  x: 'unterminated\n}\nvar c = 1\n";
