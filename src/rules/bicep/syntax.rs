@@ -1744,6 +1744,42 @@ output o string = r.name
         assert_eq!(f.statements.len(), 2);
     }
 
+    /// Every form of type parses, and a parameter's type span covers the type exactly.
+    #[test]
+    fn types_of_every_form_span_their_text() {
+        for ty in [
+            "string",
+            "string[]",
+            "int?",
+            "'a' | 'b'",
+            "-1 | 20",
+            "!true",
+            "(string | int)",
+            "['a', @description('x') int]",
+            "{ @description('x') a: string?, 'b c': int, *: string }",
+            "resource 'Microsoft.Storage/storageAccounts@2023-01-01'",
+            "types.pair",
+            "resourceInput<'Microsoft.Insights/metricAlerts@2018-03-01'>.properties",
+            "pair.*",
+            "pairs[*]",
+            "pair['a b']",
+            "pairs[123]",
+            "map<string, int>",
+        ] {
+            let text = format!("param p {ty}\n");
+            let (f, errors) = parse(&text);
+            assert!(errors.is_empty(), "{ty}: {errors:?}");
+            let StmtKind::Param { ty: Some(span), .. } = &f.statements[0].kind else {
+                panic!("{ty}: {:?}", f.statements)
+            };
+            assert_eq!(&text[span.start..span.end], ty);
+        }
+        // An index that is neither `*`, a string nor an integer.
+        let (_, errors) = parse("param p pairs[x]\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].span.start, 14);
+    }
+
     #[test]
     fn errors_are_located_and_recovered() {
         let text = "param a string\nvar b = {\n  x: 'unterminated\n}\nvar c = 1\n";
