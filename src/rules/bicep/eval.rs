@@ -1242,6 +1242,21 @@ mod tests {
             ("{ a: 1 } == { a: 1, b: 2 }", json!(false)),
             ("{ a: 1, b: 2 } == { a: 1, c: 2 }", json!(false)),
             ("1 == '1'", json!(false)),
+            // Precedence and associativity, as the parser reads them.
+            ("1 + 2 * 3", json!(7)),
+            ("(1 + 2) * 3", json!(9)),
+            ("10 - 4 - 3", json!(3)),
+            ("2 * 3 % 4", json!(2)),
+            ("1 < 2 == 2 < 3", json!(true)),
+            ("true || false && false", json!(true)),
+            ("1 ?? null || true", json!(1)),
+            ("null ?? null ?? 4", json!(4)),
+            ("-(2) + 5", json!(3)),
+            ("!false && true", json!(true)),
+            // Comments are no division; inside parentheses a line may start with `-`.
+            ("6 / 2 // half", json!(3)),
+            ("6 /* six */ / 2", json!(3)),
+            ("(5\n  - 2)", json!(3)),
             // Interpolation of every kind of value.
             (
                 "'${true}|${null}|${3}|${[1, 'a']}|${{ a: 1 }}'",

@@ -1780,6 +1780,16 @@ output o string = r.name
         assert_eq!(errors[0].span.start, 14);
     }
 
+    /// Each operator gives back the nesting depth it takes: a file of many short expressions
+    /// is never "nested too deeply".
+    #[test]
+    fn operators_give_back_their_depth() {
+        let text: String = (0..300)
+            .map(|i| format!("var a{i} = !-x + -(y) * !z\n"))
+            .collect();
+        assert_eq!(ok(&text).statements.len(), 300);
+    }
+
     #[test]
     fn errors_are_located_and_recovered() {
         let text = "param a string\nvar b = {\n  x: 'unterminated\n}\nvar c = 1\n";
