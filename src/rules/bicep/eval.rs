@@ -1016,12 +1016,17 @@ mod tests {
         let V::Unknown(u) = var(t, "k") else { panic!() };
         assert_eq!(u.reason, "the loop is not over an array");
         // A key computed from a known value.
-        let t = "param p string = 'Failed'\nvar g = {\n  '${p}x': 1\n}\n";
+        let t = "param p string = 'Failed'\nvar g = {\n  '${p}x': 1, b: 2\n  resource: 3\n}\n";
         let V::Obj(props) = var(t, "g") else { panic!() };
-        assert_eq!(props.len(), 1);
+        let props: Vec<_> = props.iter().map(|(k, _, v)| (k.as_str(), &v.v)).collect();
         assert_eq!(
-            (props[0].0.as_str(), &props[0].2.v),
-            ("Failedx", &V::Int(1))
+            props,
+            [
+                ("Failedx", &V::Int(1)),
+                ("b", &V::Int(2)),
+                // A property may be named like a keyword.
+                ("resource", &V::Int(3))
+            ]
         );
     }
 
@@ -1252,6 +1257,7 @@ mod tests {
             ("1 ?? null || true", json!(1)),
             ("null ?? null ?? 4", json!(4)),
             ("-(2) + 5", json!(3)),
+            ("-3 + 5", json!(2)),
             ("!false && true", json!(true)),
             // Comments are no division; inside parentheses a line may start with `-`.
             ("6 / 2 // half", json!(3)),

@@ -1774,6 +1774,9 @@ output o string = r.name
             };
             assert_eq!(&text[span.start..span.end], ty);
         }
+        // A type gives back the nesting depth it takes: 200 sibling property types.
+        let props: Vec<String> = (0..200).map(|i| format!("a{i}: int")).collect();
+        ok(&format!("param p {{ {} }}\n", props.join(", ")));
         // An index that is neither `*`, a string nor an integer.
         let (_, errors) = parse("param p pairs[x]\n");
         assert_eq!(errors.len(), 1, "{errors:?}");
@@ -1788,6 +1791,16 @@ output o string = r.name
             .map(|i| format!("var a{i} = !-x + -(y) * !z\n"))
             .collect();
         assert_eq!(ok(&text).statements.len(), 300);
+        // Within one statement too: 200 sibling arrays, loops, objects and parentheses.
+        let items = |item: &str| vec![item; 200].join(", ");
+        let text = format!(
+            "var a = [{}]\nvar b = [{}]\nvar c = [{}]\nvar d = [{}]\n",
+            items("[1]"),
+            items("[for v in w: v]"),
+            items("{ k: 1 }"),
+            items("(!-x)")
+        );
+        assert_eq!(ok(&text).statements.len(), 4);
     }
 
     #[test]
