@@ -1803,6 +1803,54 @@ output o string = r.name
         assert_eq!(ok(&text).statements.len(), 4);
     }
 
+    /// Every escape decodes; a multi-line string keeps quotes right before its closing ones;
+    /// a bad escape is reported over the escape.
+    #[test]
+    fn strings_decode_every_escape() {
+        let value = |text: &str| {
+            let f = ok(text);
+            let StmtKind::Var { value, .. } = &f.statements[0].kind else {
+                panic!()
+            };
+            assert_eq!((value.span.start, value.span.end), (8, text.len()));
+            match &value.kind {
+                ExprKind::Str(parts) => match parts.as_slice() {
+                    [StrPart::Lit(s)] => s.clone(),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            value(r"var a = 'a\\b\'c\nd\re\tf\$g\u{1F600}h'"),
+            "a\\b'c\nd\re\tf$g\u{1F600}h"
+        );
+        assert_eq!(value("var a = '''\nx''''"), "x'");
+        for (text, at, message) in [
+            (r"var a = 'x\q'", (10, 12), "invalid escape sequence"),
+            (r"var a = 'x\uz'", (10, 12), "invalid escape sequence"),
+            (
+                r"var a = 'x\u{110000}y'",
+                (10, 20),
+                "invalid `\\u{…}` escape",
+            ),
+            (
+                r"var a = 'x\u{41'",
+                (11, 12),
+                "unterminated `\\u{…}` escape",
+            ),
+        ] {
+            let (_, errors) = parse(text);
+            assert_eq!(errors.len(), 1, "{text}: {errors:?}");
+            assert_eq!((errors[0].span.start, errors[0].span.end), at, "{text}");
+            assert!(
+                errors[0].message.starts_with(message),
+                "{text}: {}",
+                errors[0].message
+            );
+        }
+    }
+
     #[test]
     fn errors_are_located_and_recovered() {
         let text = "param a string\nvar b = {\n  x: 'unterminated\n}\nvar c = 1\n";
