@@ -888,6 +888,29 @@ fn a_parameter_value_is_reported_where_it_is_written_or_used() {
     assert_eq!(related.as_array().map(Vec::len), Some(1));
 }
 
+/// Arrays inside arrays anywhere in an alert's body (here its tags) are lowered like any
+/// value: the alert is read and checked, and nothing else is reported.
+#[test]
+fn nested_arrays_in_an_alert_body_are_lowered() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = write(
+        dir.path(),
+        "main.bicep",
+        &metric_alert("gpu", &one_criterion("GpuUtilizaton", "LessThan", "10")).replacen(
+            "  location: 'global'\n",
+            "  location: 'global'\n  tags: {\n    a: [[['x']], [[1, [2]]]]\n  }\n",
+            1,
+        ),
+    );
+    let (code, json) = lint_json(&[&main]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(
+        located(&json),
+        [("unknown-metric".to_string(), main.clone(), 18, 23, 38)],
+        "{json}"
+    );
+}
+
 #[test]
 fn suppression_comments_in_a_module_and_a_stale_one() {
     let dir = tempfile::tempdir().unwrap();
