@@ -353,12 +353,15 @@ fn bicep_without_values_notes_the_parameter_and_uses_defaults() {
 fn namesakes_in_different_resource_groups_do_not_collide() {
     let dir = tempfile::tempdir().unwrap();
     let cond = "--scopes $WS --condition 'avg GpuUtilization < 10'";
+    let log =
+        "--scopes $WS --condition \"count 'q' > 0\" --condition-query q=\"AmlComputeJobEvent\"";
     let files = [
         (
             "a-dev.sh",
             format!(
                 "az monitor metrics alert create -n gpu-idle -g ml-dev {cond}\n\
-                 az monitor metrics alert create -n shared -g ml-dev {cond}\n"
+                 az monitor metrics alert create -n shared -g ml-dev {cond}\n\
+                 az monitor scheduled-query create -n failed-jobs -g ml-dev {log}\n"
             ),
         ),
         (
@@ -371,7 +374,9 @@ fn namesakes_in_different_resource_groups_do_not_collide() {
                 "az monitor scheduled-query create -n gpu-idle -g ml-dev --scopes $WS --condition \"count 'q' > 0\" --condition-query q=\"AmlComputeJobEvent\"\n\
                  az monitor metrics alert create -n gpu-idle --resource-group=ml-prod {cond}\n\
                  az monitor metrics alert create -n shared -g ML-Dev {cond}\n\
-                 az monitor metrics alert create -n gpu-idle -g $RG {cond}\n"
+                 az monitor metrics alert create -n gpu-idle -g $RG {cond}\n\
+                 az monitor scheduled-query create -n failed-jobs -g ml-prod {log}\n\
+                 az monitor scheduled-query create -n failed-jobs -g ml-dev {log}\n"
             ),
         ),
     ];
@@ -415,6 +420,8 @@ fn namesakes_in_different_resource_groups_do_not_collide() {
             pair(at("c-prod.sh", 3, 36), at("a-dev.sh", 2, 36)),
             // `$RG` may be any group: the first `gpu-idle` of all.
             pair(at("c-prod.sh", 4, 36), at("a-dev.sh", 1, 36)),
+            // Log alerts state their group the same way: ml-prod is apart, ml-dev is not.
+            pair(at("c-prod.sh", 6, 38), at("a-dev.sh", 3, 38)),
         ],
         "{json}"
     );

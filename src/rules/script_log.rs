@@ -24,15 +24,9 @@ use super::az_cli::{
 };
 use super::target::{Hint, from_hints};
 
-/// Flags whose value is one word; `--scopes`, `--condition` and `--condition-query` take
-/// several.
-const SINGLE: [&str; 12] = [
-    "--name",
-    "-n",
-    "--description",
-    "--severity",
-    "--evaluation-frequency",
-    "--window-size",
+/// The log alert's own flags whose value is one word (the flags it shares with metric alerts
+/// go to [`common_flag`]); `--scopes`, `--condition` and `--condition-query` take several.
+const SINGLE: [&str; 6] = [
     "--mute-actions-duration",
     "--mad",
     "--auto-mitigate",
@@ -65,6 +59,11 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
             condition_given = true;
         }
         condition_given |= flag == "--condition";
+        if let Some(arg) = args.first()
+            && common_flag(&mut rule, &flag, arg, sink)
+        {
+            continue;
+        }
         if SINGLE.contains(&flag.as_str()) {
             let value = args.first();
             if let Some(arg) = value.filter(|w| w.dynamic) {
@@ -80,7 +79,6 @@ pub(super) fn invocation(ws: &[Word], first: usize, sink: &mut Sink) -> Option<A
             }
             let Some(arg) = value else { continue };
             match flag.as_str() {
-                f if common_flag(&mut rule, f, arg, sink) => {}
                 "--mute-actions-duration" | "--mad" => {
                     log.mute_actions_duration = cli_duration(arg, &flag, sink)
                 }
