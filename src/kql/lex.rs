@@ -255,16 +255,17 @@ fn unit_after(after: &str) -> Option<&'static str> {
     UNITS.iter().find(|u| **u == &after[..run]).copied()
 }
 
-/// A string literal body after its opening quote; returns the decoded value (borrowed from
-/// `rest` when nothing needed decoding) and the length consumed (closing quote included), or
-/// `None` when the string is not closed on its line.
-fn string_body(rest: &str, quote: char, verbatim: bool) -> Option<(Cow<'_, str>, usize)> {
-    // Up to the first quote, newline or backslash, the value is the text itself.
-    // Every quote is ASCII (`"` or `'`): one vectorised search for the three bytes.
-    let plain = match u8::try_from(quote) {
-        Ok(q) if q.is_ascii() && verbatim => memchr::memchr2(q, b'\n', rest.as_bytes()),
-        Ok(q) if q.is_ascii() => memchr::memchr3(q, b'\n', b'\\', rest.as_bytes()),
-        _ => rest.find(|c: char| c == quote || c == '\n' || (c == '\\' && !verbatim)),
+/// A string literal body after its opening quote `q` (`"` or `'`); returns the decoded value
+/// (borrowed from `rest` when nothing needed decoding) and the length consumed (closing quote
+/// included), or `None` when the string is not closed on its line.
+fn string_body(rest: &str, q: u8, verbatim: bool) -> Option<(Cow<'_, str>, usize)> {
+    let quote = char::from(q);
+    // Up to the first quote, newline or backslash, the value is the text itself: one
+    // vectorised search for those bytes (the quote, `"` or `'`, is ASCII).
+    let plain = if verbatim {
+        memchr::memchr2(q, b'\n', rest.as_bytes())
+    } else {
+        memchr::memchr3(q, b'\n', b'\\', rest.as_bytes())
     }
     .unwrap_or(rest.len());
     match rest[plain..].chars().next() {
@@ -400,7 +401,7 @@ fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
         };
         if prefix_len > 0 || c == '"' || c == '\'' {
             let verbatim = rest[..prefix_len].contains('@');
-            let quote = rest[prefix_len..].chars().next().unwrap_or('"');
+            let quote = rest.as_bytes()[prefix_len];
             let body = &rest[prefix_len + 1..];
             pos = match string_body(body, quote, verbatim) {
                 Some((value, len)) => {
@@ -418,7 +419,7 @@ fn tokens<'a, const FAST: bool>(text: &'a str) -> Vec<Token<'a>> {
             continue;
         }
         if c == '[' && (rest[1..].starts_with('\'') || rest[1..].starts_with('"')) {
-            let quote = rest[1..].chars().next().unwrap_or('\'');
+            let quote = rest.as_bytes()[1];
             if let Some((value, len)) = string_body(&rest[2..], quote, false)
                 && rest[2 + len..].starts_with(']')
             {
