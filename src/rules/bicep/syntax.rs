@@ -1636,6 +1636,36 @@ mod tests {
         }
     }
 
+    /// Text right after a closing quote is most likely the rest of a string cut short by an
+    /// unescaped quote, and the message says so; any other stray text gets the plain message.
+    #[test]
+    fn text_after_a_closing_quote_points_at_the_quote() {
+        let quote = "text follows the end of a string: a `'` inside a string is written `\\'`";
+        for (text, at, message) in [
+            ("var a = ['it's']\n", (13, 14), quote),
+            ("var a = ['it' s']\n", (14, 15), quote),
+            ("var a = ['a''b']\n", (12, 13), quote),
+            (
+                "var a = [1 2]\n",
+                (11, 12),
+                "expected `,`, `]` or a new line, found `2`",
+            ),
+            (
+                "var a = ['a' ;]\n",
+                (13, 14),
+                "expected `,`, `]` or a new line, found `;`",
+            ),
+        ] {
+            let (_, errors) = parse(text);
+            let found: Vec<_> = errors
+                .iter()
+                .take(1)
+                .map(|e| ((e.span.start, e.span.end), e.message.as_str()))
+                .collect();
+            assert_eq!(found, [(at, message)], "{text:?}");
+        }
+    }
+
     /// Block comments inside a line are skipped whole; one never closed is reported at `/*`.
     #[test]
     fn block_comments_within_a_line() {
