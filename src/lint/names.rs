@@ -104,3 +104,81 @@ pub(super) fn check(names: &[Name], out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A definition of `gpu-idle`, the `at`-th of the run, in `group` when its source names one.
+    fn gpu_idle(at: usize, group: Option<&str>, log: bool) -> Name {
+        Name {
+            log,
+            key: "gpu-idle".into(),
+            value: if at % 2 == 0 { "gpu-idle" } else { "GPU-Idle" }.into(),
+            group: group.map(str::to_string),
+            file: FileId(at),
+            span: Span::new(at, at + 8),
+        }
+    }
+
+    /// Each duplicate as (where it is, where its first definition is), in the run's order.
+    fn duplicates(names: &[Name]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        check(names, &mut out);
+        out.iter()
+            .map(|f| {
+                assert_eq!(f.check.name, "duplicate-rule-name", "{f:?}");
+                let [first] = f.related.as_slice() else {
+                    panic!("{f:?}")
+                };
+                let (at, original) = (f.file.0, first.file.0);
+                assert_eq!(f.span, Span::new(at, at + 8));
+                assert_eq!(first.span, Span::new(original, original + 8));
+                assert_eq!(first.text, "first defined here");
+                let written = if at % 2 == 0 { "gpu-idle" } else { "GPU-Idle" };
+                assert_eq!(
+                    f.message,
+                    format!("a rule named `{written}` is already defined")
+                );
+                (at, original)
+            })
+            .collect()
+    }
+
+    /// A duplicate points back at the earliest definition it collides with: one in its own
+    /// group or one whose group is not known, whichever came first.
+    #[test]
+    fn a_duplicate_points_at_the_earliest_definition_it_collides_with() {
+        let unknown_first = [
+            gpu_idle(0, None, false),
+            gpu_idle(1, Some("dev"), false),
+            gpu_idle(2, Some("dev"), false),
+        ];
+        assert_eq!(duplicates(&unknown_first), [(1, 0), (2, 0)]);
+        let group_first = [
+            gpu_idle(0, Some("dev"), false),
+            gpu_idle(1, None, false),
+            gpu_idle(2, Some("dev"), false),
+        ];
+        assert_eq!(duplicates(&group_first), [(1, 0), (2, 0)]);
+        let other_group_first = [
+            gpu_idle(0, Some("prod"), false),
+            gpu_idle(1, Some("dev"), false),
+            gpu_idle(2, None, false),
+            gpu_idle(3, Some("dev"), false),
+            gpu_idle(4, Some("prod"), false),
+        ];
+        assert_eq!(duplicates(&other_group_first), [(2, 0), (3, 1), (4, 0)],);
+    }
+
+    /// Metric and log alerts are resources of different types: they never collide.
+    #[test]
+    fn metric_and_log_alerts_do_not_collide() {
+        let names = [
+            gpu_idle(0, None, false),
+            gpu_idle(1, None, true),
+            gpu_idle(2, None, true),
+        ];
+        assert_eq!(duplicates(&names), [(2, 1)]);
+    }
+}
