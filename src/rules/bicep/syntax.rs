@@ -1813,6 +1813,31 @@ output o string = r.name
         assert_eq!(errors[0].span.start, 14);
     }
 
+    /// Nesting is bounded at 128 levels (with the statement's own): 127 parentheses or 127 object
+    /// types parse; one more is a syntax error at the innermost item, not a stack overflow.
+    #[test]
+    fn nesting_is_bounded_at_its_limit() {
+        for (n, errors) in [(127, vec![]), (128, vec![(136, 137)])] {
+            let text = format!("var a = {}1{}\n", "(".repeat(n), ")".repeat(n));
+            let (_, found) = parse(&text);
+            let found: Vec<_> = found.iter().map(|e| (e.span.start, e.span.end)).collect();
+            assert_eq!(found, errors, "{n} parentheses");
+            let text = format!("param p {}int{}\n", "{ a: ".repeat(n), " }".repeat(n));
+            let (_, found) = parse(&text);
+            let found: Vec<_> = found
+                .iter()
+                .map(|e| (e.span.start, e.message.as_str()))
+                .collect();
+            let expected: Vec<_> = errors
+                .iter()
+                .map(|_| (8 + 5 * n, "nesting too deep"))
+                .collect();
+            assert_eq!(found, expected, "{n} object types");
+        }
+        let (_, errors) = parse(&format!("var a = {}1\n", "(".repeat(128)));
+        assert_eq!(errors[0].message, "nesting too deep");
+    }
+
     /// Each operator gives back the nesting depth it takes: a file of many short expressions
     /// is never "nested too deeply".
     #[test]
