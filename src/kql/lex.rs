@@ -664,4 +664,34 @@ mod tests {
         );
         assert_eq!(toks("\"open"), vec![Tok::Bad("unterminated string")]);
     }
+
+    /// A string's value borrows the query text unless decoding changed it (an escape, a
+    /// doubled quote in a verbatim string): most literals cost no allocation.
+    #[test]
+    fn plain_strings_are_borrowed() {
+        let text = r#""abc" @'d' 'e' "" @"f""g" "h\"i" @'j''' "k" "l""#;
+        let found: Vec<_> = tokenize(text)
+            .into_iter()
+            .map(|t| match t.tok {
+                Tok::Str { value, verbatim } => {
+                    let borrowed = matches!(value, Cow::Borrowed(_));
+                    (value.into_owned(), verbatim, borrowed)
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let expected = [
+            ("abc", false, true),
+            ("d", true, true),
+            ("e", false, true),
+            ("", false, true),
+            ("f\"g", true, false),
+            ("h\"i", false, false),
+            ("j'", true, false),
+            ("k", false, true),
+            ("l", false, true),
+        ]
+        .map(|(v, verbatim, borrowed)| (v.to_string(), verbatim, borrowed));
+        assert_eq!(found, expected);
+    }
 }
