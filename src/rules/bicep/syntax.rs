@@ -1838,6 +1838,78 @@ output o string = r.name
         assert_eq!(errors[0].message, "nesting too deep");
     }
 
+    /// The tree of `var a = …`'s value, with each node's text: what a caller (the evaluator, a
+    /// located finding) sees of an expression.
+    fn tree(text: &str) -> String {
+        fn show(e: &Expr, text: &str) -> String {
+            let at = &text[e.span.start..e.span.end];
+            match &e.kind {
+                ExprKind::Int(n) => format!("{n}"),
+                ExprKind::Ident(name) => format!("{name}`{at}`"),
+                ExprKind::Unary(op, inner) => format!("({op:?} {})", show(inner, text)),
+                ExprKind::Binary(op, l, r) => {
+                    format!("({op:?} {} {})`{at}`", show(l, text), show(r, text))
+                }
+                ExprKind::Call { name, args, .. } => {
+                    let args: Vec<_> = args.iter().map(|a| show(a, text)).collect();
+                    format!("{name}({})`{at}`", args.join(", "))
+                }
+                ExprKind::Object(props) => {
+                    let props: Vec<_> = props
+                        .iter()
+                        .map(|p| match p {
+                            Prop::Pair {
+                                key,
+                                key_span,
+                                value,
+                            } => format!(
+                                "{key}`{}`: {}",
+                                &text[key_span.start..key_span.end],
+                                show(value, text)
+                            ),
+                            other => format!("{other:?}"),
+                        })
+                        .collect();
+                    format!("{{{}}}", props.join(", "))
+                }
+                other => format!("{other:?}"),
+            }
+        }
+        let f = ok(text);
+        let StmtKind::Var { value, .. } = &f.statements[0].kind else {
+            panic!("{:?}", f.statements)
+        };
+        show(value, text)
+    }
+
+    /// Shapes the evaluator cannot tell apart, pinned in the tree: `??` groups to the right, a
+    /// minus before a digit is part of the literal, a call may have blanks before its
+    /// parentheses and a name's span stops at its last character, a quoted key is a plain key,
+    /// and a line that starts with a binary operator other than `-` goes on the expression.
+    #[test]
+    fn expressions_parse_to_the_tree_bicep_builds() {
+        for (text, expected) in [
+            (
+                "var a = x ?? y ?? z\n",
+                "(Coalesce x`x` (Coalesce y`y` z`z`)`y ?? z`)`x ?? y ?? z`",
+            ),
+            ("var a = -5\n", "-5"),
+            ("var a = -x\n", "(Neg x`x`)"),
+            (
+                "var a = concat (x, y) \n",
+                "concat(x`x`, y`y`)`concat (x, y)`",
+            ),
+            ("var a = x  + 1\n", "(Add x`x` 1)`x  + 1`"),
+            ("var a = { 'a-b': 1, c: 2 }\n", "{a-b`'a-b'`: 1, c`c`: 2}"),
+            (
+                "var a = x\n  && y\n  || z\n",
+                "(Or (And x`x` y`y`)`x\n  && y` z`z`)`x\n  && y\n  || z`",
+            ),
+        ] {
+            assert_eq!(tree(text), expected, "{text:?}");
+        }
+    }
+
     /// Each operator gives back the nesting depth it takes: a file of many short expressions
     /// is never "nested too deeply".
     #[test]
