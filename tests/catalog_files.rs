@@ -45,6 +45,7 @@ fn diff_names_what_a_newer_file_adds_and_contradicts() {
         .args(["--no-config", "catalog", "diff", NEWER, "--format", "json"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the catalogs differ");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = &v.as_array().unwrap()[0];
     assert_eq!(first["change"], "unit");
@@ -236,6 +237,7 @@ fn az_cli_scripts_state_their_target_with_scopes() {
         ])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         found(&json),

@@ -31,6 +31,7 @@ fn explain_by_code_and_by_name() {
 #[test]
 fn explain_lists_every_check() {
     let out = amlguard().arg("explain").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     for c in amlguard::registry::ALL {
         assert!(text.contains(c.code) && text.contains(c.name), "{}", c.code);
@@ -52,6 +53,7 @@ fn catalog_tables_and_json() {
         .args(["catalog", "dimensions", "--format", "json"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let device = v
         .as_array()
@@ -78,6 +80,7 @@ fn catalog_tables_and_json() {
         ])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let metrics = v.as_array().unwrap();
     assert_eq!(metrics.len(), 14);
@@ -93,14 +96,19 @@ fn catalog_tables_and_json() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no metric namespace"));
-    amlguard().args(["catalog", "categories"]).assert().stdout(
-        predicate::str::contains("AmlComputeClusterNodeEvent")
-            .and(predicate::str::contains("deprecated since 2022-02")),
-    );
+    amlguard()
+        .args(["catalog", "categories"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("AmlComputeClusterNodeEvent")
+                .and(predicate::str::contains("deprecated since 2022-02")),
+        );
     let out = amlguard()
         .args(["catalog", "tables", "--format", "json"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 13);
 }

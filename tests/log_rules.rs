@@ -262,6 +262,11 @@ fn sarif_and_github_outputs_place_a_query_finding_inside_the_string() {
         .args(["--no-config", "lint", "--format", "sarif", &p])
         .output()
         .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "SARIF's findings are in the file"
+    );
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(
@@ -275,6 +280,7 @@ fn sarif_and_github_outputs_place_a_query_finding_inside_the_string() {
         .args(["--no-config", "lint", "--format", "github", &p])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(1));
     let gh = String::from_utf8(out.stdout).unwrap();
     assert!(gh.contains(&format!("line={line},col={col},")), "{gh}");
 }

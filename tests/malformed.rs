@@ -73,6 +73,11 @@ fn empty_input() {
         .write_stdin("")
         .output()
         .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no rule at all is a usage error"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("<stdin>: no alert rule found") && stderr.contains("--allow-empty"),

@@ -54,6 +54,7 @@ fn many_rules() -> tempfile::TempDir {
         .args(["generate", "rules", "3000", "--broken-every", "1"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(0));
     std::fs::write(dir.path().join("rules.yaml"), out.stdout).unwrap();
     dir
 }
@@ -600,11 +601,14 @@ fn azure_format_writes_logging_commands() {
 
 #[test]
 fn help_is_consistent() {
-    let top = amlguard().arg("--help").output().unwrap();
-    let top = String::from_utf8(top.stdout).unwrap();
+    let help = |args: &[&str]| {
+        let out = amlguard().args(args).arg("--help").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let top = help(&[]);
     assert!(top.contains("audit") && top.contains("generate"), "{top}");
-    let lint =
-        String::from_utf8(amlguard().args(["lint", "--help"]).output().unwrap().stdout).unwrap();
+    let lint = help(&["lint"]);
     assert!(lint.contains("<PATH>..."), "{lint}");
     assert!(lint.contains("Output format"), "{lint}");
     assert!(
@@ -613,8 +617,7 @@ fn help_is_consistent() {
     );
     assert!(lint.contains("Global options"), "{lint}");
     for cmd in ["catalog", "lifecycles"] {
-        let h =
-            String::from_utf8(amlguard().args([cmd, "--help"]).output().unwrap().stdout).unwrap();
+        let h = help(&[cmd]);
         assert!(h.contains("[default: human]"), "{cmd}: {h}");
     }
     amlguard()

@@ -86,6 +86,7 @@ fn the_kql_parses_as_one_query_and_its_alerts_lint_clean() {
             .arg(&path)
             .output()
             .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(json["summary"]["rules"], 1, "{format}: {json}\n{text}");
         assert_eq!(json["summary"]["errors"], 0, "{format}: {json}\n{text}");
