@@ -114,7 +114,12 @@ mod tests {
         Name {
             log,
             key: "gpu-idle".into(),
-            value: if at % 2 == 0 { "gpu-idle" } else { "GPU-Idle" }.into(),
+            value: if at.is_multiple_of(2) {
+                "gpu-idle"
+            } else {
+                "GPU-Idle"
+            }
+            .into(),
             group: group.map(str::to_string),
             file: FileId(at),
             span: Span::new(at, at + 8),
@@ -135,7 +140,11 @@ mod tests {
                 assert_eq!(f.span, Span::new(at, at + 8));
                 assert_eq!(first.span, Span::new(original, original + 8));
                 assert_eq!(first.text, "first defined here");
-                let written = if at % 2 == 0 { "gpu-idle" } else { "GPU-Idle" };
+                let written = if at.is_multiple_of(2) {
+                    "gpu-idle"
+                } else {
+                    "GPU-Idle"
+                };
                 assert_eq!(
                     f.message,
                     format!("a rule named `{written}` is already defined")

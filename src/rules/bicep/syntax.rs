@@ -1636,10 +1636,11 @@ mod tests {
         }
     }
 
-    /// Text right after a closing quote is most likely the rest of a string cut short by an
-    /// unescaped quote, and the message says so; any other stray text gets the plain message.
+    /// Text after a closing quote (blanks aside) is most likely the rest of a string cut short
+    /// by an unescaped quote, and the message says so; any other stray text gets the plain
+    /// message. Either is placed at the stray text, and is the only error.
     #[test]
-    fn text_after_a_closing_quote_points_at_the_quote() {
+    fn text_after_a_closing_quote_is_blamed_on_the_quote() {
         let quote = "text follows the end of a string: a `'` inside a string is written `\\'`";
         for (text, at, message) in [
             ("var a = ['it's']\n", (13, 14), quote),
@@ -1659,7 +1660,6 @@ mod tests {
             let (_, errors) = parse(text);
             let found: Vec<_> = errors
                 .iter()
-                .take(1)
                 .map(|e| ((e.span.start, e.span.end), e.message.as_str()))
                 .collect();
             assert_eq!(found, [(at, message)], "{text:?}");
@@ -1820,6 +1820,10 @@ output o string = r.name
         for (n, errors) in [(127, vec![]), (128, vec![(136, 137)])] {
             let text = format!("var a = {}1{}\n", "(".repeat(n), ")".repeat(n));
             let (_, found) = parse(&text);
+            assert!(
+                found.iter().all(|e| e.message == "nesting too deep"),
+                "{found:?}"
+            );
             let found: Vec<_> = found.iter().map(|e| (e.span.start, e.span.end)).collect();
             assert_eq!(found, errors, "{n} parentheses");
             let text = format!("param p {}int{}\n", "{ a: ".repeat(n), " }".repeat(n));
