@@ -1601,6 +1601,16 @@ mod tests {
         f
     }
 
+    /// `text` has exactly one syntax error: `message`, over the bytes `at`.
+    fn assert_one_error(text: &str, at: (usize, usize), message: &str) {
+        let (_, errors) = parse(text);
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| ((e.span.start, e.span.end), e.message.as_str()))
+            .collect();
+        assert_eq!(found, [(at, message)], "{text:?}");
+    }
+
     /// A syntax error says what was expected and what was found, at the character found.
     #[test]
     fn errors_name_what_was_expected_and_found() {
@@ -1627,12 +1637,7 @@ mod tests {
                 "expected an expression, found `é`",
             ),
         ] {
-            let (_, errors) = parse(text);
-            let found: Vec<_> = errors
-                .iter()
-                .map(|e| ((e.span.start, e.span.end), e.message.as_str()))
-                .collect();
-            assert_eq!(found, [(at, message)], "{text:?}");
+            assert_one_error(text, at, message);
         }
     }
 
@@ -1657,12 +1662,7 @@ mod tests {
                 "expected `,`, `]` or a new line, found `;`",
             ),
         ] {
-            let (_, errors) = parse(text);
-            let found: Vec<_> = errors
-                .iter()
-                .map(|e| ((e.span.start, e.span.end), e.message.as_str()))
-                .collect();
-            assert_eq!(found, [(at, message)], "{text:?}");
+            assert_one_error(text, at, message);
         }
     }
 
