@@ -325,6 +325,13 @@ fn one_criterion(metric: &str, operator: &str, threshold: &str) -> String {
     )
 }
 
+/// A CPU alert named `cpu` on the virtual machine `scope` (a Bicep expression).
+fn cpu_alert_on(scope: &str) -> String {
+    format!(
+        "resource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {{\n  name: 'cpu'\n  properties: {{\n    scopes: [{scope}]\n    criteria: {{\n      allOf: [{{ metricName: 'Percentage CPU', timeAggregation: 'Average', operator: 'GreaterThan', threshold: 90 }}]\n    }}\n  }}\n}}\n"
+    )
+}
+
 /// `(check, file, line, column, end column)` of each finding, in the report's order.
 fn located(json: &serde_json::Value) -> Vec<(String, String, u64, u64, u64)> {
     json["findings"]
@@ -640,7 +647,10 @@ fn a_local_module_output_tells_the_target() {
     let main = write(
         dir.path(),
         "main.bicep",
-        "module vm './vm.bicep' = {\n  name: 'vm'\n  params: { name: 'box' }\n}\nresource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'cpu'\n  properties: {\n    scopes: [vm.outputs.id]\n    criteria: {\n      allOf: [{ metricName: 'Percentage CPU', timeAggregation: 'Average', operator: 'GreaterThan', threshold: 90 }]\n    }\n  }\n}\n",
+        &format!(
+            "module vm './vm.bicep' = {{\n  name: 'vm'\n  params: {{ name: 'box' }}\n}}\n{}",
+            cpu_alert_on("vm.outputs.id")
+        ),
     );
     let (code, json) = lint_json(&[&main]);
     assert_eq!(code, 0, "{json}");
@@ -666,7 +676,10 @@ fn a_module_output_that_leads_back_to_its_file_is_not_followed() {
     let main = write(
         dir.path(),
         "main.bicep",
-        "module a './a.bicep' = {\n  name: 'a'\n}\nresource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'cpu'\n  properties: {\n    scopes: [a.outputs.id]\n    criteria: {\n      allOf: [{ metricName: 'Percentage CPU', timeAggregation: 'Average', operator: 'GreaterThan', threshold: 90 }]\n    }\n  }\n}\n",
+        &format!(
+            "module a './a.bicep' = {{\n  name: 'a'\n}}\n{}",
+            cpu_alert_on("a.outputs.id")
+        ),
     );
     let (code, json) = lint_json(&[&main]);
     assert_eq!(code, 0, "{json}");
@@ -689,7 +702,8 @@ fn module_outputs_are_followed_eight_files_deep() {
             dir,
             "main.bicep",
             &format!(
-                "module a './m{first}.bicep' = {{\n  name: 'a'\n}}\nresource cpu 'Microsoft.Insights/metricAlerts@2018-03-01' = {{\n  name: 'cpu'\n  properties: {{\n    scopes: [a.outputs.id]\n    criteria: {{\n      allOf: [{{ metricName: 'Percentage CPU', timeAggregation: 'Average', operator: 'GreaterThan', threshold: 90 }}]\n    }}\n  }}\n}}\n"
+                "module a './m{first}.bicep' = {{\n  name: 'a'\n}}\n{}",
+                cpu_alert_on("a.outputs.id")
             ),
         )
     };
