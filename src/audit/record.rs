@@ -78,6 +78,33 @@ impl Wanted {
         ])
     }
 
+    /// The name `text[from..to]` (at most 16 bytes) as [`Wanted::words`], read in place when
+    /// 16 bytes follow `from` (a key in a record always has its `":` and value after it): two
+    /// word loads and a mask, where a copy into a buffer would cost a `memcpy` call and a
+    /// stalled load of what it stored.
+    #[inline]
+    fn words_at(text: &[u8], from: usize, to: usize) -> Option<[u64; 2]> {
+        let len = to.checked_sub(from)?;
+        let Some(window) = text.get(from..from + 16) else {
+            return Wanted::words(text.get(from..to)?);
+        };
+        if len > 16 {
+            return None;
+        }
+        let (a, b) = window.split_at(8);
+        let keep = |n: usize| {
+            if n >= 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            }
+        };
+        Some([
+            u64::from_le_bytes(a.try_into().ok()?) & keep(len),
+            u64::from_le_bytes(b.try_into().ok()?) & keep(len.saturating_sub(8)),
+        ])
+    }
+
     /// Whether a name of this one's length, as [`Wanted::words`], is this one in any case.
     #[inline]
     fn matches(&self, name: [u64; 2]) -> bool {
@@ -95,6 +122,8 @@ pub struct FieldSet {
     /// Slots of the record-type fields: `Type` (Log Analytics), `category` (diagnostic settings).
     pub type_slot: usize,
     pub category_slot: usize,
+    /// `properties`, compared as the wanted names are (it has no slot).
+    properties: Wanted,
 }
 
 impl FieldSet {
@@ -105,6 +134,7 @@ impl FieldSet {
             names: Vec::new(),
             type_slot: 0,
             category_slot: 0,
+            properties: Wanted::new("properties", usize::MAX),
         };
         fs.type_slot = fs.add("Type");
         fs.category_slot = fs.add("category");
@@ -175,6 +205,26 @@ impl FieldSet {
                 .find(|w| w.lower.as_bytes().eq_ignore_ascii_case(name)),
         }
         .map(|w| w.slot)
+    }
+
+    /// [`FieldSet::slot`] of the name `text[from..to]`, which must lie on character
+    /// boundaries; reads the name in place ([`Wanted::words_at`]).
+    #[inline]
+    pub fn slot_at(&self, text: &str, from: usize, to: usize) -> Option<usize> {
+        let wanted = self.by_len.get(to.checked_sub(from)?)?;
+        match Wanted::words_at(text.as_bytes(), from, to) {
+            Some(words) => wanted.iter().find(|w| w.matches(words)).map(|w| w.slot),
+            None => self.slot(text.get(from..to)?),
+        }
+    }
+
+    /// Whether the name `text[from..to]` is `properties` in any case (the nested record of a
+    /// diagnostic-settings record), read as [`FieldSet::slot_at`] reads it.
+    #[inline]
+    pub fn is_properties_at(&self, text: &str, from: usize, to: usize) -> bool {
+        to.checked_sub(from) == Some(self.properties.lower.len())
+            && Wanted::words_at(text.as_bytes(), from, to)
+                .is_some_and(|words| self.properties.matches(words))
     }
 
     pub fn len(&self) -> usize {
@@ -493,6 +543,8 @@ mod tests {
             wanted in proptest::collection::vec("[a-zA-Z_@`\\[{\\x7f0-9é]{1,20}", 1..8),
             names in proptest::collection::vec("[a-zA-Z_@`\\[{\\x7f0-9é]{1,20}", 0..8),
             flips in proptest::collection::vec(proptest::prelude::any::<bool>(), 20),
+            before in "[a-z\":{]{0,3}",
+            after in "[a-zA-Z\":,{}é ]{0,20}",
         ) {
             let fs = FieldSet::of_names(wanted.iter().map(String::as_str));
             // Each wanted name with bit 5 flipped here and there (a letter's case, or `@` for
@@ -503,9 +555,19 @@ mod tests {
                     .map(|(c, &f)| if f && c.is_ascii() { char::from(c as u8 ^ 0x20) } else { c })
                     .collect::<String>()
             });
-            for name in flipped.chain(names.iter().cloned()) {
+            let nested = ["properties", "PROPERTIES", "proPerties", "propertie", "properties_"];
+            for name in flipped.chain(names.iter().cloned()).chain(nested.map(String::from)) {
                 let expected = fs.names.iter().position(|n| n.eq_ignore_ascii_case(&name));
                 proptest::prop_assert_eq!(fs.slot(&name), expected, "{:?}", name);
+                // Read in place, with whatever text is around it (or none).
+                let text = format!("{before}{name}{after}");
+                let (from, to) = (before.len(), before.len() + name.len());
+                proptest::prop_assert_eq!(fs.slot_at(&text, from, to), expected, "{:?}", text);
+                proptest::prop_assert_eq!(
+                    fs.is_properties_at(&text, from, to),
+                    name.eq_ignore_ascii_case("properties"),
+                    "{:?}", text
+                );
             }
         }
     }
