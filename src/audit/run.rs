@@ -552,7 +552,7 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
             pos: u.place_of(unit, printable),
         };
         out.read += 1;
-        let Ok(text) = std::str::from_utf8(unit) else {
+        let Ok(text) = simdutf8::basic::from_utf8(unit) else {
             out.skip(
                 "invalid UTF-8",
                 chunk.file,
