@@ -69,6 +69,8 @@ pub struct Tracker<'l> {
     window: i64,
     strict: bool,
     watermark: i64,
+    /// The horizon of the last drain: everything at or before it has been applied.
+    drained_upto: i64,
     seq: u64,
     pending: Reorder<Pending>,
     /// Entity key → entity, per lifecycle (Fx hashing: keys are trusted ids, the loop is hot;
@@ -94,6 +96,7 @@ impl<'l> Tracker<'l> {
             window,
             strict,
             watermark: i64::MIN,
+            drained_upto: i64::MIN,
             seq: 0,
             pending: Reorder::new((window / 1_000_000).saturating_mul(4).saturating_add(60)),
             maps: vec![hashbrown::HashMap::default(); lifecycles.specs.len()],
@@ -210,7 +213,13 @@ impl<'l> Tracker<'l> {
         });
         self.seq += 1;
         self.watermark = self.watermark.max(t);
-        self.drain(self.horizon());
+        // A drain up to an unchanged horizon finds only what was pushed since at or before
+        // it: when the watermark stood still and this event is later, there is nothing.
+        let upto = self.horizon();
+        if upto != self.drained_upto || t <= upto {
+            self.drain(upto);
+            self.drained_upto = upto;
+        }
     }
 
     /// Applies every pending event at or before `upto`, then releases finished entities.
