@@ -5,9 +5,11 @@
 //! its terminal event is older than the window, so memory follows the entities in flight.
 
 use std::collections::VecDeque;
-use std::rc::Rc;
 
-use hashbrown::hash_map::EntryRef;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rustc_hash::FxBuildHasher;
 
 use crate::finding::{Finding, RecordAt, RecordContext, Severity};
@@ -39,7 +41,9 @@ impl Timed for Pending {
 #[derive(Debug)]
 struct Entity {
     lifecycle: u8,
-    key: Rc<str>,
+    key: Box<str>,
+    /// The key's hash in its lifecycle's table.
+    hash: u64,
     state: Option<StateId>,
     entered: i64,
     entered_at: (u32, RecordAt),
@@ -73,9 +77,12 @@ pub struct Tracker<'l> {
     drained_upto: i64,
     seq: u64,
     pending: Reorder<Pending>,
-    /// Entity key → entity, per lifecycle (Fx hashing: keys are trusted ids, the loop is hot;
-    /// looked up by `&str` and inserted through the same entry, so a key is hashed once).
-    maps: Vec<hashbrown::HashMap<Rc<str>, u32, FxBuildHasher>>,
+    /// Entity key → entity id, per lifecycle. The tables hold ids only: an id's key and hash
+    /// are in its entity, so a key is hashed once, when its record arrives, and an entity
+    /// leaves its table by hash and id without its key being read (Fx hashing: keys are
+    /// trusted ids, the loop is hot).
+    maps: Vec<HashTable<u32>>,
+    hasher: FxBuildHasher,
     entities: Vec<Option<Entity>>,
     free: Vec<u32>,
     release: VecDeque<(i64, u32)>,
@@ -99,7 +106,8 @@ impl<'l> Tracker<'l> {
             drained_upto: i64::MIN,
             seq: 0,
             pending: Reorder::new((window / 1_000_000).saturating_mul(4).saturating_add(60)),
-            maps: vec![hashbrown::HashMap::default(); lifecycles.specs.len()],
+            maps: vec![HashTable::new(); lifecycles.specs.len()],
+            hasher: FxBuildHasher,
             entities: Vec::new(),
             free: Vec::new(),
             release: VecDeque::new(),
@@ -168,14 +176,24 @@ impl<'l> Tracker<'l> {
             );
             return;
         }
-        let entity = match self.maps[lc].entry_ref(key) {
-            EntryRef::Occupied(e) => *e.get(),
-            EntryRef::Vacant(slot) => {
-                // One allocation per entity: the map and the entity share the key.
-                let shared: Rc<str> = Rc::from(key);
+        let hash = self.hasher.hash_one(key);
+        let entities = &self.entities;
+        let entry = self.maps[lc].entry(
+            hash,
+            |&id| {
+                entities[id as usize]
+                    .as_ref()
+                    .is_some_and(|e| &*e.key == key)
+            },
+            |&id| entities[id as usize].as_ref().map_or(0, |e| e.hash),
+        );
+        let entity = match entry {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(slot) => {
                 let e = Entity {
                     lifecycle,
-                    key: Rc::clone(&shared),
+                    key: key.into(),
+                    hash,
                     state: None,
                     entered: t,
                     entered_at: (file.0 as u32, line),
@@ -193,7 +211,7 @@ impl<'l> Tracker<'l> {
                         (self.entities.len() - 1) as u32
                     }
                 };
-                slot.insert_with_key(shared, id);
+                slot.insert(id);
                 self.stats[lc].entities += 1;
                 self.live += 1;
                 self.peak_entities = self.peak_entities.max(self.live);
@@ -242,7 +260,10 @@ impl<'l> Tracker<'l> {
             });
             if done {
                 let e = self.entities[id as usize].take().expect("checked");
-                self.maps[e.lifecycle as usize].remove(&e.key);
+                // Found by its hash and id: the key is not read, nor hashed again.
+                if let Ok(slot) = self.maps[e.lifecycle as usize].find_entry(e.hash, |&x| x == id) {
+                    slot.remove();
+                }
                 self.free.push(id);
                 self.live -= 1;
             }
@@ -488,7 +509,55 @@ pub fn human_duration(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::human_duration;
+    use super::*;
+
+    /// Entities are found by their key through the tables' growth, leave their table when let
+    /// go, and a key seen again after that is a new entity: 5,000 runs in flight at once,
+    /// then each ended, let go and started again.
+    #[test]
+    fn entities_are_found_by_key_through_growth_and_release() {
+        let l = Lifecycles::builtin();
+        let lc = l.specs.iter().position(|s| s.name == "run").expect("run");
+        let g = &l.graphs[lc];
+        let state = |name: &str| g.state(name).expect(name);
+        let mut t = Tracker::new(&l, 0, false);
+        let n = 5_000i64;
+        let mut at = 0i64;
+        let mut step = |t: &mut Tracker, i: i64, name: &str| {
+            at += 1_000_000;
+            let key = format!("run-{i}");
+            t.push(
+                lc as u8,
+                &key,
+                state(name),
+                at,
+                FileId(0),
+                RecordAt::line(1),
+            );
+        };
+        for name in ["Starting", "Queued"] {
+            for i in 0..n {
+                step(&mut t, i, name);
+            }
+        }
+        assert_eq!(t.stats[lc].entities, n as u64);
+        assert_eq!(t.peak_entities, n as usize);
+        assert_eq!(t.maps[lc].len(), n as usize);
+        for name in ["Running", "Completed"] {
+            for i in 0..n {
+                step(&mut t, i, name);
+            }
+        }
+        for i in 0..n {
+            step(&mut t, i, "Starting");
+        }
+        // Every ended run was let go (the window is zero) before its key came back.
+        assert_eq!(t.stats[lc].entities, 2 * n as u64);
+        assert_eq!(t.maps[lc].len(), n as usize);
+        assert_eq!(t.live, n as usize);
+        assert_eq!(t.stats[lc].events, 5 * n as u64);
+        assert!(t.findings.is_empty(), "{:?}", t.findings.first());
+    }
 
     #[test]
     fn durations_read_in_their_two_largest_units() {
