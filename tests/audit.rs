@@ -155,6 +155,38 @@ fn event_hub_capture() {
     );
 }
 
+/// The field that must agree with the state is matched in any case, ASCII or not, as the
+/// lifecycle's pairs are written: `jobsubmitted` and `JOBSUBMITTED` are `JobSubmitted`
+/// (Queued); `JÖBSUBMITTED` is no value of the pairs, so it implies nothing.
+#[test]
+fn the_agreeing_field_is_matched_in_any_case() {
+    let rec = |minute: u32, job: &str, event: &str, state: &str| {
+        format!(
+            r#"{{"time":"2026-11-24T10:{minute:02}:00Z","category":"AmlComputeJobEvent","properties":{{"JobId":"{job}","EventType":"{event}","ExecutionState":"{state}"}}}}"#
+        ) + "\n"
+    };
+    let text = [
+        rec(0, "j1", "jobsubmitted", "Queued"),
+        rec(1, "j2", "JOBSUBMITTED", "Running"),
+        rec(2, "j3", "JÖBSUBMITTED", "Running"),
+        rec(3, "j4", "jobSubmitted", "queued"),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "jobs.jsonl", text.as_bytes());
+    let (code, json) = audit_json(&[&p]);
+    assert_eq!(code, 1, "{json}");
+    accounted(&json, 4);
+    let inconsistent: Vec<(String, u64, String)> = where_(&json)
+        .into_iter()
+        .filter(|(name, _, _)| name == "record-inconsistent")
+        .collect();
+    assert_eq!(
+        inconsistent,
+        vec![("record-inconsistent".into(), 2, "j2".into())]
+    );
+}
+
 #[test]
 fn log_analytics_query_result() {
     let rows = r#"[

@@ -2,7 +2,7 @@
 //! the in-record checks. Runs on the worker threads; produces compact events whose key text
 //! lives in a per-chunk arena, so reading a record allocates nothing in the common case.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::finding::{Finding, RecordAt, RecordContext};
 use crate::lifecycle::graph::StateId;
@@ -62,7 +62,9 @@ struct Compiled {
     key: Vec<usize>,
     state: usize,
     time: Vec<usize>,
-    agree: Option<(usize, HashMap<String, String>)>,
+    /// The field that must agree with the state, and its pairs: lowercase value → state (a
+    /// later pair of the same value wins). A handful: searched, not hashed.
+    agree: Option<(usize, Vec<(String, String)>)>,
 }
 
 /// Everything a worker needs, shared read-only between threads.
@@ -93,10 +95,14 @@ impl<'l> Classifier<'l> {
                 agree: spec.agree.as_ref().map(|a| {
                     (
                         slot(&a.field),
-                        a.pairs
-                            .iter()
-                            .map(|(k, v)| (k.to_lowercase(), v.clone()))
-                            .collect(),
+                        a.pairs.iter().fold(Vec::new(), |mut pairs, (k, v)| {
+                            let k = k.to_lowercase();
+                            match pairs.iter_mut().find(|(have, _)| *have == k) {
+                                Some(pair) => pair.1 = v.clone(),
+                                None => pairs.push((k, v.clone())),
+                            }
+                            pairs
+                        }),
                     )
                 }),
             });
@@ -321,7 +327,15 @@ impl<'l> Classifier<'l> {
             && let Some(v) = slots.get(*slot)
         {
             let v = v.text();
-            if let Some(expected) = pairs.get(&v.to_lowercase())
+            // An ASCII value is lowercased by ASCII rules, so its pair is found without
+            // lowercasing it (which allocates).
+            let expected = if v.is_ascii() {
+                pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(&v))
+            } else {
+                let lower = v.to_lowercase();
+                pairs.iter().find(|(k, _)| *k == lower)
+            };
+            if let Some((_, expected)) = expected
                 && !expected.eq_ignore_ascii_case(state.trim())
             {
                 report(
