@@ -239,13 +239,27 @@ impl FieldSet {
 /// The wanted fields of one record.
 #[derive(Debug, Default)]
 pub struct Slots<'a> {
+    /// Read them here; fill them with [`Slots::put`], which keeps `filled` right.
     pub values: Vec<Option<FieldValue<'a>>>,
+    /// Bit `i`: slot `i` may hold a value (slots past 64 are not tracked: with that many,
+    /// [`Slots::clear`] empties them all).
+    filled: u64,
 }
 
 impl<'a> Slots<'a> {
     pub fn new(n: usize) -> Self {
         Slots {
             values: vec![None; n],
+            filled: 0,
+        }
+    }
+
+    /// Sets a slot's value.
+    #[inline]
+    pub fn put(&mut self, slot: usize, value: FieldValue<'a>) {
+        self.values[slot] = Some(value);
+        if slot < 64 {
+            self.filled |= 1 << slot;
         }
     }
 
@@ -253,10 +267,19 @@ impl<'a> Slots<'a> {
         self.values.get(slot).and_then(Option::as_ref)
     }
 
+    /// Empties every slot: only those filled since the last clear when there are at most 64
+    /// (a record fills a handful of the thirty-odd), all of them otherwise.
     pub fn clear(&mut self) {
-        for v in &mut self.values {
-            *v = None;
+        if self.values.len() > 64 {
+            self.values.fill(None);
+        } else {
+            let mut filled = self.filled;
+            while filled != 0 {
+                self.values[filled.trailing_zeros() as usize] = None;
+                filled &= filled - 1;
+            }
         }
+        self.filled = 0;
     }
 }
 
@@ -339,11 +362,14 @@ pub fn read_json_full<'a>(
         .map_err(|e| RecordError::Json(format!("in the JSON-encoded properties: {e}")))?;
         for (slot, v) in inner.values.into_iter().enumerate() {
             if let Some(v) = v {
-                slots.values[slot] = Some(match v {
-                    FieldValue::Text(t) => FieldValue::Text(Cow::Owned(t.into_owned())),
-                    FieldValue::Number(n) => FieldValue::Number(n),
-                    FieldValue::Bool(b) => FieldValue::Bool(b),
-                });
+                slots.put(
+                    slot,
+                    match v {
+                        FieldValue::Text(t) => FieldValue::Text(Cow::Owned(t.into_owned())),
+                        FieldValue::Number(n) => FieldValue::Number(n),
+                        FieldValue::Bool(b) => FieldValue::Bool(b),
+                    },
+                );
             }
         }
     }
@@ -398,7 +424,7 @@ impl<'de, 's> Visitor<'de> for ObjectSeed<'s, 'de> {
                     if let Some(v) = map.next_value_seed(ValueSeed)?
                         && (self.depth > 0 || self.slots.values[slot].is_none())
                     {
-                        self.slots.values[slot] = Some(v);
+                        self.slots.put(slot, v);
                     }
                 }
                 None => {
@@ -568,6 +594,29 @@ mod tests {
                     name.eq_ignore_ascii_case("properties"),
                     "{:?}", text
                 );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Clearing empties every slot filled since the last clear, with up to 64 slots (only
+        /// those are visited) or more (all are), over several rounds of one `Slots`.
+        #[test]
+        fn clearing_empties_every_filled_slot(
+            n in 1usize..100,
+            rounds in proptest::collection::vec(proptest::collection::vec(0usize..100, 0..12), 1..4),
+        ) {
+            let mut slots = Slots::new(n);
+            for puts in rounds {
+                for &p in &puts {
+                    slots.put(p % n, FieldValue::Number(p as f64));
+                }
+                for &p in &puts {
+                    proptest::prop_assert!(slots.values[p % n].is_some());
+                }
+                slots.clear();
+                proptest::prop_assert!(slots.values.iter().all(Option::is_none));
+                proptest::prop_assert_eq!(slots.values.len(), n);
             }
         }
     }

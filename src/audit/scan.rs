@@ -111,7 +111,7 @@ impl<'a> Scanner<'a> {
                 if let Some(v) = self.value()?
                     && (depth > 0 || slots.values[slot].is_none())
                 {
-                    slots.values[slot] = Some(v);
+                    slots.put(slot, v);
                 }
             } else {
                 self.skip_value(1)?;
