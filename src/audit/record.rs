@@ -254,8 +254,9 @@ impl<'a> Slots<'a> {
         }
     }
 
-    /// Sets a slot's value.
-    #[inline]
+    /// Sets a slot's value. Always inlined: called out of line, the value travels through
+    /// memory and its copy into the slot waits on the stores that wrote it.
+    #[inline(always)]
     pub fn put(&mut self, slot: usize, value: FieldValue<'a>) {
         self.values[slot] = Some(value);
         if slot < 64 {
@@ -269,13 +270,16 @@ impl<'a> Slots<'a> {
 
     /// Empties every slot: only those filled since the last clear when there are at most 64
     /// (a record fills a handful of the thirty-odd), all of them otherwise.
+    #[inline]
     pub fn clear(&mut self) {
         if self.values.len() > 64 {
             self.values.fill(None);
         } else {
             let mut filled = self.filled;
             while filled != 0 {
-                self.values[filled.trailing_zeros() as usize] = None;
+                // `take`, not `= None`: the assignment is compiled as a copy of a `None` built
+                // on the stack, whose load waits on the narrower store that built it.
+                self.values[filled.trailing_zeros() as usize].take();
                 filled &= filled - 1;
             }
         }
