@@ -113,6 +113,10 @@ impl<'a> Scanner<'a> {
                 {
                     slots.put(slot, v);
                 }
+            } else if self.peek()? == b'"' {
+                // The commonest skipped value, without a call into the general skip.
+                self.i += 1;
+                self.string()?;
             } else {
                 self.skip_value(1)?;
             }
