@@ -43,6 +43,17 @@ pub struct ChunkOut {
 }
 
 impl ChunkOut {
+    /// Empties it for another chunk, keeping the room of its vectors.
+    pub fn clear(&mut self) {
+        self.events.clear();
+        self.arena.clear();
+        self.findings.clear();
+        self.read = 0;
+        self.audited = 0;
+        self.skipped.clear();
+        self.reason.clear();
+    }
+
     pub fn key(&self, e: &Event) -> &str {
         &self.arena[e.key.0 as usize..e.key.1 as usize]
     }

@@ -309,6 +309,7 @@ pub fn run_pipeline_with(
     // Findings about an input as a whole (a CSV header), made while reading it.
     let notes: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let progress = progress_bar(options.progress);
+    let outs = OutPool::default();
     let flow = std::thread::scope(|scope| {
         let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(threads * 2);
         let pool: input::BufferPool = Arc::default();
@@ -334,10 +335,11 @@ pub fn run_pipeline_with(
             let tx = out_tx.clone();
             let classifier = &classifier;
             let pool = Arc::clone(&pool);
-            scope.spawn(move || work(classifier, &rx, &tx, &pool));
+            let outs = &outs;
+            scope.spawn(move || work(classifier, &rx, &tx, &pool, outs));
         }
         drop(out_tx);
-        consume(out_rx, &mut tracker, sink, &mut counts)
+        consume(out_rx, &mut tracker, sink, &mut counts, &outs)
     });
     tracker.finish();
     if let Some(p) = progress {
@@ -505,12 +507,21 @@ struct EventHubBody<'a> {
     records: Vec<&'a RawValue>,
 }
 
+/// Emptied chunk results, handed back by the consuming thread for the workers to fill again:
+/// their vectors keep their room, so a chunk's events are not regrown (and copied) from
+/// nothing, nor freed on another thread than the one that allocated them.
+type OutPool = Mutex<Vec<ChunkOut>>;
+
+/// How many emptied chunk results are kept for reuse.
+const OUT_POOL: usize = 16;
+
 /// A worker thread: parse chunks into events.
 fn work(
     classifier: &Classifier,
     rx: &Mutex<Receiver<Chunk>>,
     tx: &SyncSender<(u64, ChunkOut)>,
     pool: &input::BufferPool,
+    outs: &OutPool,
 ) {
     loop {
         let chunk = match rx.lock() {
@@ -518,7 +529,12 @@ fn work(
             Err(_) => return,
         };
         let Ok(chunk) = chunk else { return };
-        let out = process_chunk(classifier, &chunk);
+        let mut out = outs
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default();
+        process_chunk_into(classifier, &chunk, &mut out);
         let seq = chunk.seq;
         if let Ok(mut p) = pool.lock()
             && p.len() < 16
@@ -534,6 +550,13 @@ fn work(
 /// Parses every record of a chunk (public for tests and benchmarks).
 pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
     let mut out = ChunkOut::default();
+    process_chunk_into(classifier, chunk, &mut out);
+    out
+}
+
+/// [`process_chunk`] into an empty [`ChunkOut`] (one emptied with [`ChunkOut::clear`]),
+/// reusing its room.
+pub fn process_chunk_into(classifier: &Classifier, chunk: &Chunk, out: &mut ChunkOut) {
     let mut slots = Slots::new(classifier.fields.len());
     for skip in &chunk.skips {
         out.read += 1;
@@ -578,7 +601,7 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
                             pos: sub.place_of(inner.as_bytes(), printable),
                         };
                         record(
-                            classifier, inner, printable, &mut slots, chunk.file, at, &mut out,
+                            classifier, inner, printable, &mut slots, chunk.file, at, out,
                         );
                     }
                 }
@@ -593,10 +616,9 @@ pub fn process_chunk(classifier: &Classifier, chunk: &Chunk) -> ChunkOut {
         }
         slots.clear();
         record(
-            classifier, text, printable, &mut slots, chunk.file, line, &mut out,
+            classifier, text, printable, &mut slots, chunk.file, line, out,
         );
     }
-    out
 }
 
 fn is_event_hub_body(unit: &[u8]) -> bool {
@@ -643,12 +665,19 @@ fn consume(
     tracker: &mut Tracker,
     sink: &mut dyn FnMut(Finding) -> ControlFlow<()>,
     counts: &mut Counts,
+    outs: &OutPool,
 ) -> ControlFlow<()> {
     let mut pending: BTreeMap<u64, ChunkOut> = BTreeMap::new();
     let mut next = 0u64;
     let mut findings = Vec::new();
-    let mut step = |out: ChunkOut, tracker: &mut Tracker| -> ControlFlow<()> {
-        apply(out, tracker, &mut findings, counts);
+    let mut step = |mut out: ChunkOut, tracker: &mut Tracker| -> ControlFlow<()> {
+        apply_from(&mut out, tracker, &mut findings, counts);
+        out.clear();
+        if let Ok(mut v) = outs.lock()
+            && v.len() < OUT_POOL
+        {
+            v.push(out);
+        }
         let mut flow = ControlFlow::Continue(());
         for f in findings.drain(..).chain(tracker.findings.drain(..)) {
             if flow.is_continue() {
@@ -673,6 +702,16 @@ fn consume(
 /// Feeds one chunk's results to the tracker (public for tests of chunking).
 pub fn apply(
     mut out: ChunkOut,
+    tracker: &mut Tracker,
+    findings: &mut Vec<Finding>,
+    counts: &mut Counts,
+) {
+    apply_from(&mut out, tracker, findings, counts);
+}
+
+/// [`apply`], taking the findings and skip counts out of `out` and leaving its events.
+fn apply_from(
+    out: &mut ChunkOut,
     tracker: &mut Tracker,
     findings: &mut Vec<Finding>,
     counts: &mut Counts,
