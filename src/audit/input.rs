@@ -1134,13 +1134,19 @@ fn end_of(line: u64, column: u64, text: &[u8]) -> (u64, u64) {
 /// instructions.
 pub fn printable_ascii(bytes: &[u8]) -> bool {
     let printable = |b: u8| b.wrapping_sub(0x20) < 0x5F;
+    let block_printable = |block: &[u8]| block.iter().fold(true, |all, &b| all & printable(b));
     let mut blocks = bytes.chunks_exact(32);
     for block in &mut blocks {
-        if !block.iter().fold(true, |all, &b| all & printable(b)) {
+        if !block_printable(block) {
             return false;
         }
     }
-    blocks.remainder().iter().all(|&b| printable(b))
+    match bytes.len().checked_sub(32) {
+        // The last 32 bytes as one more block, overlapping the ones before: the bytes short
+        // of a block are not tested one at a time.
+        Some(start) if !blocks.remainder().is_empty() => block_printable(&bytes[start..]),
+        _ => blocks.remainder().iter().all(|&b| printable(b)),
+    }
 }
 
 /// Characters in UTF-8 text (bytes that do not continue a character).
@@ -1375,6 +1381,27 @@ mod tests {
             prop_assert!(!printable_ascii(text.as_bytes()));
             let chars = text.chars().count() as u64;
             prop_assert_eq!(end_of(1, 1, text.as_bytes()), (1, 1 + chars));
+        }
+    }
+
+    /// A byte that is not printable ASCII is found wherever it stands: in a whole block of
+    /// 32, in the last bytes short of one (which are tested as the last 32, overlapping), or
+    /// in a text shorter than a block.
+    #[test]
+    fn a_byte_outside_printable_ascii_is_found_anywhere() {
+        for len in 0..100 {
+            let text = vec![b'a'; len];
+            assert!(printable_ascii(&text), "{len}");
+            for at in 0..len {
+                for bad in [0x00, b'\n', 0x1F, 0x7F, 0x80, 0xFF] {
+                    let mut text = text.clone();
+                    text[at] = bad;
+                    assert!(!printable_ascii(&text), "{len} {at} {bad:#x}");
+                }
+                let mut edge = text.clone();
+                edge[at] = if at % 2 == 0 { b' ' } else { b'~' };
+                assert!(printable_ascii(&edge), "{len} {at}");
+            }
         }
     }
 
