@@ -319,16 +319,32 @@ impl<'a> Scanner<'a> {
             };
             mask & HIGHS
         };
-        while let Some(w) = self.b.get(self.i..self.i + 16) {
+        let step = |w: &[u8]| {
             let (low, high) = w.split_at(8);
             let low = stops(u64::from_le_bytes(low.try_into().expect("eight bytes")));
             let high = stops(u64::from_le_bytes(high.try_into().expect("eight bytes")));
-            let mask = u128::from(low) | (u128::from(high) << 64);
+            u128::from(low) | (u128::from(high) << 64)
+        };
+        while let Some(w) = self.b.get(self.i..self.i + 16) {
+            let mask = step(w);
             if mask != 0 {
                 self.i += (mask.trailing_zeros() / 8) as usize;
                 return;
             }
             self.i += 16;
+        }
+        // Fewer than 16 bytes left: the text's last 16, overlapping what was read, with the
+        // bytes before `i` shifted out (a record's last string ends here).
+        if let Some(start) = self.b.len().checked_sub(16)
+            && self.i < self.b.len()
+        {
+            let mask = step(&self.b[start..]) >> (8 * (self.i - start));
+            self.i = if mask != 0 {
+                self.i + (mask.trailing_zeros() / 8) as usize
+            } else {
+                self.b.len()
+            };
+            return;
         }
         while let Some(&c) = self.b.get(self.i) {
             if c == b'"' || c == b'\\' || (!PRINTABLE && c < 0x20) {
