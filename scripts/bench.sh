@@ -8,7 +8,9 @@
 # within 10 minutes, a violation planted every 1,000 runs), a 10,000-rule file and a ~50 MB rule
 # file. Then times each command RUNS times after one warm-up, and prints the medians of its
 # wall time, CPU time (user + sys) and peak RSS (GNU time, /usr/bin/time -v) as a Markdown
-# table:
+# table. The audit, the bare parse and DuckDB run in turn, round after round, and the ratios
+# of the audit's figures to theirs follow the table as medians of each round's ratio, which a
+# drift of the machine's speed during the run does not skew:
 #   - amlguard audit --format json                          the audit
 #   - the bare serde parse (benches/baseline.rs)            the same fields, 2 threads, no checks
 #   - DuckDB (pip's duckdb, in a venv made here)            read_json + LAG … OVER (PARTITION BY RunId
@@ -108,6 +110,23 @@ EOF
 # median of the numbers on stdin
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
+# one FILE CMD…: runs CMD once under GNU time and appends "wall cpu rss_mib" to FILE
+one() {
+  local file=$1; shift
+  /usr/bin/time -v -o "$work/time.txt" "$@" > /dev/null 2>&1 || true
+  awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); w = 0; for (k = 1; k <= n; k++) w = w * 60 + p[k]}
+              /(User|System) time/ {c += $2}
+              /Maximum resident set size/ {r = $2 / 1024}
+              END {print w, c, r}' "$work/time.txt" >> "$file"
+}
+
+# row LABEL FILE: the table row of the medians in FILE
+row() {
+  printf '| %s | %.2f | %.2f | %.1f | %d |\n' "$1" \
+    "$(cut -d' ' -f1 "$2" | median)" "$(cut -d' ' -f2 "$2" | median)" \
+    "$(cut -d' ' -f3 "$2" | median)" "$(wc -l < "$2")"
+}
+
 # measure LABEL N CMD…: N runs after one warm-up; prints a table row
 measure() {
   local label=$1 n=$2; shift 2
@@ -132,9 +151,23 @@ else
 fi
 echo "| --- | ---: | ---: | ---: | ---: |"
 [ "$only" = lint ] || {
-measure "amlguard audit --format json" "$runs" "$bin" --no-config audit --no-progress --format json "$dump"
-measure "bare serde parse, 2 threads (benches/baseline.rs)" "$runs" "$baseline" "$dump"
-measure "DuckDB read_json + LAG query, 2 threads" "$runs" "$work/venv/bin/python" "$work/lag.py" "$dump"
+# The audit, the bare parse and DuckDB in turn, round after round (one warm-up round first),
+# so that a drift of the machine's speed falls on all three alike; the ratios below are
+# medians of each round's ratio.
+audit_cmd=("$bin" --no-config audit --no-progress --format json "$dump")
+bare_cmd=("$baseline" "$dump")
+duck_cmd=("$work/venv/bin/python" "$work/lag.py" "$dump")
+rm -f "$work"/round.*
+for ((i = 0; i <= runs; i++)); do
+  [ "$i" -gt 0 ] || { "${audit_cmd[@]}" > /dev/null 2>&1 || true; "${bare_cmd[@]}" > /dev/null 2>&1 || true
+                      "${duck_cmd[@]}" > /dev/null 2>&1 || true; continue; }
+  one "$work/round.audit" "${audit_cmd[@]}"
+  one "$work/round.bare" "${bare_cmd[@]}"
+  one "$work/round.duck" "${duck_cmd[@]}"
+done
+row "amlguard audit --format json" "$work/round.audit"
+row "bare serde parse, 2 threads (benches/baseline.rs)" "$work/round.bare"
+row "DuckDB read_json + LAG query, 2 threads" "$work/round.duck"
 if command -v jq >/dev/null; then
   # -R and fromjson?: a truncated record (the dump plants some) is skipped, not fatal.
   measure "jq -R 'fromjson? \\| .properties.Status'" 1 jq -R 'fromjson? | .properties.Status' "$dump"
@@ -159,3 +192,11 @@ EOF
 else
   echo "| promtool check rules | not installed (not on crates.io, PyPI or npm) | | | |"
 fi
+if [ "$only" != lint ]; then
+  # ratio A B COLUMN: the median over the rounds of A's figure over B's
+  ratio() { paste -d' ' "$work/round.$1" "$work/round.$2" | awk -v c="$3" '{printf "%.3f\n", $c / $(c + 3)}' | median; }
+  echo
+  echo "Round by round (medians of each round's ratio): the audit took $(ratio audit duck 1)× DuckDB's wall time" \
+    "($(ratio audit duck 2)× its CPU time) and $(ratio audit bare 1)× the bare parse's ($(ratio audit bare 2)× its CPU time)."
+fi
+
