@@ -509,7 +509,7 @@ struct EventHubBody<'a> {
 
 /// Emptied chunk results, handed back by the consuming thread for the workers to fill again:
 /// their vectors keep their room, so a chunk's events are not regrown (and copied) from
-/// nothing, nor freed on another thread than the one that allocated them.
+/// nothing, nor freed and allocated again for every chunk.
 type OutPool = Mutex<Vec<ChunkOut>>;
 
 /// How many emptied chunk results are kept for reuse.

@@ -5,7 +5,6 @@
 //! its terminal event is older than the window, so memory follows the entities in flight.
 
 use std::collections::VecDeque;
-
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
