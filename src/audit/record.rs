@@ -208,7 +208,7 @@ impl FieldSet {
     }
 
     /// [`FieldSet::slot`] of the name `text[from..to]`, which must lie on character
-    /// boundaries; reads the name in place ([`Wanted::words_at`]).
+    /// boundaries; reads the name in place, as two words, without copying it.
     #[inline]
     pub fn slot_at(&self, text: &str, from: usize, to: usize) -> Option<usize> {
         let wanted = self.by_len.get(to.checked_sub(from)?)?;

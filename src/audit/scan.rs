@@ -297,10 +297,10 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Moves past bytes that need no attention in a string: anything but `"`, `\\` and control
+    /// Moves past bytes that need no attention in a string: anything but `"`, `\` and control
     /// characters, sixteen at a time (two words: keys and most short values end in the first
     /// step, so the loop's exit is well predicted). In `PRINTABLE` text (no byte outside
-    /// printable ASCII) only `"` and `\\` can stop it, and since no byte has its high bit set, a
+    /// printable ASCII) only `"` and `\` can stop it, and since no byte has its high bit set, a
     /// byte is zero exactly when adding 0x7F leaves its high bit clear, with no carry into the
     /// next byte.
     #[inline]
@@ -481,9 +481,6 @@ mod tests {
         }
     }
 
-    /// Values nested up to 63 deep in a record are the scanner's; deeper ones go to the full
-    /// parse, which refuses past its own limit of 128, so that the scanner never accepts a
-    /// record the full parse would refuse.
     /// A string's run of plain bytes is read sixteen at a time: whatever stops it — the
     /// closing quote, an escape, a control character, a byte above ASCII — is found at every
     /// place in the first, second or a later step, and in the bytes short of a step at the
@@ -513,6 +510,9 @@ mod tests {
         }
     }
 
+    /// Values nested up to 63 deep in a record are the scanner's; deeper ones go to the full
+    /// parse, which refuses past its own limit of 128, so that the scanner never accepts a
+    /// record the full parse would refuse.
     #[test]
     fn deep_nesting_goes_to_the_full_parse() {
         for n in [1, 63, 64, 65, 127, 128, 200] {
